@@ -1,0 +1,54 @@
+# Rentan — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test lint fmt typecheck test-sqlite test-postgres bench messages
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Rentan with its development tools
+
+demo: $(STAMP) ## Set up the SQLite database, load the Kota Pekalongan demo and serve on :8000
+	$(BIN)/rentan migrate --noinput
+	$(BIN)/rentan demo_data
+	@echo "Rentan berjalan di http://127.0.0.1:8000  (Ctrl+C untuk berhenti)"
+	$(BIN)/rentan runserver 127.0.0.1:8000
+
+serve: $(STAMP) ## Serve the existing database on :8000
+	$(BIN)/rentan runserver 127.0.0.1:8000
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP) ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP) ## mypy with Django stubs
+	$(BIN)/mypy rentan config bench
+
+test-sqlite: $(STAMP) ## The whole suite on SQLite
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
+
+test-postgres: $(STAMP) ## The whole suite on a throwaway PostgreSQL cluster
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q
+
+test: lint typecheck test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
+
+bench: $(STAMP) ## Benchmarks (large data sets), printing figures and ratios against raw floors
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/python -m bench
+
+messages: $(STAMP) ## Rebuild the translation catalogues (needs gettext)
+	cd rentan && ../$(BIN)/rentan makemessages -l en --no-obsolete && ../$(BIN)/rentan compilemessages

@@ -1,0 +1,105 @@
+"""Fixtures shared by every test: reference data, one user per role, a browser."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rentan.testing.factories import make_user
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Areas and job types come from migrations; a transactional test flushes them, so put
+    back what later tests need (idempotent, one query when nothing is missing)."""
+    if not any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    ) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else
+                            "transactional_db")
+    from rentan.regions.loading import load_areas
+    from rentan.regions.models import Area
+    from rentan.registry.models import Occupation
+    from rentan.registry.reference import seed_occupations
+
+    if not Area.objects.filter(code="33.75.04.1010").exists():
+        load_areas(Area, prefix="33.75")
+        load_areas(Area, prefix="33.26")
+    if not Occupation.objects.exists():
+        seed_occupations(Occupation)
+
+
+@pytest.fixture
+def admin_user(db: None) -> Any:
+    return make_user("admin")
+
+
+@pytest.fixture
+def operator_user(db: None) -> Any:
+    return make_user("operator", kelurahan_code="33.75.01.1002")  # Medono
+
+
+@pytest.fixture
+def other_operator_user(db: None) -> Any:
+    return make_user("operator", kelurahan_code="33.75.04.1010", username="operator-sokoduwet")
+
+
+@pytest.fixture
+def verifier_user(db: None) -> Any:
+    return make_user("verifikator")
+
+
+@pytest.fixture
+def bpjs_user(db: None) -> Any:
+    return make_user("bpjs")
+
+
+@pytest.fixture
+def leader_user(db: None) -> Any:
+    return make_user("pimpinan")
+
+
+def _chromium_path() -> str:
+    path = os.environ.get("RENTAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium tidak ditemukan: pasang paket Debian `chromium` (apt-get install).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the test
+    # itself, must still be allowed here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url
+    yield tab
+    context.close()

@@ -1,0 +1,1 @@
+"""Rentan: social security for vulnerable informal workers, run by a local government."""

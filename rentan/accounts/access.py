@@ -1,0 +1,120 @@
+"""The one door to records: what each role may do, and which records it may see.
+
+Every view and selector asks here; templates only display what they are handed. A user who
+may not see a record gets a 404 (the record does not exist for them), never the data.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from rentan.accounts.models import Role
+
+
+class Capability(StrEnum):
+    VIEW_PERSONS = "view_persons"
+    EDIT_PERSONS = "edit_persons"
+    VERIFY_PERSONS = "verify_persons"
+    DEACTIVATE_PERSONS = "deactivate_persons"
+    SEE_FULL_NIK = "see_full_nik"
+    SEE_SENSITIVE = "see_sensitive"
+    READ_AUDIT = "read_audit"
+    VIEW_AGGREGATES = "view_aggregates"
+    IMPORT_DATA = "import_data"
+    REVIEW_DUPLICATES = "review_duplicates"
+    MANAGE_PROGRAMME = "manage_programme"
+    READ_SELECTION = "read_selection"
+    MANAGE_ENROLLMENT = "manage_enrollment"
+    VIEW_ENROLLED_ROSTER = "view_enrolled_roster"
+
+
+_ALL = frozenset(Capability)
+
+CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: _ALL,
+    Role.OPERATOR: frozenset(
+        {
+            Capability.VIEW_PERSONS,
+            Capability.EDIT_PERSONS,
+            Capability.SEE_FULL_NIK,
+            Capability.SEE_SENSITIVE,
+            Capability.IMPORT_DATA,
+            Capability.VIEW_AGGREGATES,
+        }
+    ),
+    Role.VERIFIER: frozenset(
+        {
+            Capability.VIEW_PERSONS,
+            Capability.VERIFY_PERSONS,
+            Capability.SEE_FULL_NIK,
+            Capability.SEE_SENSITIVE,
+            Capability.REVIEW_DUPLICATES,
+            Capability.READ_SELECTION,
+            Capability.VIEW_AGGREGATES,
+        }
+    ),
+    Role.BPJS_OFFICER: frozenset(
+        {Capability.VIEW_ENROLLED_ROSTER, Capability.SEE_FULL_NIK, Capability.VIEW_AGGREGATES}
+    ),
+    Role.LEADER: frozenset({Capability.VIEW_AGGREGATES}),
+}
+
+
+def can(user: Any, capability: Capability) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return capability in CAPABILITIES.get(user.role, frozenset())
+
+
+M = TypeVar("M", bound=Model)
+
+
+def scope_to_user(user: Any, queryset: QuerySet[M], *, kelurahan_field: str) -> QuerySet[M]:
+    """Only the records this user may see: an operator, those of their own kelurahan."""
+    if not can(user, Capability.VIEW_PERSONS):
+        return queryset.none()
+    if user.role == Role.OPERATOR:
+        if user.kelurahan_id is None:
+            return queryset.none()
+        return queryset.filter(**{kelurahan_field: user.kelurahan_id})
+    return queryset
+
+
+def get_scoped_or_404(user: Any, queryset: QuerySet[M], *, kelurahan_field: str, pk: Any) -> M:
+    try:
+        return scope_to_user(user, queryset, kelurahan_field=kelurahan_field).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+
+
+def may_assign_kelurahan(user: Any, kelurahan_code: str) -> bool:
+    """An operator may only put people into their own kelurahan."""
+    if user.role == Role.OPERATOR:
+        return bool(user.kelurahan_id == kelurahan_code)
+    return can(user, Capability.EDIT_PERSONS)
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def requires(capability: Capability) -> Callable[[View], View]:
+    """View decorator: logged in (else to the login page) and holding the capability (else 403)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,26 @@
+"""The one navigation for every role: each menu item shows only to those who may use it."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rentan.accounts.access import Capability, can
+
+MENU: list[tuple[Any, str, Capability | None]] = [
+    (_("Beranda"), "home", None),
+    (_("Pekerja"), "registry:person_list", Capability.VIEW_PERSONS),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    items = [
+        {"label": label, "url": reverse(url_name), "active": request.path == reverse(url_name)}
+        for label, url_name, capability in MENU
+        if capability is None or can(user, capability)
+    ]
+    return {"menu": items}

@@ -1,0 +1,54 @@
+"""Indonesian formats for money and dates, as civil servants write them.
+
+Rupiah uses a dot for thousands and no decimals ("Rp 16.800"); dates spell the month
+("25 November 2026"). These do not depend on the active language: money and dates in
+official documents keep the Indonesian form.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def format_rupiah(amount: int | Decimal | float | None) -> str:
+    if amount is None:
+        return "-"
+    rounded = int(Decimal(str(amount)).quantize(Decimal(1)))
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}Rp {abs(rounded):,}".replace(",", ".")
+
+
+def format_number(value: int | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,}".replace(",", ".")
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    return f"{format_date(value)} {value:%H.%M}"
+
+
+def format_month(value: date) -> str:
+    return f"{MONTHS_ID[value.month - 1]} {value.year}"

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Dibuat")
+    UPDATE = "update", _("Diubah")
+    DEACTIVATE = "deactivate", _("Dinonaktifkan")
+    REACTIVATE = "reactivate", _("Diaktifkan kembali")
+    VIEW_NIK = "view_nik", _("NIK dilihat utuh")
+    EXPORT = "export", _("Data pribadi diekspor")
+    MERGE = "merge", _("Digabung")
+    IMPORT = "import", _("Diimpor")
+
+
+class AuditEvent(models.Model):
+    """One thing someone did to, or saw of, a record. Written in the same transaction."""
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    action = models.CharField(_("tindakan"), max_length=20, choices=AuditAction.choices)
+    target_type = models.CharField(_("jenis data"), max_length=50)
+    target_id = models.CharField(_("ID data"), max_length=50)
+    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("jejak audit")
+        verbose_name_plural = _("jejak audit")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rentan.core import selectors
+from rentan.regions.models import Area
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    region = Area.objects.filter(code=settings.RENTAN_REGION_CODE).first()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "region": region,
+            "totals": selectors.registry_totals(),
+            "per_kecamatan": selectors.persons_per_kecamatan(),
+            "per_occupation": selectors.persons_per_occupation(),
+        },
+    )

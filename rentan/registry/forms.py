@@ -1,0 +1,128 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rentan.accounts.access import Capability, can
+from rentan.accounts.models import Role
+from rentan.registry.models import DeactivationReason, Occupation
+from rentan.registry.nik import Sex
+from rentan.registry.selectors import programme_kelurahan
+from rentan.registry.validation import PersonDraft, RegistryContext, check_person
+
+DATE_INPUTS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+
+
+class PersonForm(forms.Form):
+    nik = forms.CharField(
+        label=_("NIK"), max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    kk_number = forms.CharField(
+        label=_("Nomor KK"), max_length=30, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Nama lengkap"), max_length=150)
+    birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"), input_formats=DATE_INPUTS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices)
+    street_address = forms.CharField(label=_("Alamat (jalan, gang)"), required=False)
+    rt = forms.CharField(label=_("RT"), max_length=3, required=False)
+    rw = forms.CharField(label=_("RW"), max_length=3, required=False)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"))
+    phone = forms.CharField(
+        label=_("Nomor HP"), max_length=30, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    occupation = forms.ChoiceField(label=_("Jenis pekerjaan"))
+    monthly_income = forms.IntegerField(
+        label=_("Perkiraan penghasilan per bulan (Rp)"), required=False, min_value=0
+    )
+    dependents = forms.IntegerField(
+        label=_("Jumlah tanggungan"), min_value=0, max_value=20, initial=0
+    )
+    has_disability = forms.BooleanField(label=_("Penyandang disabilitas"), required=False)
+    disability_note = forms.CharField(
+        label=_("Keterangan disabilitas"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, context: RegistryContext, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.context = context
+        villages = programme_kelurahan()
+        if user.role == Role.OPERATOR:
+            villages = [v for v in villages if v.code == user.kelurahan_id]
+        self.fields["kelurahan"].choices = [("", "—")] + [
+            (v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages
+        ]
+        self.fields["occupation"].choices = [("", "—")] + list(
+            Occupation.objects.values_list("code", "name")
+        )
+        if not can(user, Capability.SEE_SENSITIVE):
+            del self.fields["has_disability"]
+            del self.fields["disability_note"]
+        self.draft: PersonDraft | None = None
+        self.warnings: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        draft = PersonDraft(
+            nik=data.get("nik", ""),
+            kk_number=data.get("kk_number", ""),
+            name=data.get("name", ""),
+            birth_place=data.get("birth_place", ""),
+            birth_date=data.get("birth_date"),
+            sex=data.get("sex", ""),
+            street_address=data.get("street_address", ""),
+            rt=data.get("rt", ""),
+            rw=data.get("rw", ""),
+            kelurahan_code=data.get("kelurahan", ""),
+            phone=data.get("phone", ""),
+            occupation_code=data.get("occupation", ""),
+            monthly_income=data.get("monthly_income"),
+            dependents=data.get("dependents") or 0,
+            has_disability=bool(data.get("has_disability")),
+            disability_note=data.get("disability_note", ""),
+        )
+        checked = check_person(draft, self.context)
+        for issue in checked.errors:
+            if issue.field.value not in self.errors:
+                self.add_error(issue.field.value if issue.field.value in self.fields else None,
+                               issue.message)
+        self.warnings = [issue.message for issue in checked.warnings]
+        self.draft = draft
+        return data
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Alasan"), choices=DeactivationReason.choices)
+    on = forms.DateField(
+        label=_("Tanggal"), input_formats=DATE_INPUTS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Cari nama atau NIK"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
+    occupation = forms.ChoiceField(label=_("Jenis pekerjaan"), required=False)
+    nonaktif = forms.BooleanField(label=_("Termasuk nonaktif"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = programme_kelurahan()
+        if user.role == Role.OPERATOR:
+            villages = [v for v in villages if v.code == user.kelurahan_id]
+        districts = sorted({(v.parent_id, v.parent.name) for v in villages if v.parent})
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + districts
+        self.fields["kelurahan"].choices = [("", _("Semua kelurahan"))] + [
+            (v.code, v.name) for v in sorted(villages, key=lambda v: v.name)
+        ]
+        self.fields["occupation"].choices = [("", _("Semua pekerjaan"))] + list(
+            Occupation.objects.values_list("code", "name")
+        )

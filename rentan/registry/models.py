@@ -1,0 +1,151 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rentan.registry.nik import Sex, mask_nik
+
+
+class Occupation(models.Model):
+    """A job type (jenis pekerjaan). Whether it counts as vulnerable is decided elsewhere,
+    by dated decisions of the coordination team, never by a flag edited in place."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+    description = models.TextField(_("keterangan"), blank=True)
+
+    class Meta:
+        verbose_name = _("jenis pekerjaan")
+        verbose_name_plural = _("jenis pekerjaan")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """A family as listed on one Kartu Keluarga (KK)."""
+
+    kk_number = models.CharField(_("nomor KK"), max_length=16, unique=True)
+
+    class Meta:
+        verbose_name = _("keluarga (KK)")
+        verbose_name_plural = _("keluarga (KK)")
+
+    def __str__(self) -> str:
+        return mask_nik(self.kk_number)
+
+
+class PersonSource(models.TextChoices):
+    MANUAL = "manual", _("Diisi lewat formulir")
+    IMPORT = "import", _("Impor berkas")
+    DEMO = "demo", _("Data demo")
+
+
+class ProcessingBasis(models.TextChoices):
+    # UU 27/2022 Ps. 20(2)(e): a public-service task under a regulation (the Perwal).
+    PUBLIC_TASK = "public_task", _("Tugas pelayanan publik (Perwal)")
+    CONSENT = "consent", _("Persetujuan yang bersangkutan")
+
+
+class DeactivationReason(models.TextChoices):
+    DIED = "died", _("Meninggal dunia")
+    MOVED_AWAY = "moved_away", _("Pindah domisili ke luar daerah")
+    FORMAL_WORK = "formal_work", _("Bekerja di sektor formal")
+    DUPLICATE = "duplicate", _("Data ganda")
+    BY_REQUEST = "by_request", _("Atas permintaan yang bersangkutan")
+    INCORRECT = "incorrect", _("Data tidak benar")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def active(self) -> "PersonQuerySet":
+        return self.filter(is_active=True)
+
+
+class Person(models.Model):
+    """A worker (pekerja) in the registry. Never deleted: deactivated with a reason."""
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("keluarga (KK)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    name = models.CharField(_("nama lengkap"), max_length=150, db_index=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    street_address = models.CharField(_("alamat"), max_length=200, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    kelurahan = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name=_("jenis pekerjaan"),
+        on_delete=models.PROTECT,
+        related_name="workers",
+    )
+    monthly_income = models.PositiveIntegerField(
+        _("perkiraan penghasilan per bulan (Rp)"), null=True, blank=True
+    )
+    dependents = models.PositiveSmallIntegerField(_("jumlah tanggungan"), default=0)
+    # Disability is specific (sensitive) personal data under UU 27/2022.
+    has_disability = models.BooleanField(_("penyandang disabilitas"), default=False)
+    disability_note = models.CharField(_("keterangan disabilitas"), max_length=200, blank=True)
+    processing_basis = models.CharField(
+        _("dasar pemrosesan data"),
+        max_length=20,
+        choices=ProcessingBasis.choices,
+        default=ProcessingBasis.PUBLIC_TASK,
+    )
+    source = models.CharField(
+        _("asal data"), max_length=10, choices=PersonSource.choices, default=PersonSource.MANUAL
+    )
+    source_detail = models.CharField(_("rincian asal data"), max_length=255, blank=True)
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diverifikasi oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    deactivation_reason = models.CharField(
+        _("alasan nonaktif"), max_length=20, choices=DeactivationReason.choices, blank=True
+    )
+    deactivated_on = models.DateField(_("tanggal nonaktif"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pekerja")
+        verbose_name_plural = _("pekerja")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["kelurahan", "name"]),
+            models.Index(fields=["occupation"]),
+            models.Index(fields=["birth_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None

@@ -1,0 +1,81 @@
+"""Reads over many records. Every list a user sees goes through accounts.access."""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from rentan.accounts.access import get_scoped_or_404, scope_to_user
+from rentan.regions.models import Area, AreaLevel
+from rentan.registry.models import Occupation, Person, PersonQuerySet
+from rentan.registry.validation import RegistryContext
+
+
+def programme_kelurahan() -> list[Area]:
+    return list(Area.objects.villages_of(settings.RENTAN_REGION_CODE).select_related("parent"))
+
+
+def programme_kecamatan() -> list[Area]:
+    return list(Area.objects.districts_of(settings.RENTAN_REGION_CODE))
+
+
+def registry_context(today: date | None = None) -> RegistryContext:
+    district_names = dict(
+        Area.objects.filter(level=AreaLevel.DISTRICT).values_list("code", "name")
+    )
+    return RegistryContext(
+        today=today or timezone.localdate(),
+        district_name=district_names.get,
+        kelurahan_codes=frozenset(a.code for a in programme_kelurahan()),
+        occupation_codes=frozenset(Occupation.objects.values_list("code", flat=True)),
+    )
+
+
+def persons_visible_to(user: Any) -> PersonQuerySet:
+    queryset = Person.objects.select_related("kelurahan__parent", "occupation")
+    return scope_to_user(user, queryset, kelurahan_field="kelurahan")  # type: ignore[return-value]
+
+
+def person_for(user: Any, pk: Any) -> Person:
+    return get_scoped_or_404(
+        user, Person.objects.select_related("kelurahan__parent", "occupation", "household"),
+        kelurahan_field="kelurahan", pk=pk,
+    )
+
+
+def search_persons(
+    queryset: PersonQuerySet,
+    *,
+    text: str = "",
+    kecamatan_code: str = "",
+    kelurahan_code: str = "",
+    occupation_code: str = "",
+    include_inactive: bool = False,
+) -> PersonQuerySet:
+    if not include_inactive:
+        queryset = queryset.active()
+    text = text.strip()
+    if text.isdigit():
+        # Digits search the NIK from its start, so a partial NIK still finds its owner
+        # without letting anyone probe the middle digits of other people's numbers.
+        queryset = queryset.filter(nik__startswith=text)
+    elif text:
+        for word in text.split():
+            queryset = queryset.filter(Q(name__icontains=word))
+    if kelurahan_code:
+        queryset = queryset.filter(kelurahan_id=kelurahan_code)
+    elif kecamatan_code:
+        queryset = queryset.filter(kelurahan__parent_id=kecamatan_code)
+    if occupation_code:
+        queryset = queryset.filter(occupation__code=occupation_code)
+    return queryset
+
+
+def household_members(person: Person) -> list[Person]:
+    if person.household_id is None:
+        return []
+    return list(
+        Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk).order_by("name")
+    )

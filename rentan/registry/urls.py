@@ -1,0 +1,16 @@
+from django.urls import path
+
+from rentan.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("tambah/", views.person_create, name="person_create"),
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/ubah/", views.person_edit, name="person_edit"),
+    path("<int:pk>/nonaktifkan/", views.person_deactivate, name="person_deactivate"),
+    path("<int:pk>/aktifkan/", views.person_reactivate, name="person_reactivate"),
+    path("<int:pk>/verifikasi/", views.person_verify, name="person_verify"),
+    path("<int:pk>/nik/", views.person_reveal_nik, name="person_reveal_nik"),
+    path("<int:pk>/audit/", views.person_audit, name="person_audit"),
+]

@@ -1,0 +1,177 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rentan.accounts.access import Capability, can, requires
+from rentan.core.audit import events_for
+from rentan.core.models import AuditAction
+from rentan.registry import selectors, services
+from rentan.registry.forms import DeactivateForm, PersonForm, PersonSearchForm
+from rentan.registry.models import DeactivationReason, Person
+from rentan.registry.nik import mask_nik
+
+PAGE_SIZE = 25
+
+
+@requires(Capability.VIEW_PERSONS)
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None, user=request.user)
+    persons = selectors.persons_visible_to(request.user)
+    if form.is_valid():
+        persons = selectors.search_persons(
+            persons,
+            text=form.cleaned_data["q"],
+            kecamatan_code=form.cleaned_data["kecamatan"],
+            kelurahan_code=form.cleaned_data["kelurahan"],
+            occupation_code=form.cleaned_data["occupation"],
+            include_inactive=form.cleaned_data["nonaktif"],
+        )
+    else:
+        persons = persons.active()
+    page = Paginator(persons.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "registry/_person_rows.html" if request.headers.get("HX-Request") else (
+        "registry/person_list.html"
+    )
+    return render(
+        request, template,
+        {
+            "form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count,
+            "may_add": can(request.user, Capability.EDIT_PERSONS),
+        },
+    )
+
+
+@requires(Capability.VIEW_PERSONS)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    history = events_for(person).exclude(action=AuditAction.VIEW_NIK)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "history": history,
+            "household": selectors.household_members(person),
+            "may_edit": can(request.user, Capability.EDIT_PERSONS),
+            "may_verify": can(request.user, Capability.VERIFY_PERSONS),
+            "may_deactivate": can(request.user, Capability.DEACTIVATE_PERSONS),
+            "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
+            "may_see_sensitive": can(request.user, Capability.SEE_SENSITIVE),
+            "may_read_audit": can(request.user, Capability.READ_AUDIT),
+            "deactivate_form": DeactivateForm(),
+        },
+    )
+
+
+def _save_person(request: HttpRequest, person: Person | None) -> HttpResponse:
+    context = selectors.registry_context()
+    initial: dict[str, Any] = {}
+    if person is not None:
+        initial = {
+            "nik": services.reveal_nik(actor=request.user, person=person)
+            if request.method == "GET" else person.nik,
+            "kk_number": person.household.kk_number if person.household else "",
+            "name": person.name, "birth_place": person.birth_place,
+            "birth_date": person.birth_date, "sex": person.sex,
+            "street_address": person.street_address, "rt": person.rt, "rw": person.rw,
+            "kelurahan": person.kelurahan_id, "phone": person.phone,
+            "occupation": person.occupation.code, "monthly_income": person.monthly_income,
+            "dependents": person.dependents, "has_disability": person.has_disability,
+            "disability_note": person.disability_note,
+        }
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial, user=request.user, context=context,
+    )
+    if request.method == "POST" and form.is_valid() and form.draft is not None:
+        try:
+            if person is None:
+                person = services.register_person(
+                    actor=request.user, draft=form.draft, context=context
+                )
+                messages.success(request, _("Pekerja %(name)s ditambahkan.") % {"name": person.name})
+            else:
+                person = services.update_person(
+                    actor=request.user, person=person, draft=form.draft, context=context
+                )
+                messages.success(request, _("Perubahan disimpan."))
+        except services.PersonRejected as rejected:
+            for issue in rejected.checked.errors:
+                form.add_error(issue.field.value if issue.field.value in form.fields else None,
+                               issue.message)
+        else:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@requires(Capability.EDIT_PERSONS)
+def person_create(request: HttpRequest) -> HttpResponse:
+    return _save_person(request, None)
+
+
+@requires(Capability.EDIT_PERSONS)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_person(request, selectors.person_for(request.user, pk))
+
+
+@require_POST
+@requires(Capability.DEACTIVATE_PERSONS)
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        services.deactivate_person(
+            actor=request.user, person=person,
+            reason=DeactivationReason(form.cleaned_data["reason"]),
+            on=form.cleaned_data["on"], note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Pekerja dinonaktifkan."))
+    else:
+        messages.error(request, _("Alasan dan tanggal nonaktif wajib diisi."))
+    return redirect("registry:person_detail", pk=person.pk)
+
+
+@require_POST
+@requires(Capability.DEACTIVATE_PERSONS)
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    services.reactivate_person(actor=request.user, person=person, note=request.POST.get("note", ""))
+    messages.success(request, _("Pekerja diaktifkan kembali."))
+    return redirect("registry:person_detail", pk=person.pk)
+
+
+@require_POST
+@requires(Capability.VERIFY_PERSONS)
+def person_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    services.verify_person(actor=request.user, person=person)
+    messages.success(request, _("Data pekerja telah diverifikasi."))
+    return redirect("registry:person_detail", pk=person.pk)
+
+
+@require_POST
+@requires(Capability.SEE_FULL_NIK)
+def person_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    nik = services.reveal_nik(actor=request.user, person=person)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(f'<span class="nik" data-testid="nik-full">{nik}</span>')
+    return render(request, "registry/person_nik.html", {"person": person, "nik": nik})
+
+
+@requires(Capability.READ_AUDIT)
+def person_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    return render(
+        request, "registry/person_audit.html",
+        {"person": person, "events": events_for(person), "masked": mask_nik(person.nik)},
+    )
