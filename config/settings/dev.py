@@ -18,3 +18,8 @@ def _development_secret_key() -> str:
 SECRET_KEY = _development_secret_key()
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+# Static files come straight from the apps; no collectstatic outside production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -69,8 +69,8 @@ def normalise_phone(raw: object) -> str:
             )
         national = international[len(COUNTRY_CODE) :]
     elif digits.startswith(COUNTRY_CODE):
-        # Read as the country code: 62812... is common, while an area code 062x that lost its
-        # 0 (northern Sumatera) is rare and then fails the length check instead of passing.
+        # Read as the country code: 62812... is common, while a 062x area code (northern
+        # Sumatera) that lost its 0 is rare here, and is the one case this misreads.
         national = digits[len(COUNTRY_CODE) :]
     else:
         national = digits
