@@ -37,7 +37,7 @@ fmt: $(STAMP) ## Format the code
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP) ## mypy with Django stubs
-	$(BIN)/mypy rentan config bench
+	$(BIN)/mypy rentan config bench conftest.py
 
 test-sqlite: $(STAMP) ## The whole suite on SQLite
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q

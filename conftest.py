@@ -29,8 +29,9 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         name in request.fixturenames for name in ("db", "transactional_db", "live_server")
     ) and not request.node.get_closest_marker("django_db"):
         return
-    request.getfixturevalue("db" if "transactional_db" not in request.fixturenames else
-                            "transactional_db")
+    request.getfixturevalue(
+        "db" if "transactional_db" not in request.fixturenames else "transactional_db"
+    )
     from rentan.regions.loading import load_areas
     from rentan.regions.models import Area
     from rentan.registry.models import Occupation

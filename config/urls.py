@@ -9,4 +9,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pekerja/", include("rentan.registry.urls")),
+    path("impor/", include("rentan.imports.urls")),
+    path("program/", include("rentan.programmes.urls")),
+    path("kepesertaan/", include("rentan.enrollment.urls")),
 ]

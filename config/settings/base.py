@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "rentan.regions",
     "rentan.accounts",
     "rentan.registry",
+    "rentan.imports",
+    "rentan.programmes",
+    "rentan.enrollment",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +96,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "rentan" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 

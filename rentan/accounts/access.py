@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -89,7 +89,7 @@ def scope_to_user(user: Any, queryset: QuerySet[M], *, kelurahan_field: str) -> 
 def get_scoped_or_404(user: Any, queryset: QuerySet[M], *, kelurahan_field: str, pk: Any) -> M:
     try:
         return scope_to_user(user, queryset, kelurahan_field=kelurahan_field).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError) as missing:
+    except (ObjectDoesNotExist, ValueError) as missing:
         raise Http404 from missing
 
 

@@ -37,7 +37,9 @@ def persons_per_kecamatan() -> list[AreaCount]:
     districts = Area.objects.districts_of(settings.RENTAN_REGION_CODE)
     return [
         AreaCount(
-            d.code, d.name, by_code.get(d.code, {}).get("total", 0),
+            d.code,
+            d.name,
+            by_code.get(d.code, {}).get("total", 0),
             by_code.get(d.code, {}).get("verified", 0),
         )
         for d in districts

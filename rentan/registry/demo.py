@@ -93,7 +93,9 @@ def generate_people(
     job_weights = [j.share for j in jobs]
     job_by_code = {j.code: j for j in jobs}
 
-    for village, size in zip(villages, _scaled_sizes(total, [v.weight for v in villages]), strict=True):
+    for village, size in zip(
+        villages, _scaled_sizes(total, [v.weight for v in villages]), strict=True
+    ):
         district = village.code.replace(".", "")[:6]
         made = 0
         while made < size:
@@ -109,8 +111,9 @@ def generate_people(
             for _member in range(household_size):
                 job = job_by_code[rng.choices(job_codes, job_weights)[0]]
                 sex = Sex.MALE if job.men_only or rng.random() < 0.58 else Sex.FEMALE
-                age = rng.choices([rng.randint(18, 40), rng.randint(41, 59), rng.randint(60, 75)],
-                                  [45, 40, 15])[0]
+                age = rng.choices(
+                    [rng.randint(18, 40), rng.randint(41, 59), rng.randint(60, 75)], [45, 40, 15]
+                )[0]
                 birth_date = today - timedelta(days=age * 365 + rng.randint(0, 364))
                 nik_district = district if rng.random() < 0.85 else rng.choice(_OUTSIDE_DISTRICTS)
                 day = birth_date.day + (40 if sex == Sex.FEMALE else 0)

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,22 +10,31 @@ from rentan.registry.nik import Sex
 from rentan.registry.selectors import programme_kelurahan
 from rentan.registry.validation import PersonDraft, RegistryContext, check_person
 
+
+def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
 DATE_INPUTS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
 
 class PersonForm(forms.Form):
     nik = forms.CharField(
-        label=_("NIK"), max_length=30,
+        label=_("NIK"),
+        max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     kk_number = forms.CharField(
-        label=_("Nomor KK"), max_length=30, required=False,
+        label=_("Nomor KK"),
+        max_length=30,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     name = forms.CharField(label=_("Nama lengkap"), max_length=150)
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
     birth_date = forms.DateField(
-        label=_("Tanggal lahir"), input_formats=DATE_INPUTS,
+        label=_("Tanggal lahir"),
+        input_formats=DATE_INPUTS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices)
@@ -34,7 +43,9 @@ class PersonForm(forms.Form):
     rw = forms.CharField(label=_("RW"), max_length=3, required=False)
     kelurahan = forms.ChoiceField(label=_("Kelurahan"))
     phone = forms.CharField(
-        label=_("Nomor HP"), max_length=30, required=False,
+        label=_("Nomor HP"),
+        max_length=30,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     occupation = forms.ChoiceField(label=_("Jenis pekerjaan"))
@@ -55,12 +66,13 @@ class PersonForm(forms.Form):
         villages = programme_kelurahan()
         if user.role == Role.OPERATOR:
             villages = [v for v in villages if v.code == user.kelurahan_id]
-        self.fields["kelurahan"].choices = [("", "—")] + [
+        _choices(self, "kelurahan").choices = [("", "—")] + [
             (v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages
         ]
-        self.fields["occupation"].choices = [("", "—")] + list(
-            Occupation.objects.values_list("code", "name")
-        )
+        _choices(self, "occupation").choices = [
+            ("", "—"),
+            *Occupation.objects.values_list("code", "name"),
+        ]
         if not can(user, Capability.SEE_SENSITIVE):
             del self.fields["has_disability"]
             del self.fields["disability_note"]
@@ -90,8 +102,9 @@ class PersonForm(forms.Form):
         checked = check_person(draft, self.context)
         for issue in checked.errors:
             if issue.field.value not in self.errors:
-                self.add_error(issue.field.value if issue.field.value in self.fields else None,
-                               issue.message)
+                self.add_error(
+                    issue.field.value if issue.field.value in self.fields else None, issue.message
+                )
         self.warnings = [issue.message for issue in checked.warnings]
         self.draft = draft
         return data
@@ -100,7 +113,8 @@ class PersonForm(forms.Form):
 class DeactivateForm(forms.Form):
     reason = forms.ChoiceField(label=_("Alasan"), choices=DeactivationReason.choices)
     on = forms.DateField(
-        label=_("Tanggal"), input_formats=DATE_INPUTS,
+        label=_("Tanggal"),
+        input_formats=DATE_INPUTS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea({"rows": 2}))
@@ -119,10 +133,11 @@ class PersonSearchForm(forms.Form):
         if user.role == Role.OPERATOR:
             villages = [v for v in villages if v.code == user.kelurahan_id]
         districts = sorted({(v.parent_id, v.parent.name) for v in villages if v.parent})
-        self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + districts
-        self.fields["kelurahan"].choices = [("", _("Semua kelurahan"))] + [
+        _choices(self, "kecamatan").choices = [("", _("Semua kecamatan")), *districts]
+        _choices(self, "kelurahan").choices = [("", _("Semua kelurahan"))] + [
             (v.code, v.name) for v in sorted(villages, key=lambda v: v.name)
         ]
-        self.fields["occupation"].choices = [("", _("Semua pekerjaan"))] + list(
-            Occupation.objects.values_list("code", "name")
-        )
+        _choices(self, "occupation").choices = [
+            ("", _("Semua pekerjaan")),
+            *Occupation.objects.values_list("code", "name"),
+        ]

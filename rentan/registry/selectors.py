@@ -22,9 +22,7 @@ def programme_kecamatan() -> list[Area]:
 
 
 def registry_context(today: date | None = None) -> RegistryContext:
-    district_names = dict(
-        Area.objects.filter(level=AreaLevel.DISTRICT).values_list("code", "name")
-    )
+    district_names = dict(Area.objects.filter(level=AreaLevel.DISTRICT).values_list("code", "name"))
     return RegistryContext(
         today=today or timezone.localdate(),
         district_name=district_names.get,
@@ -40,8 +38,10 @@ def persons_visible_to(user: Any) -> PersonQuerySet:
 
 def person_for(user: Any, pk: Any) -> Person:
     return get_scoped_or_404(
-        user, Person.objects.select_related("kelurahan__parent", "occupation", "household"),
-        kelurahan_field="kelurahan", pk=pk,
+        user,
+        Person.objects.select_related("kelurahan__parent", "occupation", "household"),
+        kelurahan_field="kelurahan",
+        pk=pk,
     )
 
 
@@ -77,5 +77,7 @@ def household_members(person: Person) -> list[Person]:
     if person.household_id is None:
         return []
     return list(
-        Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk).order_by("name")
+        Person.objects.filter(household_id=person.household_id)
+        .exclude(pk=person.pk)
+        .order_by("name")
     )

@@ -32,8 +32,20 @@ class PersonRejected(Exception):
 # Fields whose old and new values are written to the audit trail in full. NIK and KK are
 # recorded masked: the trail must say that they changed without spreading the numbers.
 _AUDITED_FIELDS = (
-    "name", "birth_place", "birth_date", "sex", "street_address", "rt", "rw", "kelurahan_id",
-    "phone", "occupation_id", "monthly_income", "dependents", "has_disability", "disability_note",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "street_address",
+    "rt",
+    "rw",
+    "kelurahan_id",
+    "phone",
+    "occupation_id",
+    "monthly_income",
+    "dependents",
+    "has_disability",
+    "disability_note",
 )
 
 
@@ -73,9 +85,10 @@ def _apply(person: Person, draft: PersonDraft) -> None:
 
 def _checked_or_raise(draft: PersonDraft, context: RegistryContext, exclude_pk: int | None) -> None:
     checked = check_person(draft, context)
-    if not checked.errors and (
-        Person.objects.filter(nik=str(draft.nik)).exclude(pk=exclude_pk).exists()
-    ):
+    same_nik = Person.objects.filter(nik=str(draft.nik))
+    if exclude_pk is not None:
+        same_nik = same_nik.exclude(pk=exclude_pk)
+    if not checked.errors and same_nik.exists():
         checked.issues.append(
             FieldIssue(
                 PersonField.NIK,

@@ -177,7 +177,9 @@ def check_person(
             message = f"{finding.problem.label}: {finding.detail}" if finding.detail else ""
             issues.append(
                 FieldIssue(
-                    target, finding.problem, message or str(finding.problem.label),
+                    target,
+                    finding.problem,
+                    message or str(finding.problem.label),
                     finding.is_warning,
                 )
             )

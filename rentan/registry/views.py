@@ -36,13 +36,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(persons.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "registry/_person_rows.html" if request.headers.get("HX-Request") else (
-        "registry/person_list.html"
+    template = (
+        "registry/_person_rows.html"
+        if request.headers.get("HX-Request")
+        else ("registry/person_list.html")
     )
     return render(
-        request, template,
+        request,
+        template,
         {
-            "form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "total": page.paginator.count,
             "may_add": can(request.user, Capability.EDIT_PERSONS),
         },
     )
@@ -76,19 +82,29 @@ def _save_person(request: HttpRequest, person: Person | None) -> HttpResponse:
     if person is not None:
         initial = {
             "nik": services.reveal_nik(actor=request.user, person=person)
-            if request.method == "GET" else person.nik,
+            if request.method == "GET"
+            else person.nik,
             "kk_number": person.household.kk_number if person.household else "",
-            "name": person.name, "birth_place": person.birth_place,
-            "birth_date": person.birth_date, "sex": person.sex,
-            "street_address": person.street_address, "rt": person.rt, "rw": person.rw,
-            "kelurahan": person.kelurahan_id, "phone": person.phone,
-            "occupation": person.occupation.code, "monthly_income": person.monthly_income,
-            "dependents": person.dependents, "has_disability": person.has_disability,
+            "name": person.name,
+            "birth_place": person.birth_place,
+            "birth_date": person.birth_date,
+            "sex": person.sex,
+            "street_address": person.street_address,
+            "rt": person.rt,
+            "rw": person.rw,
+            "kelurahan": person.kelurahan_id,
+            "phone": person.phone,
+            "occupation": person.occupation.code,
+            "monthly_income": person.monthly_income,
+            "dependents": person.dependents,
+            "has_disability": person.has_disability,
             "disability_note": person.disability_note,
         }
     form = PersonForm(
         request.POST if request.method == "POST" else None,
-        initial=initial, user=request.user, context=context,
+        initial=initial,
+        user=request.user,
+        context=context,
     )
     if request.method == "POST" and form.is_valid() and form.draft is not None:
         try:
@@ -96,7 +112,9 @@ def _save_person(request: HttpRequest, person: Person | None) -> HttpResponse:
                 person = services.register_person(
                     actor=request.user, draft=form.draft, context=context
                 )
-                messages.success(request, _("Pekerja %(name)s ditambahkan.") % {"name": person.name})
+                messages.success(
+                    request, _("Pekerja %(name)s ditambahkan.") % {"name": person.name}
+                )
             else:
                 person = services.update_person(
                     actor=request.user, person=person, draft=form.draft, context=context
@@ -104,8 +122,9 @@ def _save_person(request: HttpRequest, person: Person | None) -> HttpResponse:
                 messages.success(request, _("Perubahan disimpan."))
         except services.PersonRejected as rejected:
             for issue in rejected.checked.errors:
-                form.add_error(issue.field.value if issue.field.value in form.fields else None,
-                               issue.message)
+                form.add_error(
+                    issue.field.value if issue.field.value in form.fields else None, issue.message
+                )
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
@@ -130,9 +149,11 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeactivateForm(request.POST)
     if form.is_valid():
         services.deactivate_person(
-            actor=request.user, person=person,
+            actor=request.user,
+            person=person,
             reason=DeactivationReason(form.cleaned_data["reason"]),
-            on=form.cleaned_data["on"], note=form.cleaned_data["note"],
+            on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"],
         )
         messages.success(request, _("Pekerja dinonaktifkan."))
     else:
@@ -172,6 +193,7 @@ def person_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
 def person_audit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
     return render(
-        request, "registry/person_audit.html",
+        request,
+        "registry/person_audit.html",
         {"person": person, "events": events_for(person), "masked": mask_nik(person.nik)},
     )

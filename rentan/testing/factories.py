@@ -2,12 +2,11 @@
 
 import itertools
 from datetime import date
-from typing import Any
 
 import factory
 
 from rentan.accounts.models import Role, User
-from rentan.registry.models import Household, Occupation, Person
+from rentan.registry.models import Occupation, Person
 from rentan.registry.nik import Sex, compose_nik
 
 TEST_PASSWORD = "uji-rahasia-123"
@@ -43,8 +42,3 @@ class PersonFactory(factory.django.DjangoModelFactory):
             serial=next(_serials),
         )
     )
-
-    @classmethod
-    def with_household(cls, kk_number: str, **kwargs: Any) -> Person:
-        household, _ = Household.objects.get_or_create(kk_number=kk_number)
-        return cls(household=household, **kwargs)

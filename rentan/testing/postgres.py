@@ -46,13 +46,37 @@ def main(argv: list[str]) -> int:
         root.chmod(0o755)
     run = lambda cmd: subprocess.run(_as_cluster_owner(cmd), check=True, capture_output=True)  # noqa: E731
     try:
-        run([_postgres_binary("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-             "-E", "UTF8", "--locale=C.UTF-8"])
+        run(
+            [
+                _postgres_binary("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
         # Durability is not wanted in a cluster that lives for one test run.
-        options = (f"-k {socket_dir} -c listen_addresses='' -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
-        run([_postgres_binary("pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
-             "-w", "start"])
+        options = (
+            f"-k {socket_dir} -c listen_addresses='' -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        )
+        run(
+            [
+                _postgres_binary("pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(log),
+                "-w",
+                "start",
+            ]
+        )
         url = f"postgres://postgres@{quote(str(socket_dir), safe='')}/postgres"
         print(f"PostgreSQL sementara berjalan di {socket_dir}", flush=True)
         return subprocess.call(argv, env={**os.environ, "DATABASE_URL": url})
@@ -64,8 +88,9 @@ def main(argv: list[str]) -> int:
     finally:
         if data.exists():
             subprocess.run(
-                _as_cluster_owner([_postgres_binary("pg_ctl"), "-D", str(data), "-m", "immediate",
-                                   "stop"]),
+                _as_cluster_owner(
+                    [_postgres_binary("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+                ),
                 capture_output=True,
             )
         shutil.rmtree(root, ignore_errors=True)

@@ -72,9 +72,7 @@ def test_operator_cannot_put_a_person_into_another_kelurahan(client, operator_us
     assert set(choices) == {"", "33.75.01.1002"}
 
 
-@pytest.mark.parametrize(
-    "url_name", ["registry:person_list", "registry:person_create"]
-)
+@pytest.mark.parametrize("url_name", ["registry:person_list", "registry:person_create"])
 def test_leader_cannot_reach_personal_pages(client, leader_user, url_name):
     response = login(client, leader_user).get(reverse(url_name))
     assert response.status_code == 403

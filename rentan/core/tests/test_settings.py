@@ -8,7 +8,10 @@ def run_with(settings_module: str, extra_env: dict[str, str]) -> subprocess.Comp
     env.update({"DJANGO_SETTINGS_MODULE": settings_module, **extra_env})
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -21,7 +24,10 @@ def test_production_refuses_to_start_without_secret_key():
 def test_production_starts_with_its_own_settings():
     result = run_with(
         "config.settings.prod",
-        {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "rentan.example",
-         "DATABASE_URL": "sqlite:///:memory:"},
+        {
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "rentan.example",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
     )
     assert result.returncode == 0, result.stderr

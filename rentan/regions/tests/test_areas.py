@@ -31,7 +31,10 @@ def test_pekalongan_tree_has_4_kecamatan_and_27_kelurahan():
     assert Area.objects.districts_of("33.75").count() == 4
     assert Area.objects.villages_of("33.75").count() == 27
     medono = Area.objects.get(code="33.75.01.1002")
-    assert (medono.parent.name, medono.parent.parent.name) == ("Pekalongan Barat", "Kota Pekalongan")
+    assert (medono.parent.name, medono.parent.parent.name) == (
+        "Pekalongan Barat",
+        "Kota Pekalongan",
+    )
     assert medono.level == AreaLevel.VILLAGE
 
 

@@ -91,7 +91,9 @@ def test_update_without_changes_writes_no_event(admin_user):
         actor=admin_user, draft=draft(), context=registry_context(date(2026, 11, 25))
     )
     services.update_person(
-        actor=admin_user, person=person, draft=draft(),
+        actor=admin_user,
+        person=person,
+        draft=draft(),
         context=registry_context(date(2026, 11, 25)),
     )
     assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
@@ -100,8 +102,11 @@ def test_update_without_changes_writes_no_event(admin_user):
 def test_deactivation_keeps_the_record_with_its_reason(admin_user):
     person = PersonFactory()
     services.deactivate_person(
-        actor=admin_user, person=person, reason=DeactivationReason.DIED,
-        on=date(2026, 10, 1), note="Laporan kelurahan",
+        actor=admin_user,
+        person=person,
+        reason=DeactivationReason.DIED,
+        on=date(2026, 10, 1),
+        note="Laporan kelurahan",
     )
     person.refresh_from_db()
     assert person.is_active is False

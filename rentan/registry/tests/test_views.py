@@ -57,9 +57,7 @@ def test_operator_adds_a_person_in_own_kelurahan(client, operator_user):
 
 def test_operator_cannot_post_a_person_into_another_kelurahan(client, operator_user):
     client.login(username=operator_user.username, password=TEST_PASSWORD)
-    response = client.post(
-        reverse("registry:person_create"), form_data(kelurahan="33.75.04.1010")
-    )
+    response = client.post(reverse("registry:person_create"), form_data(kelurahan="33.75.04.1010"))
     assert "kelurahan" in response.context["form"].errors
     assert not Person.objects.exists()
 
@@ -95,9 +93,9 @@ def test_search_by_name_and_filter_by_occupation(client, admin_user):
     client.login(username=admin_user.username, password=TEST_PASSWORD)
     page = client.get(reverse("registry:person_list"), {"q": "slamet riy"}).context["page"]
     assert [p.name for p in page] == ["Slamet Riyadi"]
-    page = client.get(
-        reverse("registry:person_list"), {"occupation": "kuli-bangunan"}
-    ).context["page"]
+    page = client.get(reverse("registry:person_list"), {"occupation": "kuli-bangunan"}).context[
+        "page"
+    ]
     assert list(page) == []
 
 

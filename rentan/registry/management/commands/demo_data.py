@@ -85,14 +85,24 @@ class Command(BaseCommand):
         Person.objects.bulk_create(
             [
                 Person(
-                    nik=p.nik, household_id=households[p.kk_number], name=p.name,
-                    birth_place=p.birth_place, birth_date=p.birth_date, sex=p.sex,
-                    street_address=p.street_address, rt=p.rt, rw=p.rw,
-                    kelurahan_id=p.kelurahan_code, phone=p.phone,
+                    nik=p.nik,
+                    household_id=households[p.kk_number],
+                    name=p.name,
+                    birth_place=p.birth_place,
+                    birth_date=p.birth_date,
+                    sex=p.sex,
+                    street_address=p.street_address,
+                    rt=p.rt,
+                    rw=p.rw,
+                    kelurahan_id=p.kelurahan_code,
+                    phone=p.phone,
                     occupation_id=occupations[p.occupation_code],
-                    monthly_income=p.monthly_income, dependents=p.dependents,
-                    has_disability=p.has_disability, disability_note=p.disability_note,
-                    source=PersonSource.DEMO, source_detail=f"demo_data --seed {seed}",
+                    monthly_income=p.monthly_income,
+                    dependents=p.dependents,
+                    has_disability=p.has_disability,
+                    disability_note=p.disability_note,
+                    source=PersonSource.DEMO,
+                    source_detail=f"demo_data --seed {seed}",
                     verified_at=now if p.is_verified else None,
                 )
                 for p in people
@@ -101,8 +111,11 @@ class Command(BaseCommand):
         )
         region_area = Area.objects.get(code=settings.RENTAN_REGION_CODE)
         record_event(
-            actor=None, action=AuditAction.IMPORT, target=region_area,
-            changes={"pekerja": len(people)}, note=f"Data demo sintetis, seed {seed}",
+            actor=None,
+            action=AuditAction.IMPORT,
+            target=region_area,
+            changes={"pekerja": len(people)},
+            note=f"Data demo sintetis, seed {seed}",
         )
         self.stdout.write(f"{len(people)} pekerja demo dimuat di {len(villages)} kelurahan.")
 
@@ -129,15 +142,19 @@ class Command(BaseCommand):
             first, _, last = full_name.partition(" ")
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"role": role, "first_name": first, "last_name": last,
-                          "kelurahan": kelurahan},
+                defaults={
+                    "role": role,
+                    "first_name": first,
+                    "last_name": last,
+                    "kelurahan": kelurahan,
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
 
     def _print_logins(self) -> None:
-        self.stdout.write("\nAkun demo (kata sandi untuk semua: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nAkun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
         for user in User.objects.order_by("id").select_related("kelurahan"):
             where = f" — Kel. {user.kelurahan.name}" if user.kelurahan else ""
             self.stdout.write(f"  {user.username:<12} {user.get_role_display()}{where}")
