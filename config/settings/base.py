@@ -108,6 +108,10 @@ X_FRAME_OPTIONS = "DENY"
 # Another kabupaten/kota changes this value (and its data), never the code.
 RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 
+# Steps `rentan demo_data` runs after the registry's synthetic workers, in order; each is a
+# function load(*, out, today) that leaves existing data alone.
+RENTAN_DEMO_STEPS: list[str] = []
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

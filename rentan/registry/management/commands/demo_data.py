@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from rentan.accounts.models import Role, User
 from rentan.core.audit import record_event
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         else:
             self._load_people(villages, persons, seed)
         self._ensure_users(villages)
+        for step in settings.RENTAN_DEMO_STEPS:
+            import_string(step)(out=self.stdout, today=timezone.localdate())
         self.stdout.write(f"Selesai dalam {time.monotonic() - started:.1f} detik.\n")
         self._print_logins()
 
