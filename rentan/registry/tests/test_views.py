@@ -130,3 +130,9 @@ def test_english_switch_translates_the_interface(client, admin_user):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("registry:person_list")).content.decode()
     assert "Workers" in body
+
+
+def test_interface_is_indonesian_even_for_an_english_browser(client, admin_user):
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+    body = client.get(reverse("registry:person_list"), HTTP_ACCEPT_LANGUAGE="en-US,en").content
+    assert "Tambah pekerja" in body.decode()
