@@ -331,9 +331,20 @@ _NAMED_DATE = re.compile(r"(\d{1,2})\s*[-/. ]\s*([a-z]+)\.?\s*[-/. ]\s*(\d{2}|\d
 _SERIAL = re.compile(r"\d{4,5}(?:[.,]0+)?")
 # Excel's 1900 date system, with its phantom 29 February 1900: serial 61 is 1 March 1900.
 _EXCEL_EPOCH = date(1899, 12, 30)
-_MONTH_NAMES = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-).split()
+_MONTH_NAMES = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 def _indonesian(value: date) -> str:
@@ -473,9 +484,7 @@ def parse_whole_number(cell: object, *, noun: str) -> int | None:
         value = value.replace(".", "").replace(",", "")
     if value.isascii() and value.lstrip("-").isdigit():
         return int(value)
-    raise CellError(
-        CellProblem.NUMBER_UNREADABLE, f"{noun} \u201c{raw}\u201d harus berupa angka."
-    )
+    raise CellError(CellProblem.NUMBER_UNREADABLE, f"{noun} \u201c{raw}\u201d harus berupa angka.")
 
 
 _YES = {"ya", "y", "yes", "iya", "1", "true", "benar", "ada"}
@@ -554,7 +563,9 @@ class ChoiceLookup:
             return self._cache[raw]
         code = self._by_key.get(raw) or self._by_key.get(_key(raw))
         if code is None:
-            code = self._by_key.get(_key(re.sub(r"^(kelurahan|kel|desa)\b\.?", "", raw, flags=re.IGNORECASE)))
+            code = self._by_key.get(
+                _key(re.sub(r"^(kelurahan|kel|desa)\b\.?", "", raw, flags=re.IGNORECASE))
+            )
         if code is None:
             raise CellError(self.problem, self._unknown_message(raw))
         self._cache[raw] = code

@@ -207,7 +207,9 @@ class RowChecker:
     def check(self, row: SheetRow) -> RowOutcome | None:
         """The outcome of one data row; None for an empty row."""
         cells = row.cells
-        mapped = [i for i in self.columns.fields if self.columns.fields[i] is not ImportField.IGNORE]
+        mapped = [
+            i for i in self.columns.fields if self.columns.fields[i] is not ImportField.IGNORE
+        ]
         if all(is_blank(cells[i]) if i < len(cells) else True for i in mapped):
             return None
         issues: list[RowIssue] = []
@@ -223,9 +225,7 @@ class RowChecker:
                 return default
 
         today = self.context.registry.today
-        birth_date = read(
-            ImportField.BIRTH_DATE, lambda c: parse_birth_date(c, today=today), None
-        )
+        birth_date = read(ImportField.BIRTH_DATE, lambda c: parse_birth_date(c, today=today), None)
         sex = read(ImportField.SEX, parse_sex, "")
         rt, rw = text(self._cell(cells, ImportField.RT)), text(self._cell(cells, ImportField.RW))
         if self._index[ImportField.RT_RW] is not None:

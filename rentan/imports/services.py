@@ -25,8 +25,9 @@ from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
 from rentan.imports.cells import (
     ERROR_COLUMN,
-    ChoiceLookup,
+    FIELD_LABELS,
     CellProblem,
+    ChoiceLookup,
     ImportField,
     choices_from,
     find_header,
@@ -66,9 +67,7 @@ class BatchNotReady(Exception):
 def report_progress(token: object, phase: str, done: int, total: int) -> None:
     """Progress goes to a cache shared by the worker and the web server, not to the database:
     the commit runs in one long transaction whose writes nobody else can see until the end."""
-    caches["imports"].set(
-        f"import-{token}", {"phase": phase, "done": done, "total": total}, 3600
-    )
+    caches["imports"].set(f"import-{token}", {"phase": phase, "done": done, "total": total}, 3600)
 
 
 def read_progress(token: object) -> dict[str, Any] | None:
@@ -163,15 +162,22 @@ def _read_header(batch: ImportBatch) -> None:
     batch.column_map = {str(index): field.value for index, field in guess.columns.items()}
 
 
+def missing_columns(batch: ImportBatch) -> list[str]:
+    """The names of required columns the file does not have (nor the user mapped)."""
+    if not batch.headers:
+        return []
+    return [FIELD_LABELS[field] for field in _columns(batch).missing_required()]
+
+
 def unmapped_headers(batch: ImportBatch) -> list[tuple[int, str]]:
     """Columns with a header the import did not recognise and the user has not mapped."""
     mapped = {int(i) for i in batch.column_map}
     return [
         (index, header)
         for index, header in enumerate(batch.headers)
-        if header and index not in mapped and normalise_header(header) != normalise_header(
-            ERROR_COLUMN
-        )
+        if header
+        and index not in mapped
+        and normalise_header(header) != normalise_header(ERROR_COLUMN)
     ]
 
 
@@ -398,9 +404,7 @@ def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
             }
         )
     flagged = list(
-        StagedRow.objects.filter(batch=batch, row_number__in=list(matches)).only(
-            "pk", "row_number"
-        )
+        StagedRow.objects.filter(batch=batch, row_number__in=list(matches)).only("pk", "row_number")
     )
     for row in flagged:
         row.matches = matches[row.row_number]
@@ -460,9 +464,7 @@ def _step_hook(step: str) -> None:
     """Called between the steps of a commit; tests raise here to prove the rollback."""
 
 
-def commit_batch(
-    *, batch_id: int, actor: Any, progress: Progress | None = None
-) -> CommitResult:
+def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None) -> CommitResult:
     """Put every accepted row into the registry in one transaction, or none of them."""
 
     token = ImportBatch.objects.values_list("token", flat=True).get(pk=batch_id)
@@ -546,8 +548,12 @@ def commit_batch(
             cursor.execute(
                 f"UPDATE {table} SET status = %s WHERE batch_id = %s AND is_accepted AND "
                 f"status IN (%s, %s)",
-                [RowStatus.IMPORTED.value, batch_id, RowStatus.READY.value,
-                 RowStatus.DUPLICATE.value],
+                [
+                    RowStatus.IMPORTED.value,
+                    batch_id,
+                    RowStatus.READY.value,
+                    RowStatus.DUPLICATE.value,
+                ],
             )
             tell(4)
         _step_hook("audit")
@@ -573,8 +579,9 @@ def commit_batch(
             },
         )
     tell(5)
-    return CommitResult(created=created, already_registered=batch.rows_registered,
-                        left_out=left_out)
+    return CommitResult(
+        created=created, already_registered=batch.rows_registered, left_out=left_out
+    )
 
 
 def mark_committing(*, batch: ImportBatch) -> None:

@@ -61,8 +61,13 @@ def build_template(
     for column, (field, width, _hint) in enumerate(TEMPLATE_COLUMNS):
         data.write_string(0, column, FIELD_LABELS[field], bold)
         cell_format = None
-        if field in (ImportField.NIK, ImportField.KK_NUMBER, ImportField.PHONE, ImportField.RT,
-                     ImportField.RW):
+        if field in (
+            ImportField.NIK,
+            ImportField.KK_NUMBER,
+            ImportField.PHONE,
+            ImportField.RT,
+            ImportField.RW,
+        ):
             # Text, so Excel keeps all 16 digits and the leading zeros.
             cell_format = as_text
         elif field is ImportField.BIRTH_DATE:

@@ -34,8 +34,14 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[object]], *, preamble: int = 
     return path
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[object]], *, delimiter: str = ";",
-              encoding: str = "cp1252", bom: bool = False) -> Path:
+def write_csv(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "cp1252",
+    bom: bool = False,
+) -> Path:
     lines = [delimiter.join("" if c is None else str(c) for c in row) for row in rows]
     data = ("\r\n".join(lines) + "\r\n").encode(encoding)
     if bom:
