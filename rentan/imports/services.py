@@ -263,6 +263,7 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
     tell("dedup", 0, 1)
     _mark_duplicates(batch, records)
     tell("dedup", 1, 1)
+    tell("validate", total, total)
     _count(batch)
     batch.status = BatchStatus.REVIEW
     batch.problem = ""

@@ -73,6 +73,10 @@ def build_template(
         elif field is ImportField.BIRTH_DATE:
             cell_format = as_date
         data.set_column(column, column, width, cell_format)
+        if cell_format is as_text:
+            # Formatted blank cells as well: some spreadsheet programs ignore column formats.
+            for row in range(1, _TEMPLATE_ROWS + 1):
+                data.write_blank(row, column, None, as_text)
         validation: dict[str, object] | None = None
         if field is ImportField.KELURAHAN:
             validation = {"validate": "list", "source": "=DaftarKelurahan"}

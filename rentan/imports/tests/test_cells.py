@@ -133,8 +133,15 @@ def test_unknown_sex_is_refused():
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("1.500.000", 1500000), ("Rp 1.500.000", 1500000), ("1,500,000", 1500000), (2, 2),
-     (1500000.0, 1500000), ("2", 2), ("", None)],
+    [
+        ("1.500.000", 1500000),
+        ("Rp 1.500.000", 1500000),
+        ("1,500,000", 1500000),
+        (2, 2),
+        (1500000.0, 1500000),
+        ("2", 2),
+        ("", None),
+    ],
 )
 def test_whole_numbers_accept_thousands_separators(cell, expected):
     assert parse_whole_number(cell, noun="Penghasilan") == expected
@@ -142,8 +149,12 @@ def test_whole_numbers_accept_thousands_separators(cell, expected):
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("003/005", ("003", "005")), ("3/5", ("3", "5")), ("RT 03 RW 05", ("03", "05")),
-     ("", ("", ""))],
+    [
+        ("003/005", ("003", "005")),
+        ("3/5", ("3", "5")),
+        ("RT 03 RW 05", ("03", "05")),
+        ("", ("", "")),
+    ],
 )
 def test_rt_rw_in_one_column_is_split(cell, expected):
     assert parse_rt_rw(cell) == expected

@@ -19,10 +19,26 @@ HEAD = ["NIK", "No KK", "Nama", "Tgl Lahir", "JK", "Kelurahan", "Pekerjaan", "No
 
 def _file(tmp_path, name="medono.xlsx", rows=None):
     rows = rows or [
-        ["3375014501850001", "3375010101100001", "SITI AMINAH", "05-01-1985", "P", "Medono",
-         "Buruh batik", "0812 3456 7890"],
-        ["3375011205750002", "3375010101100002", "Budi", "12 Mei 1975", "L", "Medono",
-         "Pengayuh becak", ""],
+        [
+            "3375014501850001",
+            "3375010101100001",
+            "SITI AMINAH",
+            "05-01-1985",
+            "P",
+            "Medono",
+            "Buruh batik",
+            "0812 3456 7890",
+        ],
+        [
+            "3375011205750002",
+            "3375010101100002",
+            "Budi",
+            "12 Mei 1975",
+            "L",
+            "Medono",
+            "Pengayuh becak",
+            "",
+        ],
         ["3375011205750003", "", "Joko", "bukan tanggal", "L", "Medono", "Buruh batik", ""],
     ]
     return write_xlsx(tmp_path / name, [HEAD, *rows])
@@ -113,8 +129,16 @@ def test_the_same_rows_in_another_file_are_already_registered(tmp_path, import_m
         tmp_path,
         "medono-lagi.xlsx",
         [
-            ["3375014501850001", "3375010101100001", "Siti Aminah", "05-01-1985", "P", "Medono",
-             "Buruh batik", ""],
+            [
+                "3375014501850001",
+                "3375010101100001",
+                "Siti Aminah",
+                "05-01-1985",
+                "P",
+                "Medono",
+                "Buruh batik",
+                "",
+            ],
             ["3375011205750003", "", "Joko", "12-05-1975", "L", "Medono", "Buruh batik", ""],
         ],
     )
