@@ -32,7 +32,8 @@ class UploadForm(forms.Form):
         if user.role == Role.OPERATOR:
             del self.fields["kelurahan"]
         else:
-            self.fields["kelurahan"].choices = [("", _("(tidak ada)"))] + [
+            field: Any = self.fields["kelurahan"]
+            field.choices = [("", _("(tidak ada)"))] + [
                 (area.code, area.name) for area in programme_kelurahan()
             ]
 

@@ -8,9 +8,10 @@ import judge a record the same way.
 Pure: no ORM, settings or HTTP; what the checks need to know comes in an ImportContext.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from rentan.imports.cells import (
     FIELD_LABELS,
@@ -215,7 +216,7 @@ class RowChecker:
         issues: list[RowIssue] = []
         failed: set[ImportField] = set()
 
-        def read(wanted: ImportField, reader, default):  # type: ignore[no-untyped-def]
+        def read(wanted: ImportField, reader: Callable[[object], Any], default: Any) -> Any:
             cell = self._cell(cells, wanted)
             try:
                 return reader(cell)

@@ -34,7 +34,7 @@ def _messy_xlsx(path):
     return write_xlsx(
         path,
         [
-            HEADER + [None, None],  # trailing empty columns
+            [*HEADER, None, None],  # trailing empty columns
             [
                 1,
                 "3375014501850001",
