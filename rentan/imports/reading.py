@@ -6,9 +6,9 @@ mark, or Windows-1252 from older Windows machines. Row numbers are those Excel s
 first row of the sheet is 1.
 """
 
+import codecs
 import csv
 import hashlib
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,14 +83,18 @@ def _sheet_rows(path: Path) -> Iterator[SheetRow]:
         yield SheetRow(index, list(cells))
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
+def csv_encoding(path: Path) -> str:
+    """utf-8-sig when the whole file is valid UTF-8 (with or without a byte-order mark), else
+    Windows-1252: Excel on Windows saves "CSV" in the ANSI code page."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return raw.decode("utf-8")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page, Windows-1252 for Indonesian.
-        return raw.decode("cp1252", errors="replace")
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def _delimiter(sample: str) -> str:
@@ -102,7 +106,11 @@ def _delimiter(sample: str) -> str:
 
 
 def _csv_rows(path: Path) -> Iterator[SheetRow]:
-    content = _decode(path.read_bytes())
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(content[:20000]))
-    for index, cells in enumerate(reader, start=1):
-        yield SheetRow(index, list(cells))
+    encoding = csv_encoding(path)
+    # Streamed, so a file of a million rows never sits in memory whole.
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        delimiter = _delimiter(handle.read(20000))
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter)
+        for index, cells in enumerate(reader, start=1):
+            yield SheetRow(index, cells)

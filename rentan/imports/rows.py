@@ -126,6 +126,8 @@ class Columns:
 
 def plain_cell(cell: object) -> object:
     """A cell as a JSON value, for the staging table and the error file."""
+    if type(cell) is str:
+        return cell if cell.strip() else ""
     if is_blank(cell):
         return ""
     if isinstance(cell, datetime):
@@ -169,6 +171,7 @@ class RowChecker:
         self.nik_has_numbers = nik_has_numbers
         self.kk_has_numbers = kk_has_numbers
         self._first_row_of_nik: dict[str, int] = {}
+        self.rows_seen = 0
         self._index = {f: columns.index_of(f) for f in ImportField}
 
     @classmethod
@@ -179,19 +182,23 @@ class RowChecker:
         in 0 are judged (see rentan.registry.nik)."""
         nik = columns.index_of(ImportField.NIK)
         kk = columns.index_of(ImportField.KK_NUMBER)
-        nik_values: list[object] = []
-        kk_values: list[object] = []
+        nik_has_numbers = kk_has_numbers = False
+        seen = 0
         for row in rows:
-            if nik is not None and nik < len(row.cells):
-                nik_values.append(row.cells[nik])
-            if kk is not None and kk < len(row.cells):
-                kk_values.append(row.cells[kk])
-        return cls(
+            seen += 1
+            cells = row.cells
+            if not nik_has_numbers and nik is not None and nik < len(cells):
+                nik_has_numbers = column_has_numbers((cells[nik],))
+            if not kk_has_numbers and kk is not None and kk < len(cells):
+                kk_has_numbers = column_has_numbers((cells[kk],))
+        checker = cls(
             columns=columns,
             context=context,
-            nik_has_numbers=column_has_numbers(nik_values),
-            kk_has_numbers=column_has_numbers(kk_values),
+            nik_has_numbers=nik_has_numbers,
+            kk_has_numbers=kk_has_numbers,
         )
+        checker.rows_seen = seen
+        return checker
 
     def check_all(self, rows: Iterable[SheetRow]) -> Iterator[RowOutcome]:
         for row in rows:

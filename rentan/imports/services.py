@@ -139,6 +139,15 @@ def _rows(batch: ImportBatch) -> Iterator[SheetRow]:
     return read_rows(Path(batch.file.path), original_name=batch.original_name)
 
 
+def _row_source(batch: ImportBatch) -> Callable[[], Iterable[SheetRow]]:
+    """Rows that can be gone through more than once: a spreadsheet is read into memory once
+    (calamine reads a whole sheet anyway); a CSV is streamed again each time."""
+    if Path(batch.original_name).suffix.lower() == ".csv":
+        return lambda: _rows(batch)
+    loaded = list(_rows(batch))
+    return lambda: loaded
+
+
 def _columns(batch: ImportBatch) -> Columns:
     fields = {int(index): ImportField(value) for index, value in batch.column_map.items()}
     headers = {index: str(header) for index, header in enumerate(batch.headers)}
@@ -221,12 +230,13 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
             batch.save()
             return batch
         header_row = batch.header_row or 0
+        rows = _row_source(batch)
         checker = RowChecker.for_rows(
-            (row for row in _rows(batch) if row.number > header_row),
+            (row for row in rows() if row.number > header_row),
             columns=columns,
             context=_import_context(batch),
         )
-        total = sum(1 for row in _rows(batch) if row.number > header_row)
+        total = checker.rows_seen
     except FileError as error:
         batch.status = BatchStatus.FAILED
         batch.problem = str(error)
@@ -239,22 +249,22 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
     StagedRow.objects.filter(batch=batch).delete()
     tell("validate", 0, total)
     records: list[DedupRecord] = []
-    data_rows = (row for row in _rows(batch) if row.number > header_row)
+    data_rows = (row for row in rows() if row.number > header_row)
     done = 0
     for chunk in _chunks(checker.check_all(data_rows), CHUNK):
-        staged = [_staged_row(batch, outcome) for outcome in chunk]
+        staged = [_staged_row(batch.pk, outcome) for outcome in chunk]
         records.extend(
             DedupRecord(
-                key=f"row:{row.row_number}",
-                nik=row.nik,
-                name=row.name,
-                birth_date=row.birth_date,
-                kelurahan_code=row.kelurahan_code,
-                address=row.street_address,
-                kk_number=row.kk_number,
+                key=f"row:{row[1]}",
+                nik=row[4],
+                name=row[6],
+                birth_date=row[8],
+                kelurahan_code=row[13],
+                address=row[10],
+                kk_number=row[5],
             )
             for row in staged
-            if row.status == RowStatus.READY
+            if row[3]
         )
         _write_staged(staged)
         done = max(outcome.number for outcome in chunk) - header_row
@@ -278,33 +288,35 @@ def _chunks(items: Iterable[RowOutcome], size: int) -> Iterator[list[RowOutcome]
         yield chunk
 
 
-def _staged_row(batch: ImportBatch, outcome: RowOutcome) -> StagedRow:
+def _staged_row(batch_id: int, outcome: RowOutcome) -> tuple[Any, ...]:
+    """One staging row as a tuple in _STAGED_COLUMNS order (bulk paths skip model objects)."""
     draft = outcome.draft
-    is_valid = outcome.is_valid
-    return StagedRow(
-        batch_id=batch.pk,
-        row_number=outcome.number,
-        status=RowStatus.READY if is_valid else RowStatus.ERROR,
-        is_accepted=is_valid,
-        nik=str(draft.nik)[:32] if is_valid else "",
-        kk_number=str(draft.kk_number or "")[:32] if is_valid else "",
-        name=draft.name[:150],
-        birth_place=draft.birth_place[:100],
-        birth_date=draft.birth_date,
-        sex=draft.sex[:1],
-        street_address=draft.street_address[:200],
-        rt=str(draft.rt)[:3],
-        rw=str(draft.rw)[:3],
-        kelurahan_code=draft.kelurahan_code,
-        phone=str(draft.phone or "")[:16] if is_valid else "",
-        occupation_code=draft.occupation_code,
-        monthly_income=draft.monthly_income,
-        dependents=draft.dependents if 0 <= draft.dependents <= 20 else 0,
-        has_disability=draft.has_disability,
-        disability_note=draft.disability_note[:200],
-        cells=outcome.cells,
-        issues=[issue.as_dict() for issue in outcome.issues],
-        matches=[],
+    is_valid = not outcome.errors
+    dependents = draft.dependents
+    return (
+        batch_id,
+        outcome.number,
+        RowStatus.READY.value if is_valid else RowStatus.ERROR.value,
+        is_valid,
+        str(draft.nik)[:32] if is_valid else "",
+        str(draft.kk_number or "")[:32] if is_valid else "",
+        draft.name[:150],
+        draft.birth_place[:100],
+        draft.birth_date,
+        draft.sex[:1],
+        draft.street_address[:200],
+        str(draft.rt)[:3],
+        str(draft.rw)[:3],
+        draft.kelurahan_code,
+        str(draft.phone or "")[:16] if is_valid else "",
+        draft.occupation_code,
+        draft.monthly_income,
+        dependents if 0 <= dependents <= 20 else 0,
+        draft.has_disability,
+        draft.disability_note[:200],
+        json.dumps(outcome.cells, ensure_ascii=False),
+        json.dumps([issue.as_dict() for issue in outcome.issues], ensure_ascii=False),
+        "[]",
     )
 
 
@@ -335,24 +347,21 @@ _STAGED_COLUMNS = (
 )
 
 
-def _write_staged(rows: list[StagedRow]) -> None:
-    if connection.vendor != "postgresql":
-        StagedRow.objects.bulk_create(rows, batch_size=1000)
-        return
-    # PostgreSQL: COPY is several times faster than multi-row INSERTs for large files.
+def _write_staged(rows: list[tuple[Any, ...]]) -> None:
+    """Bulk writes without model objects: COPY on PostgreSQL, executemany elsewhere."""
     table = StagedRow._meta.db_table
+    names = ", ".join(_STAGED_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({', '.join(_STAGED_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        json.dumps(getattr(row, name), ensure_ascii=False)
-                        if name in ("cells", "issues", "matches")
-                        else getattr(row, name)
-                        for name in _STAGED_COLUMNS
-                    ]
-                )
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(_STAGED_COLUMNS))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",
+            [(*row[:8], row[8].isoformat() if row[8] else None, *row[9:]) for row in rows],
+        )
 
 
 def _registry_records() -> list[DedupRecord]:
