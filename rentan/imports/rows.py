@@ -171,6 +171,7 @@ class RowChecker:
         self.nik_has_numbers = nik_has_numbers
         self.kk_has_numbers = kk_has_numbers
         self._first_row_of_nik: dict[str, int] = {}
+        self._dates: dict[str, date | None] = {}
         self.rows_seen = 0
         self._index = {f: columns.index_of(f) for f in ImportField}
 
@@ -232,8 +233,7 @@ class RowChecker:
                 issues.append(self._issue(row.number, wanted, error.problem, str(error), cell))
                 return default
 
-        today = self.context.registry.today
-        birth_date = read(ImportField.BIRTH_DATE, lambda c: parse_birth_date(c, today=today), None)
+        birth_date = read(ImportField.BIRTH_DATE, self._birth_date, None)
         sex = read(ImportField.SEX, parse_sex, "")
         rt, rw = text(self._cell(cells, ImportField.RT)), text(self._cell(cells, ImportField.RW))
         if self._index[ImportField.RT_RW] is not None:
@@ -298,6 +298,16 @@ class RowChecker:
                     )
                 )
         return RowOutcome(row.number, [plain_cell(c) for c in cells], draft, issues)
+
+    def _birth_date(self, cell: object) -> date | None:
+        # Many people of a file share a birth date as typed: read each spelling once.
+        if type(cell) is not str:
+            return parse_birth_date(cell, today=self.context.registry.today)
+        try:
+            return self._dates[cell]
+        except KeyError:
+            value = self._dates[cell] = parse_birth_date(cell, today=self.context.registry.today)
+            return value
 
     def _phone_cell(self, cells: list[object]) -> object:
         cell = self._cell(cells, ImportField.PHONE)
