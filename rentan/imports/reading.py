@@ -113,4 +113,4 @@ def _csv_rows(path: Path) -> Iterator[SheetRow]:
         handle.seek(0)
         reader = csv.reader(handle, delimiter=delimiter)
         for index, cells in enumerate(reader, start=1):
-            yield SheetRow(index, cells)
+            yield SheetRow(index, list[object](cells))
