@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from rentan.accounts.access import may_assign_kelurahan
 from rentan.accounts.models import Role
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
@@ -116,8 +117,9 @@ def _import_context(batch: ImportBatch) -> ImportContext:
     occupations = dict(Occupation.objects.values_list("code", "name"))
     actor = batch.uploaded_by
     allowed: frozenset[str] | None = None
-    if actor is not None and actor.role == Role.OPERATOR:
-        allowed = frozenset({actor.kelurahan_id} if actor.kelurahan_id else set())
+    if actor is not None:
+        # The access module decides who may put people into which kelurahan.
+        allowed = frozenset(a.code for a in kelurahan if may_assign_kelurahan(actor, a.code))
     return ImportContext(
         registry=registry_context(),
         kelurahan=ChoiceLookup(
@@ -591,6 +593,13 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
     tell(5)
     return CommitResult(
         created=created, already_registered=batch.rows_registered, left_out=left_out
+    )
+
+
+def reopen_batch(*, batch_id: int) -> None:
+    """A commit that failed left the registry as it was: the batch is back in review."""
+    ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.COMMITTING).update(
+        status=BatchStatus.REVIEW
     )
 
 

@@ -145,7 +145,8 @@ def batch_decide_row(request: HttpRequest, pk: int, row: int) -> HttpResponse:
 @requires(Capability.IMPORT_DATA)
 def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_for(request.user, pk)
-    if batch.status != BatchStatus.REVIEW:
+    # COMMITTING as well: a commit killed midway rolled back and may simply be run again.
+    if batch.status not in (BatchStatus.REVIEW, BatchStatus.COMMITTING):
         messages.error(request, _("Impor ini belum siap atau sudah disimpan."))
         return redirect("imports:batch_detail", pk=batch.pk)
     accepted = batch.rows.filter(is_accepted=True).count()

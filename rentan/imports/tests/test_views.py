@@ -213,3 +213,29 @@ def test_stored_as_number_reason_is_a_member(tmp_path, import_media, admin_user,
     row = ImportBatch.objects.get().rows.get(row_number=3)
     assert row.issues[0]["problem"] == NikProblem.STORED_AS_NUMBER.value
     assert row.issues[0]["column"] == "NIK"
+
+
+def test_background_commit_that_fails_leaves_registry_and_reopens_the_batch(
+    client, tmp_path, import_media, admin_user, monkeypatch
+):
+    from rentan.imports import services, views
+
+    monkeypatch.setattr(views, "INLINE_MAX_COMMIT_ROWS", 0)
+    client.force_login(admin_user)
+    _upload(client, write_xlsx(tmp_path / "medono.xlsx", [HEAD, ROWS[0]]))
+    batch = ImportBatch.objects.get()
+
+    def fail(step: str) -> None:
+        if step == "links":
+            raise RuntimeError("proses dihentikan")
+
+    monkeypatch.setattr(services, "_step_hook", fail)
+    client.post(reverse("imports:batch_commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.REVIEW
+    assert not Person.objects.exists()
+
+    monkeypatch.undo()
+    client.force_login(admin_user)
+    client.post(reverse("imports:batch_commit", args=[batch.pk]))
+    assert Person.objects.count() == 1
