@@ -23,10 +23,14 @@ demo: $(STAMP) ## Set up the SQLite database, load the Kota Pekalongan demo and 
 	$(BIN)/rentan migrate --noinput
 	$(BIN)/rentan demo_data
 	@echo "Rentan berjalan di http://127.0.0.1:8000  (Ctrl+C untuk berhenti)"
-	$(BIN)/rentan runserver 127.0.0.1:8000
+	$(WITH_WORKER) $(BIN)/rentan runserver 127.0.0.1:8000
 
 serve: $(STAMP) ## Serve the existing database on :8000
-	$(BIN)/rentan runserver 127.0.0.1:8000
+	$(WITH_WORKER) $(BIN)/rentan runserver 127.0.0.1:8000
+
+# Large imports run in the background: a django-tasks worker on the same database, stopped
+# with the server.
+WITH_WORKER = $(BIN)/rentan db_worker --interval 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .

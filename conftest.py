@@ -104,3 +104,10 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     tab.base_url = live_server.url
     yield tab
     context.close()
+
+
+@pytest.fixture
+def import_media(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded import files go to a temporary folder, not var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "rentan.imports",
     "rentan.programmes",
     "rentan.enrollment",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -117,4 +119,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Background work (large imports) without a broker: django-tasks with its database backend.
+# `rentan db_worker` runs the queue (make demo starts one); tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("RENTAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+
+# Import progress is shared between the worker process and the web server through files:
+# the commit's own transaction cannot publish it in the database.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "imports"),
+    },
 }

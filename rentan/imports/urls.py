@@ -1,4 +1,16 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from rentan.imports import views
 
 app_name = "imports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.batch_list, name="batch_list"),
+    path("templat.xlsx", views.template_download, name="template"),
+    path("<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("<int:pk>/kemajuan/", views.batch_progress, name="batch_progress"),
+    path("<int:pk>/kolom/", views.batch_map_columns, name="batch_map_columns"),
+    path("<int:pk>/baris/<int:row>/", views.batch_decide_row, name="batch_decide_row"),
+    path("<int:pk>/simpan/", views.batch_commit, name="batch_commit"),
+    path("<int:pk>/batal/", views.batch_discard, name="batch_discard"),
+    path("<int:pk>/kesalahan.xlsx", views.batch_error_file, name="batch_error_file"),
+]

@@ -137,9 +137,19 @@ def _issue(
 
 
 def check_person(
-    draft: PersonDraft, context: RegistryContext, *, nik_column_has_numbers: bool = False
+    draft: PersonDraft,
+    context: RegistryContext,
+    *,
+    nik_column_has_numbers: bool = False,
+    kk_column_has_numbers: bool | None = None,
 ) -> CheckedPerson:
-    """Clean the draft in place (NIK, KK, name, phone) and list every problem found."""
+    """Clean the draft in place (NIK, KK, name, phone) and list every problem found.
+
+    ``kk_column_has_numbers`` defaults to ``nik_column_has_numbers`` (a form has no columns);
+    an import passes what it saw in the KK column itself.
+    """
+    if kk_column_has_numbers is None:
+        kk_column_has_numbers = nik_column_has_numbers
     issues: list[FieldIssue] = []
 
     draft.name = normalise_name(draft.name)
@@ -187,7 +197,7 @@ def check_person(
     if draft.kk_number not in (None, ""):
         try:
             draft.kk_number = parse_kk(
-                draft.kk_number, column_has_numbers=nik_column_has_numbers
+                draft.kk_number, column_has_numbers=kk_column_has_numbers
             ).number
         except NikError as error:
             issues.append(FieldIssue(PersonField.KK_NUMBER, error.problem, str(error)))

@@ -1,0 +1,594 @@
+"""Reading the cells of a kelurahan spreadsheet: headers, dates, numbers, kelurahan and job types.
+
+Spreadsheets are typed by hand in Excel by different people, so every reader here is lenient
+about form (case, spaces, punctuation, Indonesian month names, Excel serial dates) and strict
+about meaning: a value that cannot be read raises :class:`CellError` with a member of
+:class:`CellProblem` and an Indonesian sentence naming what was found.
+
+Pure: no ORM, settings or HTTP.
+"""
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz, process
+
+
+class ImportField(StrEnum):
+    """A column the import understands; values are PersonDraft attributes where one exists."""
+
+    NIK = "nik"
+    KK_NUMBER = "kk_number"
+    NAME = "name"
+    BIRTH_PLACE = "birth_place"
+    BIRTH_DATE = "birth_date"
+    SEX = "sex"
+    STREET_ADDRESS = "street_address"
+    RT = "rt"
+    RW = "rw"
+    RT_RW = "rt_rw"
+    KELURAHAN = "kelurahan"
+    PHONE = "phone"
+    OCCUPATION = "occupation"
+    MONTHLY_INCOME = "monthly_income"
+    DEPENDENTS = "dependents"
+    HAS_DISABILITY = "has_disability"
+    DISABILITY_NOTE = "disability_note"
+    IGNORE = "ignore"
+
+
+FIELD_LABELS: dict[ImportField, str] = {
+    ImportField.NIK: "NIK",
+    ImportField.KK_NUMBER: "No. KK",
+    ImportField.NAME: "Nama Lengkap",
+    ImportField.BIRTH_PLACE: "Tempat Lahir",
+    ImportField.BIRTH_DATE: "Tanggal Lahir",
+    ImportField.SEX: "Jenis Kelamin",
+    ImportField.STREET_ADDRESS: "Alamat",
+    ImportField.RT: "RT",
+    ImportField.RW: "RW",
+    ImportField.RT_RW: "RT/RW",
+    ImportField.KELURAHAN: "Kelurahan",
+    ImportField.PHONE: "No. HP",
+    ImportField.OCCUPATION: "Jenis Pekerjaan",
+    ImportField.MONTHLY_INCOME: "Penghasilan per Bulan",
+    ImportField.DEPENDENTS: "Jumlah Tanggungan",
+    ImportField.HAS_DISABILITY: "Disabilitas",
+    ImportField.DISABILITY_NOTE: "Keterangan Disabilitas",
+    ImportField.IGNORE: "(abaikan kolom ini)",
+}
+
+# The column the error file adds; read back on re-upload and ignored.
+ERROR_COLUMN = "Keterangan Kesalahan"
+
+REQUIRED_FIELDS = (
+    ImportField.NIK,
+    ImportField.NAME,
+    ImportField.BIRTH_DATE,
+    ImportField.SEX,
+    ImportField.OCCUPATION,
+)
+
+# Header spellings met in kelurahan spreadsheets, after normalise_header().
+_SYNONYMS: dict[ImportField, tuple[str, ...]] = {
+    ImportField.NIK: (
+        "nik",
+        "no ktp",
+        "nomor ktp",
+        "no nik",
+        "nomor nik",
+        "ktp",
+        "nik ktp",
+        "no induk kependudukan",
+        "nomor induk kependudukan",
+    ),
+    ImportField.KK_NUMBER: (
+        "kk",
+        "no kk",
+        "nomor kk",
+        "no kartu keluarga",
+        "nomor kartu keluarga",
+        "kartu keluarga",
+    ),
+    ImportField.NAME: (
+        "nama",
+        "nama lengkap",
+        "nama pekerja",
+        "nama peserta",
+        "nama sesuai ktp",
+        "nama lengkap sesuai ktp",
+    ),
+    ImportField.BIRTH_PLACE: ("tempat lahir", "tmp lahir", "tmpt lahir", "tempat lhr"),
+    ImportField.BIRTH_DATE: (
+        "tanggal lahir",
+        "tgl lahir",
+        "tgl lhr",
+        "tanggal lhr",
+        "tgl lahir dd mm yyyy",
+        "tanggal lahir dd mm yyyy",
+    ),
+    ImportField.SEX: ("jenis kelamin", "jk", "l p", "kelamin", "gender", "jns kelamin"),
+    ImportField.STREET_ADDRESS: (
+        "alamat",
+        "alamat lengkap",
+        "alamat rumah",
+        "alamat domisili",
+        "jalan",
+        "dusun jalan",
+    ),
+    ImportField.RT: ("rt",),
+    ImportField.RW: ("rw",),
+    ImportField.RT_RW: ("rt rw", "rt dan rw"),
+    ImportField.KELURAHAN: (
+        "kelurahan",
+        "kel",
+        "desa",
+        "kelurahan desa",
+        "desa kelurahan",
+        "kode kelurahan",
+        "nama kelurahan",
+    ),
+    ImportField.PHONE: (
+        "hp",
+        "no hp",
+        "nomor hp",
+        "no hp wa",
+        "telepon",
+        "no telp",
+        "no telepon",
+        "nomor telepon",
+        "no wa",
+        "whatsapp",
+        "telp",
+    ),
+    ImportField.OCCUPATION: (
+        "pekerjaan",
+        "jenis pekerjaan",
+        "profesi",
+        "mata pencaharian",
+        "jenis usaha",
+    ),
+    ImportField.MONTHLY_INCOME: (
+        "penghasilan",
+        "penghasilan per bulan",
+        "penghasilan bulan",
+        "pendapatan",
+        "pendapatan per bulan",
+        "upah",
+        "perkiraan penghasilan per bulan",
+    ),
+    ImportField.DEPENDENTS: ("tanggungan", "jumlah tanggungan", "jml tanggungan"),
+    ImportField.HAS_DISABILITY: ("disabilitas", "penyandang disabilitas", "difabel"),
+    ImportField.DISABILITY_NOTE: ("keterangan disabilitas", "jenis disabilitas"),
+    ImportField.IGNORE: ("no", "no urut", "nomor urut", "keterangan kesalahan"),
+}
+
+HEADER_LOOKUP: dict[str, ImportField] = {
+    spelling: field for field, spellings in _SYNONYMS.items() for spelling in spellings
+}
+
+# Fewer recognised headers than this and the row is not taken for the header.
+_MIN_HEADER_MATCHES = 3
+_HEADER_SCAN_ROWS = 20
+
+
+class CellProblem(TextChoices):
+    DATE_UNREADABLE = "date_unreadable", _("Tanggal tidak terbaca")
+    DATE_IMPOSSIBLE = "date_impossible", _("Tanggal tidak ada di kalender")
+    DATE_IN_FUTURE = "date_in_future", _("Tanggal lahir belum terjadi")
+    SEX_UNREADABLE = "sex_unreadable", _("Jenis kelamin harus L atau P")
+    NUMBER_UNREADABLE = "number_unreadable", _("Harus berupa angka")
+    YES_NO_UNREADABLE = "yes_no_unreadable", _("Harus Ya atau Tidak")
+    KELURAHAN_UNKNOWN = "kelurahan_unknown", _("Kelurahan tidak dikenal di wilayah program")
+    KELURAHAN_NOT_YOURS = "kelurahan_not_yours", _("Kelurahan di luar wilayah tugas Anda")
+    OCCUPATION_UNKNOWN = "occupation_unknown", _("Jenis pekerjaan tidak dikenal")
+    RT_RW_UNREADABLE = "rt_rw_unreadable", _("RT/RW harus ditulis seperti 003/005")
+    NIK_REPEATED_IN_FILE = "nik_repeated", _("NIK yang sama sudah ada di baris lain berkas ini")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; ``str(error)`` is the Indonesian sentence."""
+
+    def __init__(self, problem: CellProblem, detail: str) -> None:
+        super().__init__(problem, detail)
+        self.problem = problem
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+# ---------------------------------------------------------------------------- headers
+
+
+def normalise_header(raw: object) -> str:
+    """``"No. KTP "`` -> ``"no ktp"``; ``"Penghasilan (Rp)"`` -> ``"penghasilan"``."""
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).lower()
+    text = re.sub(r"\(\s*rp\s*\)|\brp\b\.?", " ", text)
+    text = re.sub(r"[^0-9a-z]+", " ", text)
+    return " ".join(text.split())
+
+
+def match_header(raw: object) -> ImportField | None:
+    return HEADER_LOOKUP.get(normalise_header(raw))
+
+
+@dataclass(frozen=True)
+class HeaderGuess:
+    row_index: int  # 0-based index of the header row among the file's rows
+    columns: dict[int, ImportField]  # column index -> field, for recognised headers
+    unknown: dict[int, str]  # column index -> header text, for headers not recognised
+
+
+def find_header(rows: Sequence[Sequence[object]]) -> HeaderGuess | None:
+    """The header row among the first rows: the one naming the most known columns.
+
+    Kelurahan files often start with a title, a date or a blank line before the header.
+    """
+    best: HeaderGuess | None = None
+    best_count = 0
+    for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        columns: dict[int, ImportField] = {}
+        unknown: dict[int, str] = {}
+        for column, cell in enumerate(row):
+            if is_blank(cell):
+                continue
+            field = match_header(cell)
+            if field is None:
+                unknown[column] = " ".join(str(cell).split())
+            elif field not in columns.values() or field is ImportField.IGNORE:
+                columns[column] = field
+        count = sum(1 for f in columns.values() if f is not ImportField.IGNORE)
+        if count > best_count:
+            best, best_count = HeaderGuess(index, columns, unknown), count
+    if best is None or best_count < _MIN_HEADER_MATCHES:
+        return None
+    return best
+
+
+def is_blank(cell: object) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, float) and math.isnan(cell):
+        return True
+    return isinstance(cell, str) and not cell.strip()
+
+
+def column_has_numbers(values: Iterable[object]) -> bool:
+    """Whether Excel has been treating this column's values as numbers.
+
+    True when a cell arrived as a number, or as the text Excel writes for one (scientific
+    notation, or a trailing ``.0``) in a CSV export.
+    """
+    for value in values:
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            return True
+        if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+            return True
+    return False
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+|\d{12,}[.,]0+")
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def text(cell: object) -> str:
+    """A cell as plain text with spaces collapsed; a whole float loses its ``.0``."""
+    if is_blank(cell):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    return " ".join(str(cell).split())
+
+
+def identity_text(cell: object) -> object:
+    """A NIK or KK cell as found, for parse_nik: numbers stay numbers so they are recognised."""
+    if is_blank(cell):
+        return ""
+    if isinstance(cell, str):
+        # Excel users force text with a leading apostrophe; a CSV keeps it.
+        return cell.strip().lstrip("'")
+    return cell
+
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("januari", "jan", "january"),
+        ("februari", "feb", "pebruari", "peb", "february"),
+        ("maret", "mar", "march"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "jun", "june"),
+        ("juli", "jul", "july"),
+        ("agustus", "agu", "agt", "agus", "ags", "aug", "august"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt", "oct", "october"),
+        ("november", "nov", "nop", "nopember"),
+        ("desember", "des", "dec", "december"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _MONTHS[_name] = _number
+
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+_NAMED_DATE = re.compile(r"(\d{1,2})\s*[-/. ]\s*([a-z]+)\.?\s*[-/. ]\s*(\d{2}|\d{4})")
+_SERIAL = re.compile(r"\d{4,5}(?:[.,]0+)?")
+# Excel's 1900 date system, with its phantom 29 February 1900: serial 61 is 1 March 1900.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_MONTH_NAMES = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def _indonesian(value: date) -> str:
+    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def parse_birth_date(cell: object, *, today: date) -> date | None:
+    """A birth date as Excel or a person wrote it; None for an empty cell.
+
+    Reads date cells, Excel serial numbers (27526), ``12-05-1975``, ``12/05/75``,
+    ``12.05.1975``, ``1975-05-12`` and ``12 Mei 1975`` (Indonesian or English month names and
+    their abbreviations). Numbers are day first, as written in Indonesia. A two-digit year is
+    the latest year not after today.
+    """
+    if is_blank(cell):
+        return None
+    if isinstance(cell, datetime):
+        return _not_future(cell.date(), today)
+    if isinstance(cell, date):
+        return _not_future(cell, today)
+    if isinstance(cell, bool):
+        raise CellError(CellProblem.DATE_UNREADABLE, "Tanggal lahir tertulis ya/tidak.")
+    if isinstance(cell, int | float):
+        return _from_serial(float(cell), today)
+
+    raw = " ".join(str(cell).split())
+    lowered = raw.lower()
+    if _SERIAL.fullmatch(lowered):
+        return _from_serial(float(lowered.replace(",", ".")), today)
+    if match := _ISO_DATE.fullmatch(lowered):
+        return _build(int(match[3]), int(match[2]), int(match[1]), raw, today)
+    if match := _NUMERIC_DATE.fullmatch(lowered):
+        return _build(int(match[1]), int(match[2]), _full_year(match[3], today), raw, today)
+    if match := _NAMED_DATE.fullmatch(lowered):
+        month = _MONTHS.get(match[2])
+        if month is None:
+            raise CellError(
+                CellProblem.DATE_UNREADABLE,
+                f"Nama bulan \u201c{match[2]}\u201d pada tanggal lahir {raw} tidak dikenal.",
+            )
+        return _build(int(match[1]), month, _full_year(match[3], today), raw, today)
+    raise CellError(
+        CellProblem.DATE_UNREADABLE,
+        f"Tanggal lahir \u201c{raw}\u201d tidak terbaca. Tulis seperti 12-05-1975 atau "
+        f"12 Mei 1975.",
+    )
+
+
+def _full_year(digits: str, today: date) -> int:
+    year = int(digits)
+    if len(digits) == 4:
+        return year
+    return 2000 + year if year <= today.year % 100 else 1900 + year
+
+
+def _build(day: int, month: int, year: int, raw: str, today: date) -> date:
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise CellError(
+            CellProblem.DATE_IMPOSSIBLE,
+            f"Tanggal lahir {raw} tidak ada di kalender (hari-bulan-tahun).",
+        ) from None
+    return _not_future(value, today)
+
+
+def _from_serial(serial: float, today: date) -> date:
+    if not serial.is_integer() or not 1 <= serial <= 2_958_465:
+        raise CellError(
+            CellProblem.DATE_UNREADABLE,
+            f"Tanggal lahir berisi angka {serial:g}, bukan tanggal.",
+        )
+    return _not_future(_EXCEL_EPOCH + timedelta(days=int(serial)), today)
+
+
+def _not_future(value: date, today: date) -> date:
+    if value > today:
+        raise CellError(
+            CellProblem.DATE_IN_FUTURE,
+            f"Tanggal lahir {_indonesian(value)} jatuh setelah hari ini.",
+        )
+    return value
+
+
+_SEX_WORDS = {
+    "l": "L",
+    "lk": "L",
+    "laki laki": "L",
+    "laki": "L",
+    "pria": "L",
+    "m": "L",
+    "male": "L",
+    "p": "P",
+    "pr": "P",
+    "perempuan": "P",
+    "wanita": "P",
+    "w": "P",
+    "f": "P",
+    "female": "P",
+}
+
+
+def parse_sex(cell: object) -> str:
+    """``L``, ``P`` or "" for an empty cell."""
+    value = normalise_header(cell)
+    if not value:
+        return ""
+    try:
+        return _SEX_WORDS[value]
+    except KeyError:
+        raise CellError(
+            CellProblem.SEX_UNREADABLE,
+            f"Jenis kelamin \u201c{text(cell)}\u201d tidak terbaca: tulis L (laki-laki) atau "
+            f"P (perempuan).",
+        ) from None
+
+
+_NUMBER_GROUPS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
+def parse_whole_number(cell: object, *, noun: str) -> int | None:
+    """A whole number such as ``1.500.000``, ``Rp 1,500,000`` or ``2``; None when empty."""
+    if is_blank(cell):
+        return None
+    if isinstance(cell, bool):
+        raise CellError(CellProblem.NUMBER_UNREADABLE, f"{noun} harus berupa angka.")
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float):
+        if cell.is_integer():
+            return int(cell)
+        raise CellError(CellProblem.NUMBER_UNREADABLE, f"{noun} harus bilangan bulat.")
+    raw = " ".join(str(cell).split())
+    value = re.sub(r"^rp\.?\s*", "", raw.lower()).replace(" ", "")
+    value = re.sub(r"[.,]0+$", "", value) if not _NUMBER_GROUPS.fullmatch(value) else value
+    if _NUMBER_GROUPS.fullmatch(value):
+        value = value.replace(".", "").replace(",", "")
+    if value.isascii() and value.lstrip("-").isdigit():
+        return int(value)
+    raise CellError(CellProblem.NUMBER_UNREADABLE, f"{noun} \u201c{raw}\u201d harus berupa angka.")
+
+
+_YES = {"ya", "y", "yes", "iya", "1", "true", "benar", "ada"}
+_NO = {"tidak", "t", "tdk", "no", "n", "0", "false", "tidak ada", "bukan"}
+
+
+def parse_yes_no(cell: object) -> bool:
+    value = normalise_header(cell)
+    if not value or value in _NO:
+        return False
+    if value in _YES:
+        return True
+    raise CellError(
+        CellProblem.YES_NO_UNREADABLE, f"Isian \u201c{text(cell)}\u201d harus Ya atau Tidak."
+    )
+
+
+def parse_rt_rw(cell: object) -> tuple[str, str]:
+    """``003/005``, ``3/5``, ``RT 03 RW 05`` -> ("3", "5"); empty -> ("", "")."""
+    raw = text(cell)
+    if not raw:
+        return "", ""
+    numbers = re.findall(r"\d+", raw)
+    if len(numbers) != 2:
+        raise CellError(
+            CellProblem.RT_RW_UNREADABLE,
+            f"RT/RW \u201c{raw}\u201d tidak terbaca: tulis seperti 003/005.",
+        )
+    return numbers[0], numbers[1]
+
+
+# ---------------------------------------------------------------------------- lookups
+
+
+def _key(value: str) -> str:
+    return normalise_header(value)
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    name: str
+
+
+class ChoiceLookup:
+    """Finds a kelurahan or job type by code or by name, leniently; suggests the closest name.
+
+    ``noun`` names the thing in messages ("Kelurahan", "Jenis pekerjaan").
+    """
+
+    # Below this similarity (0-100) a suggestion is more confusing than helpful.
+    SUGGESTION_CUTOFF = 60
+
+    def __init__(self, choices: Iterable[Choice], *, noun: str, problem: CellProblem) -> None:
+        self.noun = noun
+        self.problem = problem
+        self._by_key: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        for choice in choices:
+            self._names[choice.code] = choice.name
+            self._by_key[_key(choice.code)] = choice.code
+            self._by_key[choice.code] = choice.code
+            self._by_key[_key(choice.name)] = choice.code
+        self._name_keys = {_key(name): code for code, name in self._names.items()}
+        self._cache: dict[str, str] = {}
+
+    def name_of(self, code: str) -> str:
+        return self._names.get(code, code)
+
+    def code_for(self, cell: object) -> str:
+        """The code of the choice the cell names; "" for an empty cell."""
+        raw = text(cell)
+        if not raw:
+            return ""
+        if raw in self._cache:
+            return self._cache[raw]
+        code = self._by_key.get(raw) or self._by_key.get(_key(raw))
+        if code is None:
+            code = self._by_key.get(
+                _key(re.sub(r"^(kelurahan|kel|desa)\b\.?", "", raw, flags=re.IGNORECASE))
+            )
+        if code is None:
+            raise CellError(self.problem, self._unknown_message(raw))
+        self._cache[raw] = code
+        return code
+
+    def suggestion(self, raw: str) -> str | None:
+        found = process.extractOne(
+            _key(raw),
+            list(self._name_keys),
+            scorer=fuzz.ratio,
+            score_cutoff=self.SUGGESTION_CUTOFF,
+        )
+        if found is None:
+            return None
+        return self._names[self._name_keys[found[0]]]
+
+    def _unknown_message(self, raw: str) -> str:
+        suggestion = self.suggestion(raw)
+        message = f"{self.noun} \u201c{raw}\u201d tidak dikenal."
+        if suggestion:
+            message += f" Mungkin maksudnya \u201c{suggestion}\u201d?"
+        return message
+
+
+def choices_from(pairs: Mapping[str, str]) -> list[Choice]:
+    return [Choice(code, name) for code, name in pairs.items()]

@@ -1,0 +1,68 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rentan.accounts.models import Role
+from rentan.imports.cells import FIELD_LABELS, ImportField
+from rentan.imports.reading import SUFFIXES
+from rentan.registry.selectors import programme_kelurahan
+
+# A file above this size is checked in the background with a progress bar; smaller ones
+# (a kelurahan's usual few hundred rows) are checked while the page loads.
+INLINE_MAX_BYTES = 256 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas (.xlsx, .xls, .ods, .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUFFIXES)}),
+    )
+    kelurahan = forms.ChoiceField(
+        label=_("Kelurahan untuk baris tanpa kolom kelurahan"), required=False
+    )
+    household_rule = forms.BooleanField(
+        label=_("Satu peserta per keluarga (KK): tandai anggota KK yang sama"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user.role == Role.OPERATOR:
+            del self.fields["kelurahan"]
+        else:
+            field: Any = self.fields["kelurahan"]
+            field.choices = [("", _("(tidak ada)"))] + [
+                (area.code, area.name) for area in programme_kelurahan()
+            ]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(SUFFIXES):
+            raise forms.ValidationError(
+                _("Jenis berkas tidak didukung: unggah .xlsx, .xls, .ods atau .csv.")
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One drop-down per column the import did not recognise."""
+
+    def __init__(self, *args: Any, columns: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(abaikan kolom ini)"))] + [
+            (field.value, FIELD_LABELS[field])
+            for field in ImportField
+            if field is not ImportField.IGNORE
+        ]
+        for index, header in columns:
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header, choices=choices, required=False
+            )
+
+    def mapping(self) -> dict[int, ImportField]:
+        return {
+            int(name[4:]): ImportField(value or ImportField.IGNORE.value)
+            for name, value in self.cleaned_data.items()
+        }

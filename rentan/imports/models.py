@@ -1,0 +1,156 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BatchStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Diunggah")
+    NEEDS_MAPPING = "needs_mapping", _("Perlu pemetaan kolom")
+    VALIDATING = "validating", _("Sedang diperiksa")
+    REVIEW = "review", _("Siap ditinjau")
+    COMMITTING = "committing", _("Sedang disimpan")
+    COMMITTED = "committed", _("Sudah disimpan")
+    FAILED = "failed", _("Gagal")
+    DISCARDED = "discarded", _("Dibatalkan")
+
+
+class RowStatus(models.TextChoices):
+    READY = "ready", _("Siap disimpan")
+    ERROR = "error", _("Ada kesalahan")
+    DUPLICATE = "duplicate", _("Mungkin data ganda")
+    ALREADY_REGISTERED = "registered", _("Sudah terdaftar")
+    IMPORTED = "imported", _("Sudah disimpan")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: staged, reviewed, then committed whole or not at all."""
+
+    # Names the batch's progress in the shared cache (ids are reused after a rollback).
+    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    checksum = models.CharField(_("sidik berkas (SHA-256)"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+    # Filled into rows whose kelurahan column is missing or empty (an operator's own).
+    default_kelurahan = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("kelurahan bawaan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.UPLOADED
+    )
+    header_row = models.PositiveIntegerField(_("baris judul kolom"), null=True, blank=True)
+    # {"<column index>": "<ImportField value>"}, as guessed and as the user corrected it.
+    column_map = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
+    headers = models.JSONField(_("judul kolom"), default=list, blank=True)
+    household_rule = models.BooleanField(_("satu peserta per keluarga (KK)"), default=True)
+    problem = models.TextField(_("masalah berkas"), blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(_("baris data"), default=0)
+    rows_ready = models.PositiveIntegerField(_("baris siap"), default=0)
+    rows_error = models.PositiveIntegerField(_("baris salah"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("baris mungkin ganda"), default=0)
+    rows_registered = models.PositiveIntegerField(_("baris sudah terdaftar"), default=0)
+    rows_created = models.PositiveIntegerField(_("pekerja ditambahkan"), default=0)
+    committed_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disimpan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (BatchStatus.VALIDATING, BatchStatus.COMMITTING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class StagedRow(models.Model):
+    """One data row of a batch, parsed and checked; cleaned values ready for the registry."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("baris"))
+    status = models.CharField(_("status"), max_length=12, choices=RowStatus.choices)
+    # Only rows the user accepts are committed; probable duplicates wait for a decision.
+    is_accepted = models.BooleanField(_("diterima"), default=True)
+    nik = models.CharField(max_length=32, blank=True, db_index=True)
+    kk_number = models.CharField(max_length=32, blank=True)
+    name = models.CharField(max_length=150, blank=True)
+    birth_place = models.CharField(max_length=100, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    street_address = models.CharField(max_length=200, blank=True)
+    rt = models.CharField(max_length=3, blank=True)
+    rw = models.CharField(max_length=3, blank=True)
+    kelurahan_code = models.CharField(max_length=13, blank=True)
+    phone = models.CharField(max_length=16, blank=True)
+    occupation_code = models.CharField(max_length=40, blank=True)
+    monthly_income = models.BigIntegerField(null=True, blank=True)
+    dependents = models.PositiveSmallIntegerField(default=0)
+    has_disability = models.BooleanField(default=False)
+    disability_note = models.CharField(max_length=200, blank=True)
+    # The row as it was in the file (for the error file), and what is wrong with it.
+    cells = models.JSONField(default=list)
+    issues = models.JSONField(default=list, blank=True)
+    # Probable duplicates: [{"other": "row:12" | "person:345", "score": .., "reasons": [..]}]
+    matches = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("baris impor")
+        verbose_name_plural = _("baris impor")
+        ordering = ["batch", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row_number"], name="staged_row_once")
+        ]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_number}"
+
+
+class ImportedPerson(models.Model):
+    """Where an imported person came from: the batch (file) and the row in it."""
+
+    person = models.OneToOneField(
+        "registry.Person", on_delete=models.PROTECT, related_name="import_origin"
+    )
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="persons")
+    row_number = models.PositiveIntegerField(_("baris"))
+
+    class Meta:
+        verbose_name = _("asal impor pekerja")
+        verbose_name_plural = _("asal impor pekerja")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_number} -> {self.person_id}"

@@ -1,0 +1,362 @@
+"""Turning spreadsheet rows into checked person drafts, row by row, naming every problem.
+
+Each problem names the row as Excel shows it, the column as the file's own header spells it,
+the value found and a reason member with its Indonesian sentence. The checks on the person
+themselves are the registry's (rentan.registry.validation.check_person), so a form and an
+import judge a record the same way.
+
+Pure: no ORM, settings or HTTP; what the checks need to know comes in an ImportContext.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from rentan.imports.cells import (
+    FIELD_LABELS,
+    REQUIRED_FIELDS,
+    CellError,
+    CellProblem,
+    ChoiceLookup,
+    ImportField,
+    column_has_numbers,
+    identity_text,
+    is_blank,
+    parse_birth_date,
+    parse_rt_rw,
+    parse_sex,
+    parse_whole_number,
+    parse_yes_no,
+    text,
+)
+from rentan.imports.reading import SheetRow
+from rentan.registry.validation import PersonDraft, PersonField, RegistryContext, check_person
+
+# Which import column a registry problem belongs to.
+_COLUMN_OF_PERSON_FIELD: dict[PersonField, tuple[ImportField, ...]] = {
+    PersonField.NIK: (ImportField.NIK,),
+    PersonField.KK_NUMBER: (ImportField.KK_NUMBER,),
+    PersonField.NAME: (ImportField.NAME,),
+    PersonField.BIRTH_PLACE: (ImportField.BIRTH_PLACE,),
+    PersonField.BIRTH_DATE: (ImportField.BIRTH_DATE,),
+    PersonField.SEX: (ImportField.SEX,),
+    PersonField.STREET_ADDRESS: (ImportField.STREET_ADDRESS,),
+    PersonField.RT: (ImportField.RT, ImportField.RT_RW),
+    PersonField.RW: (ImportField.RW, ImportField.RT_RW),
+    PersonField.KELURAHAN: (ImportField.KELURAHAN,),
+    PersonField.PHONE: (ImportField.PHONE,),
+    PersonField.OCCUPATION: (ImportField.OCCUPATION,),
+    PersonField.MONTHLY_INCOME: (ImportField.MONTHLY_INCOME,),
+    PersonField.DEPENDENTS: (ImportField.DEPENDENTS,),
+}
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    row: int  # as Excel shows it
+    column: str  # the file's own header, or the field's name when the column is missing
+    field: str  # ImportField value
+    problem: str  # the value of a reason member (CellProblem, NikProblem, PhoneProblem, ...)
+    message: str
+    value: str
+    is_warning: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "column": self.column,
+            "field": self.field,
+            "problem": self.problem,
+            "message": self.message,
+            "value": self.value,
+            "is_warning": self.is_warning,
+        }
+
+
+@dataclass
+class RowOutcome:
+    number: int
+    cells: list[object]
+    draft: PersonDraft
+    issues: list[RowIssue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RowIssue]:
+        return [issue for issue in self.issues if not issue.is_warning]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    registry: RegistryContext
+    kelurahan: ChoiceLookup
+    occupations: ChoiceLookup
+    # Kelurahan codes the importing user may fill; None: any kelurahan of the programme.
+    allowed_kelurahan: frozenset[str] | None = None
+    # Used where the file has no kelurahan column, or the cell is empty.
+    default_kelurahan: str = ""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which column holds which field, and how the file spells each header."""
+
+    fields: Mapping[int, ImportField]
+    headers: Mapping[int, str]
+
+    def index_of(self, wanted: ImportField) -> int | None:
+        for index, found in self.fields.items():
+            if found is wanted:
+                return index
+        return None
+
+    def label(self, wanted: ImportField) -> str:
+        index = self.index_of(wanted)
+        if index is not None and self.headers.get(index):
+            return self.headers[index]
+        return FIELD_LABELS[wanted]
+
+    def missing_required(self) -> list[ImportField]:
+        present = set(self.fields.values())
+        return [f for f in REQUIRED_FIELDS if f not in present]
+
+
+def plain_cell(cell: object) -> object:
+    """A cell as a JSON value, for the staging table and the error file."""
+    if type(cell) is str:
+        return cell if cell.strip() else ""
+    if is_blank(cell):
+        return ""
+    if isinstance(cell, datetime):
+        return cell.isoformat(sep=" ")
+    if isinstance(cell, date | time):
+        return cell.isoformat()
+    if isinstance(cell, timedelta):
+        return str(cell)
+    if isinstance(cell, str | int | float | bool):
+        return cell
+    return str(cell)
+
+
+# Far above any informal worker's monthly income, and within the registry's integer column.
+MAX_MONTHLY_INCOME = 1_000_000_000
+
+
+def _income(cell: object) -> int | None:
+    value = parse_whole_number(cell, noun="Penghasilan")
+    if value is not None and value > MAX_MONTHLY_INCOME:
+        raise CellError(
+            CellProblem.NUMBER_UNREADABLE,
+            f"Penghasilan {value} per bulan tidak masuk akal; tulis dalam rupiah, mis. 1500000.",
+        )
+    return value
+
+
+class RowChecker:
+    """Reads the data rows of one file in order; remembers NIKs seen to catch repeats."""
+
+    def __init__(
+        self,
+        *,
+        columns: Columns,
+        context: ImportContext,
+        nik_has_numbers: bool,
+        kk_has_numbers: bool,
+    ) -> None:
+        self.columns = columns
+        self.context = context
+        self.nik_has_numbers = nik_has_numbers
+        self.kk_has_numbers = kk_has_numbers
+        self._first_row_of_nik: dict[str, int] = {}
+        self._dates: dict[str, date | None] = {}
+        self.rows_seen = 0
+        self._index = {f: columns.index_of(f) for f in ImportField}
+
+    @classmethod
+    def for_rows(
+        cls, rows: Iterable[SheetRow], *, columns: Columns, context: ImportContext
+    ) -> "RowChecker":
+        """Looks at the NIK and KK columns first: Excel numbers there change how NIKs ending
+        in 0 are judged (see rentan.registry.nik)."""
+        nik = columns.index_of(ImportField.NIK)
+        kk = columns.index_of(ImportField.KK_NUMBER)
+        nik_has_numbers = kk_has_numbers = False
+        seen = 0
+        for row in rows:
+            seen += 1
+            cells = row.cells
+            if not nik_has_numbers and nik is not None and nik < len(cells):
+                nik_has_numbers = column_has_numbers((cells[nik],))
+            if not kk_has_numbers and kk is not None and kk < len(cells):
+                kk_has_numbers = column_has_numbers((cells[kk],))
+        checker = cls(
+            columns=columns,
+            context=context,
+            nik_has_numbers=nik_has_numbers,
+            kk_has_numbers=kk_has_numbers,
+        )
+        checker.rows_seen = seen
+        return checker
+
+    def check_all(self, rows: Iterable[SheetRow]) -> Iterator[RowOutcome]:
+        for row in rows:
+            outcome = self.check(row)
+            if outcome is not None:
+                yield outcome
+
+    def _cell(self, cells: list[object], wanted: ImportField) -> object:
+        index = self._index[wanted]
+        if index is None or index >= len(cells):
+            return None
+        return cells[index]
+
+    def check(self, row: SheetRow) -> RowOutcome | None:
+        """The outcome of one data row; None for an empty row."""
+        cells = row.cells
+        mapped = [
+            i for i in self.columns.fields if self.columns.fields[i] is not ImportField.IGNORE
+        ]
+        if all(is_blank(cells[i]) if i < len(cells) else True for i in mapped):
+            return None
+        issues: list[RowIssue] = []
+        failed: set[ImportField] = set()
+
+        def read(wanted: ImportField, reader: Callable[[object], Any], default: Any) -> Any:
+            cell = self._cell(cells, wanted)
+            try:
+                return reader(cell)
+            except CellError as error:
+                failed.add(wanted)
+                issues.append(self._issue(row.number, wanted, error.problem, str(error), cell))
+                return default
+
+        birth_date = read(ImportField.BIRTH_DATE, self._birth_date, None)
+        sex = read(ImportField.SEX, parse_sex, "")
+        rt, rw = text(self._cell(cells, ImportField.RT)), text(self._cell(cells, ImportField.RW))
+        if self._index[ImportField.RT_RW] is not None:
+            rt, rw = read(ImportField.RT_RW, parse_rt_rw, ("", ""))
+        kelurahan = self._kelurahan(row.number, cells, issues, failed)
+        occupation = read(ImportField.OCCUPATION, self.context.occupations.code_for, "")
+        income = read(ImportField.MONTHLY_INCOME, _income, None)
+        dependents = read(
+            ImportField.DEPENDENTS,
+            lambda c: parse_whole_number(c, noun="Jumlah tanggungan"),
+            0,
+        )
+        draft = PersonDraft(
+            nik=identity_text(self._cell(cells, ImportField.NIK)),
+            kk_number=identity_text(self._cell(cells, ImportField.KK_NUMBER)),
+            name=text(self._cell(cells, ImportField.NAME)),
+            birth_place=text(self._cell(cells, ImportField.BIRTH_PLACE)),
+            birth_date=birth_date,
+            sex=sex,
+            street_address=text(self._cell(cells, ImportField.STREET_ADDRESS)),
+            rt=rt,
+            rw=rw,
+            kelurahan_code=kelurahan,
+            phone=self._phone_cell(cells),
+            occupation_code=occupation,
+            monthly_income=income,
+            dependents=dependents or 0,
+            has_disability=read(ImportField.HAS_DISABILITY, parse_yes_no, False),
+            disability_note=text(self._cell(cells, ImportField.DISABILITY_NOTE)),
+        )
+        checked = check_person(
+            draft,
+            self.context.registry,
+            nik_column_has_numbers=self.nik_has_numbers,
+            kk_column_has_numbers=self.kk_has_numbers,
+        )
+        for found in checked.issues:
+            wanted = _COLUMN_OF_PERSON_FIELD[found.field]
+            target = next((f for f in wanted if self._index[f] is not None), wanted[0])
+            if target in failed:
+                continue  # the cell reader already said what is wrong with this cell
+            issues.append(
+                self._issue(
+                    row.number,
+                    target,
+                    found.problem,
+                    found.message,
+                    self._cell(cells, target),
+                    is_warning=found.is_warning,
+                )
+            )
+        if checked.is_valid and not any(not i.is_warning for i in issues):
+            first = self._first_row_of_nik.setdefault(str(draft.nik), row.number)
+            if first != row.number:
+                issues.append(
+                    self._issue(
+                        row.number,
+                        ImportField.NIK,
+                        CellProblem.NIK_REPEATED_IN_FILE,
+                        f"NIK ini sudah tertulis di baris {first}; satu orang cukup satu baris.",
+                        self._cell(cells, ImportField.NIK),
+                    )
+                )
+        return RowOutcome(row.number, [plain_cell(c) for c in cells], draft, issues)
+
+    def _birth_date(self, cell: object) -> date | None:
+        # Many people of a file share a birth date as typed: read each spelling once.
+        if type(cell) is not str:
+            return parse_birth_date(cell, today=self.context.registry.today)
+        try:
+            return self._dates[cell]
+        except KeyError:
+            value = self._dates[cell] = parse_birth_date(cell, today=self.context.registry.today)
+            return value
+
+    def _phone_cell(self, cells: list[object]) -> object:
+        cell = self._cell(cells, ImportField.PHONE)
+        return "" if is_blank(cell) else cell
+
+    def _kelurahan(
+        self, number: int, cells: list[object], issues: list[RowIssue], failed: set[ImportField]
+    ) -> str:
+        cell = self._cell(cells, ImportField.KELURAHAN)
+        try:
+            code = self.context.kelurahan.code_for(cell)
+        except CellError as error:
+            failed.add(ImportField.KELURAHAN)
+            issues.append(
+                self._issue(number, ImportField.KELURAHAN, error.problem, str(error), cell)
+            )
+            return ""
+        code = code or self.context.default_kelurahan
+        allowed = self.context.allowed_kelurahan
+        if code and allowed is not None and code not in allowed:
+            failed.add(ImportField.KELURAHAN)
+            issues.append(
+                self._issue(
+                    number,
+                    ImportField.KELURAHAN,
+                    CellProblem.KELURAHAN_NOT_YOURS,
+                    f"Kelurahan {self.context.kelurahan.name_of(code)} bukan wilayah tugas "
+                    f"Anda; Anda hanya dapat mengimpor data kelurahan Anda sendiri.",
+                    cell,
+                )
+            )
+        return code
+
+    def _issue(
+        self,
+        number: int,
+        wanted: ImportField,
+        problem: object,
+        message: str,
+        cell: object,
+        *,
+        is_warning: bool = False,
+    ) -> RowIssue:
+        return RowIssue(
+            row=number,
+            column=self.columns.label(wanted),
+            field=wanted.value,
+            problem=str(getattr(problem, "value", problem)),
+            message=message,
+            value=text(cell),
+            is_warning=is_warning,
+        )

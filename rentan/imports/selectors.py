@@ -1,0 +1,69 @@
+"""Reads of imports, always through the access module."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from rentan.accounts.access import get_scoped_or_404, scope_to_user
+from rentan.imports.models import ImportBatch, RowStatus, StagedRow
+from rentan.registry.dedup import MatchReason
+from rentan.registry.models import Person
+
+
+def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:
+    """An operator sees the imports of their own kelurahan; an admin sees every import."""
+    queryset = ImportBatch.objects.select_related("uploaded_by", "default_kelurahan")
+    return scope_to_user(user, queryset, kelurahan_field="default_kelurahan")
+
+
+def batch_for(user: Any, pk: Any) -> ImportBatch:
+    return get_scoped_or_404(
+        user,
+        ImportBatch.objects.select_related("uploaded_by", "default_kelurahan"),
+        kelurahan_field="default_kelurahan",
+        pk=pk,
+    )
+
+
+def rows_with_errors(batch: ImportBatch, limit: int | None = None) -> QuerySet[StagedRow]:
+    rows = batch.rows.filter(status=RowStatus.ERROR).order_by("row_number")
+    return rows[:limit] if limit else rows
+
+
+def _reason_label(value: str) -> str:
+    try:
+        return str(MatchReason(value).label)
+    except ValueError:
+        return value
+
+
+def rows_to_decide(batch: ImportBatch) -> list[dict[str, Any]]:
+    """Probable duplicates and rows already registered, each with whom it resembles."""
+    rows = list(
+        batch.rows.filter(status__in=[RowStatus.DUPLICATE, RowStatus.ALREADY_REGISTERED]).order_by(
+            "row_number"
+        )[:500]
+    )
+    person_ids = {
+        int(match["other"][7:])
+        for row in rows
+        for match in row.matches
+        if match["other"].startswith("person:")
+    }
+    persons = Person.objects.select_related("kelurahan").in_bulk(person_ids)
+    decided = []
+    for row in rows:
+        others = []
+        for match in row.matches:
+            kind, _, ident = match["other"].partition(":")
+            person = persons.get(int(ident)) if kind == "person" else None
+            others.append(
+                {
+                    "row": int(ident) if kind == "row" else None,
+                    "person": person,
+                    "score": match["score"],
+                    "reasons": [_reason_label(reason) for reason in match["reasons"]],
+                }
+            )
+        decided.append({"row": row, "others": others})
+    return decided

@@ -1,0 +1,198 @@
+"""Commit: all or nothing, once per file, every person traceable to its file and row."""
+
+from datetime import date
+
+import pytest
+
+from rentan.core.models import AuditAction, AuditEvent
+from rentan.imports import services
+from rentan.imports.models import BatchStatus, ImportBatch, ImportedPerson, RowStatus, StagedRow
+from rentan.imports.tests.files import write_xlsx
+from rentan.registry.dedup import MatchReason
+from rentan.registry.models import Household, Person, PersonSource
+from rentan.testing.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+HEAD = ["NIK", "No KK", "Nama", "Tgl Lahir", "JK", "Kelurahan", "Pekerjaan", "No HP"]
+
+
+def _file(tmp_path, name="medono.xlsx", rows=None):
+    rows = rows or [
+        [
+            "3375014501850001",
+            "3375010101100001",
+            "SITI AMINAH",
+            "05-01-1985",
+            "P",
+            "Medono",
+            "Buruh batik",
+            "0812 3456 7890",
+        ],
+        [
+            "3375011205750002",
+            "3375010101100002",
+            "Budi",
+            "12 Mei 1975",
+            "L",
+            "Medono",
+            "Pengayuh becak",
+            "",
+        ],
+        ["3375011205750003", "", "Joko", "bukan tanggal", "L", "Medono", "Buruh batik", ""],
+    ]
+    return write_xlsx(tmp_path / name, [HEAD, *rows])
+
+
+def _staged(path, actor):
+    batch = services.upload_batch(actor=actor, path=path, original_name=path.name)
+    return services.stage_batch(batch_id=batch.pk)
+
+
+def test_commit_adds_ready_rows_with_their_source_file_and_row(tmp_path, import_media, admin_user):
+    batch = _staged(_file(tmp_path), admin_user)
+    result = services.commit_batch(batch_id=batch.pk, actor=admin_user)
+
+    assert result.created == 2
+    assert result.left_out == 1
+    siti = Person.objects.get(nik="3375014501850001")
+    assert siti.name == "Siti Aminah"
+    assert siti.birth_date == date(1985, 1, 5)
+    assert siti.phone == "+6281234567890"
+    assert siti.household.kk_number == "3375010101100001"
+    assert siti.source == PersonSource.IMPORT
+    assert siti.source_detail == f"Impor #{batch.pk} medono.xlsx baris 2"
+    assert siti.occupation.code == "buruh-batik"
+    origin = ImportedPerson.objects.get(person=siti)
+    assert (origin.batch_id, origin.row_number) == (batch.pk, 2)
+    assert Person.objects.get(nik="3375011205750002").import_origin.row_number == 3
+    assert not Person.objects.filter(name="Joko").exists()
+
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTED
+    assert batch.rows_created == 2
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert event.target_id == str(batch.pk)
+    assert event.changes["pekerja_ditambahkan"] == 2
+    assert event.actor == admin_user
+
+
+@pytest.mark.parametrize("step", ["households", "persons", "links", "audit"])
+def test_failure_during_commit_leaves_the_registry_as_it_was(
+    tmp_path, import_media, admin_user, monkeypatch, step
+):
+    existing = PersonFactory()
+    batch = _staged(_file(tmp_path), admin_user)
+    before = (Person.objects.count(), Household.objects.count(), ImportedPerson.objects.count())
+
+    def fail(reached: str) -> None:
+        if reached == step:
+            raise RuntimeError("listrik padam")
+
+    monkeypatch.setattr(services, "_step_hook", fail)
+    with pytest.raises(RuntimeError):
+        services.commit_batch(batch_id=batch.pk, actor=admin_user)
+
+    after = (Person.objects.count(), Household.objects.count(), ImportedPerson.objects.count())
+    assert after == before
+    assert list(Person.objects.all()) == [existing]
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.REVIEW
+    assert not StagedRow.objects.filter(batch=batch, status=RowStatus.IMPORTED).exists()
+
+    monkeypatch.undo()
+    assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 2
+
+
+def test_the_same_file_twice_creates_nothing_new_and_says_so(tmp_path, import_media, admin_user):
+    path = _file(tmp_path)
+    batch = _staged(path, admin_user)
+    services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    count = Person.objects.count()
+
+    with pytest.raises(services.FileAlreadyImported) as raised:
+        services.upload_batch(actor=admin_user, path=path, original_name="lagi.xlsx")
+    assert raised.value.batch == batch
+    assert "sudah pernah diimpor" in str(raised.value)
+    assert Person.objects.count() == count
+    assert ImportBatch.objects.count() == 1
+
+
+def test_the_same_rows_in_another_file_are_already_registered(tmp_path, import_media, admin_user):
+    first = _staged(_file(tmp_path), admin_user)
+    services.commit_batch(batch_id=first.pk, actor=admin_user)
+    count = Person.objects.count()
+
+    # Re-saved with an extra fixed row: a different checksum, the same people.
+    again = _file(
+        tmp_path,
+        "medono-lagi.xlsx",
+        [
+            [
+                "3375014501850001",
+                "3375010101100001",
+                "Siti Aminah",
+                "05-01-1985",
+                "P",
+                "Medono",
+                "Buruh batik",
+                "",
+            ],
+            ["3375011205750003", "", "Joko", "12-05-1975", "L", "Medono", "Buruh batik", ""],
+        ],
+    )
+    batch = _staged(again, admin_user)
+    row = StagedRow.objects.get(batch=batch, row_number=2)
+    assert row.status == RowStatus.ALREADY_REGISTERED
+    assert MatchReason.SAME_NIK.value in row.matches[0]["reasons"]
+    result = services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    assert result.created == 1
+    assert result.already_registered == 1
+    assert Person.objects.count() == count + 1
+
+
+def test_same_family_card_is_held_back_until_the_user_accepts_it(
+    tmp_path, import_media, admin_user
+):
+    household = Household.objects.create(kk_number="3375010101100001")
+    PersonFactory(household=household)
+    batch = _staged(_file(tmp_path), admin_user)
+    row = StagedRow.objects.get(batch=batch, row_number=2)
+    assert row.status == RowStatus.DUPLICATE
+    assert row.matches[0]["reasons"] == [MatchReason.SAME_KK.value]
+    assert not row.is_accepted
+    assert batch.rows_duplicate == 1
+
+    services.decide_duplicate(actor=admin_user, batch=batch, row_number=2, accept=True)
+    result = services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    assert result.created == 2
+    assert Person.objects.get(nik="3375014501850001").household == household
+
+
+def test_a_duplicate_left_out_is_not_committed(tmp_path, import_media, admin_user):
+    household = Household.objects.create(kk_number="3375010101100001")
+    PersonFactory(household=household)
+    batch = _staged(_file(tmp_path), admin_user)
+    result = services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    assert result.created == 1
+    assert not Person.objects.filter(nik="3375014501850001").exists()
+
+
+def test_household_rule_off_lets_family_members_through(tmp_path, import_media, admin_user):
+    household = Household.objects.create(kk_number="3375010101100001")
+    PersonFactory(household=household)
+    path = _file(tmp_path)
+    batch = services.upload_batch(
+        actor=admin_user, path=path, original_name=path.name, household_rule=False
+    )
+    batch = services.stage_batch(batch_id=batch.pk)
+    assert StagedRow.objects.get(batch=batch, row_number=2).status == RowStatus.READY
+
+
+def test_a_committed_batch_cannot_be_committed_again(tmp_path, import_media, admin_user):
+    batch = _staged(_file(tmp_path), admin_user)
+    services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    with pytest.raises(services.BatchNotReady):
+        services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    assert Person.objects.count() == 2

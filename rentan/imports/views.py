@@ -1,0 +1,217 @@
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rentan.accounts.access import Capability, requires
+from rentan.core.audit import record_export
+from rentan.imports import selectors, services, tasks
+from rentan.imports.cells import ERROR_COLUMN
+from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
+from rentan.imports.models import BatchStatus, ImportBatch, RowStatus
+from rentan.imports.workbooks import build_error_file, build_template
+from rentan.regions.models import Area
+from rentan.registry.models import Occupation
+from rentan.registry.selectors import programme_kelurahan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows above this are committed in the background with a progress bar.
+INLINE_MAX_COMMIT_ROWS = 5000
+
+
+@requires(Capability.IMPORT_DATA)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as temporary:
+            for chunk in upload.chunks():
+                temporary.write(chunk)
+            temporary.flush()
+            try:
+                batch = services.upload_batch(
+                    actor=request.user,
+                    path=Path(temporary.name),
+                    original_name=upload.name,
+                    default_kelurahan_code=form.cleaned_data.get("kelurahan") or "",
+                    household_rule=form.cleaned_data["household_rule"],
+                )
+            except services.FileAlreadyImported as already:
+                messages.warning(request, str(already))
+                return redirect("imports:batch_detail", pk=already.batch.pk)
+        if upload.size <= INLINE_MAX_BYTES:
+            services.stage_batch(batch_id=batch.pk)
+        else:
+            services.report_progress(batch.token, "validate", 0, 0)
+            tasks.stage_batch_task.enqueue(batch.pk)
+        return redirect("imports:batch_detail", pk=batch.pk)
+    return render(
+        request,
+        "imports/batch_list.html",
+        {"form": form, "batches": selectors.batches_visible_to(request.user)[:50]},
+    )
+
+
+@requires(Capability.IMPORT_DATA)
+def template_download(request: HttpRequest) -> HttpResponse:
+    kelurahan = programme_kelurahan()
+    occupations = list(Occupation.objects.order_by("name").values_list("name", flat=True))
+    region = Area.objects.filter(code=settings.RENTAN_REGION_CODE).first()
+    content = build_template(
+        kelurahan_names=[area.name for area in kelurahan],
+        occupation_names=occupations,
+        example_kelurahan=kelurahan[0].name if kelurahan else "",
+        example_occupation=occupations[0] if occupations else "",
+        region_name=region.name if region else settings.RENTAN_REGION_CODE,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="templat-data-pekerja.xlsx"'
+    return response
+
+
+def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
+    columns = services.unmapped_headers(batch) if batch.headers else []
+    return {
+        "batch": batch,
+        "progress": services.read_progress(batch.token),
+        "error_rows": selectors.rows_with_errors(batch, limit=500),
+        "to_decide": selectors.rows_to_decide(batch),
+        "mapping_form": MappingForm(columns=columns) if columns else None,
+        "missing": services.missing_columns(batch),
+        "statuses": BatchStatus,
+    }
+
+
+@requires(Capability.IMPORT_DATA)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_for(request.user, pk)
+    return render(request, "imports/batch_detail.html", _detail_context(request, batch))
+
+
+@requires(Capability.IMPORT_DATA)
+def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by htmx while the batch is busy; once done the whole page reloads."""
+    batch = selectors.batch_for(request.user, pk)
+    response = render(
+        request,
+        "imports/_progress.html",
+        {"batch": batch, "progress": services.read_progress(batch.token)},
+    )
+    if not batch.is_busy and batch.status != BatchStatus.UPLOADED:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@requires(Capability.IMPORT_DATA)
+def batch_map_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_for(request.user, pk)
+    form = MappingForm(request.POST, columns=services.unmapped_headers(batch))
+    if form.is_valid():
+        try:
+            services.map_columns(actor=request.user, batch=batch, mapping=form.mapping())
+        except services.BatchNotReady as error:
+            messages.error(request, str(error))
+        else:
+            services.stage_batch(batch_id=batch.pk)
+            messages.success(request, _("Pemetaan kolom disimpan dan berkas diperiksa ulang."))
+    return redirect("imports:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@requires(Capability.IMPORT_DATA)
+def batch_decide_row(request: HttpRequest, pk: int, row: int) -> HttpResponse:
+    batch = selectors.batch_for(request.user, pk)
+    try:
+        services.decide_duplicate(
+            actor=request.user,
+            batch=batch,
+            row_number=row,
+            accept=request.POST.get("terima") == "1",
+        )
+    except services.BatchNotReady as error:
+        messages.error(request, str(error))
+    return redirect("imports:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@requires(Capability.IMPORT_DATA)
+def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_for(request.user, pk)
+    # COMMITTING as well: a commit killed midway rolled back and may simply be run again.
+    if batch.status not in (BatchStatus.REVIEW, BatchStatus.COMMITTING):
+        messages.error(request, _("Impor ini belum siap atau sudah disimpan."))
+        return redirect("imports:batch_detail", pk=batch.pk)
+    accepted = batch.rows.filter(is_accepted=True).count()
+    if accepted > INLINE_MAX_COMMIT_ROWS:
+        services.mark_committing(batch=batch)
+        services.report_progress(batch.token, "commit", 0, 5)
+        tasks.commit_batch_task.enqueue(batch.pk, request.user.pk)
+        return redirect("imports:batch_detail", pk=batch.pk)
+    try:
+        result = services.commit_batch(batch_id=batch.pk, actor=request.user)
+    except services.BatchNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(created)s pekerja ditambahkan; %(registered)s sudah terdaftar sebelumnya.")
+            % {"created": result.created, "registered": result.already_registered},
+        )
+    return redirect("imports:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@requires(Capability.IMPORT_DATA)
+def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_for(request.user, pk)
+    try:
+        services.discard_batch(actor=request.user, batch=batch)
+    except services.BatchNotReady as error:
+        messages.error(request, str(error))
+        return redirect("imports:batch_detail", pk=batch.pk)
+    messages.success(request, _("Impor dibatalkan; tidak ada data yang disimpan."))
+    return redirect("imports:batch_list")
+
+
+@requires(Capability.IMPORT_DATA)
+def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original rows with a column of reasons, to fix and upload again."""
+    batch = selectors.batch_for(request.user, pk)
+    rows = batch.rows.exclude(status=RowStatus.IMPORTED).order_by("row_number")
+    exported: list[int] = []
+
+    def lines() -> Any:
+        for row in rows.iterator(chunk_size=2000):
+            exported.append(row.pk)
+            reasons = "; ".join(
+                f"{issue['column']}: {issue['message']}"
+                for issue in row.issues
+                if not issue.get("is_warning")
+            )
+            if row.status == RowStatus.ALREADY_REGISTERED:
+                reasons = reasons or _("Sudah terdaftar di Rentan; baris ini tidak diimpor lagi.")
+            elif row.status == RowStatus.DUPLICATE and not row.is_accepted:
+                reasons = reasons or _("Mungkin data ganda; periksa di halaman impor.")
+            yield row.cells, reasons
+
+    headers = [header for header in batch.headers if header != ERROR_COLUMN]
+    content = build_error_file(headers=headers, rows=lines())
+    # The error file holds the rows' personal data: record that it left the system.
+    record_export(
+        actor=request.user,
+        target_type="imports.stagedrow",
+        target_ids=exported,
+        note=f"Berkas kesalahan impor #{batch.pk} ({batch.original_name})",
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    name = Path(batch.original_name).stem
+    response["Content-Disposition"] = f'attachment; filename="{name}-kesalahan.xlsx"'
+    return response
