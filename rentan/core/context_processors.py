@@ -11,6 +11,7 @@ from rentan.accounts.access import Capability, can
 MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Beranda"), "home", None),
     (_("Pekerja"), "registry:person_list", Capability.VIEW_PERSONS),
+    (_("Duplikat"), "registry:duplicate_list", Capability.REVIEW_DUPLICATES),
 ]
 
 

@@ -13,17 +13,18 @@ A block larger than `MAX_BLOCK` (a very common name in a big kelurahan) is sorte
 record compared with its `WINDOW` nearest neighbours only.
 """
 
+import gc
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Hamming, Indel
 
 from rentan.registry.names import name_key, normalize_name
 
@@ -97,13 +98,19 @@ class _NikRelation(Enum):
     DIFFERENT = 4
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    key: str
-    is_new: bool
-    nik: str
+class _NameForms(NamedTuple):
     name: str
     sorted_name: str
+    distinctive: str
+    distinctive_sorted: str
+    words: frozenset[str]
+    key: str
+
+
+class _Prepared(NamedTuple):
+    key: str
+    nik: str
+    forms: _NameForms
     birth_date: date | None
     kelurahan: str
     address: str
@@ -145,23 +152,28 @@ def _distinctive(name: str) -> str:
     return " ".join(words) if words else name
 
 
+_indel = Indel.normalized_similarity
+
+
 def name_similarity(left: str, right: str) -> float:
-    """0..1 for two normalised names: the better of the plain and the word-order-free
-    comparison; a name that is the other with a word left out (two words or more) is 0.9."""
-    if left == right:
-        return 1.0 if left else 0.0
-    left, right = _distinctive(left), _distinctive(right)
-    if left == right:
+    """0..1 for two names: the better of the plain and the word-order-free
+    comparison of their distinctive words (Muhammad, Siti and the like left out when the
+    rest differs); a name that is the other with a word left out (two words or more) is 0.9."""
+    return _name_similarity(_name_forms(left), _name_forms(right))
+
+
+def _name_similarity(a: _NameForms, b: _NameForms) -> float:
+    if a.name == b.name:
+        return 1.0 if a.name else 0.0
+    if a.distinctive == b.distinctive:
         return 0.97
     score = max(
-        Indel.normalized_similarity(left, right),
-        Indel.normalized_similarity(
-            " ".join(sorted(left.split())), " ".join(sorted(right.split()))
-        ),
+        _indel(a.distinctive, b.distinctive),
+        _indel(a.distinctive_sorted, b.distinctive_sorted),
     )
     if score < 0.9:
-        short, long_ = sorted((left.split(), right.split()), key=len)
-        if len(short) >= 2 and set(short) <= set(long_):
+        short, long_ = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
+        if len(short) >= 2 and short <= long_:
             score = 0.9
     return score
 
@@ -186,6 +198,11 @@ def nik_relation(left: str, right: str) -> _NikRelation:
         return _NikRelation.SAME
     if len(left) != len(right):
         return _NikRelation.DIFFERENT
+    distance = Hamming.distance(left, right)
+    if distance == 1:
+        return _NikRelation.ONE_DIGIT
+    if distance != 2:
+        return _NikRelation.DIFFERENT
     differing = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
     if len(differing) == 1:
         return _NikRelation.ONE_DIGIT
@@ -203,22 +220,24 @@ def score_pair(
     left: DedupRecord, right: DedupRecord, *, household_rule: bool = False
 ) -> tuple[float, tuple[MatchReason, ...]]:
     """The score and the reasons for one pair, as find_pairs would give them."""
-    return _score(_prepare(left, True), _prepare(right, True), household_rule)
+    return _score(_prepare(left), _prepare(right), household_rule)
 
 
 def _score(
     a: _Prepared, b: _Prepared, household_rule: bool
 ) -> tuple[float, tuple[MatchReason, ...]]:
-    relation = nik_relation(a.nik, b.nik)
     exact: list[MatchReason] = []
-    if relation is _NikRelation.SAME:
+    if a.nik and a.nik == b.nik:
         exact.append(MatchReason.SAME_NIK)
     if household_rule and a.kk and a.kk == b.kk:
         exact.append(MatchReason.SAME_KK)
     if exact:
         return 1.0, tuple(exact)
 
-    name = name_similarity(a.name, b.name)
+    name = _name_similarity(a.forms, b.forms)
+    if name < NAME_GATE:
+        return 0.0, ()  # every probable match needs a similar name
+    relation = nik_relation(a.nik, b.nik)
     same_kelurahan = bool(a.kelurahan) and a.kelurahan == b.kelurahan
     address = (
         address_similarity((a.address, a.address_numbers), (b.address, b.address_numbers))
@@ -226,8 +245,6 @@ def _score(
         else 0.0
     )
     birth = _birth_agreement(a.birth_date, b.birth_date)
-    if name < NAME_GATE:
-        return 0.0, ()  # every probable match needs a similar name
     reasons: set[MatchReason] = set()
     # Evidence adds up: the name carries most of it, each other agreement adds to it, and a
     # plain disagreement (another birth date, another NIK) takes away.
@@ -284,83 +301,112 @@ def _birth_agreement(left: date | None, right: date | None) -> _Birth:
     return _Birth.CLOSE if parts == 1 or swapped else _Birth.DIFFERENT
 
 
-def _prepare(record: DedupRecord, is_new: bool) -> _Prepared:
-    name = normalize_name(record.name)
-    address, numbers = normalize_address(record.address) if record.address else ("", ())
-    return _Prepared(
-        key=record.key,
-        is_new=is_new,
-        nik=record.nik.strip(),
+@lru_cache(maxsize=500_000)
+def _name_forms(raw: str) -> _NameForms:
+    name = normalize_name(raw)
+    distinctive = _distinctive(name)
+    return _NameForms(
         name=name,
         sorted_name=" ".join(sorted(name.split())),
-        birth_date=record.birth_date,
-        kelurahan=record.kelurahan_code,
-        address=address,
-        address_numbers=numbers,
-        kk=record.kk_number.strip(),
+        distinctive=distinctive,
+        distinctive_sorted=" ".join(sorted(distinctive.split())),
+        words=frozenset(name.split()),
+        key=name_key(name),
     )
 
 
-# Pigeonhole: two 16-digit NIKs one digit apart agree on at least three of the four quarters;
-# two adjacent digits swapped inside a quarter likewise, and a swap across a quarter boundary
-# is caught by sorting the digit pair at that boundary.
-_QUARTERS = ((0, 4), (4, 8), (8, 12), (12, 16))
-_BOUNDARIES = (3, 7, 11)
+_NO_ADDRESS: tuple[str, tuple[str, ...]] = ("", ())
 
 
-def _nik_keys(nik: str) -> Iterator[str]:
-    for number, (start, end) in enumerate(_QUARTERS):
-        yield f"q{number}{nik[:start]}{nik[end:]}"
-    for at in _BOUNDARIES:
-        pair = nik[at : at + 2]
-        yield f"b{at}{nik[:at]}{min(pair)}{max(pair)}{nik[at + 2 :]}"
+def _prepare(record: DedupRecord) -> _Prepared:
+    address, numbers = normalize_address(record.address) if record.address else _NO_ADDRESS
+    return _Prepared(
+        record.key,
+        record.nik.strip(),
+        _name_forms(record.name),
+        record.birth_date,
+        record.kelurahan_code,
+        address,
+        numbers,
+        record.kk_number.strip(),
+    )
+
+
+class _Groups:
+    """Record indexes by key, without a list for the many keys that only one record has."""
+
+    def __init__(self) -> None:
+        self.table: dict[object, int | list[int]] = {}
+
+    def add(self, key: object, index: int) -> None:
+        table = self.table
+        found = table.get(key)
+        if found is None:
+            table[key] = index
+        elif type(found) is int:
+            table[key] = [found, index]
+        else:
+            found.append(index)  # type: ignore[union-attr]
+
+    def blocks(self) -> Iterator[list[int]]:
+        for members in self.table.values():
+            if type(members) is list:
+                yield members
+
+
+def _nik_keys(nik: str, initial: str) -> list[str]:
+    """Two NIKs one digit apart agree everywhere but in one of eight aligned digit pairs, and
+    so do two NIKs with two digits of such a pair swapped; a swap across two pairs keeps the
+    digits, so the sorted digits catch it. The first letter of the distinctive name is part of
+    the keys: a NIK's date and serial leave few digits free, so without it a block would hold
+    everyone born in the same month."""
+    keys = [f"{initial}{nik[:at]}**{nik[at + 2 :]}" for at in range(0, 16, 2)]
+    keys.append(initial + "".join(sorted(nik)))
+    return keys
 
 
 def _blocks(
     prepared: Sequence[_Prepared], household_rule: bool
 ) -> Iterator[tuple[list[int], Callable[[int], str]]]:
     """Groups of record indexes sharing a key, each with the order used to window it."""
-    by_nik: dict[str, list[int]] = defaultdict(list)
-    by_nik_near: dict[str, list[int]] = defaultdict(list)
-    by_birth: dict[tuple[date, str], list[int]] = defaultdict(list)
-    by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
-    by_address: dict[tuple[object, str], list[int]] = defaultdict(list)
-    by_kk: dict[str, list[int]] = defaultdict(list)
+    by_nik = _Groups()
+    by_birth = _Groups()
+    by_name = _Groups()
+    by_address = _Groups()
+    by_kk = _Groups()
     for index, record in enumerate(prepared):
-        if record.nik:
-            by_nik[record.nik].append(index)
-            if len(record.nik) == 16:
-                for key in _nik_keys(record.nik):
-                    by_nik_near[key].append(index)
+        nik = record.nik
+        forms = record.forms
+        if nik:
+            by_nik.add(nik, index)
+            if len(nik) == 16:
+                for key in _nik_keys(nik, forms.distinctive[:1]):
+                    by_nik.add(key, index)
         if record.birth_date is not None:
-            by_birth[(record.birth_date, record.kelurahan)].append(index)
-        if record.name:
-            by_name[(name_key(record.name), record.kelurahan)].append(index)
+            by_birth.add((record.birth_date, record.kelurahan), index)
+        if forms.name:
+            by_name.add((forms.key, record.kelurahan), index)
         if record.address:
             # The numbers (house, RT, RW) survive the many ways of writing a street.
-            signature = record.address_numbers or record.address
-            by_address[(signature, record.kelurahan)].append(index)
+            by_address.add((record.address_numbers or record.address, record.kelurahan), index)
         if household_rule and record.kk:
-            by_kk[record.kk].append(index)
+            by_kk.add("kk" + record.kk, index)
 
     def by_name_order(i: int) -> str:
-        return prepared[i].sorted_name
+        return prepared[i].forms.sorted_name
 
     def by_address_order(i: int) -> str:
         return prepared[i].address
 
-    groups: list[tuple[Iterable[list[int]], Callable[[int], str]]] = [
-        (by_nik.values(), by_name_order),
-        (by_nik_near.values(), by_name_order),
-        (by_birth.values(), by_name_order),
-        (by_name.values(), by_address_order),
-        (by_address.values(), by_name_order),
-        (by_kk.values(), by_name_order),
-    ]
-    for blocks, order in groups:
-        for members in blocks:
-            if len(members) > 1:
-                yield members, order
+    for groups, order in (
+        (by_nik, by_name_order),
+        (by_birth, by_name_order),
+        (by_name, by_address_order),
+        (by_address, by_name_order),
+        (by_kk, by_name_order),
+    ):
+        for members in groups.blocks():
+            yield members, order
 
 
 def _candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterator[tuple[int, int]]:
@@ -383,7 +429,23 @@ def search_pairs(
     household_rule: bool = False,
 ) -> PairSearch:
     """find_pairs, with the number of candidate pairs it scored."""
-    prepared = [_prepare(r, True) for r in records] + [_prepare(r, False) for r in against]
+    collecting = gc.isenabled()
+    # Millions of small acyclic objects: the cycle collector would only rescan them.
+    gc.disable()
+    try:
+        return _search(records, against, threshold, household_rule)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _search(
+    records: Sequence[DedupRecord],
+    against: Sequence[DedupRecord],
+    threshold: float,
+    household_rule: bool,
+) -> PairSearch:
+    prepared = [_prepare(r) for r in records] + [_prepare(r) for r in against]
     new_count = len(records)
     total = len(prepared)
     seen: set[int] = set()
