@@ -12,6 +12,7 @@ MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Beranda"), "home", None),
     (_("Pekerja"), "registry:person_list", Capability.VIEW_PERSONS),
     (_("Impor Data"), "imports:batch_list", Capability.IMPORT_DATA),
+    (_("Duplikat"), "registry:duplicate_list", Capability.REVIEW_DUPLICATES),
 ]
 
 

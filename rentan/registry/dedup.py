@@ -1,20 +1,43 @@
 """Finds records that are probably the same person: within a file, across files and against
 the registry. Pure: plain records in, scored pairs with their reasons out.
+
+Exact: the same NIK (and, for a programme with one participant per family, the same KK: a
+household pair, shown rather than silently dropped). Probable, scored 0..1 with rapidfuzz:
+a NIK one digit off or with two adjacent digits swapped and a similar name; the same birth date
+and a similar name in the same kelurahan; a similar name and address in the same kelurahan.
+
+Only records that share a blocking key are compared (the NIK with one quarter masked, the NIK
+with a digit pair at a quarter boundary sorted, birth date + kelurahan, sound-alike name +
+kelurahan, address + kelurahan), so the cost grows with the candidate pairs, not with n².
+A block larger than `MAX_BLOCK` (a very common name in a big kelurahan) is sorted and each
+record compared with its `WINDOW` nearest neighbours only.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import gc
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
+from enum import Enum
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+from rapidfuzz.distance import Hamming, Indel
+
+from rentan.registry.names import name_key, normalize_name
 
 
 class MatchReason(TextChoices):
     SAME_NIK = "same_nik", _("NIK sama")
     SAME_KK = "same_kk", _("Nomor KK sama (satu peserta per keluarga)")
+    NIK_ONE_DIGIT = "nik_one_digit", _("NIK hanya berbeda satu digit")
+    NIK_SWAPPED_DIGITS = "nik_swapped_digits", _("NIK sama tetapi dua digit bertukar tempat")
+    SIMILAR_NAME = "similar_name", _("Nama mirip")
+    SAME_BIRTH_DATE = "same_birth_date", _("Tanggal lahir sama")
+    SAME_KELURAHAN = "same_kelurahan", _("Kelurahan sama")
+    SIMILAR_ADDRESS = "similar_address", _("Alamat mirip")
 
 
 @dataclass(frozen=True)
@@ -40,16 +63,411 @@ class PairMatch:
         return MatchReason.SAME_NIK in self.reasons
 
 
+@dataclass(frozen=True)
+class PairSearch:
+    """The pairs found, and what it cost: how many candidate pairs were scored."""
+
+    pairs: list[PairMatch]
+    compared: int
+    largest_block: int
+
+
 DEFAULT_THRESHOLD = 0.85
+MAX_BLOCK = 40
+WINDOW = 12
+# A name at least this similar counts as "similar" in the reasons shown to the reviewer.
+SIMILAR_NAME = 0.8
+SIMILAR_ADDRESS = 0.8
+# The weights of the evidence (measured on the labelled sample of dedup_sample).
+NAME_GATE = 0.75
+NAME_WEIGHT = 0.65
+NEAR_NIK_WEIGHT = 0.3
+SAME_BIRTH_WEIGHT = 0.2
+SAME_KELURAHAN_WEIGHT = 0.05
+ADDRESS_WEIGHT = 0.3
+DIFFERENT_NIK_PENALTY = 0.2
+CLOSE_BIRTH_PENALTY = 0.05
+DIFFERENT_BIRTH_PENALTY = 0.25
 
 
-def _grouped(records: Iterable[DedupRecord], attribute: str) -> dict[str, list[DedupRecord]]:
-    groups: dict[str, list[DedupRecord]] = defaultdict(list)
-    for record in records:
-        value = getattr(record, attribute)
-        if value:
-            groups[value].append(record)
-    return groups
+class _NikRelation(Enum):
+    MISSING = 0
+    SAME = 1
+    ONE_DIGIT = 2
+    SWAPPED = 3
+    DIFFERENT = 4
+
+
+class _NameForms(NamedTuple):
+    name: str
+    sorted_name: str
+    distinctive: str
+    distinctive_sorted: str
+    words: frozenset[str]
+    key: str
+
+
+class _Prepared(NamedTuple):
+    key: str
+    nik: str
+    forms: _NameForms
+    birth_date: date | None
+    kelurahan: str
+    address: str
+    address_numbers: tuple[str, ...]
+    kk: str
+
+
+_ADDRESS_WORDS = {
+    "jalan": "jl",
+    "jln": "jl",
+    "jl": "jl",
+    "gang": "gg",
+    "gg": "gg",
+    "nomor": "no",
+    "no": "no",
+    "nmr": "no",
+    "kampung": "kp",
+    "kp": "kp",
+    "kel": "",
+    "kelurahan": "",
+    "kec": "",
+    "kecamatan": "",
+}
+_ADDRESS_WORD = re.compile(r"[a-z]+|\d+")
+# Words that are too common to tell two names apart: compared only when nothing else is left.
+_COMMON_NAME_WORDS = frozenset({"muhammad", "siti", "ahmad", "abdul", "nur", "sri", "dewi"})
+
+
+@lru_cache(maxsize=200_000)
+def normalize_address(raw: str) -> tuple[str, tuple[str, ...]]:
+    """The comparable form of an address, and its numbers (house, RT, RW) in order."""
+    words = [_ADDRESS_WORDS.get(w, w) for w in _ADDRESS_WORD.findall(raw.lower())]
+    words = [(w.lstrip("0") or "0") if w.isdigit() else w for w in words if w]
+    return " ".join(words), tuple(w for w in words if w.isdigit())
+
+
+def _distinctive(name: str) -> str:
+    words = [w for w in name.split() if w not in _COMMON_NAME_WORDS]
+    return " ".join(words) if words else name
+
+
+_indel = Indel.normalized_similarity
+
+
+def name_similarity(left: str, right: str) -> float:
+    """0..1 for two names: the better of the plain and the word-order-free
+    comparison of their distinctive words (Muhammad, Siti and the like left out when the
+    rest differs); a name that is the other with a word left out (two words or more) is 0.9."""
+    return _name_similarity(_name_forms(left), _name_forms(right))
+
+
+def _name_similarity(a: _NameForms, b: _NameForms) -> float:
+    if a.name == b.name:
+        return 1.0 if a.name else 0.0
+    if a.distinctive == b.distinctive:
+        return 0.97
+    score = max(
+        _indel(a.distinctive, b.distinctive),
+        _indel(a.distinctive_sorted, b.distinctive_sorted),
+    )
+    if score < 0.9:
+        short, long_ = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
+        if len(short) >= 2 and short <= long_:
+            score = 0.9
+    return score
+
+
+def address_similarity(
+    left: tuple[str, tuple[str, ...]], right: tuple[str, tuple[str, ...]]
+) -> float:
+    """0..1; two addresses with different house or RT/RW numbers are at most 0.5."""
+    if not left[0] or not right[0]:
+        return 0.0
+    score = Indel.normalized_similarity(left[0], right[0])
+    short, long_ = sorted((left[1], right[1]), key=len)
+    if short and long_[: len(short)] != short:
+        score = min(score, 0.5)
+    return score
+
+
+def nik_relation(left: str, right: str) -> _NikRelation:
+    if not left or not right:
+        return _NikRelation.MISSING
+    if left == right:
+        return _NikRelation.SAME
+    if len(left) != len(right):
+        return _NikRelation.DIFFERENT
+    distance = Hamming.distance(left, right)
+    if distance == 1:
+        return _NikRelation.ONE_DIGIT
+    if distance != 2:
+        return _NikRelation.DIFFERENT
+    differing = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
+    if len(differing) == 1:
+        return _NikRelation.ONE_DIGIT
+    if (
+        len(differing) == 2
+        and differing[1] == differing[0] + 1
+        and left[differing[0]] == right[differing[1]]
+        and left[differing[1]] == right[differing[0]]
+    ):
+        return _NikRelation.SWAPPED
+    return _NikRelation.DIFFERENT
+
+
+def score_pair(
+    left: DedupRecord, right: DedupRecord, *, household_rule: bool = False
+) -> tuple[float, tuple[MatchReason, ...]]:
+    """The score and the reasons for one pair, as find_pairs would give them."""
+    return _score(_prepare(left), _prepare(right), household_rule)
+
+
+def _score(
+    a: _Prepared, b: _Prepared, household_rule: bool
+) -> tuple[float, tuple[MatchReason, ...]]:
+    exact: list[MatchReason] = []
+    if a.nik and a.nik == b.nik:
+        exact.append(MatchReason.SAME_NIK)
+    if household_rule and a.kk and a.kk == b.kk:
+        exact.append(MatchReason.SAME_KK)
+    if exact:
+        return 1.0, tuple(exact)
+
+    name = _name_similarity(a.forms, b.forms)
+    if name < NAME_GATE:
+        return 0.0, ()  # every probable match needs a similar name
+    relation = nik_relation(a.nik, b.nik)
+    same_kelurahan = bool(a.kelurahan) and a.kelurahan == b.kelurahan
+    address = (
+        address_similarity((a.address, a.address_numbers), (b.address, b.address_numbers))
+        if same_kelurahan
+        else 0.0
+    )
+    birth = _birth_agreement(a.birth_date, b.birth_date)
+    reasons: set[MatchReason] = set()
+    # Evidence adds up: the name carries most of it, each other agreement adds to it, and a
+    # plain disagreement (another birth date, another NIK) takes away.
+    score = NAME_WEIGHT * name
+    if relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED):
+        score += NEAR_NIK_WEIGHT
+        reasons.add(
+            MatchReason.NIK_ONE_DIGIT
+            if relation is _NikRelation.ONE_DIGIT
+            else MatchReason.NIK_SWAPPED_DIGITS
+        )
+    elif relation is _NikRelation.DIFFERENT:
+        score -= DIFFERENT_NIK_PENALTY
+    if same_kelurahan:
+        score += SAME_KELURAHAN_WEIGHT
+    else:
+        score -= SAME_KELURAHAN_WEIGHT
+    if birth is _Birth.SAME:
+        # A NIK one digit off already carries the birth date: count it once.
+        score += SAME_BIRTH_WEIGHT if relation is not _NikRelation.ONE_DIGIT else 0.05
+        reasons.add(MatchReason.SAME_BIRTH_DATE)
+        if same_kelurahan:
+            score += SAME_KELURAHAN_WEIGHT
+            reasons.add(MatchReason.SAME_KELURAHAN)
+    elif birth is _Birth.CLOSE:
+        score -= CLOSE_BIRTH_PENALTY
+    elif birth is _Birth.DIFFERENT:
+        score -= DIFFERENT_BIRTH_PENALTY
+    if address >= SIMILAR_ADDRESS:
+        score += ADDRESS_WEIGHT * address
+        reasons.update((MatchReason.SIMILAR_ADDRESS, MatchReason.SAME_KELURAHAN))
+    if name >= SIMILAR_NAME:
+        reasons.add(MatchReason.SIMILAR_NAME)
+    if not reasons - {MatchReason.SIMILAR_NAME, MatchReason.SAME_KELURAHAN}:
+        return 0.0, ()  # a name alone is never enough
+    return round(min(max(score, 0.0), 1.0), 4), tuple(sorted(reasons))
+
+
+class _Birth(Enum):
+    MISSING = 0
+    SAME = 1
+    CLOSE = 2
+    DIFFERENT = 3
+
+
+def _birth_agreement(left: date | None, right: date | None) -> _Birth:
+    """CLOSE: one of day, month and year differs, or day and month are swapped (a slip)."""
+    if left is None or right is None:
+        return _Birth.MISSING
+    if left == right:
+        return _Birth.SAME
+    parts = sum((left.day != right.day, left.month != right.month, left.year != right.year))
+    swapped = left.year == right.year and (left.day, left.month) == (right.month, right.day)
+    return _Birth.CLOSE if parts == 1 or swapped else _Birth.DIFFERENT
+
+
+@lru_cache(maxsize=500_000)
+def _name_forms(raw: str) -> _NameForms:
+    name = normalize_name(raw)
+    distinctive = _distinctive(name)
+    return _NameForms(
+        name=name,
+        sorted_name=" ".join(sorted(name.split())),
+        distinctive=distinctive,
+        distinctive_sorted=" ".join(sorted(distinctive.split())),
+        words=frozenset(name.split()),
+        key=name_key(name),
+    )
+
+
+_NO_ADDRESS: tuple[str, tuple[str, ...]] = ("", ())
+
+
+def _prepare(record: DedupRecord) -> _Prepared:
+    address, numbers = normalize_address(record.address) if record.address else _NO_ADDRESS
+    return _Prepared(
+        record.key,
+        record.nik.strip(),
+        _name_forms(record.name),
+        record.birth_date,
+        record.kelurahan_code,
+        address,
+        numbers,
+        record.kk_number.strip(),
+    )
+
+
+class _Groups:
+    """Record indexes by key, without a list for the many keys that only one record has."""
+
+    def __init__(self) -> None:
+        self.table: dict[object, int | list[int]] = {}
+
+    def add(self, key: object, index: int) -> None:
+        table = self.table
+        found = table.get(key)
+        if found is None:
+            table[key] = index
+        elif type(found) is int:
+            table[key] = [found, index]
+        else:
+            found.append(index)  # type: ignore[union-attr]
+
+    def blocks(self) -> Iterator[list[int]]:
+        for members in self.table.values():
+            if type(members) is list:
+                yield members
+
+
+def _nik_keys(nik: str, initial: str) -> list[str]:
+    """Two NIKs one digit apart agree everywhere but in one of eight aligned digit pairs, and
+    so do two NIKs with two digits of such a pair swapped; a swap across two pairs keeps the
+    digits, so the sorted digits catch it. The first letter of the distinctive name is part of
+    the keys: a NIK's date and serial leave few digits free, so without it a block would hold
+    everyone born in the same month."""
+    keys = [f"{initial}{nik[:at]}**{nik[at + 2 :]}" for at in range(0, 16, 2)]
+    keys.append(initial + "".join(sorted(nik)))
+    return keys
+
+
+def _blocks(
+    prepared: Sequence[_Prepared], household_rule: bool
+) -> Iterator[tuple[list[int], Callable[[int], str]]]:
+    """Groups of record indexes sharing a key, each with the order used to window it."""
+    by_nik = _Groups()
+    by_birth = _Groups()
+    by_name = _Groups()
+    by_address = _Groups()
+    by_kk = _Groups()
+    for index, record in enumerate(prepared):
+        nik = record.nik
+        forms = record.forms
+        if nik:
+            by_nik.add(nik, index)
+            if len(nik) == 16:
+                for key in _nik_keys(nik, forms.distinctive[:1]):
+                    by_nik.add(key, index)
+        if record.birth_date is not None:
+            by_birth.add((record.birth_date, record.kelurahan), index)
+        if forms.name:
+            by_name.add((forms.key, record.kelurahan), index)
+        if record.address:
+            # The numbers (house, RT, RW) survive the many ways of writing a street.
+            by_address.add((record.address_numbers or record.address, record.kelurahan), index)
+        if household_rule and record.kk:
+            by_kk.add("kk" + record.kk, index)
+
+    def by_name_order(i: int) -> str:
+        return prepared[i].forms.sorted_name
+
+    def by_address_order(i: int) -> str:
+        return prepared[i].address
+
+    for groups, order in (
+        (by_nik, by_name_order),
+        (by_birth, by_name_order),
+        (by_name, by_address_order),
+        (by_address, by_name_order),
+        (by_kk, by_name_order),
+    ):
+        for members in groups.blocks():
+            yield members, order
+
+
+def _candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterator[tuple[int, int]]:
+    if len(members) <= MAX_BLOCK:
+        for position, i in enumerate(members):
+            for j in members[position + 1 :]:
+                yield i, j
+        return
+    ranked = sorted(members, key=order)
+    for position, i in enumerate(ranked):
+        for j in ranked[position + 1 : position + WINDOW]:
+            yield (i, j) if i < j else (j, i)
+
+
+def search_pairs(
+    records: Sequence[DedupRecord],
+    *,
+    against: Sequence[DedupRecord] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+    household_rule: bool = False,
+) -> PairSearch:
+    """find_pairs, with the number of candidate pairs it scored."""
+    collecting = gc.isenabled()
+    # Millions of small acyclic objects: the cycle collector would only rescan them.
+    gc.disable()
+    try:
+        return _search(records, against, threshold, household_rule)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _search(
+    records: Sequence[DedupRecord],
+    against: Sequence[DedupRecord],
+    threshold: float,
+    household_rule: bool,
+) -> PairSearch:
+    prepared = [_prepare(r) for r in records] + [_prepare(r) for r in against]
+    new_count = len(records)
+    total = len(prepared)
+    seen: set[int] = set()
+    pairs: list[PairMatch] = []
+    largest = 0
+    for members, order in _blocks(prepared, household_rule):
+        if members[0] >= new_count:
+            continue  # indexes ascend: the block holds only `against` records
+        largest = max(largest, len(members))
+        for i, j in _candidate_pairs(members, order):
+            if i >= new_count:
+                continue
+            code = i * total + j
+            if code in seen:
+                continue
+            seen.add(code)
+            left, right = prepared[i], prepared[j]
+            score, reasons = _score(left, right, household_rule)
+            if reasons and score >= threshold:
+                pairs.append(PairMatch(left.key, right.key, score, reasons))
+    pairs.sort(key=lambda pair: (-pair.score, pair.left, pair.right))
+    return PairSearch(pairs=pairs, compared=len(seen), largest_block=largest)
 
 
 def find_pairs(
@@ -59,22 +477,9 @@ def find_pairs(
     threshold: float = DEFAULT_THRESHOLD,
     household_rule: bool = False,
 ) -> list[PairMatch]:
-    """Pairs among `records`, and between `records` and `against` (never within `against`)."""
-    reasons: dict[tuple[str, str], set[MatchReason]] = defaultdict(set)
-    new_keys = {record.key for record in records}
-    blocks = [("nik", MatchReason.SAME_NIK)]
-    if household_rule:
-        blocks.append(("kk_number", MatchReason.SAME_KK))
-    for attribute, reason in blocks:
-        for group in _grouped([*records, *against], attribute).values():
-            for left, right in combinations(group, 2):
-                if left.key in new_keys or right.key in new_keys:
-                    reasons[(left.key, right.key)].add(reason)
-    return sorted(
-        (
-            PairMatch(left, right, 1.0, tuple(sorted(found)))
-            for (left, right), found in reasons.items()
-            if threshold <= 1.0
-        ),
-        key=lambda pair: (-pair.score, pair.left, pair.right),
-    )
+    """Pairs among `records`, and between `records` and `against` (never within `against`).
+
+    In each pair `left` is the record of `records` (the earlier one when both are)."""
+    return search_pairs(
+        records, against=against, threshold=threshold, household_rule=household_rule
+    ).pairs

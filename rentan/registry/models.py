@@ -124,6 +124,14 @@ class Person(models.Model):
         _("alasan nonaktif"), max_length=20, choices=DeactivationReason.choices, blank=True
     )
     deactivated_on = models.DateField(_("tanggal nonaktif"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("digabung ke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -149,3 +157,60 @@ class Person(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("Belum diputuskan")
+    MERGED = "merged", _("Digabung")
+    DISTINCT = "distinct", _("Orang berbeda")
+
+
+class DuplicatePairQuerySet(models.QuerySet["DuplicatePair"]):
+    def open(self) -> "DuplicatePairQuerySet":
+        return self.filter(status=DuplicateStatus.OPEN, left__is_active=True, right__is_active=True)
+
+
+class DuplicatePair(models.Model):
+    """Two persons in the registry that are probably one. The verifikator's decision is kept,
+    so a pair marked as two different people is never proposed again."""
+
+    left = models.ForeignKey(
+        Person, verbose_name=_("pekerja pertama"), on_delete=models.PROTECT, related_name="+"
+    )
+    right = models.ForeignKey(
+        Person, verbose_name=_("pekerja kedua"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.FloatField(_("skor kemiripan"))
+    reasons = models.JSONField(_("yang cocok"), default=list)
+    is_exact = models.BooleanField(_("pasti sama"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    found_at = models.DateTimeField(_("ditemukan"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+
+    objects = DuplicatePairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pasangan duplikat")
+        verbose_name_plural = _("pasangan duplikat")
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(left__lt=models.F("right")), name="duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.left_id} ~ {self.right_id} ({self.score:.2f})"

@@ -4,12 +4,13 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from rentan.accounts.access import get_scoped_or_404, scope_to_user
 from rentan.regions.models import Area, AreaLevel
-from rentan.registry.models import Occupation, Person, PersonQuerySet
+from rentan.registry.models import DuplicatePair, Occupation, Person, PersonQuerySet
 from rentan.registry.validation import RegistryContext
 
 
@@ -81,3 +82,28 @@ def household_members(person: Person) -> list[Person]:
         .exclude(pk=person.pk)
         .order_by("name")
     )
+
+
+def open_duplicate_pairs(user: Any) -> QuerySet[DuplicatePair]:
+    """Pairs awaiting a decision, both persons visible to the user, the likeliest first."""
+    visible = scope_to_user(user, Person.objects.all(), kelurahan_field="kelurahan")
+    return (
+        DuplicatePair.objects.open()
+        .filter(left__in=visible, right__in=visible)
+        .select_related(
+            "left__kelurahan__parent",
+            "left__occupation",
+            "left__household",
+            "right__kelurahan__parent",
+            "right__occupation",
+            "right__household",
+        )
+        .order_by("-is_exact", "-score", "id")
+    )
+
+
+def duplicate_pair_for(user: Any, pk: Any) -> DuplicatePair:
+    try:
+        return open_duplicate_pairs(user).get(pk=pk)
+    except (DuplicatePair.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing

@@ -1,5 +1,6 @@
 """The only ways to change a person's record. Each runs in one transaction with its audit event."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -8,7 +9,16 @@ from django.utils import timezone
 
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
-from rentan.registry.models import DeactivationReason, Household, Occupation, Person, PersonSource
+from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
+from rentan.registry.models import (
+    DeactivationReason,
+    DuplicatePair,
+    DuplicateStatus,
+    Household,
+    Occupation,
+    Person,
+    PersonSource,
+)
 from rentan.registry.nik import mask_nik
 from rentan.registry.validation import (
     CheckedPerson,
@@ -199,3 +209,191 @@ def reveal_nik(*, actor: Any, person: Person) -> str:
     """Show a full NIK to someone allowed to see it, and remember that they did."""
     record_event(actor=actor, action=AuditAction.VIEW_NIK, target=person)
     return person.nik
+
+
+# --- Duplicates -------------------------------------------------------------------------------
+
+
+class MergeRefused(Exception):
+    """The merge cannot be done; the message says why, in Indonesian. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class DuplicateDetection:
+    compared: int  # candidate pairs scored
+    found: int  # pairs at or above the threshold
+    created: int  # pairs new to the queue (the rest were already there or decided)
+
+
+def _dedup_record(values: dict[str, Any]) -> DedupRecord:
+    address = " ".join(
+        part
+        for part in (
+            values["street_address"],
+            f"RT {values['rt']}" if values["rt"] else "",
+            f"RW {values['rw']}" if values["rw"] else "",
+        )
+        if part
+    )
+    return DedupRecord(
+        key=str(values["pk"]),
+        nik=values["nik"],
+        name=values["name"],
+        birth_date=values["birth_date"],
+        kelurahan_code=values["kelurahan_id"],
+        address=address,
+        kk_number=values["household__kk_number"] or "",
+    )
+
+
+def registry_dedup_records() -> list[DedupRecord]:
+    """Every active person as the matcher sees them."""
+    rows = Person.objects.active().values(
+        "pk",
+        "nik",
+        "name",
+        "birth_date",
+        "kelurahan_id",
+        "street_address",
+        "rt",
+        "rw",
+        "household__kk_number",
+    )
+    return [_dedup_record(values) for values in rows.iterator(chunk_size=5000)]
+
+
+@transaction.atomic
+def detect_registry_duplicates(*, threshold: float = DEFAULT_THRESHOLD) -> DuplicateDetection:
+    """Look for duplicates over the whole registry and queue the pairs not seen before.
+
+    A pair already in the queue, merged or marked as different people, is left as it is."""
+    search = search_pairs(registry_dedup_records(), threshold=threshold)
+    known = set(DuplicatePair.objects.values_list("left_id", "right_id"))
+    new_pairs = []
+    for match in search.pairs:
+        left, right = sorted((int(match.left), int(match.right)))
+        if (left, right) in known:
+            continue
+        known.add((left, right))
+        new_pairs.append(
+            DuplicatePair(
+                left_id=left,
+                right_id=right,
+                score=match.score,
+                reasons=[reason.value for reason in match.reasons],
+                is_exact=match.is_exact,
+            )
+        )
+    DuplicatePair.objects.bulk_create(new_pairs, batch_size=2000)
+    return DuplicateDetection(
+        compared=search.compared, found=len(search.pairs), created=len(new_pairs)
+    )
+
+
+# Fields a merge may fill on the kept record when it has no value of its own.
+_FILLABLE_FIELDS = (
+    "birth_place",
+    "street_address",
+    "rt",
+    "rw",
+    "phone",
+    "monthly_income",
+    "household",
+)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _decide_pairs(
+    *, actor: Any, first: Person, second: Person, status: DuplicateStatus, note: str
+) -> None:
+    low, high = sorted((first.pk, second.pk))
+    DuplicatePair.objects.filter(left_id=low, right_id=high).update(
+        status=status, decided_by=actor, decided_at=timezone.now(), note=note
+    )
+
+
+@transaction.atomic
+def merge_persons(*, actor: Any, keep: Person, remove: Person, note: str = "") -> Person:
+    """Merge `remove` into `keep`. Nothing is deleted: `remove` is deactivated as a duplicate,
+    points to `keep` and keeps its own history; the fields `keep` lacked are filled from it
+    and written to the audit trail of both."""
+    if keep.pk == remove.pk:
+        raise MergeRefused("Pekerja tidak dapat digabung dengan dirinya sendiri.")
+    locked = {
+        p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])
+    }
+    keep, remove = locked[keep.pk], locked[remove.pk]
+    for person in (keep, remove):
+        if not person.is_active:
+            raise MergeRefused(
+                f"{person.name} sudah nonaktif; hanya pekerja aktif yang dapat digabung."
+            )
+    filled: dict[str, Any] = {}
+    for field in _FILLABLE_FIELDS:
+        if _is_empty(getattr(keep, field)) and not _is_empty(getattr(remove, field)):
+            value = getattr(remove, field)
+            setattr(keep, field, value)
+            filled[field] = mask_nik(value.kk_number) if field == "household" else value
+    if filled:
+        keep.save(update_fields=[*filled, "updated_at"])
+    today = timezone.localdate()
+    remove.is_active = False
+    remove.deactivation_reason = DeactivationReason.DUPLICATE
+    remove.deactivated_on = today
+    remove.merged_into = keep
+    remove.save(
+        update_fields=[
+            "is_active",
+            "deactivation_reason",
+            "deactivated_on",
+            "merged_into",
+            "updated_at",
+        ]
+    )
+    record_event(
+        actor=actor,
+        action=AuditAction.MERGE,
+        target=keep,
+        changes={"digabung_dari": remove.pk, "nik_digabung": mask_nik(remove.nik), "diisi": filled},
+        note=note,
+    )
+    record_event(
+        actor=actor,
+        action=AuditAction.MERGE,
+        target=remove,
+        changes={
+            "digabung_ke": keep.pk,
+            "alasan": DeactivationReason.DUPLICATE.value,
+            "tanggal": today.isoformat(),
+        },
+        note=note,
+    )
+    _decide_pairs(actor=actor, first=keep, second=remove, status=DuplicateStatus.MERGED, note=note)
+    return keep
+
+
+@transaction.atomic
+def mark_distinct(*, actor: Any, pair: DuplicatePair, note: str = "") -> DuplicatePair:
+    """Two different people after all: the pair leaves the queue and never comes back."""
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != DuplicateStatus.OPEN:
+        raise MergeRefused("Pasangan ini sudah diputuskan.")
+    pair.status = DuplicateStatus.DISTINCT
+    pair.decided_by = actor
+    pair.decided_at = timezone.now()
+    pair.note = note
+    pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=pair,
+        changes={
+            "status": {"lama": DuplicateStatus.OPEN.value, "baru": DuplicateStatus.DISTINCT.value},
+            "pekerja": [pair.left_id, pair.right_id],
+        },
+        note=note,
+    )
+    return pair

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rentan.registry import views
+from rentan.registry import duplicate_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("<int:pk>/verifikasi/", views.person_verify, name="person_verify"),
     path("<int:pk>/nik/", views.person_reveal_nik, name="person_reveal_nik"),
     path("<int:pk>/audit/", views.person_audit, name="person_audit"),
+    path("duplikat/", duplicate_views.duplicate_list, name="duplicate_list"),
+    path("duplikat/cari/", duplicate_views.duplicate_search, name="duplicate_search"),
+    path("duplikat/<int:pk>/gabung/", duplicate_views.duplicate_merge, name="duplicate_merge"),
+    path(
+        "duplikat/<int:pk>/berbeda/", duplicate_views.duplicate_distinct, name="duplicate_distinct"
+    ),
 ]

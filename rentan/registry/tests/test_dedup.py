@@ -1,28 +1,196 @@
 from datetime import date
 
-from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
+import pytest
+
+from rentan.registry.dedup import (
+    DEFAULT_THRESHOLD,
+    WINDOW,
+    DedupRecord,
+    MatchReason,
+    find_pairs,
+    search_pairs,
+)
+from rentan.registry.dedup_sample import labelled_sample, pair_quality
+
+MEDONO = "33.75.01.1002"
+SOKODUWET = "33.75.04.1010"
+BORN = date(1980, 1, 1)
 
 
-def record(key: str, nik: str = "", kk: str = "", name: str = "Slamet") -> DedupRecord:
-    return DedupRecord(key, nik, name, date(1980, 1, 1), "33.75.01.1002", kk_number=kk)
+def record(
+    key: str,
+    nik: str = "",
+    kk: str = "",
+    name: str = "Slamet",
+    born: date | None = BORN,
+    kelurahan: str = MEDONO,
+    address: str = "",
+) -> DedupRecord:
+    return DedupRecord(key, nik, name, born, kelurahan, address=address, kk_number=kk)
 
 
 def test_same_nik_within_file_and_against_registry():
     rows = [record("row:2", "3375010101800001"), record("row:3", "3375010101800001")]
     registry = [record("person:9", "3375010101800001"), record("person:10", "3375010101800002")]
     pairs = find_pairs(rows, against=registry)
-    keys = {(p.left, p.right) for p in pairs}
-    assert keys == {("row:2", "row:3"), ("row:2", "person:9"), ("row:3", "person:9")}
-    assert all(p.is_exact and p.reasons == (MatchReason.SAME_NIK,) for p in pairs)
+    exact = {(p.left, p.right) for p in pairs if p.is_exact}
+    assert exact == {("row:2", "row:3"), ("row:2", "person:9"), ("row:3", "person:9")}
+    assert all(p.reasons == (MatchReason.SAME_NIK,) and p.score == 1.0 for p in pairs if p.is_exact)
 
 
 def test_registry_records_are_not_paired_with_each_other():
     registry = [record("person:1", "3375010101800001"), record("person:2", "3375010101800001")]
     assert find_pairs([], against=registry) == []
+    assert find_pairs([record("row:2", name="Sutrisno", born=None)], against=registry) == []
 
 
 def test_same_kk_only_under_household_rule():
-    rows = [record("row:2", kk="3375011203100005"), record("row:3", kk="3375011203100005")]
+    rows = [
+        record("row:2", kk="3375011203100005", name="Slamet Riyadi"),
+        record("row:3", kk="3375011203100005", name="Aminah", born=date(1984, 6, 2)),
+    ]
     assert find_pairs(rows) == []
     (pair,) = find_pairs(rows, household_rule=True)
     assert pair.reasons == (MatchReason.SAME_KK,) and not pair.is_exact
+
+
+# Each probable rule, and the look-alikes that must stay apart.
+PROBABLE = [
+    pytest.param(
+        record("a", "3375010101800001", name="Muhammad Rizki"),
+        record("b", "3375010101800007", name="M. Rizki", born=None),
+        {MatchReason.NIK_ONE_DIGIT, MatchReason.SIMILAR_NAME},
+        id="nik-one-digit-off",
+    ),
+    pytest.param(
+        record("a", "3375010101800001", name="Siti Aminah", kelurahan=SOKODUWET),
+        record("b", "3357010101800001", name="St. Aminah", born=None),
+        {MatchReason.NIK_SWAPPED_DIGITS, MatchReason.SIMILAR_NAME},
+        id="nik-digits-swapped-across-pairs",
+    ),
+    pytest.param(
+        record("a", "3375010101800012", name="Budi Santoso"),
+        record("b", "3375010101800021", name="Drs. Budi Santosa", born=None),
+        {MatchReason.NIK_SWAPPED_DIGITS, MatchReason.SIMILAR_NAME},
+        id="nik-digits-swapped-within-pair",
+    ),
+    pytest.param(
+        record("a", "", name="H. Mochammad Yusuf"),
+        record("b", "3375010101800001", name="MUHAMAD YUSUF"),
+        {MatchReason.SAME_BIRTH_DATE, MatchReason.SAME_KELURAHAN, MatchReason.SIMILAR_NAME},
+        id="birth-date-and-name-in-kelurahan",
+    ),
+    pytest.param(
+        record("a", "", name="Dewi Lestari", born=None, address="Jl. Merdeka No. 5 RT 3 RW 2"),
+        record(
+            "b",
+            "",
+            name="Dewi Lestary",
+            born=date(1990, 3, 5),
+            address="JALAN MERDEKA 5, RT003/RW002",
+        ),
+        {MatchReason.SIMILAR_ADDRESS, MatchReason.SAME_KELURAHAN, MatchReason.SIMILAR_NAME},
+        id="name-and-address",
+    ),
+]
+
+
+@pytest.mark.parametrize(("left", "right", "reasons"), PROBABLE)
+def test_probable_duplicate_is_found_with_its_reasons(left, right, reasons):
+    (pair,) = find_pairs([left, right])
+    assert (pair.left, pair.right) == ("a", "b")
+    assert set(pair.reasons) == reasons
+    assert not pair.is_exact
+    assert DEFAULT_THRESHOLD <= pair.score <= 1.0
+
+
+APART = [
+    pytest.param(
+        record("a", "3375010101800001", name="Slamet Riyadi"),
+        record("b", "3375010101800002", name="Aminah Lestari"),
+        id="nik-one-digit-off-other-name",
+    ),
+    pytest.param(
+        record("a", "", name="Budi Santoso"),
+        record("b", "", name="Agus Salim"),
+        id="same-birth-date-other-name",
+    ),
+    pytest.param(
+        record("a", "", name="Sri Wahyuni Hastuti", address="Jl. Merdeka No. 5"),
+        record("b", "", name="Dwi Ayu Hastuti", born=date(2004, 7, 9), address="Jl. Merdeka No. 5"),
+        id="family-at-same-address",
+    ),
+    pytest.param(
+        record("a", "", name="Slamet", address="Jl. Merdeka No. 5"),
+        record("b", "", name="Slamet", born=date(2005, 4, 17), address="Jl. Merdeka No. 5"),
+        id="father-and-son-of-same-name",
+    ),
+    pytest.param(
+        record("a", "", name="Slamet Riyadi", address="Jl. Merdeka No. 5"),
+        record("b", "", name="Slamet Riyadi", born=None, address="Jl. Merdeka No. 51"),
+        id="same-name-other-house",
+    ),
+    pytest.param(
+        record("a", "", name="Slamet Riyadi", kelurahan=SOKODUWET),
+        record("b", "", name="Slamet Riyadi"),
+        id="same-name-and-birth-date-other-kelurahan",
+    ),
+    pytest.param(
+        record("a", "3375010101800001", name="Slamet Riyadi"),
+        record("b", "3375019912800045", name="Slamet Riyadi"),
+        id="two-unrelated-niks",
+    ),
+    pytest.param(
+        record("a", "3375010101800001", name="Muhammad Rizki"),
+        record("b", "3375010101800002", name="Muhammad Fauzan"),
+        id="only-muhammad-in-common",
+    ),
+]
+
+
+@pytest.mark.parametrize(("left", "right"), APART)
+def test_look_alikes_are_not_paired(left, right):
+    assert find_pairs([left, right]) == []
+
+
+def test_threshold_decides_which_probable_pairs_are_returned():
+    left = record("a", "", name="Dewi Lestari")
+    right = record("b", "", name="Dewi Lestiani")
+    (pair,) = find_pairs([left, right], threshold=0.0)
+    assert find_pairs([left, right], threshold=pair.score) == [pair]
+    assert find_pairs([left, right], threshold=pair.score + 0.01) == []
+
+
+def test_big_block_is_compared_with_neighbours_only():
+    # 3,000 people of the same name and birth date in one kelurahan: all pairs would be
+    # 4.5 million comparisons; the windowed block stays linear.
+    people = [
+        record(f"row:{n}", name="Slamet", address=f"Jl. Merdeka No. {n}") for n in range(3000)
+    ]
+    search = search_pairs(people)
+    assert search.largest_block == 3000
+    assert search.compared <= 3 * len(people) * WINDOW
+
+
+def test_cost_grows_with_candidates_not_with_square():
+    small = search_pairs(labelled_sample(total=1000, seed=3).records)
+    large = search_pairs(labelled_sample(total=8000, seed=3).records)
+    assert large.compared < 12 * small.compared  # 8x the records; n² would be 64x
+
+
+def test_quality_on_labelled_sample_meets_goal():
+    sample = labelled_sample(total=4000, seed=11)
+    quality = pair_quality(find_pairs(sample.records), sample.true_pairs())
+    assert quality.true_positives > 300
+    assert quality.f1 >= 0.98, quality
+
+
+def test_against_pairs_involve_new_records_only():
+    sample = labelled_sample(total=2000, seed=5)
+    new, registry = sample.records[:500], sample.records[500:]
+    new_keys = {r.key for r in new}
+    pairs = find_pairs(new, against=registry)
+    assert pairs
+    assert all(p.left in new_keys for p in pairs)
+    truth = {pair for pair in sample.true_pairs() if pair[0] in new_keys or pair[1] in new_keys}
+    assert pair_quality(pairs, truth).f1 >= 0.98

@@ -1,0 +1,116 @@
+"""The duplicate review queue (Duplikat): probable pairs side by side, merge or keep apart."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rentan.accounts.access import Capability, can, requires
+from rentan.registry import selectors, services
+from rentan.registry.dedup import MatchReason
+from rentan.registry.models import DuplicatePair
+from rentan.registry.nik import mask_nik
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class NikCell:
+    char: str  # a digit only where the masked NIK shows one
+    differs: bool
+
+
+def nik_cells(nik: str, other: str) -> list[NikCell]:
+    """The masked NIK with the positions where the two NIKs differ marked, never the
+    hidden digits themselves."""
+    masked = mask_nik(nik)
+    return [
+        NikCell(char, index >= len(other) or nik[index] != other[index])
+        for index, char in enumerate(masked)
+    ]
+
+
+def _shown(pair: DuplicatePair) -> dict[str, object]:
+    return {
+        "pair": pair,
+        "reasons": [MatchReason(value).label for value in pair.reasons],
+        "sides": [
+            (pair.left, nik_cells(pair.left.nik, pair.right.nik)),
+            (pair.right, nik_cells(pair.right.nik, pair.left.nik)),
+        ],
+    }
+
+
+@requires(Capability.REVIEW_DUPLICATES)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    pairs = selectors.open_duplicate_pairs(request.user)
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/duplicate_list.html",
+        {
+            "page": page,
+            "items": [_shown(pair) for pair in page],
+            "total": page.paginator.count,
+            "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.REVIEW_DUPLICATES)
+def duplicate_search(request: HttpRequest) -> HttpResponse:
+    result = services.detect_registry_duplicates()
+    messages.success(
+        request,
+        _("%(found)d pasangan ditemukan, %(created)d baru masuk antrean.")
+        % {"found": result.found, "created": result.created},
+    )
+    return redirect("registry:duplicate_list")
+
+
+@require_POST
+@requires(Capability.REVIEW_DUPLICATES)
+def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.duplicate_pair_for(request.user, pk)
+    keep, remove = (
+        (pair.right, pair.left)
+        if request.POST.get("keep") == "right"
+        else (
+            pair.left,
+            pair.right,
+        )
+    )
+    try:
+        services.merge_persons(
+            actor=request.user, keep=keep, remove=remove, note=request.POST.get("note", "")
+        )
+    except services.MergeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(remove)s digabung ke %(keep)s.") % {"remove": remove.name, "keep": keep.name},
+        )
+    return redirect("registry:duplicate_list")
+
+
+@require_POST
+@requires(Capability.REVIEW_DUPLICATES)
+def duplicate_distinct(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.duplicate_pair_for(request.user, pk)
+    try:
+        services.mark_distinct(actor=request.user, pair=pair, note=request.POST.get("note", ""))
+    except services.MergeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(left)s dan %(right)s dicatat sebagai orang yang berbeda.")
+            % {"left": pair.left.name, "right": pair.right.name},
+        )
+    return redirect("registry:duplicate_list")

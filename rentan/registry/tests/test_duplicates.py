@@ -1,0 +1,202 @@
+"""Duplicate pairs in the registry: detection, merge, mark distinct, and the review queue."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from rentan.core.audit import events_for
+from rentan.core.models import AuditAction, AuditEvent
+from rentan.registry.models import DeactivationReason, DuplicatePair, DuplicateStatus, Household
+from rentan.registry.services import (
+    MergeRefused,
+    detect_registry_duplicates,
+    mark_distinct,
+    merge_persons,
+)
+from rentan.testing.factories import TEST_PASSWORD, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def twins_by_typo():
+    """One man registered twice: once as Muhammad Rizki, once as M. Rizky."""
+    first = PersonFactory(name="Muhammad Rizki", street_address="Jl. Merdeka No. 5", rt="003")
+    second = PersonFactory(
+        name="M. Rizky", phone="+6281234567890", monthly_income=1_500_000, birth_place=""
+    )
+    return first, second
+
+
+def test_detection_queues_probable_pair_once():
+    first, second = twins_by_typo()
+    PersonFactory(name="Aminah Lestari", birth_date=date(1990, 3, 5))
+    result = detect_registry_duplicates()
+    assert (result.found, result.created) == (1, 1)
+    pair = DuplicatePair.objects.get()
+    assert {pair.left_id, pair.right_id} == {first.pk, second.pk}
+    assert pair.left_id < pair.right_id
+    assert pair.status == DuplicateStatus.OPEN and not pair.is_exact
+    assert "same_birth_date" in pair.reasons and "similar_name" in pair.reasons
+    assert detect_registry_duplicates().created == 0
+    assert DuplicatePair.objects.count() == 1
+
+
+def test_pair_marked_distinct_never_comes_back(verifier_user):
+    twins_by_typo()
+    detect_registry_duplicates()
+    pair = DuplicatePair.objects.get()
+    mark_distinct(actor=verifier_user, pair=pair, note="Kakak beradik, KTP berbeda")
+    pair.refresh_from_db()
+    assert pair.status == DuplicateStatus.DISTINCT
+    assert pair.decided_by == verifier_user and pair.decided_at is not None
+    (event,) = events_for(pair)
+    assert event.action == AuditAction.UPDATE and event.actor == verifier_user
+    assert event.changes["status"]["baru"] == DuplicateStatus.DISTINCT
+    assert detect_registry_duplicates().created == 0
+    assert not DuplicatePair.objects.open().exists()
+    with pytest.raises(MergeRefused):
+        mark_distinct(actor=verifier_user, pair=pair)
+
+
+def test_merge_keeps_both_histories_and_fills_missing_fields(verifier_user):
+    keep, remove = twins_by_typo()
+    remove.household = Household.objects.create(kk_number="3375011203100005")
+    remove.save()
+    detect_registry_duplicates()
+    merged = merge_persons(actor=verifier_user, keep=keep, remove=remove, note="Data ganda")
+
+    merged.refresh_from_db()
+    remove.refresh_from_db()
+    assert merged.is_active and merged.phone == "+6281234567890"
+    assert merged.monthly_income == 1_500_000
+    assert merged.household.kk_number == "3375011203100005"
+    assert merged.street_address == "Jl. Merdeka No. 5"  # its own values stay
+    assert merged.birth_place == "Pekalongan"
+    assert not remove.is_active
+    assert remove.deactivation_reason == DeactivationReason.DUPLICATE
+    assert remove.merged_into == merged
+    assert remove.deactivated_on is not None
+    kept_event = events_for(merged).get(action=AuditAction.MERGE)
+    assert kept_event.changes["digabung_dari"] == remove.pk
+    assert set(kept_event.changes["diisi"]) == {"phone", "monthly_income", "household"}
+    assert kept_event.changes["diisi"]["household"] == "3375********0005"
+    removed_event = events_for(remove).get(action=AuditAction.MERGE)
+    assert removed_event.changes["digabung_ke"] == merged.pk
+    assert removed_event.actor == verifier_user and removed_event.note == "Data ganda"
+    pair = DuplicatePair.objects.get()
+    assert pair.status == DuplicateStatus.MERGED and pair.decided_by == verifier_user
+
+
+def test_merge_refuses_inactive_person_and_changes_nothing(verifier_user):
+    keep, remove = twins_by_typo()
+    merge_persons(actor=verifier_user, keep=keep, remove=remove)
+    events_before = AuditEvent.objects.count()
+    with pytest.raises(MergeRefused):
+        merge_persons(actor=verifier_user, keep=remove, remove=keep)
+    keep.refresh_from_db()
+    assert keep.is_active and AuditEvent.objects.count() == events_before
+    with pytest.raises(MergeRefused):
+        merge_persons(actor=verifier_user, keep=keep, remove=keep)
+
+
+def test_find_duplicates_command_reports_counts():
+    twins_by_typo()
+    from io import StringIO
+
+    out = StringIO()
+    call_command("find_duplicates", stdout=out)
+    assert "1 pasangan duplikat ditemukan, 1 baru masuk antrean" in out.getvalue()
+    assert DuplicatePair.objects.count() == 1
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def login(client, user):
+    client.login(username=user.username, password=TEST_PASSWORD)
+    return client
+
+
+def queued_pair():
+    twins_by_typo()
+    detect_registry_duplicates()
+    return DuplicatePair.objects.get()
+
+
+def test_queue_shows_pair_with_masked_niks_and_reasons(client, verifier_user):
+    pair = queued_pair()
+    response = login(client, verifier_user).get(reverse("registry:duplicate_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Muhammad Rizki" in html and "M. Rizky" in html
+    assert "Tanggal lahir sama" in html
+    assert pair.left.nik not in html and pair.right.nik not in html
+    assert 'class="nik-diff"' in html
+
+
+def test_queue_is_forbidden_to_operator(client, operator_user):
+    queued_pair()
+    response = login(client, operator_user).get(reverse("registry:duplicate_list"))
+    assert response.status_code == 403
+
+
+def test_verifier_merges_pair_keeping_the_right_one(client, verifier_user):
+    pair = queued_pair()
+    response = login(client, verifier_user).post(
+        reverse("registry:duplicate_merge", args=[pair.pk]), {"keep": "right"}
+    )
+    assert response.status_code == 302
+    pair.left.refresh_from_db()
+    assert not pair.left.is_active and pair.left.merged_into_id == pair.right_id
+
+
+def test_merge_is_forbidden_to_operator(client, operator_user):
+    pair = queued_pair()
+    response = login(client, operator_user).post(
+        reverse("registry:duplicate_merge", args=[pair.pk]), {"keep": "left"}
+    )
+    assert response.status_code == 403
+    pair.right.refresh_from_db()
+    assert pair.right.is_active
+
+
+def test_admin_marks_pair_distinct(client, admin_user):
+    pair = queued_pair()
+    response = login(client, admin_user).post(
+        reverse("registry:duplicate_distinct", args=[pair.pk]), {"note": "beda orang"}
+    )
+    assert response.status_code == 302
+    pair.refresh_from_db()
+    assert pair.status == DuplicateStatus.DISTINCT and pair.note == "beda orang"
+
+
+def test_mark_distinct_is_forbidden_to_leader(client, leader_user):
+    pair = queued_pair()
+    response = login(client, leader_user).post(
+        reverse("registry:duplicate_distinct", args=[pair.pk])
+    )
+    assert response.status_code == 403
+    pair.refresh_from_db()
+    assert pair.status == DuplicateStatus.OPEN
+
+
+def test_verifier_runs_detection_from_the_queue(client, verifier_user):
+    twins_by_typo()
+    response = login(client, verifier_user).post(reverse("registry:duplicate_search"))
+    assert response.status_code == 302
+    assert DuplicatePair.objects.count() == 1
+
+
+def test_detection_from_the_queue_is_forbidden_to_bpjs_officer(client, bpjs_user):
+    twins_by_typo()
+    response = login(client, bpjs_user).post(reverse("registry:duplicate_search"))
+    assert response.status_code == 403
+    assert not DuplicatePair.objects.exists()
+
+
+def test_menu_shows_duplikat_to_verifier_only(client, verifier_user, operator_user):
+    assert "Duplikat" in login(client, verifier_user).get("/").content.decode()
+    client.logout()
+    assert "Duplikat" not in login(client, operator_user).get("/").content.decode()
