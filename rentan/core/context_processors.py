@@ -11,6 +11,8 @@ from rentan.accounts.access import Capability, can
 MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Beranda"), "home", None),
     (_("Pekerja"), "registry:person_list", Capability.VIEW_PERSONS),
+    (_("Program"), "programmes:programme_list", Capability.MANAGE_PROGRAMME),
+    (_("Seleksi"), "programmes:selection_index", Capability.READ_SELECTION),
 ]
 
 

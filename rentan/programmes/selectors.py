@@ -14,8 +14,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from rentan.programmes.allocation import AllocationParams, QuotaBasis, one_per_household
-from rentan.programmes.eligibility import Candidate, CycleContext, RuleSet, parse_rules
-from rentan.programmes.lifecycle import ALLOCATED, APPROVED, CLOSED, RUNNING
+from rentan.programmes.eligibility import (
+    Candidate,
+    CycleContext,
+    RuleSet,
+    evaluate,
+    parse_rules,
+)
+from rentan.programmes.lifecycle import ALLOCATED, APPROVED, CLOSED, DRAFT, RUNNING
 from rentan.programmes.models import (
     Cycle,
     ExcludedNik,
@@ -27,7 +33,7 @@ from rentan.programmes.models import (
     RateTable,
 )
 from rentan.programmes.premiums import RateRule, monthly_premium, rule_in_force
-from rentan.programmes.scoring import ScoreWeights, parse_weights
+from rentan.programmes.scoring import ScoreWeights, explain_score, parse_weights
 from rentan.programmes.vulnerable_jobs import Decision, vulnerable_on
 from rentan.regions.models import Area
 from rentan.registry.models import Occupation, Person
@@ -302,3 +308,169 @@ def approved_participant_count(cycle: Cycle) -> int:
     return Placement.objects.filter(
         cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True
     ).count()
+
+
+def active_participant_count(cycle: Cycle) -> int:
+    """HOOK for the realisation figure "aktif" on the programme page.
+
+    For now it returns the approved count (people on the approved list, not ended). Once the
+    enrollment app records memberships, the figure must count memberships that are active
+    with BPJS Ketenagakerjaan for this cycle; that count belongs to a reporting selector
+    (reporting reads every app), which should then be passed to the programme page instead
+    of this one. Programmes never imports enrollment.
+    """
+    return approved_participant_count(cycle)
+
+
+def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
+    """Per cycle: target, allocated, approved, active; budget used against the ceiling."""
+    rows = []
+    for cycle in programme.cycles.order_by("year"):
+        counts = placement_counts(cycle)
+        selected = counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0)
+        try:
+            premium = cycle_premium(cycle)
+        except LookupError:
+            premium = 0
+        approved = approved_participant_count(cycle)
+        rows.append(
+            {
+                "cycle": cycle,
+                "allocated": selected,
+                "continuing": counts.get(PlacementKind.CONTINUING, 0),
+                "new": counts.get(PlacementKind.NEW, 0),
+                "waiting": counts.get(PlacementKind.WAITING, 0),
+                "approved": approved,
+                "active": active_participant_count(cycle),
+                "premium": premium,
+                "budget_used": selected * premium * cycle.coverage_months,
+            }
+        )
+    return rows
+
+
+def selected_spread(cycle: Cycle) -> dict[str, list[tuple[str, str, int]]]:
+    """Selected people by job type and by kecamatan/kelurahan (names, counts)."""
+    selected = Placement.objects.filter(
+        cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True
+    )
+    by_job = [
+        ("", name, n)
+        for name, n in selected.values_list("person__occupation__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "person__occupation__name")
+    ]
+    by_area = [
+        (kecamatan, kelurahan, n)
+        for kecamatan, kelurahan, n in selected.values_list(
+            "kelurahan__parent__name", "kelurahan__name"
+        )
+        .annotate(n=Count("id"))
+        .order_by("kelurahan__parent__name", "kelurahan__name")
+    ]
+    return {"job": by_job, "area": by_area}
+
+
+def lampiran_rows(cycle: Cycle) -> list[dict[str, Any]]:
+    """The approved list as attached to the decree: by kecamatan, kelurahan and name."""
+    return [
+        {
+            "person_id": person_id,
+            "nik": nik,
+            "name": name,
+            "birth_date": born,
+            "sex": sex,
+            "kecamatan": kecamatan,
+            "kelurahan": kelurahan,
+            "occupation": occupation,
+            "kind": PlacementKind(kind).label,
+        }
+        for person_id, nik, name, born, sex, kecamatan, kelurahan, occupation, kind in (
+            Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True)
+            .order_by("kelurahan__parent__name", "kelurahan__name", "person__name", "person__nik")
+            .values_list(
+                "person_id",
+                "person__nik",
+                "person__name",
+                "person__birth_date",
+                "person__sex",
+                "kelurahan__parent__name",
+                "kelurahan__name",
+                "person__occupation__name",
+                "kind",
+            )
+        )
+    ]
+
+
+def area_names(programme: Programme) -> dict[str, tuple[str, str]]:
+    """kelurahan code -> (kecamatan name, kelurahan name)."""
+    return {
+        code: (kecamatan or "", name)
+        for code, name, kecamatan in Area.objects.villages_of(programme.region_id).values_list(
+            "code", "name", "parent__name"
+        )
+    }
+
+
+def explain_person(cycle: Cycle, person: Person) -> dict[str, Any]:
+    """Every rule's outcome, the score and its parts, the rank, and why in or out."""
+    inputs = allocation_inputs(cycle)
+    candidate = load_candidates(cycle, inputs.previous, person_ids=[person.pk])[0]
+    outcomes = evaluate(candidate, inputs.ctx, inputs.rules)
+    eligible = all(o.passed for o in outcomes)
+    score_lines = explain_score(
+        candidate, inputs.weights, minimum_wage=inputs.minimum_wage, on=cycle.coverage_start_on
+    )
+    placement = Placement.objects.filter(cycle=cycle, person=person).first()
+    counts = placement_counts(cycle)
+    selected = counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0)
+    peer = None
+    if placement is None and person.household_id is not None:
+        peer = (
+            Placement.objects.filter(cycle=cycle, person__household_id=person.household_id)
+            .exclude(person=person)
+            .select_related("person")
+            .first()
+        )
+    if placement is not None and placement.kind == PlacementKind.CONTINUING:
+        verdict = (
+            f"Masuk daftar sebagai peserta lanjutan dari periode sebelumnya "
+            f"(peringkat {placement.rank} dari {selected} terpilih)."
+        )
+    elif placement is not None and placement.kind == PlacementKind.NEW:
+        verdict = (
+            f"Masuk kuota sebagai peserta baru: peringkat {placement.rank} dari {selected} "
+            f"tempat (target dan pagu)."
+        )
+    elif placement is not None:
+        verdict = (
+            f"Memenuhi syarat tetapi di luar kuota: peringkat {placement.rank}, sedangkan "
+            f"tempat terisi sampai peringkat {selected}. Masuk daftar cadangan untuk penggantian."
+        )
+    elif cycle.status == DRAFT:
+        verdict = "Periode ini belum dialokasikan."
+    elif not eligible:
+        verdict = "Tidak masuk daftar karena tidak memenuhi syarat (lihat aturan yang gagal)."
+    elif peer is not None:
+        verdict = (
+            f"Memenuhi syarat, tetapi anggota KK yang sama ({peer.person.masked_nik}) "
+            f"berperingkat lebih tinggi ({peer.rank}); satu KK satu peserta."
+        )
+    else:
+        verdict = (
+            "Memenuhi syarat menurut data saat ini, tetapi tidak ada dalam daftar: data berubah "
+            "setelah alokasi."
+        )
+    return {
+        "candidate": candidate,
+        "outcomes": outcomes,
+        "eligible": eligible,
+        "score_lines": score_lines,
+        "score_total": sum(line.points for line in score_lines),
+        "placement": placement,
+        "selected": selected,
+        "verdict": verdict,
+        "inputs": inputs,
+    }
+
