@@ -182,7 +182,17 @@ def _stage_verification(cycle_2022: Cycle, cycle_2023: Cycle) -> None:
         ):
             choices.append(c.person_id)
             households.add(c.household_id)
-    first_waves = random.Random(423).sample(choices, COVERED_2022)
+    # The first waves reached every job type on the list: one person of each first, in a
+    # seeded random order, then the rest drawn from everyone who qualifies.
+    rng = random.Random(423)
+    rng.shuffle(choices)
+    job_of = {c.person_id: c.occupation_code for c in candidates_2022}
+    first_of_job: dict[str, int] = {}
+    for person_id in choices:
+        first_of_job.setdefault(job_of[person_id], person_id)
+    picked = sorted(first_of_job.values())
+    rest = [person_id for person_id in choices if person_id not in set(picked)]
+    first_waves = picked + rest[: COVERED_2022 - len(picked)]
     Person.objects.filter(pk__in=first_waves[:FIRST_WAVE]).update(
         verified_at=_moment(date(2022, 6, 30))
     )
