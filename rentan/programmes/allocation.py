@@ -152,11 +152,11 @@ def allocate(
     for c in candidates:
         failed = None
         for check in checks:
-            failed = check(c, ctx, rules, False)
+            failed = check(c, ctx, rules)
             if failed is not None:
                 break
         if failed is not None:
-            ineligible[failed.reason.value] += 1
+            ineligible[failed.value] += 1
             continue
         parts = score_parts(c, weights, minimum_wage=minimum_wage, on=start)
         total = sum(parts.values())

@@ -5,9 +5,9 @@ context, and returns a :class:`RuleOutcome`: passed or not, an enum reason, and 
 explanation anyone can read. Which rules a programme applies, and their parameters, are data
 (``Programme.eligibility_rules``), parsed by :func:`parse_rules`.
 
-Two ways to run them: :func:`evaluate` gives every rule's outcome (the explanation page);
-:func:`first_failure` stops at the first failing rule and builds no outcome for a pass, which
-is what the allocation needs for a million people. Both call the same rule functions.
+Each rule decides in a `check_*` function and words its decision in an `explain_*` one:
+:func:`evaluate` gives every rule's worded outcome (the explanation page); the allocation
+runs only the checks, which is what a million people need. The decision is made in one place.
 
 One participant per family (KK) is judged in two places: here, a family whose member is
 already covered in an overlapping cycle is refused; within the allocation, only the best
@@ -156,192 +156,179 @@ def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def _pass(rule: RuleCode, explanation: str) -> RuleOutcome:
-    return RuleOutcome(rule, Reason.PASSED, explanation)
+# Each rule is two functions: `check_*` decides (a failing Reason, or None for a pass) and
+# is all the allocation runs for a million people; `explain_*` words the decision for a
+# person, and is only called for the explanation page.
 
 
-def rule_active(c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool) -> RuleOutcome | None:
-    if not c.is_active:
-        return RuleOutcome(
-            RuleCode.ACTIVE, Reason.INACTIVE, "Data pekerja berstatus nonaktif di registri."
-        )
-    return _pass(RuleCode.ACTIVE, "Data pekerja aktif.") if explain else None
+def check_active(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    return None if c.is_active else Reason.INACTIVE
 
 
-def rule_verified(
-    c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool
-) -> RuleOutcome | None:
-    cutoff = ctx.verification_cutoff_on
-    if c.verified_on is None or c.verified_on > cutoff:
-        when = (
-            "belum diverifikasi"
-            if c.verified_on is None
-            else f"baru diverifikasi {format_date(c.verified_on)}"
-        )
-        return RuleOutcome(
-            RuleCode.VERIFIED,
-            Reason.NOT_VERIFIED,
-            f"Data {when}; batas verifikasi periode ini {format_date(cutoff)}.",
-        )
-    if not explain:
-        return None
-    return _pass(
-        RuleCode.VERIFIED,
-        f"Diverifikasi {format_date(c.verified_on)}, sebelum batas {format_date(cutoff)}.",
-    )
+def explain_active(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
+    if reason == Reason.INACTIVE:
+        return "Data pekerja berstatus nonaktif di registri (meninggal, pindah, atau lainnya)."
+    return "Data pekerja aktif."
 
 
-def rule_region(c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool) -> RuleOutcome | None:
+def check_verified(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    if c.verified_on is None or c.verified_on > ctx.verification_cutoff_on:
+        return Reason.NOT_VERIFIED
+    return None
+
+
+def explain_verified(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
+    cutoff = format_date(ctx.verification_cutoff_on)
+    if c.verified_on is None:
+        return f"Data belum diverifikasi; batas verifikasi periode ini {cutoff}."
+    if reason == Reason.NOT_VERIFIED:
+        return f"Data baru diverifikasi {format_date(c.verified_on)}; batas periode ini {cutoff}."
+    return f"Diverifikasi {format_date(c.verified_on)}, sebelum batas {cutoff}."
+
+
+def check_region(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
     # Judged by the kelurahan of residence only: the NIK's area is where it was issued, which
     # proves nothing about where the person lives now.
-    if not c.kelurahan_code.startswith(ctx.region_code + "."):
-        return RuleOutcome(
-            RuleCode.REGION,
-            Reason.OUTSIDE_REGION,
+    return None if c.kelurahan_code.startswith(ctx.region_code + ".") else Reason.OUTSIDE_REGION
+
+
+def explain_region(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
+    if reason == Reason.OUTSIDE_REGION:
+        return (
             f"Kelurahan domisili ({c.kelurahan_code}) di luar wilayah program "
-            f"({ctx.region_code}).",
+            f"({ctx.region_code})."
         )
-    if not explain:
-        return None
     note = ""
     if not c.nik.startswith(ctx.region_code.replace(".", "")):
         note = " NIK diterbitkan di daerah lain; itu bukan alasan menolak."
-    return _pass(
-        RuleCode.REGION, f"Berdomisili di kelurahan {c.kelurahan_code} (wilayah program).{note}"
-    )
+    return f"Berdomisili di kelurahan {c.kelurahan_code} (wilayah program).{note}"
 
 
-def rule_age(c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool) -> RuleOutcome | None:
+def check_age(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    years = age_on(c.birth_date, ctx.coverage_start_on)
+    if years < rules.age.minimum:
+        return Reason.TOO_YOUNG
+    if years > rules.age.maximum:
+        return Reason.TOO_OLD
+    return None
+
+
+def explain_age(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
     years = age_on(c.birth_date, ctx.coverage_start_on)
     start = format_date(ctx.coverage_start_on)
-    if years < rules.age.minimum:
-        return RuleOutcome(
-            RuleCode.AGE,
-            Reason.TOO_YOUNG,
-            f"Usia {years} tahun pada {start}; minimal {rules.age.minimum} tahun.",
-        )
-    if years > rules.age.maximum:
-        return RuleOutcome(
-            RuleCode.AGE,
-            Reason.TOO_OLD,
-            f"Usia {years} tahun pada {start}; maksimal {rules.age.maximum} tahun.",
-        )
-    if not explain:
-        return None
-    return _pass(
-        RuleCode.AGE,
+    if reason == Reason.TOO_YOUNG:
+        return f"Usia {years} tahun pada {start}; minimal {rules.age.minimum} tahun."
+    if reason == Reason.TOO_OLD:
+        return f"Usia {years} tahun pada {start}; maksimal {rules.age.maximum} tahun."
+    return (
         f"Usia {years} tahun pada {start}, dalam rentang "
-        f"{rules.age.minimum}–{rules.age.maximum} tahun.",
+        f"{rules.age.minimum}–{rules.age.maximum} tahun."
     )
 
 
-def rule_vulnerable_job(
-    c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool
-) -> RuleOutcome | None:
+def check_vulnerable_job(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    if c.occupation_code in ctx.vulnerable_occupations:
+        return None
+    return Reason.JOB_NOT_VULNERABLE
+
+
+def explain_vulnerable_job(
+    c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason
+) -> str:
     name = ctx.occupation_names.get(c.occupation_code, c.occupation_code)
     start = format_date(ctx.coverage_start_on)
-    if c.occupation_code not in ctx.vulnerable_occupations:
-        return RuleOutcome(
-            RuleCode.VULNERABLE_JOB,
-            Reason.JOB_NOT_VULNERABLE,
-            f"{name} tidak termasuk daftar pekerjaan rentan yang berlaku pada {start}.",
-        )
-    if not explain:
-        return None
-    return _pass(
-        RuleCode.VULNERABLE_JOB, f"{name} termasuk daftar pekerjaan rentan pada {start}."
-    )
+    if reason == Reason.JOB_NOT_VULNERABLE:
+        return f"{name} tidak termasuk daftar pekerjaan rentan yang berlaku pada {start}."
+    return f"{name} termasuk daftar pekerjaan rentan pada {start}."
 
 
-def rule_not_covered(
-    c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool
-) -> RuleOutcome | None:
+def check_not_covered(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
     if c.is_covered_elsewhere:
-        return RuleOutcome(
-            RuleCode.NOT_COVERED,
-            Reason.ALREADY_COVERED,
-            "Sudah terpilih sebagai peserta pada periode lain yang masa perlindungannya beririsan.",
-        )
+        return Reason.ALREADY_COVERED
     if OTHER_PAYER_LIST in c.lists:
-        return RuleOutcome(
-            RuleCode.NOT_COVERED,
-            Reason.OTHER_PAYER,
-            "NIK ada dalam daftar peserta aktif BPJS Ketenagakerjaan dengan pembayar lain.",
-        )
-    if not explain:
-        return None
-    return _pass(RuleCode.NOT_COVERED, "Belum terlindungi oleh program ini atau pembayar lain.")
+        return Reason.OTHER_PAYER
+    return None
 
 
-def rule_one_per_household(
-    c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool
-) -> RuleOutcome | None:
-    if c.is_household_covered:
-        return RuleOutcome(
-            RuleCode.ONE_PER_HOUSEHOLD,
-            Reason.HOUSEHOLD_COVERED,
-            "Anggota lain dalam KK yang sama sudah menjadi peserta; satu KK satu peserta.",
+def explain_not_covered(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
+    if reason == Reason.ALREADY_COVERED:
+        return (
+            "Sudah terpilih sebagai peserta pada periode lain yang masa perlindungannya "
+            "beririsan."
         )
-    if not explain:
-        return None
-    return _pass(
-        RuleCode.ONE_PER_HOUSEHOLD,
-        "Belum ada anggota KK yang sama yang menjadi peserta "
-        "(di antara anggota KK yang memenuhi syarat, hanya peringkat terbaik yang mendapat tempat).",
+    if reason == Reason.OTHER_PAYER:
+        return "NIK ada dalam daftar peserta aktif BPJS Ketenagakerjaan dengan pembayar lain."
+    if c.was_participant:
+        return "Peserta periode sebelumnya: dinilai sebagai peserta lanjutan."
+    return "Belum terlindungi oleh program ini atau pembayar lain."
+
+
+def check_one_per_household(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    return Reason.HOUSEHOLD_COVERED if c.is_household_covered else None
+
+
+def explain_one_per_household(
+    c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason
+) -> str:
+    if reason == Reason.HOUSEHOLD_COVERED:
+        return "Anggota lain dalam KK yang sama sudah menjadi peserta; satu KK satu peserta."
+    return (
+        "Belum ada anggota KK yang sama yang menjadi peserta (di antara anggota KK yang "
+        "memenuhi syarat, hanya peringkat terbaik yang mendapat tempat)."
     )
 
 
-def rule_no_social_assistance(
-    c: Candidate, ctx: CycleContext, rules: RuleSet, explain: bool
-) -> RuleOutcome | None:
+def check_no_social_assistance(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    if c.lists:
+        for scheme in rules.excluded_schemes:
+            if scheme in c.lists:
+                return Reason.SOCIAL_ASSISTANCE
+    return None
+
+
+def explain_no_social_assistance(
+    c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason
+) -> str:
     hits = [scheme for scheme in rules.excluded_schemes if scheme in c.lists]
-    if hits:
-        return RuleOutcome(
-            RuleCode.NO_SOCIAL_ASSISTANCE,
-            Reason.SOCIAL_ASSISTANCE,
-            f"NIK ada dalam daftar penerima {', '.join(hits)} yang dikecualikan program.",
-        )
-    if not explain:
-        return None
-    return _pass(
-        RuleCode.NO_SOCIAL_ASSISTANCE,
-        f"Tidak ada dalam daftar penerima {', '.join(rules.excluded_schemes)}.",
-    )
+    if reason == Reason.SOCIAL_ASSISTANCE:
+        return f"NIK ada dalam daftar penerima {', '.join(hits)} yang dikecualikan program."
+    return f"Tidak ada dalam daftar penerima {', '.join(rules.excluded_schemes)}."
 
 
-# A rule returns None for a pass when asked quickly (explain=False), else an outcome.
-Rule = Callable[[Candidate, CycleContext, RuleSet, bool], RuleOutcome | None]
+Check = Callable[[Candidate, CycleContext, RuleSet], Reason | None]
+Explain = Callable[[Candidate, CycleContext, RuleSet, Reason], str]
 
-RULES: dict[RuleCode, Rule] = {
-    RuleCode.ACTIVE: rule_active,
-    RuleCode.VERIFIED: rule_verified,
-    RuleCode.REGION: rule_region,
-    RuleCode.AGE: rule_age,
-    RuleCode.VULNERABLE_JOB: rule_vulnerable_job,
-    RuleCode.NOT_COVERED: rule_not_covered,
-    RuleCode.ONE_PER_HOUSEHOLD: rule_one_per_household,
-    RuleCode.NO_SOCIAL_ASSISTANCE: rule_no_social_assistance,
+RULES: dict[RuleCode, tuple[Check, Explain]] = {
+    RuleCode.ACTIVE: (check_active, explain_active),
+    RuleCode.VERIFIED: (check_verified, explain_verified),
+    RuleCode.REGION: (check_region, explain_region),
+    RuleCode.AGE: (check_age, explain_age),
+    RuleCode.VULNERABLE_JOB: (check_vulnerable_job, explain_vulnerable_job),
+    RuleCode.NOT_COVERED: (check_not_covered, explain_not_covered),
+    RuleCode.ONE_PER_HOUSEHOLD: (check_one_per_household, explain_one_per_household),
+    RuleCode.NO_SOCIAL_ASSISTANCE: (check_no_social_assistance, explain_no_social_assistance),
 }
+
+
+def outcome(code: RuleCode, c: Candidate, ctx: CycleContext, rules: RuleSet) -> RuleOutcome:
+    check, explain = RULES[code]
+    reason = check(c, ctx, rules) or Reason.PASSED
+    return RuleOutcome(code, reason, explain(c, ctx, rules, reason))
 
 
 def evaluate(c: Candidate, ctx: CycleContext, rules: RuleSet) -> list[RuleOutcome]:
     """Every applied rule's outcome, in the programme's order (for the explanation page)."""
-    outcomes = []
-    for code in rules.codes:
-        outcome = RULES[code](c, ctx, rules, True)
-        assert outcome is not None
-        outcomes.append(outcome)
-    return outcomes
+    return [outcome(code, c, ctx, rules) for code in rules.codes]
 
 
-def first_failure(c: Candidate, ctx: CycleContext, rules: RuleSet) -> RuleOutcome | None:
-    """The first failing rule, or None when the candidate is eligible (fast path)."""
-    for check in [RULES[code] for code in rules.codes]:
-        outcome = check(c, ctx, rules, False)
-        if outcome is not None:
-            return outcome
+def checks_for(rules: RuleSet) -> list[Check]:
+    return [RULES[code][0] for code in rules.codes]
+
+
+def first_failure(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    """The reason of the first failing rule, or None when the candidate is eligible."""
+    for check in checks_for(rules):
+        reason = check(c, ctx, rules)
+        if reason is not None:
+            return reason
     return None
-
-
-def checks_for(rules: RuleSet) -> list[Rule]:
-    return [RULES[code] for code in rules.codes]

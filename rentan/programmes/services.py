@@ -51,7 +51,7 @@ def compute_allocation(
 
 
 _PLACEMENT_COLUMNS = ("cycle_id", "person_id", "kind", "rank", "score", "score_parts",
-                      "kelurahan_id")
+                      "kelurahan_id", "end_reason")
 
 
 def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
@@ -75,7 +75,7 @@ def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
             for p in result.placements:
                 copy.write_row(
                     (cycle.pk, p.person_id, p.kind, p.rank, f"{p.score / 100:.2f}",
-                     parts_text(p.parts), p.kelurahan_code)
+                     parts_text(p.parts), p.kelurahan_code, "")
                 )
         return
     batch: list[Placement] = []
