@@ -13,6 +13,8 @@ MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Pekerja"), "registry:person_list", Capability.VIEW_PERSONS),
     (_("Impor Data"), "imports:batch_list", Capability.IMPORT_DATA),
     (_("Duplikat"), "registry:duplicate_list", Capability.REVIEW_DUPLICATES),
+    (_("Program"), "programmes:programme_list", Capability.MANAGE_PROGRAMME),
+    (_("Seleksi"), "programmes:selection_index", Capability.READ_SELECTION),
 ]
 
 

@@ -1,8 +1,13 @@
 """Programmes, their yearly cycles, the dated rules they apply, and the allocation results."""
 
+from calendar import monthrange
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from rentan.programmes.allocation import QuotaBasis
 
 
 class Benefit(models.TextChoices):
@@ -90,6 +95,15 @@ class Cycle(models.Model):
     declared_income = models.PositiveIntegerField(
         _("penghasilan yang dilaporkan ke BPJS (Rp)"), default=1_000_000
     )
+    # Records verified after this day do not count for this cycle (the pendataan's cut-off);
+    # empty means the start of coverage.
+    verification_cutoff_on = models.DateField(_("batas verifikasi data"), null=True, blank=True)
+    quota_basis = models.CharField(
+        _("kuota per kelurahan"),
+        max_length=12,
+        choices=QuotaBasis.choices,
+        default=QuotaBasis.NONE,
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=CycleStatus.choices, default=CycleStatus.DRAFT
     )
@@ -114,6 +128,19 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code} {self.year}"
+
+    @property
+    def cutoff_on(self) -> date:
+        return self.verification_cutoff_on or self.coverage_start_on
+
+    @property
+    def coverage_end_on(self) -> date:
+        """The last day of cover: the day before the start plus the months."""
+        month = self.coverage_start_on.month - 1 + self.coverage_months
+        year = self.coverage_start_on.year + month // 12
+        first_after = date(year, month % 12 + 1, 1)
+        day = min(self.coverage_start_on.day, monthrange(first_after.year, first_after.month)[1])
+        return first_after.replace(day=day) - timedelta(days=1)
 
 
 class DecisionAction(models.TextChoices):

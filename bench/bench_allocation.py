@@ -1,0 +1,199 @@
+"""Allocating a cycle: 1,000,000 persons on PostgreSQL, the demo's 45,000 on SQLite.
+
+Each figure sits next to its raw floor measured in the same run: reading the candidate
+columns of every person (nothing computed), and writing as many placement rows as the
+allocation writes (nothing decided).
+"""
+
+import io
+import random
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from bench.harness import Report, timer
+
+DATABASES = ("sqlite", "postgresql")
+MILLION = 1_000_000
+READ_FLOOR = "read candidate columns"
+WRITE_FLOOR = "write as many placement rows"
+
+_COLUMNS = (
+    "id, nik, name, birth_date, sex, kelurahan_id, occupation_id, household_id, verified_at, "
+    "is_active, monthly_income, dependents, has_disability"
+)
+
+
+def _copy_million_persons() -> None:
+    """Persons straight into PostgreSQL with COPY: 1.35 people per KK, 20 job types."""
+    from rentan.regions.models import Area
+    from rentan.registry.models import Household, Occupation, Person
+
+    rng = random.Random(1)
+    kelurahan = list(Area.objects.villages_of("33.75").values_list("code", flat=True))
+    occupations = list(Occupation.objects.values_list("id", flat=True))
+    households = int(MILLION / 1.35)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            f"COPY {Household._meta.db_table} (id, kk_number) FROM STDIN"
+        ) as copy:
+            for i in range(1, households + 1):
+                copy.write_row((i, f"3375{i:012d}"))
+        now = datetime(2022, 6, 1, 3, 0, tzinfo=datetime.now().astimezone().tzinfo)
+        columns = (
+            "id, nik, household_id, name, birth_place, birth_date, sex, street_address, rt, rw, "
+            "kelurahan_id, phone, occupation_id, monthly_income, dependents, has_disability, "
+            "disability_note, processing_basis, source, source_detail, verified_at, is_active, "
+            "deactivation_reason, created_at, updated_at"
+        )
+        stamp = now.isoformat()
+        first_day = date(1950, 1, 1).toordinal()
+        with cursor.cursor.copy(
+            f"COPY {Person._meta.db_table} ({columns}) FROM STDIN"
+        ) as copy:
+            lines = []
+            for i in range(1, MILLION + 1):
+                bits = rng.getrandbits(64)
+                born = date.fromordinal(first_day + bits % 20_000)
+                bits //= 20_000
+                lines.append(
+                    f"{i}\t33750{i:011d}\t{1 + bits % households}\tPekerja {i}\tPekalongan\t"
+                    f"{born}\t{'L' if bits % 100 < 58 else 'P'}\t\t\t\t"
+                    f"{kelurahan[bits % 27 % len(kelurahan)]}\t\t"
+                    f"{occupations[(bits >> 8) % len(occupations)]}\t"
+                    f"{300_000 + (bits >> 13) % 70 * 50_000}\t{(bits >> 20) % 6}\t"
+                    f"{'t' if (bits >> 23) % 100 < 3 else 'f'}\t\tpublic_task\tdemo\tbench\t"
+                    f"{stamp if (bits >> 30) % 10 < 8 else chr(92) + 'N'}\t"
+                    f"{'t' if (bits >> 34) % 100 < 98 else 'f'}\t\t{stamp}\t{stamp}\n"
+                )
+                if len(lines) == 50_000:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
+        cursor.execute(f"SELECT setval('registry_person_id_seq', {MILLION})")
+        cursor.execute(f"SELECT setval('registry_household_id_seq', {households})")
+        cursor.execute("ANALYZE")
+
+
+def _programme_and_cycle(year: int, target: int) -> object:
+    from rentan.programmes.demo import JOB_RISK_LEVELS, RULES
+    from rentan.programmes.models import (
+        Benefit,
+        Cycle,
+        DecisionAction,
+        OccupationDecision,
+        Programme,
+    )
+    from rentan.programmes.scoring import DEFAULT_WEIGHTS
+    from rentan.registry.models import Occupation
+
+    programme = Programme.objects.create(
+        code="bench",
+        name="Bench",
+        sponsor="Pemkot",
+        legal_basis="Perwal",
+        insurer_branch="Cabang",
+        benefits=[Benefit.JKK.value, Benefit.JKM.value],
+        region_id="33.75",
+        eligibility_rules=RULES,
+        score_weights={**DEFAULT_WEIGHTS, "job_risk_levels": JOB_RISK_LEVELS},
+    )
+    for occupation in Occupation.objects.order_by("code")[:13]:
+        OccupationDecision.objects.create(
+            programme=programme,
+            occupation=occupation,
+            action=DecisionAction.ADD,
+            effective_on=date(2022, 3, 1),
+            reference="Perwal",
+        )
+    return Cycle.objects.create(
+        programme=programme,
+        year=year,
+        target=target,
+        budget_ceiling=target * 16_800 * 12,
+        coverage_start_on=date(year, 1, 1),
+        coverage_months=12,
+        quota_basis="population",
+    )
+
+
+def _floors(report: Report, placements: int) -> None:
+    from rentan.programmes.models import Cycle, Placement
+
+    with connection.cursor() as cursor, timer() as took:
+        cursor.execute(f"SELECT {_COLUMNS} FROM registry_person")
+        cursor.fetchall()
+    report.floor(READ_FLOOR, took[0])
+    scratch = Cycle.objects.create(
+        programme_id=Cycle.objects.values_list("programme_id", flat=True).first(),
+        year=1999,
+        target=1,
+        budget_ceiling=0,
+        coverage_start_on=date(1999, 1, 1),
+    )
+    rows = list(
+        Placement.objects.values_list("person_id", "kind", "rank", "score", "kelurahan_id")[
+            :placements
+        ]
+    )
+    with transaction.atomic(), timer() as took:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor, cursor.cursor.copy(
+                "COPY programmes_placement (cycle_id, person_id, kind, rank, score, score_parts, "
+                "kelurahan_id, end_reason) FROM STDIN"
+            ) as copy:
+                for person_id, kind, rank, score, kelurahan in rows:
+                    copy.write_row((scratch.pk, person_id, kind, rank, score, "{}", kelurahan, ""))
+        else:
+            Placement.objects.bulk_create(
+                [
+                    Placement(cycle_id=scratch.pk, person_id=p, kind=k, rank=r, score=s,
+                              kelurahan_id=kel)
+                    for p, k, r, s, kel in rows
+                ],
+                batch_size=5000,
+            )
+    report.floor(WRITE_FLOOR, took[0])
+
+
+def run(db: str, report: Report, workdir: Path) -> None:
+    from rentan.programmes import services
+    from rentan.programmes.models import Cycle, Placement
+    from rentan.registry.models import Person
+
+    if db == "postgresql":
+        with timer() as took:
+            _copy_million_persons()
+        report.value("setup: 1,000,000 persons by COPY", f"{took[0]:8.2f} s")
+        cycle = _programme_and_cycle(2024, 20_000)
+    else:
+        call_command("demo_data", verbosity=0, stdout=io.StringIO())
+        cycle = Cycle.objects.get(programme__code="pekalongan-bpu", year=2024)
+    persons = Person.objects.count()
+
+    with timer() as computed:
+        result = services.compute_allocation(cycle)
+    with timer() as stored:
+        services.allocate_cycle(actor=None, cycle=cycle)
+    placements = Placement.objects.filter(cycle=cycle).count()
+    report.value(
+        "result",
+        f"{persons:,} persons: {result.selected_count:,} selected, "
+        f"{result.waiting_count:,} waiting, {placements:,} rows",
+    )
+    _floors(report, placements)
+    report.figure(
+        f"what-if (load + rules + score + rank), {persons:,} persons",
+        computed[0],
+        floor=READ_FLOOR,
+    )
+    report.figure(
+        f"allocate and store, {persons:,} persons",
+        stored[0],
+        floor=READ_FLOOR,
+        goal_seconds=10 if db == "postgresql" else None,
+    )
+    report.figure(f"  allocate minus what-if (about the writing of {placements:,} rows)", stored[0] - computed[0],
+                  floor=WRITE_FLOOR)

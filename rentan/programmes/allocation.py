@@ -1,0 +1,242 @@
+"""Who gets this year's places: the same inputs always give the same list.
+
+1. Every candidate goes through the programme's eligibility rules (eligibility.py).
+2. Eligible candidates get their vulnerability score (scoring.py).
+3. The rank order is: score, highest first; then birth date, oldest first (the older worker
+   has fewer years left to build protection); then NIK, ascending, which is unique, so no
+   two candidates ever tie.
+4. One participant per family (KK), when the programme says so: only the best ranked member
+   of a KK stays in the list (continuing participants count first).
+5. The places are the target, cut down to what the budget pays for:
+   budget ceiling // (coverage months x monthly premium).
+6. Continuing participants of the previous cycle who are still eligible come first, in rank
+   order. New places go by rank. With a kelurahan quota (largest remainder over the places,
+   in proportion to population or to registered workers) each kelurahan first fills its own
+   quota (its continuing participants count against it); places a kelurahan cannot fill go
+   to the best ranked candidates elsewhere, so no place is left empty while anyone waits.
+7. Everyone else eligible forms the waiting list (cadangan), in rank order.
+
+Pure: plain values in, plain values out.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from rentan.programmes.eligibility import Candidate, CycleContext, Reason, RuleCode, RuleSet
+from rentan.programmes.eligibility import checks_for as eligibility_checks
+from rentan.programmes.scoring import ScoreWeights, score_parts
+
+CONTINUING = "continuing"
+NEW = "new"
+WAITING = "waiting"
+
+
+class QuotaBasis(TextChoices):
+    NONE = "none", _("Tanpa kuota kelurahan")
+    POPULATION = "population", _("Sebanding jumlah penduduk kelurahan")
+    WORKERS = "workers", _("Sebanding jumlah pekerja informal terdaftar")
+
+
+@dataclass(frozen=True)
+class AllocationParams:
+    target: int
+    budget_ceiling: int
+    coverage_months: int
+    monthly_premium: int
+    one_per_household: bool = False
+    kelurahan_weights: Mapping[str, int] | None = None  # None: no kelurahan quota
+
+    @property
+    def places_by_budget(self) -> int:
+        per_person = self.coverage_months * self.monthly_premium
+        return self.budget_ceiling // per_person if per_person > 0 else self.target
+
+    @property
+    def places(self) -> int:
+        return max(0, min(self.target, self.places_by_budget))
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    person_id: int
+    kind: str  # CONTINUING, NEW or WAITING
+    rank: int
+    score: int  # hundredths of a point
+    parts: dict[str, int]
+    kelurahan_code: str
+    occupation_code: str
+
+
+@dataclass
+class AllocationResult:
+    params: AllocationParams
+    placements: list[Placed]
+    ineligible: Counter[str] = field(default_factory=Counter)  # Reason value -> people
+    household_skipped: int = 0  # eligible, but a better ranked KK member holds the place
+    quotas: dict[str, int] | None = None
+
+    @property
+    def selected(self) -> list[Placed]:
+        return [p for p in self.placements if p.kind != WAITING]
+
+    @property
+    def continuing_count(self) -> int:
+        return sum(1 for p in self.placements if p.kind == CONTINUING)
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for p in self.placements if p.kind == NEW)
+
+    @property
+    def waiting_count(self) -> int:
+        return sum(1 for p in self.placements if p.kind == WAITING)
+
+    @property
+    def selected_count(self) -> int:
+        return self.continuing_count + self.new_count
+
+    @property
+    def cost(self) -> int:
+        return self.selected_count * self.params.coverage_months * self.params.monthly_premium
+
+    def spread(self, attribute: str) -> dict[str, int]:
+        """Selected people per kelurahan_code or occupation_code."""
+        counts: Counter[str] = Counter(getattr(p, attribute) for p in self.selected)
+        return dict(sorted(counts.items()))
+
+
+def largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """Split `total` in proportion to `weights`; the parts add up to `total` exactly.
+
+    Each part is first rounded down; the places left over go one each to the largest
+    remainders (ties: the smaller code first). With no weight anywhere, all weigh the same.
+    """
+    codes = sorted(weights)
+    if not codes:
+        return {}
+    values = {code: max(0, weights[code]) for code in codes}
+    whole = sum(values.values())
+    if whole == 0:
+        values = dict.fromkeys(codes, 1)
+        whole = len(codes)
+    parts = {code: total * values[code] // whole for code in codes}
+    remainders = sorted(codes, key=lambda code: (-(total * values[code] % whole), code))
+    for code in remainders[: total - sum(parts.values())]:
+        parts[code] += 1
+    return parts
+
+
+def rank_key(score: int, birth_date: date, nik: str) -> tuple[int, int, str]:
+    return (-score, birth_date.toordinal(), nik)
+
+
+def allocate(
+    candidates: Iterable[Candidate],
+    *,
+    ctx: CycleContext,
+    rules: RuleSet,
+    weights: ScoreWeights,
+    minimum_wage: int | None,
+    params: AllocationParams,
+) -> AllocationResult:
+    checks = eligibility_checks(rules)
+    ineligible: Counter[str] = Counter()
+    start = ctx.coverage_start_on
+    # (is_new, rank key, candidate, parts, total)
+    ranked: list[tuple[bool, tuple[int, int, str], Candidate, dict[str, int], int]] = []
+    for c in candidates:
+        failed = None
+        for check in checks:
+            failed = check(c, ctx, rules)
+            if failed is not None:
+                break
+        if failed is not None:
+            ineligible[failed.value] += 1
+            continue
+        parts = score_parts(c, weights, minimum_wage=minimum_wage, on=start)
+        total = sum(parts.values())
+        ranked.append(
+            (not c.was_participant, (-total, c.birth_date.toordinal(), c.nik), c, parts, total)
+        )
+    ranked.sort(key=lambda row: (row[0], row[1]))
+
+    household_skipped = 0
+    if params.one_per_household:
+        taken: set[int] = set()
+        kept = []
+        for row in ranked:
+            household = row[2].household_id
+            if household is not None:
+                if household in taken:
+                    household_skipped += 1
+                    continue
+                taken.add(household)
+            kept.append(row)
+        ranked = kept
+
+    places = params.places
+    continuing = [row for row in ranked if not row[0]][:places]
+    continuing_ids = {row[2].person_id for row in continuing}
+    pool = sorted(
+        (row for row in ranked if row[2].person_id not in continuing_ids), key=lambda r: r[1]
+    )
+    free = places - len(continuing)
+    quotas = None
+    if params.kelurahan_weights is not None:
+        quotas = largest_remainder(places, params.kelurahan_weights)
+        room = dict(quotas)
+        for row in continuing:
+            code = row[2].kelurahan_code
+            room[code] = room.get(code, 0) - 1
+        chosen_ids: set[int] = set()
+        for row in pool:
+            if len(chosen_ids) >= free:
+                break
+            code = row[2].kelurahan_code
+            if room.get(code, 0) > 0:
+                room[code] -= 1
+                chosen_ids.add(row[2].person_id)
+        for row in pool:
+            if len(chosen_ids) >= free:
+                break
+            chosen_ids.add(row[2].person_id)
+        new = [row for row in pool if row[2].person_id in chosen_ids]
+        waiting = [row for row in pool if row[2].person_id not in chosen_ids]
+    else:
+        new, waiting = pool[:free], pool[free:]
+
+    placements = []
+    for kind, rows in ((CONTINUING, continuing), (NEW, new), (WAITING, waiting)):
+        for row in rows:
+            c = row[2]
+            placements.append(
+                Placed(
+                    person_id=c.person_id,
+                    kind=kind,
+                    rank=len(placements) + 1,
+                    score=row[4],
+                    parts=row[3],
+                    kelurahan_code=c.kelurahan_code,
+                    occupation_code=c.occupation_code,
+                )
+            )
+    return AllocationResult(
+        params=params,
+        placements=placements,
+        ineligible=ineligible,
+        household_skipped=household_skipped,
+        quotas=quotas,
+    )
+
+
+def one_per_household(rules: RuleSet) -> bool:
+    return RuleCode.ONE_PER_HOUSEHOLD in rules.codes
+
+
+def reason_counts(result: AllocationResult) -> list[tuple[Reason, int]]:
+    return [(Reason(code), count) for code, count in result.ineligible.most_common()]

@@ -1,0 +1,82 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rentan.programmes.allocation import QuotaBasis
+from rentan.programmes.models import DecisionAction, ExclusionList
+from rentan.programmes.scoring import Factor
+from rentan.registry.models import Occupation
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class WhatIfForm(forms.Form):
+    """A different target, budget, quota or weights, computed before anything is saved."""
+
+    target = forms.IntegerField(label=_("Target peserta"), min_value=0, required=False)
+    budget_ceiling = forms.IntegerField(label=_("Pagu anggaran (Rp)"), min_value=0, required=False)
+    quota_basis = forms.ChoiceField(
+        label=_("Kuota per kelurahan"), choices=QuotaBasis.choices, required=False
+    )
+
+    def __init__(self, *args: Any, weights: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_weights = weights
+        for factor in Factor:
+            self.fields[f"w_{factor.value}"] = forms.DecimalField(
+                label=factor.label,
+                min_value=0,
+                max_digits=7,
+                decimal_places=2,
+                required=False,
+                initial=weights.get(factor.value, 0),
+            )
+
+    def weights(self) -> dict[str, Any]:
+        data = dict(self.base_weights)
+        for factor in Factor:
+            value = self.cleaned_data.get(f"w_{factor.value}")
+            if value is not None:
+                data[factor.value] = str(value)
+        return data
+
+    def weight_fields(self) -> list[Any]:
+        return [self[f"w_{factor.value}"] for factor in Factor]
+
+
+class DecreeForm(forms.Form):
+    decree_reference = forms.CharField(label=_("Nomor SK penetapan"), max_length=200)
+
+
+class CycleForm(forms.Form):
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+    target = forms.IntegerField(label=_("Target peserta"), min_value=1)
+    budget_ceiling = forms.IntegerField(label=_("Pagu anggaran (Rp)"), min_value=0)
+    coverage_start_on = forms.DateField(label=_("Awal masa perlindungan"), widget=DATE_WIDGET)
+    coverage_months = forms.IntegerField(
+        label=_("Lama perlindungan (bulan)"), min_value=1, max_value=12, initial=12
+    )
+    declared_income = forms.IntegerField(
+        label=_("Penghasilan dilaporkan (Rp)"), min_value=0, initial=1_000_000
+    )
+    verification_cutoff_on = forms.DateField(
+        label=_("Batas verifikasi data"), widget=DATE_WIDGET, required=False
+    )
+    quota_basis = forms.ChoiceField(label=_("Kuota per kelurahan"), choices=QuotaBasis.choices)
+
+
+class DecisionForm(forms.Form):
+    occupation = forms.ModelChoiceField(
+        label=_("Jenis pekerjaan"), queryset=Occupation.objects.order_by("name")
+    )
+    action = forms.ChoiceField(label=_("Keputusan"), choices=DecisionAction.choices)
+    effective_on = forms.DateField(label=_("Berlaku sejak"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("Dasar (SK/notulen)"), max_length=200)
+    note = forms.CharField(label=_("Catatan"), required=False)
+
+
+class ExclusionForm(forms.Form):
+    list_kind = forms.ChoiceField(label=_("Daftar"), choices=ExclusionList.choices)
+    file = forms.FileField(label=_("Berkas NIK (.txt/.csv, satu NIK per baris)"))
+    source = forms.CharField(label=_("Sumber"), max_length=255)

@@ -1,0 +1,201 @@
+"""The vulnerability score: a sum of plainly stated parts, with weights that are data.
+
+Each factor is a yes/no fact about the person (or a count, for dependents) times the
+programme's weight (``Programme.score_weights``), so every score can be read back as its
+parts: "penghasilan di bawah UMK 30 + 3 tanggungan x 5 = 15 + ... = 65". Points are kept in
+hundredths (integers) so that sums and ties are exact.
+
+Definitions, from the data the registry has:
+- low income: a known monthly income below the UMK of the kabupaten/kota in the year the
+  cover starts (UMK is only a yardstick here; the income declared to BPJS is separate);
+- dependents: the registered number of dependents, counted up to a cap;
+- elderly: 60 years or older at the start of cover (UU 13/1998 calls 60+ lanjut usia);
+- woman head of household: a woman on a KK on which no man is registered in the registry
+  (the KK itself does not say who heads it; a woman without a registered KK does not count);
+- job risk: a risk level per job type (0-3), set by the programme, times the weight;
+- no other protection: the NIK is on none of the imported lists (PKH, BPNT, or BPJS
+  Ketenagakerjaan through another payer).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from rentan.core.formatting import format_rupiah
+from rentan.programmes.eligibility import Candidate, age_on
+
+ELDERLY_AGE = 60
+MAX_RISK_LEVEL = 3
+
+
+class Factor(TextChoices):
+    LOW_INCOME = "low_income", _("Penghasilan di bawah UMK")
+    DEPENDENTS = "dependents", _("Jumlah tanggungan")
+    DISABILITY = "disability", _("Penyandang disabilitas")
+    ELDERLY = "elderly", _("Usia 60 tahun atau lebih")
+    WOMAN_HEAD = "woman_head", _("Perempuan kepala keluarga")
+    JOB_RISK = "job_risk", _("Risiko pekerjaan")
+    NO_OTHER_PROTECTION = "no_other_protection", _("Tanpa perlindungan lain")
+
+
+class WeightsInvalid(ValueError):
+    """The programme's weight data cannot be read; the message names the key."""
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """Points per factor (hundredths), as read from ``Programme.score_weights``."""
+
+    low_income: int = 0
+    dependents: int = 0  # per dependent
+    dependents_cap: int = 4
+    disability: int = 0
+    elderly: int = 0
+    woman_head: int = 0
+    job_risk: int = 0  # per risk level
+    no_other_protection: int = 0
+    job_risk_levels: Mapping[str, int] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {code: _points(getattr(self, code)) for code in Factor.values}
+        data["dependents_cap"] = self.dependents_cap
+        data["job_risk_levels"] = dict(sorted(self.job_risk_levels.items()))
+        return data
+
+
+DEFAULT_WEIGHTS: dict[str, Any] = {
+    "low_income": 30,
+    "dependents": 5,
+    "dependents_cap": 4,
+    "disability": 20,
+    "elderly": 10,
+    "woman_head": 15,
+    "job_risk": 5,
+    "no_other_protection": 10,
+    "job_risk_levels": {},
+}
+
+
+def _hundredths(value: Any, key: str) -> int:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as bad:
+        raise WeightsInvalid(f"Bobot '{key}' harus berupa angka.") from bad
+    if amount < 0:
+        raise WeightsInvalid(f"Bobot '{key}' tidak boleh negatif.")
+    return int((amount * 100).to_integral_value())
+
+
+def _points(hundredths: int) -> float:
+    return hundredths / 100
+
+
+def parse_weights(data: Mapping[str, Any]) -> ScoreWeights:
+    known = {*Factor.values, "dependents_cap", "job_risk_levels"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise WeightsInvalid(f"Bobot tidak dikenal: {', '.join(unknown)}.")
+    levels_data = data.get("job_risk_levels") or {}
+    if not isinstance(levels_data, Mapping):
+        raise WeightsInvalid("'job_risk_levels' harus berupa pasangan kode pekerjaan: tingkat.")
+    levels: dict[str, int] = {}
+    for code, level in levels_data.items():
+        if not isinstance(level, int) or not 0 <= level <= MAX_RISK_LEVEL:
+            raise WeightsInvalid(
+                f"Tingkat risiko pekerjaan '{code}' harus bilangan 0–{MAX_RISK_LEVEL}."
+            )
+        levels[str(code)] = level
+    cap = data.get("dependents_cap", 4)
+    if not isinstance(cap, int) or cap < 0:
+        raise WeightsInvalid("'dependents_cap' harus bilangan bulat tidak negatif.")
+    return ScoreWeights(
+        **{code: _hundredths(data.get(code, 0), code) for code in Factor.values},
+        dependents_cap=cap,
+        job_risk_levels=levels,
+    )
+
+
+def score_parts(
+    c: Candidate, weights: ScoreWeights, *, minimum_wage: int | None, on: date
+) -> dict[str, int]:
+    """Each factor's points (hundredths) for one candidate; factors worth 0 are left out."""
+    parts: dict[str, int] = {}
+    if (
+        weights.low_income
+        and minimum_wage is not None
+        and c.monthly_income is not None
+        and c.monthly_income < minimum_wage
+    ):
+        parts["low_income"] = weights.low_income
+    if weights.dependents and c.dependents:
+        parts["dependents"] = weights.dependents * min(c.dependents, weights.dependents_cap)
+    if weights.disability and c.has_disability:
+        parts["disability"] = weights.disability
+    if weights.elderly and age_on(c.birth_date, on) >= ELDERLY_AGE:
+        parts["elderly"] = weights.elderly
+    if (
+        weights.woman_head
+        and c.sex == "P"
+        and c.household_id is not None
+        and not c.household_has_man
+    ):
+        parts["woman_head"] = weights.woman_head
+    if weights.job_risk:
+        level = weights.job_risk_levels.get(c.occupation_code, 0)
+        if level:
+            parts["job_risk"] = weights.job_risk * level
+    if weights.no_other_protection and not c.lists:
+        parts["no_other_protection"] = weights.no_other_protection
+    return parts
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    factor: Factor
+    points: float
+    explanation: str
+
+
+def explain_score(
+    c: Candidate, weights: ScoreWeights, *, minimum_wage: int | None, on: date
+) -> list[ScoreLine]:
+    """Every factor, including those worth nothing, with the reason in Indonesian."""
+    parts = score_parts(c, weights, minimum_wage=minimum_wage, on=on)
+    income = format_rupiah(c.monthly_income) if c.monthly_income is not None else "tidak diketahui"
+    umk = format_rupiah(minimum_wage) if minimum_wage is not None else "belum tercatat"
+    level = weights.job_risk_levels.get(c.occupation_code, 0)
+    texts = {
+        Factor.LOW_INCOME: f"Penghasilan {income}; UMK {on.year} {umk}.",
+        Factor.DEPENDENTS: f"{c.dependents} tanggungan (dihitung paling banyak "
+        f"{weights.dependents_cap}) × {_points(weights.dependents):g}.",
+        Factor.DISABILITY: "Penyandang disabilitas." if c.has_disability else "Tidak tercatat.",
+        Factor.ELDERLY: f"Usia {age_on(c.birth_date, on)} tahun pada awal perlindungan.",
+        Factor.WOMAN_HEAD: (
+            "Perempuan pada KK tanpa anggota laki-laki di registri."
+            if "woman_head" in parts
+            else "Bukan perempuan pada KK tanpa anggota laki-laki di registri."
+        ),
+        Factor.JOB_RISK: f"Tingkat risiko {level} × {_points(weights.job_risk):g}.",
+        Factor.NO_OTHER_PROTECTION: (
+            "Tidak ada dalam daftar PKH, BPNT, atau BPJS pembayar lain."
+            if not c.lists
+            else f"Ada dalam daftar {', '.join(sorted(c.lists))}."
+        ),
+    }
+    return [
+        ScoreLine(factor, _points(parts.get(factor.value, 0)), texts[factor]) for factor in Factor
+    ]
+
+
+def total_points(parts: Mapping[str, int]) -> int:
+    return sum(parts.values())
+
+
+def as_points(parts: Mapping[str, int]) -> dict[str, float]:
+    """Parts in points (not hundredths), as stored on a placement."""
+    return {code: _points(value) for code, value in parts.items()}

@@ -1,0 +1,315 @@
+"""The only ways to change programmes, cycles, decisions, exclusion lists and placements."""
+
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rentan.core.audit import record_event
+from rentan.core.models import AuditAction
+from rentan.programmes import lifecycle, selectors
+from rentan.programmes.allocation import AllocationResult, allocate
+from rentan.programmes.eligibility import RulesInvalid
+from rentan.programmes.lifecycle import Refusal, TransitionRefused, check_transition
+from rentan.programmes.models import (
+    Cycle,
+    CycleStatus,
+    DecisionAction,
+    ExcludedNik,
+    ExclusionList,
+    OccupationDecision,
+    Placement,
+    Programme,
+)
+from rentan.programmes.premiums import NoRateInForce
+from rentan.programmes.scoring import WeightsInvalid, as_points
+from rentan.registry.models import Occupation
+
+
+def compute_allocation(
+    cycle: Cycle, overrides: selectors.Overrides | None = None
+) -> AllocationResult:
+    """Run the allocation in memory; nothing is saved (the what-if, and the dry run)."""
+    try:
+        inputs = selectors.allocation_inputs(cycle, overrides)
+    except NoRateInForce as missing:
+        raise TransitionRefused(Refusal.NO_RATE, str(missing)) from missing
+    except (RulesInvalid, WeightsInvalid) as bad:
+        raise TransitionRefused(Refusal.RULES_INVALID, str(bad)) from bad
+    candidates = selectors.load_candidates(cycle, inputs.previous)
+    return allocate(
+        candidates,
+        ctx=inputs.ctx,
+        rules=inputs.rules,
+        weights=inputs.weights,
+        minimum_wage=inputs.minimum_wage,
+        params=inputs.params,
+    )
+
+
+_PLACEMENT_COLUMNS = ("cycle_id", "person_id", "kind", "rank", "score", "score_parts",
+                      "kelurahan_id", "end_reason")
+
+
+def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
+    # A raw delete: Django's delete() would first fetch every row to follow the
+    # replaced_by relation; before approval no replacement exists.
+    Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+    parts_json: dict[tuple[tuple[str, int], ...], str] = {}
+
+    def parts_text(parts: dict[str, int]) -> str:
+        key = tuple(parts.items())
+        text = parts_json.get(key)
+        if text is None:
+            text = parts_json[key] = json.dumps(as_points(parts))
+        return text
+
+    if connection.vendor == "postgresql":
+        table = Placement._meta.db_table
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for p in result.placements:
+                copy.write_row(
+                    (cycle.pk, p.person_id, p.kind, p.rank, f"{p.score / 100:.2f}",
+                     parts_text(p.parts), p.kelurahan_code, "")
+                )
+        return
+    batch: list[Placement] = []
+    for p in result.placements:
+        batch.append(
+            Placement(
+                cycle_id=cycle.pk,
+                person_id=p.person_id,
+                kind=p.kind,
+                rank=p.rank,
+                score=f"{p.score / 100:.2f}",
+                score_parts=as_points(p.parts),
+                kelurahan_id=p.kelurahan_code,
+            )
+        )
+        if len(batch) == 5000:
+            Placement.objects.bulk_create(batch)
+            batch = []
+    Placement.objects.bulk_create(batch)
+
+
+def summary_of(result: AllocationResult) -> dict[str, Any]:
+    return {
+        "target": result.params.target,
+        "pagu": result.params.budget_ceiling,
+        "kuota_efektif": result.params.places,
+        "lanjutan": result.continuing_count,
+        "baru": result.new_count,
+        "cadangan": result.waiting_count,
+        "biaya": result.cost,
+        "iuran_per_bulan": result.params.monthly_premium,
+        "tidak_memenuhi_syarat": dict(result.ineligible),
+        "satu_kk_dilewati": result.household_skipped,
+    }
+
+
+@transaction.atomic
+def allocate_cycle(*, actor: Any, cycle: Cycle) -> AllocationResult:
+    """Compute and store a cycle's list; allowed again and again until it is approved."""
+    cycle = Cycle.objects.select_for_update().select_related("programme").get(pk=cycle.pk)
+    check_transition(cycle.status, lifecycle.ALLOCATED)
+    result = compute_allocation(cycle)
+    _write_placements(cycle, result)
+    cycle.status = CycleStatus.ALLOCATED
+    cycle.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=cycle,
+        changes={"alokasi": summary_of(result)},
+        note="Alokasi kuota",
+    )
+    return result
+
+
+@transaction.atomic
+def approve_cycle(*, actor: Any, cycle: Cycle, decree_reference: str) -> Cycle:
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    check_transition(cycle.status, lifecycle.APPROVED)
+    decree_reference = decree_reference.strip()
+    if not decree_reference:
+        raise TransitionRefused(Refusal.NO_DECREE)
+    if not Placement.objects.filter(cycle=cycle, kind__in=selectors.SELECTED_KINDS).exists():
+        raise TransitionRefused(Refusal.EMPTY_LIST)
+    cycle.status = CycleStatus.APPROVED
+    cycle.decree_reference = decree_reference
+    cycle.approved_at = timezone.now()
+    cycle.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    cycle.save(update_fields=["status", "decree_reference", "approved_at", "approved_by"])
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=cycle,
+        changes={"status": CycleStatus.APPROVED.value, "sk": decree_reference},
+        note="Penetapan daftar peserta",
+    )
+    return cycle
+
+
+def _move(actor: Any, cycle: Cycle, target: CycleStatus, note: str) -> Cycle:
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    check_transition(cycle.status, target.value)
+    before = cycle.status
+    cycle.status = target
+    cycle.save(update_fields=["status"])
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=cycle,
+        changes={"status": {"lama": before, "baru": target.value}},
+        note=note,
+    )
+    return cycle
+
+
+@transaction.atomic
+def start_cycle(*, actor: Any, cycle: Cycle) -> Cycle:
+    return _move(actor, cycle, CycleStatus.RUNNING, "Masa perlindungan dimulai")
+
+
+@transaction.atomic
+def close_cycle(*, actor: Any, cycle: Cycle) -> Cycle:
+    return _move(actor, cycle, CycleStatus.CLOSED, "Periode ditutup")
+
+
+@transaction.atomic
+def discard_allocation(*, actor: Any, cycle: Cycle) -> Cycle:
+    """Back to draft before approval: the computed list is removed."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    check_transition(cycle.status, lifecycle.DRAFT)
+    Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+    return _move(actor, cycle, CycleStatus.DRAFT, "Alokasi dibatalkan")
+
+
+@transaction.atomic
+def create_cycle(
+    *,
+    actor: Any,
+    programme: Programme,
+    year: int,
+    target: int,
+    budget_ceiling: int,
+    coverage_start_on: date,
+    coverage_months: int = 12,
+    declared_income: int = 1_000_000,
+    verification_cutoff_on: date | None = None,
+    quota_basis: str = "none",
+) -> Cycle:
+    cycle = Cycle.objects.create(
+        programme=programme,
+        year=year,
+        target=target,
+        budget_ceiling=budget_ceiling,
+        coverage_start_on=coverage_start_on,
+        coverage_months=coverage_months,
+        declared_income=declared_income,
+        verification_cutoff_on=verification_cutoff_on,
+        quota_basis=quota_basis,
+    )
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=cycle,
+        changes={"tahun": year, "target": target, "pagu": budget_ceiling},
+    )
+    return cycle
+
+
+@transaction.atomic
+def record_occupation_decision(
+    *,
+    actor: Any,
+    programme: Programme,
+    occupation: Occupation,
+    action: DecisionAction,
+    effective_on: date,
+    reference: str,
+    note: str = "",
+) -> OccupationDecision:
+    decision = OccupationDecision.objects.create(
+        programme=programme,
+        occupation=occupation,
+        action=action,
+        effective_on=effective_on,
+        reference=reference,
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=decision,
+        changes={
+            "pekerjaan": occupation.code,
+            "keputusan": action.value,
+            "berlaku": effective_on.isoformat(),
+            "dasar": reference,
+        },
+    )
+    return decision
+
+
+class ExclusionRejected(Exception):
+    """Rows of an exclusion list are bad; nothing was stored."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def parse_nik_lines(lines: Iterable[str]) -> tuple[list[str], list[str]]:
+    """NIKs from a file (one per line; a header line 'nik' is allowed) and the row errors."""
+    niks: list[str] = []
+    errors: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        value = raw.strip().strip('"').split(",")[0].strip().strip('"')
+        if not value or (number == 1 and value.lower() == "nik"):
+            continue
+        if len(value) != 16 or not value.isdigit():
+            errors.append(f"Baris {number}, kolom NIK: '{value}' bukan 16 angka.")
+            continue
+        niks.append(value)
+    return niks, errors
+
+
+@transaction.atomic
+def import_excluded_niks(
+    *,
+    actor: Any,
+    programme: Programme,
+    list_kind: ExclusionList,
+    lines: Iterable[str],
+    source: str,
+) -> int:
+    """Add the NIKs of a list (PKH, BPNT, BPJS through another payer); all or nothing."""
+    niks, errors = parse_nik_lines(lines)
+    if errors:
+        raise ExclusionRejected(errors)
+    existing = set(
+        ExcludedNik.objects.filter(programme=programme, list_kind=list_kind).values_list(
+            "nik", flat=True
+        )
+    )
+    fresh = sorted(set(niks) - existing)
+    ExcludedNik.objects.bulk_create(
+        [ExcludedNik(programme=programme, list_kind=list_kind, nik=nik, source=source)
+         for nik in fresh],
+        batch_size=5000,
+    )
+    record_event(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        target=programme,
+        changes={"daftar": list_kind.value, "nik_baru": len(fresh), "sudah_ada": len(niks) - len(fresh)},
+        note=source,
+    )
+    return len(fresh)

@@ -1,0 +1,342 @@
+import io
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
+from rentan.core.audit import record_export
+from rentan.core.formatting import format_date
+from rentan.programmes import selectors, services
+from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
+from rentan.programmes.eligibility import Reason
+from rentan.programmes.lifecycle import TransitionRefused
+from rentan.programmes.models import (
+    Cycle,
+    DecisionAction,
+    ExclusionList,
+    Placement,
+    PlacementKind,
+    Programme,
+)
+from rentan.programmes.scoring import DEFAULT_WEIGHTS, Factor
+from rentan.registry.models import Occupation, Person
+from rentan.registry.nik import mask_nik
+
+PAGE_SIZE = 50
+
+
+def _cycle(code: str, year: int) -> Cycle:
+    return get_object_or_404(
+        Cycle.objects.select_related("programme", "approved_by"), programme__code=code, year=year
+    )
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = list(Programme.objects.all())
+    if len(programmes) == 1:
+        return redirect("programmes:programme_detail", code=programmes[0].code)
+    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, code=code)
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if programme.cycles.filter(year=data["year"]).exists():
+            form.add_error("year", _("Periode tahun ini sudah ada."))
+        else:
+            services.create_cycle(actor=request.user, programme=programme, **data)
+            messages.success(request, _("Periode %(year)s dibuat.") % {"year": data["year"]})
+            return redirect("programmes:programme_detail", code=code)
+    overview = selectors.programme_cycles_overview(programme)
+    latest = overview[-1]["cycle"] if overview else None
+    chart = {
+        "labels": [str(row["cycle"].year) for row in overview],
+        "target": [row["cycle"].target for row in overview],
+        "allocated": [row["allocated"] for row in overview],
+        "approved": [row["approved"] for row in overview],
+        "active": [row["active"] for row in overview],
+    }
+    spreads = {row["cycle"].year: selectors.selected_spread(row["cycle"]) for row in overview}
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "overview": overview,
+            "latest": latest,
+            "chart": chart,
+            "spreads": spreads,
+            "form": form,
+            "rules_json": json.dumps(programme.eligibility_rules, indent=1),
+            "weights_json": json.dumps(programme.score_weights, indent=1),
+            "exclusion_form": ExclusionForm(),
+            "exclusion_counts": {
+                ExclusionList(kind).label: n
+                for kind, n in programme.exclusions.values_list("list_kind")
+                .annotate(n=Count("id"))
+                .order_by("list_kind")
+            },
+        },
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_PROGRAMME)
+def exclusion_import(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, code=code)
+    form = ExclusionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Daftar, berkas dan sumber wajib diisi."))
+        return redirect("programmes:programme_detail", code=code)
+    text = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+    try:
+        added = services.import_excluded_niks(
+            actor=request.user,
+            programme=programme,
+            list_kind=ExclusionList(form.cleaned_data["list_kind"]),
+            lines=text.splitlines(),
+            source=form.cleaned_data["source"],
+        )
+    except services.ExclusionRejected as rejected:
+        for error in rejected.errors[:20]:
+            messages.error(request, error)
+        messages.error(request, _("Tidak ada NIK yang disimpan."))
+    else:
+        messages.success(request, _("%(n)s NIK ditambahkan ke daftar.") % {"n": added})
+    return redirect("programmes:programme_detail", code=code)
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def decisions(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, code=code)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_occupation_decision(
+            actor=request.user,
+            programme=programme,
+            occupation=data["occupation"],
+            action=DecisionAction(data["action"]),
+            effective_on=data["effective_on"],
+            reference=data["reference"],
+            note=data["note"],
+        )
+        messages.success(request, _("Keputusan dicatat."))
+        return redirect("programmes:decisions", code=code)
+    history = selectors.decision_history(programme)
+    dates = sorted({row["decision"].effective_on for row in history})
+    names = dict(Occupation.objects.values_list("code", "name"))
+    lists = [
+        (day, sorted(names[c] for c in selectors.vulnerable_occupations(programme, day)))
+        for day in dates
+    ]
+    return render(
+        request,
+        "programmes/decisions.html",
+        {"programme": programme, "history": history, "lists": lists, "form": form},
+    )
+
+
+@requires(Capability.READ_SELECTION)
+def selection_index(request: HttpRequest) -> HttpResponse:
+    cycles = Cycle.objects.select_related("programme").order_by("programme__name", "-year")
+    return render(request, "programmes/selection_index.html", {"cycles": cycles})
+
+
+def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, Any] | None]:
+    weights = cycle.programme.score_weights or DEFAULT_WEIGHTS
+    form = WhatIfForm(request.GET if "whatif" in request.GET else None, weights=weights)
+    if not form.is_bound or not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    overrides = selectors.Overrides(
+        target=data["target"],
+        budget_ceiling=data["budget_ceiling"],
+        weights=form.weights(),
+        quota_basis=data["quota_basis"] or None,
+    )
+    try:
+        result = services.compute_allocation(cycle, overrides)
+    except TransitionRefused as refused:
+        form.add_error(None, str(refused))
+        return form, None
+    areas = selectors.area_names(cycle.programme)
+    occupations = dict(Occupation.objects.values_list("code", "name"))
+    by_area = [
+        (*areas.get(code, ("", code)), n) for code, n in result.spread("kelurahan_code").items()
+    ]
+    by_job = sorted(
+        ((occupations.get(code, code), n) for code, n in result.spread("occupation_code").items()),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return form, {
+        "result": result,
+        "by_area": sorted(by_area),
+        "by_job": by_job,
+        "ineligible": [(Reason(code).label, n) for code, n in result.ineligible.most_common()],
+    }
+
+
+@requires(Capability.READ_SELECTION)
+def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    cycle = _cycle(code, year)
+    form, preview = _what_if(request, cycle)
+    placements = (
+        Placement.objects.filter(cycle=cycle)
+        .select_related("person", "person__occupation", "kelurahan")
+        .order_by("rank")
+    )
+    kind = request.GET.get("jenis", "")
+    if kind in PlacementKind.values:
+        placements = placements.filter(kind=kind)
+    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.placement_counts(cycle)
+    try:
+        premium = selectors.cycle_premium(cycle)
+    except LookupError:
+        premium = 0
+    return render(
+        request,
+        "programmes/cycle_selection.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "preview": preview,
+            "page": page,
+            "kind": kind,
+            "kinds": PlacementKind.choices,
+            "counts": counts,
+            "selected": counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0),
+            "premium": premium,
+            "cost": premium * cycle.coverage_months * (
+                counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0)
+            ),
+            "decree_form": DecreeForm(),
+            "may_manage": can(request.user, Capability.MANAGE_PROGRAMME),
+            "factors": Factor,
+        },
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_PROGRAMME)
+def cycle_allocate(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    cycle = _cycle(code, year)
+    try:
+        result = services.allocate_cycle(actor=request.user, cycle=cycle)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Alokasi selesai: %(c)s lanjutan, %(n)s baru, %(w)s cadangan.")
+            % {"c": result.continuing_count, "n": result.new_count, "w": result.waiting_count},
+        )
+    return redirect("programmes:cycle_selection", code=code, year=year)
+
+
+@require_POST
+@requires(Capability.MANAGE_PROGRAMME)
+def cycle_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    cycle = _cycle(code, year)
+    form = DecreeForm(request.POST)
+    try:
+        services.approve_cycle(
+            actor=request.user,
+            cycle=cycle,
+            decree_reference=form.data.get("decree_reference", ""),
+        )
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Daftar peserta ditetapkan."))
+    return redirect("programmes:cycle_selection", code=code, year=year)
+
+
+@requires(Capability.READ_SELECTION)
+def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpResponse:
+    cycle = _cycle(code, year)
+    person = get_scoped_or_404(
+        request.user,
+        Person.objects.select_related("kelurahan__parent", "occupation"),
+        kelurahan_field="kelurahan",
+        pk=person_pk,
+    )
+    return render(
+        request,
+        "programmes/explain.html",
+        {"cycle": cycle, "person": person, "x": selectors.explain_person(cycle, person)},
+    )
+
+
+def _lampiran_rows(request: HttpRequest, cycle: Cycle, fmt: str) -> list[dict[str, Any]]:
+    rows = selectors.lampiran_rows(cycle)
+    full = can(request.user, Capability.SEE_FULL_NIK)
+    for row in rows:
+        row["nik_shown"] = row["nik"] if full else mask_nik(row["nik"])
+    record_export(
+        actor=request.user,
+        target_type="registry.person",
+        target_ids=[row["person_id"] for row in rows],
+        note=f"Lampiran SK {cycle} ({fmt}, NIK {'utuh' if full else 'tersamar'})",
+    )
+    return rows
+
+
+@requires(Capability.READ_SELECTION)
+def lampiran_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    import xlsxwriter
+
+    cycle = _cycle(code, year)
+    rows = _lampiran_rows(request, cycle, "xlsx")
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Lampiran")
+    bold = book.add_format({"bold": True})
+    sheet.write(0, 0, f"Lampiran {cycle.decree_reference or '(belum ditetapkan)'}", bold)
+    sheet.write(1, 0, f"{cycle.programme.name} — periode {cycle.year}")
+    headers = ["No", "NIK", "Nama", "Tanggal lahir", "L/P", "Kecamatan", "Kelurahan",
+               "Jenis pekerjaan", "Jenis peserta"]
+    for col, header in enumerate(headers):
+        sheet.write(3, col, header, bold)
+    for i, row in enumerate(rows, start=1):
+        values = [i, row["nik_shown"], row["name"], format_date(row["birth_date"]), row["sex"],
+                  row["kecamatan"], row["kelurahan"], row["occupation"], str(row["kind"])]
+        for col, value in enumerate(values):
+            if col == 1:
+                sheet.write_string(3 + i, col, value)
+            else:
+                sheet.write(3 + i, col, value)
+    sheet.set_column(1, 2, 22)
+    sheet.set_column(5, 8, 20)
+    book.close()
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="lampiran-{code}-{year}.xlsx"'
+    return response
+
+
+@requires(Capability.READ_SELECTION)
+def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    cycle = _cycle(code, year)
+    rows = _lampiran_rows(request, cycle, "pdf")
+    html = render_to_string("programmes/lampiran.html", {"cycle": cycle, "rows": rows})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lampiran-{code}-{year}.pdf"'
+    return response
