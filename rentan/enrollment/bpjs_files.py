@@ -368,12 +368,13 @@ def parse_reply(content: bytes) -> ParsedReply:
     Raises FileNotReadable when the file is no reply at all (no NIK and KPJ columns).
     """
     sheet = _read_sheet(content)
-    found = _find_header(sheet, [_NIK_KEYS, _KPJ_KEYS])
+    found = _find_header(sheet, [_NIK_KEYS, _KPJ_KEYS, _START_KEYS | _STATUS_KEYS | _REASON_KEYS])
     if found is None:
         raise FileNotReadable(
             _(
-                "Berkas ini bukan balasan pendaftaran BPJS: tidak ada kolom NIK dan kolom "
-                "Nomor KPJ pada %(n)d baris pertama. Tidak ada data yang diubah."
+                "Berkas ini bukan balasan pendaftaran BPJS: tidak ada kolom NIK, Nomor KPJ dan "
+                "Tanggal mulai/Status/Keterangan pada %(n)d baris pertama. Tidak ada data yang "
+                "diubah."
             )
             % {"n": _HEADER_SEARCH_ROWS}
         )
