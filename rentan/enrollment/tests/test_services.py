@@ -90,7 +90,7 @@ def test_reply_activates_accepted_and_rejects_with_the_branch_reason(admin_user)
 
 
 def test_reply_row_for_unknown_nik_is_reported_and_changes_nothing(admin_user):
-    _cycle, (first, _second, _third) = _sent(admin_user)
+    _cycle, (_first, _second, _third) = _sent(admin_user)
     before = _snapshot()
     result = services.import_bpjs_reply(
         actor=admin_user,
