@@ -11,6 +11,9 @@ from rentan.accounts.access import Capability, can
 MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Beranda"), "home", None),
     (_("Pekerja"), "registry:person_list", Capability.VIEW_PERSONS),
+    (_("Kepesertaan"), "enrollment:memberships", Capability.VIEW_ENROLLED_ROSTER),
+    (_("Iuran & Tagihan"), "enrollment:billing", Capability.MANAGE_ENROLLMENT),
+    (_("Klaim"), "enrollment:claims", Capability.VIEW_ENROLLED_ROSTER),
 ]
 
 

@@ -196,6 +196,10 @@ def bill_reconciliation(bill: Bill) -> billing.Reconciliation:
     return billing.reconcile(expected, billed, stated_total=bill.stated_total)
 
 
+def payments_of(cycle: Cycle) -> QuerySet[Payment]:
+    return Payment.objects.filter(cycle=cycle).order_by("month")
+
+
 def paid_months(cycle: Cycle) -> set[date]:
     return set(Payment.objects.filter(cycle=cycle).values_list("month", flat=True))
 
