@@ -112,7 +112,7 @@ def test_bill_page_explains_the_difference(client, admin_user):
 
 
 def test_admin_records_a_payment_and_a_claim(client, admin_user):
-    cycle, members = _running(admin_user)
+    cycle, _members = _running(admin_user)
     _login(client, admin_user)
     client.post(
         reverse("enrollment:record_payment", args=[cycle.pk, "2023-01"]),
