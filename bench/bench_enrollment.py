@@ -4,6 +4,7 @@ the same rows written with the bare writer, and a bulk_update of the same member
 import io
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -12,7 +13,7 @@ from bench.harness import Report, timer
 MEMBERS = 100_000
 
 
-def _population(count: int) -> object:
+def _population(count: int) -> Any:
     from rentan.enrollment.models import Membership
     from rentan.enrollment.states import MembershipStatus
     from rentan.programmes.models import Cycle, Placement, Programme, RateTable

@@ -156,7 +156,9 @@ def cell_value(value: object, fmt: Format) -> str | int | date:
             return _text_date(value, Format.DMY_DASH)
         return _text_date(value, fmt)
     if fmt == Format.NUMBER:
-        return int(value) if isinstance(value, int) or str(value).isdigit() else str(value)
+        if isinstance(value, int):
+            return value
+        return int(str(value)) if str(value).isdigit() else str(value)
     text = "" if value is None else str(value)
     return text.upper() if fmt == Format.UPPER else text
 

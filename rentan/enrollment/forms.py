@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ DATE_INPUTS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
-def _date_field(label: str) -> forms.DateField:
+def _date_field(label: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         input_formats=DATE_INPUTS,
