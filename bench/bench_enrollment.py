@@ -2,6 +2,7 @@
 the same rows written with the bare writer, and a bulk_update of the same memberships."""
 
 import io
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import xlsxwriter
 
 from bench.harness import Report, timer
 
-MEMBERS = 100_000
+MEMBERS = int(os.environ.get("RENTAN_BENCH_MEMBERS", "100000"))
 
 
 def _population(count: int) -> Any:

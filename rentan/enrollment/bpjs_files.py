@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 import xlsxwriter
@@ -163,6 +164,35 @@ def cell_value(value: object, fmt: Format) -> str | int | date:
     return text.upper() if fmt == Format.UPPER else text
 
 
+def _cell_writer(sheet: Any, fmt: Format, date_format: Any) -> tuple[Any, Any]:
+    """(convert, write) for one column: a value to its cell content, and the cell writer."""
+    if fmt == Format.DATE:
+
+        def write_date(r: int, c: int, value: object) -> None:
+            if isinstance(value, date):
+                sheet.write_datetime(
+                    r, c, datetime(value.year, value.month, value.day), date_format
+                )
+            else:
+                sheet.write_string(r, c, str(value))
+
+        return (lambda value: value), write_date
+    if fmt == Format.NUMBER:
+
+        def write_number(r: int, c: int, value: object) -> None:
+            if isinstance(value, int):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
+
+        return (lambda value: cell_value(value, fmt)), write_number
+    if fmt == Format.TEXT:
+        return (
+            lambda value: value if type(value) is str else str(cell_value(value, fmt))
+        ), sheet.write_string
+    return (lambda value: str(cell_value(value, fmt))), sheet.write_string
+
+
 def write_registration(
     rows: Iterable[RegistrationRow],
     columns: Sequence[Column] = DEFAULT_COLUMNS,
@@ -179,21 +209,14 @@ def write_registration(
     for col, column in enumerate(columns):
         sheet.write_string(0, col, column.header, bold)
         sheet.set_column(col, col, max(12, len(column.header) + 2))
-    plan = [(col, column.field.value, column.format) for col, column in enumerate(columns)]
-    write_string, write_number, write_datetime = (
-        sheet.write_string,
-        sheet.write_number,
-        sheet.write_datetime,
-    )
+    # One writer per column, chosen once: the loop below runs for every cell of the file.
+    plan = [
+        (col, attrgetter(column.field.value), *_cell_writer(sheet, column.format, date_format))
+        for col, column in enumerate(columns)
+    ]
     for r, row in enumerate(rows, start=1):
-        for col, name, fmt in plan:
-            value = cell_value(getattr(row, name), fmt)
-            if isinstance(value, date):
-                write_datetime(r, col, datetime(value.year, value.month, value.day), date_format)
-            elif isinstance(value, int):
-                write_number(r, col, value)
-            else:
-                write_string(r, col, value)
+        for col, get, convert, write in plan:
+            write(r, col, convert(get(row)))
     sheet.freeze_panes(1, 0)
     workbook.close()
     return output.getvalue()
