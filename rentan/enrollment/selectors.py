@@ -38,12 +38,15 @@ def find_cycle(reference: str) -> Cycle:
 
 
 def memberships_visible_to(user: Any) -> QuerySet[Membership]:
-    """The admin sees every membership; the BPJS officer only the enrolled roster (aktif)."""
+    """The admin sees every membership; the BPJS officer only the enrolled roster: those the
+    branch made members (aktif, or berhenti after being aktif, whose claims it handles)."""
     memberships = Membership.objects.select_related("person", "cycle__programme")
     if can(user, Capability.MANAGE_ENROLLMENT):
         return memberships
     if can(user, Capability.VIEW_ENROLLED_ROSTER):
-        return memberships.filter(status=MembershipStatus.ACTIVE)
+        return memberships.filter(
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.ENDED], start_on__isnull=False
+        )
     return memberships.none()
 
 

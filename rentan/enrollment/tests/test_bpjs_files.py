@@ -190,3 +190,23 @@ def test_reply_written_by_the_branch_reads_back():
     )
     parsed = parse_reply(content)
     assert [r.outcome for r in parsed.rows] == [ReplyOutcome.ACCEPTED, ReplyOutcome.REJECTED]
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "cell"),
+    [
+        (date(2023, 3, 1), Format.MONTH, "03-2023"),
+        (date(1975, 3, 14), Format.ISO, "1975-03-14"),
+        (date(1975, 3, 14), Format.DATE, date(1975, 3, 14)),
+        (date(1975, 3, 14), Format.TEXT, "14-03-1975"),
+        ("P", Format.SEX_WORD, "PEREMPUAN"),
+        ("L", Format.SEX_CODE, "L"),
+        (1_000_000, Format.NUMBER, 1_000_000),
+        ("Jl. Melati", Format.UPPER, "JL. MELATI"),
+        ("081234", Format.TEXT, "081234"),
+    ],
+)
+def test_each_format_shapes_the_cell(value, fmt, cell):
+    from rentan.enrollment.bpjs_files import cell_value
+
+    assert cell_value(value, fmt) == cell

@@ -47,3 +47,17 @@ def test_reply_command_refuses_a_file_that_is_no_reply(admin_user, tmp_path):
     bogus.write_bytes(b"bukan excel")
     with pytest.raises(CommandError, match="tidak dapat dibaca"):
         call_command("import_bpjs_reply", str(bogus))
+
+
+def test_mapping_command_stores_the_branch_template_as_data(tmp_path):
+    from rentan.enrollment.models import RegistrationMapping
+
+    cycle = fixed_cycle()
+    source = tmp_path / "kolom.json"
+    source.write_text('[{"header": "No KTP", "field": "nik"}, {"header": "Nama", "field": "name"}]')
+    call_command("bpjs_mapping", cycle.programme.code, "--set", str(source), stdout=io.StringIO())
+    assert [c["header"] for c in RegistrationMapping.objects.get().columns] == ["No KTP", "Nama"]
+    source.write_text('[{"header": "X", "field": "gaji"}]')
+    with pytest.raises(CommandError, match="tidak dikenal"):
+        call_command("bpjs_mapping", cycle.programme.code, "--set", str(source))
+    assert len(RegistrationMapping.objects.get().columns) == 2
