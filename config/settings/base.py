@@ -114,6 +114,8 @@ RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 # function load(*, out, today) that leaves existing data alone.
 RENTAN_DEMO_STEPS: list[str] = [
     "rentan.programmes.demo.load",
+    # After the selection step: it needs the approved 2023 cycle.
+    "rentan.enrollment.demo.load",
 ]
 
 LOGGING = {

@@ -15,6 +15,9 @@ MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Duplikat"), "registry:duplicate_list", Capability.REVIEW_DUPLICATES),
     (_("Program"), "programmes:programme_list", Capability.MANAGE_PROGRAMME),
     (_("Seleksi"), "programmes:selection_index", Capability.READ_SELECTION),
+    (_("Kepesertaan"), "enrollment:memberships", Capability.VIEW_ENROLLED_ROSTER),
+    (_("Iuran & Tagihan"), "enrollment:billing", Capability.MANAGE_ENROLLMENT),
+    (_("Klaim"), "enrollment:claims", Capability.VIEW_ENROLLED_ROSTER),
 ]
 
 

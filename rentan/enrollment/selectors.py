@@ -1,0 +1,256 @@
+"""Reads over memberships, files, bills and claims."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from rentan.accounts.access import Capability, can
+from rentan.enrollment import billing
+from rentan.enrollment.bpjs_files import (
+    DEFAULT_COLUMNS,
+    Column,
+    RegistrationRow,
+    columns_from_data,
+)
+from rentan.enrollment.claims import BenefitRule
+from rentan.enrollment.models import BenefitRate, Bill, Membership, Payment, RegistrationMapping
+from rentan.enrollment.states import MembershipStatus
+from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind, RateTable
+from rentan.programmes.premiums import RateRule
+from rentan.registry.models import Person
+
+ENROLLING_STATUSES = (CycleStatus.APPROVED, CycleStatus.RUNNING, CycleStatus.CLOSED)
+
+
+def enrollment_cycles() -> QuerySet[Cycle]:
+    return Cycle.objects.filter(status__in=ENROLLING_STATUSES).select_related("programme")
+
+
+def find_cycle(reference: str) -> Cycle:
+    """A cycle by id ("7") or by programme code and year ("jamsos-pekalongan-2023")."""
+    if reference.isdigit():
+        return Cycle.objects.select_related("programme").get(pk=int(reference))
+    code, _, year = reference.rpartition("-")
+    if not code or not year.isdigit():
+        raise Cycle.DoesNotExist(reference)
+    return Cycle.objects.select_related("programme").get(programme__code=code, year=int(year))
+
+
+def memberships_visible_to(user: Any) -> QuerySet[Membership]:
+    """The admin sees every membership; the BPJS officer only the enrolled roster: those the
+    branch made members (aktif, or berhenti after being aktif, whose claims it handles)."""
+    memberships = Membership.objects.select_related("person", "cycle__programme")
+    if can(user, Capability.MANAGE_ENROLLMENT):
+        return memberships
+    if can(user, Capability.VIEW_ENROLLED_ROSTER):
+        return memberships.filter(
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.ENDED], start_on__isnull=False
+        )
+    return memberships.none()
+
+
+def status_counts(memberships: QuerySet[Membership]) -> dict[str, int]:
+    counts = {
+        row["status"]: row["n"] for row in memberships.values("status").annotate(n=Count("id"))
+    }
+    return {status.value: counts.get(status.value, 0) for status in MembershipStatus}
+
+
+def columns_for(cycle: Cycle) -> tuple[tuple[Column, ...], str]:
+    mapping = RegistrationMapping.objects.filter(programme_id=cycle.programme_id).first()
+    if mapping is None:
+        return DEFAULT_COLUMNS, "Pendaftaran"
+    return columns_from_data(mapping.columns), mapping.sheet_name
+
+
+def sendable_memberships(
+    cycle: Cycle, membership_ids: list[int] | None = None
+) -> QuerySet[Membership]:
+    """Who may go into a registration file: approved or awaiting the branch's answer, still
+    an active person in the registry; a rejected one only when named in the batch (after
+    correction)."""
+    statuses = [MembershipStatus.APPROVED, MembershipStatus.REGISTERED]
+    if membership_ids is not None:
+        statuses.append(MembershipStatus.REJECTED)
+    memberships = Membership.objects.filter(
+        cycle=cycle, status__in=statuses, person__is_active=True
+    )
+    if membership_ids is not None:
+        memberships = memberships.filter(pk__in=membership_ids)
+    return memberships
+
+
+_ROW_FIELDS = (
+    "id",
+    "status",
+    "mother_name",
+    "requested_start_on",
+    "person__nik",
+    "person__name",
+    "person__birth_place",
+    "person__birth_date",
+    "person__sex",
+    "person__street_address",
+    "person__rt",
+    "person__rw",
+    "person__phone",
+    "person__kelurahan__name",
+    "person__occupation__name",
+)
+
+
+def registration_rows(
+    memberships: QuerySet[Membership], *, declared_income: int, programmes: str
+) -> list[tuple[int, str, RegistrationRow]]:
+    """(membership id, status, row) sorted by NIK, so the same batch gives the same file."""
+    result = []
+    for values in memberships.values_list(*_ROW_FIELDS).iterator(chunk_size=5000):
+        (
+            pk,
+            status,
+            mother,
+            start,
+            nik,
+            name,
+            place,
+            born,
+            sex,
+            street,
+            rt,
+            rw,
+            phone,
+            kel,
+            job,
+        ) = values
+        address = street
+        if rt or rw:
+            address = f"{street} RT {rt or '-'}/RW {rw or '-'}".strip()
+        row = RegistrationRow(
+            nik=nik,
+            name=name,
+            birth_place=place,
+            birth_date=born,
+            sex=sex,
+            mother_name=mother,
+            address=f"{address}, {kel}" if address else kel,
+            kelurahan=kel,
+            phone=phone,
+            occupation=job,
+            work_location=kel,
+            declared_income=declared_income,
+            programmes=programmes,
+            start_month=start,
+        )
+        result.append((pk, status, row))
+    result.sort(key=lambda item: item[2].nik)
+    return result
+
+
+def rate_rules() -> list[RateRule]:
+    return [
+        RateRule(
+            effective_on=t.effective_on,
+            jkk_rate=t.jkk_rate,
+            minimum_declared_income=t.minimum_declared_income,
+            jkm_amount=t.jkm_amount,
+            discount_percent=t.discount_percent,
+        )
+        for t in RateTable.objects.all()
+    ]
+
+
+def benefit_rules() -> list[BenefitRule]:
+    return [
+        BenefitRule(r.claim_kind, r.effective_on, r.fixed_amount, r.income_multiple, r.is_ceiling)
+        for r in BenefitRate.objects.all()
+    ]
+
+
+def cycle_covers(cycle: Cycle) -> list[billing.Cover]:
+    """Every membership of the cycle that the branch made active (ended ones included)."""
+    rows = (
+        Membership.objects.filter(cycle=cycle, start_on__isnull=False)
+        .values_list("person__nik", "start_on", "ended_on", "kpj_number", "person__name")
+        .order_by("person__nik")
+    )
+    return [billing.Cover(nik, start, ended, kpj, name) for nik, start, ended, kpj, name in rows]
+
+
+def expected_bills(
+    cycle: Cycle, covers: list[billing.Cover] | None = None
+) -> list[billing.ExpectedBill]:
+    covers = cycle_covers(cycle) if covers is None else covers
+    rules = rate_rules()
+    return [
+        billing.expected_bill(
+            covers, month=month, rules=rules, declared_income=cycle.declared_income
+        )
+        for month in billing.cycle_months(cycle.coverage_start_on, cycle.coverage_months)
+    ]
+
+
+def bill_reconciliation(bill: Bill) -> billing.Reconciliation:
+    covers = cycle_covers(bill.cycle)
+    expected = billing.expected_bill(
+        covers, month=bill.month, rules=rate_rules(), declared_income=bill.cycle.declared_income
+    )
+    billed = dict(bill.lines.values_list("nik", "amount"))
+    return billing.reconcile(expected, billed, stated_total=bill.stated_total)
+
+
+def payments_of(cycle: Cycle) -> QuerySet[Payment]:
+    return Payment.objects.filter(cycle=cycle).order_by("month")
+
+
+def paid_months(cycle: Cycle) -> set[date]:
+    return set(Payment.objects.filter(cycle=cycle).values_list("month", flat=True))
+
+
+def payment_warnings(cycle: Cycle, *, today: date) -> list[billing.PaymentWarning]:
+    return billing.payment_warnings(
+        expected_bills(cycle), paid_months=paid_months(cycle), today=today
+    )
+
+
+def waiting_list(cycle: Cycle) -> QuerySet[Placement]:
+    """Unused places on the waiting list, best rank first, of people still active."""
+    return (
+        Placement.objects.filter(
+            cycle=cycle,
+            kind=PlacementKind.WAITING,
+            ended_on__isnull=True,
+            person__is_active=True,
+            membership__isnull=True,
+        )
+        .select_related("person")
+        .order_by("rank", "id")
+    )
+
+
+def replacement_proposals(cycle: Cycle) -> list[tuple[Membership, Placement | None]]:
+    """Each membership ended before the cycle's last month with no replacement yet, paired
+    with the next person on the waiting list (None when the list is used up)."""
+    last_month = billing.cycle_months(cycle.coverage_start_on, cycle.coverage_months)[-1]
+    ended = (
+        Membership.objects.filter(
+            cycle=cycle,
+            status=MembershipStatus.ENDED,
+            ended_on__lt=last_month,
+            placement__replaced_by__isnull=True,
+        )
+        .select_related("person", "placement")
+        .order_by("ended_on", "id")
+    )
+    waiting = list(waiting_list(cycle)[: len(ended)])
+    return [(m, waiting[i] if i < len(waiting) else None) for i, m in enumerate(ended)]
+
+
+def continuing_candidates(cycle: Cycle) -> QuerySet[Person]:
+    """People to carry into the next cycle as continuing participants: those whose
+    membership in `cycle` is active and who are still active in the registry."""
+    return Person.objects.filter(
+        is_active=True,
+        memberships__cycle=cycle,
+        memberships__status=MembershipStatus.ACTIVE,
+    ).order_by("id")

@@ -1,0 +1,128 @@
+"""The pages: who may see and do what, and that each shows what it should."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from rentan.core.models import AuditAction, AuditEvent
+from rentan.enrollment import services
+from rentan.enrollment.models import Bill, Claim, ClaimKind, Membership, Payment
+from rentan.enrollment.states import MembershipStatus
+from rentan.enrollment.tests.helpers import accepted, bill_file, fixed_cycle, reply_file
+from rentan.testing.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2023, 1, 5)
+
+
+def _login(client, user):
+    assert client.login(username=user.username, password=TEST_PASSWORD)
+    return client
+
+
+def _running(admin_user):
+    cycle = fixed_cycle()
+    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    members = list(Membership.objects.order_by("person__nik").select_related("person"))
+    services.import_bpjs_reply(
+        actor=admin_user,
+        content=reply_file(accepted(members[0].person.nik, "23000000001")),
+        filename="r.xlsx",
+        today=TODAY,
+    )
+    return cycle, members
+
+
+@pytest.mark.parametrize(
+    ("name", "fixture", "status"),
+    [
+        ("enrollment:memberships", "admin_user", 200),
+        ("enrollment:memberships", "bpjs_user", 200),
+        ("enrollment:memberships", "operator_user", 403),
+        ("enrollment:billing", "admin_user", 200),
+        ("enrollment:billing", "bpjs_user", 403),
+        ("enrollment:claims", "bpjs_user", 200),
+        ("enrollment:claims", "leader_user", 403),
+    ],
+)
+def test_pages_open_only_to_their_roles(client, request, name, fixture, status):
+    user = request.getfixturevalue(fixture)
+    assert _login(client, user).get(reverse(name)).status_code == status
+
+
+def test_bpjs_officer_sees_only_the_enrolled_roster_with_masked_niks(client, admin_user, bpjs_user):
+    _cycle, members = _running(admin_user)
+    page = _login(client, bpjs_user).get(reverse("enrollment:memberships")).content.decode()
+    assert members[0].person.name in page
+    assert members[1].person.name not in page  # didaftarkan, not yet on the roster
+    assert members[0].person.nik not in page and members[0].person.masked_nik in page
+    assert client.post(reverse("enrollment:export", args=[_cycle.pk])).status_code == 403
+
+
+def test_admin_export_downloads_the_file_and_records_the_export(client, admin_user):
+    cycle = fixed_cycle()
+    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    _login(client, admin_user)
+    response = client.post(reverse("enrollment:export", args=[cycle.pk]), follow=True)
+    assert response.status_code == 200
+    download = client.get(
+        reverse("enrollment:exchange_download", args=[response.context["exchange"].pk])
+    )
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert bytes(download.content)[:2] == b"PK"
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 2
+    assert Membership.objects.filter(status=MembershipStatus.REGISTERED).count() == 3
+
+
+def test_importing_something_that_is_no_reply_shows_the_reason(client, admin_user):
+    cycle, _members = _running(admin_user)
+    _login(client, admin_user)
+    upload = bill_file({"3375011403750001": 16800}, month=date(2023, 1, 1))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("enrollment:import_reply"),
+        {"periode": cycle.pk, "file": SimpleUploadedFile("x.xlsx", upload)},
+        follow=True,
+    )
+    assert "bukan balasan pendaftaran" in response.content.decode()
+
+
+def test_bill_page_explains_the_difference(client, admin_user):
+    cycle, members = _running(admin_user)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lines = {members[0].person.nik: 16_800, members[1].person.nik: 16_800}
+    _login(client, admin_user)
+    response = client.post(
+        reverse("enrollment:import_bill"),
+        {
+            "periode": cycle.pk,
+            "month": "2023-02",
+            "file": SimpleUploadedFile("t.xlsx", bill_file(lines, month=date(2023, 2, 1))),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert Bill.objects.count() == 1
+    assert "Ditagih padahal tidak aktif di sini" in page
+    assert members[1].person.name in page
+
+
+def test_admin_records_a_payment_and_a_claim(client, admin_user):
+    cycle, _members = _running(admin_user)
+    _login(client, admin_user)
+    client.post(
+        reverse("enrollment:record_payment", args=[cycle.pk, "2023-01"]),
+        {"amount": 16800, "paid_on": "2023-01-10", "reference": "SP2D-1"},
+    )
+    assert Payment.objects.get().month == date(2023, 1, 1)
+    response = client.post(
+        reverse("enrollment:claims"),
+        {"kpj_number": "23000000001", "kind": ClaimKind.JKK_MEDICAL, "event_on": "2023-02-03"},
+        follow=True,
+    )
+    assert Claim.objects.get().was_active_on_event
+    assert "Laporan kecelakaan kerja tahap I" in response.content.decode()

@@ -1,0 +1,473 @@
+"""Kepesertaan, Iuran & Tagihan, Klaim: thin pages over the selectors and services."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rentan.accounts.access import Capability, can, requires
+from rentan.core.audit import record_export
+from rentan.core.formatting import format_month, format_rupiah
+from rentan.enrollment import billing, selectors, services
+from rentan.enrollment.bpjs_files import FileNotReadable
+from rentan.enrollment.claims import documents_for
+from rentan.enrollment.forms import (
+    BillUploadForm,
+    ClaimForm,
+    ClaimUpdateForm,
+    EndForm,
+    PaymentForm,
+    ReplacementForm,
+    UploadForm,
+)
+from rentan.enrollment.models import (
+    Bill,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    ExchangeFile,
+    ExchangeKind,
+    Membership,
+)
+from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
+from rentan.programmes.models import Cycle, Placement, PlacementKind
+
+PAGE_SIZE = 50
+
+
+def _cycle(request: HttpRequest) -> Cycle | None:
+    cycles = selectors.enrollment_cycles().order_by("-year", "-id")
+    wanted = request.GET.get("periode") or request.POST.get("periode")
+    if wanted and wanted.isdigit():
+        return cycles.filter(pk=int(wanted)).first()
+    return cycles.first()
+
+
+def _back(cycle: Cycle | None, name: str = "enrollment:memberships") -> HttpResponse:
+    url = reverse(name)
+    return redirect(f"{url}?periode={cycle.pk}" if cycle else url)
+
+
+@requires(Capability.VIEW_ENROLLED_ROSTER)
+def memberships(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    manage = can(request.user, Capability.MANAGE_ENROLLMENT)
+    visible = selectors.memberships_visible_to(request.user)
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "cycles": selectors.enrollment_cycles(),
+        "manage": manage,
+    }
+    if cycle is not None:
+        in_cycle = visible.filter(cycle=cycle)
+        status = request.GET.get("status", "")
+        shown = in_cycle.filter(status=status) if status in MembershipStatus.values else in_cycle
+        page = Paginator(shown.order_by("person__name", "id"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        counts = selectors.status_counts(in_cycle)
+        context |= {
+            "page": page,
+            "status": status,
+            "states": [(s.value, s.label, counts[s.value]) for s in MembershipStatus],
+            "query": f"periode={cycle.pk}&status={status}",
+        }
+        if manage:
+            context |= {
+                "unenrolled": Placement.objects.filter(
+                    cycle=cycle,
+                    kind__in=[PlacementKind.NEW, PlacementKind.CONTINUING],
+                    ended_on__isnull=True,
+                    membership__isnull=True,
+                ).count(),
+                "sendable": selectors.sendable_memberships(cycle).count(),
+                "files": ExchangeFile.objects.filter(cycle=cycle)
+                .exclude(kind=ExchangeKind.BILL)
+                .defer("content", "results")[:20],
+                "other_replies": ExchangeFile.objects.filter(
+                    kind=ExchangeKind.REPLY, cycle__isnull=True
+                ).defer("content", "results")[:10],
+                "proposals": selectors.replacement_proposals(cycle),
+                "reply_form": UploadForm(),
+                "replacement_form": ReplacementForm(),
+            }
+    return render(request, "enrollment/memberships.html", context)
+
+
+@require_POST
+@requires(Capability.MANAGE_ENROLLMENT)
+def create_memberships(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
+    try:
+        created = services.create_memberships(
+            actor=request.user, cycle=cycle, today=timezone.localdate()
+        )
+        messages.success(request, _("%(n)d kepesertaan ditetapkan.") % {"n": created})
+    except services.EnrollmentRefused as refused:
+        messages.error(request, str(refused))
+    return _back(cycle)
+
+
+@require_POST
+@requires(Capability.MANAGE_ENROLLMENT)
+def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
+    try:
+        exchange = services.export_registration(
+            actor=request.user, cycle=cycle, today=timezone.localdate()
+        )
+    except services.EnrollmentRefused as refused:
+        messages.error(request, str(refused))
+        return _back(cycle)
+    messages.success(
+        request,
+        _("Berkas pendaftaran berisi %(n)d peserta siap diunduh dan dikirim ke BPJS.")
+        % {"n": exchange.rows},
+    )
+    return redirect("enrollment:exchange_detail", pk=exchange.pk)
+
+
+@require_POST
+@requires(Capability.MANAGE_ENROLLMENT)
+def import_reply(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Pilih berkas balasan BPJS (.xlsx)."))
+        return _back(cycle)
+    upload = form.cleaned_data["file"]
+    try:
+        result = services.import_bpjs_reply(
+            actor=request.user,
+            content=upload.read(),
+            filename=upload.name,
+            today=timezone.localdate(),
+        )
+    except FileNotReadable as refused:
+        messages.error(request, str(refused))
+        return _back(cycle)
+    messages.success(
+        request,
+        _("Balasan BPJS diimpor: %(a)d aktif, %(r)d ditolak, %(p)d baris bermasalah.")
+        % {"a": result.activated, "r": result.rejected, "p": len(result.problems)},
+    )
+    return redirect("enrollment:exchange_detail", pk=result.exchange.pk)
+
+
+@requires(Capability.MANAGE_ENROLLMENT)
+def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = get_object_or_404(ExchangeFile.objects.defer("content"), pk=pk)
+    problems = [r for r in exchange.results if r.get("outcome") == "problem"]
+    return render(
+        request,
+        "enrollment/exchange_detail.html",
+        {"exchange": exchange, "problems": problems, "rows_shown": exchange.results[:200]},
+    )
+
+
+@requires(Capability.MANAGE_ENROLLMENT)
+def exchange_download(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = get_object_or_404(ExchangeFile, pk=pk, kind=ExchangeKind.REGISTRATION)
+    record_export(
+        actor=request.user,
+        target_type="enrollment.exchangefile",
+        target_ids=[exchange.pk],
+        note=_("Unduh berkas pendaftaran %(name)s (%(n)d peserta)")
+        % {"name": exchange.filename, "n": exchange.rows},
+    )
+    response = HttpResponse(
+        bytes(exchange.content),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exchange.filename}"'
+    return response
+
+
+@requires(Capability.VIEW_ENROLLED_ROSTER)
+def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(selectors.memberships_visible_to(request.user), pk=pk)
+    manage = can(request.user, Capability.MANAGE_ENROLLMENT)
+    return render(
+        request,
+        "enrollment/membership_detail.html",
+        {
+            "membership": membership,
+            "changes": membership.changes.select_related("actor"),
+            "claims": membership.claims.all(),
+            "manage": manage,
+            "end_form": EndForm(initial={"on": timezone.localdate()}),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_ENROLLMENT)
+def end_membership(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership, pk=pk)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Isi alasan dan tanggal berhenti."))
+        return redirect("enrollment:membership_detail", pk=pk)
+    reason = EndReason(form.cleaned_data["reason"])
+    try:
+        services.end_membership(
+            actor=request.user,
+            membership=membership,
+            reason=reason,
+            on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"],
+        )
+    except (TransitionRefused, services.EnrollmentRefused) as refused:
+        messages.error(request, str(refused))
+        return redirect("enrollment:membership_detail", pk=pk)
+    if reason == EndReason.DIED:
+        messages.warning(
+            request,
+            _("Peserta meninggal dunia: ajukan klaim JKM untuk ahli waris (nomor KPJ %(kpj)s).")
+            % {"kpj": membership.kpj_number or "-"},
+        )
+        return redirect(f"{reverse('enrollment:claims')}?kpj={membership.kpj_number}")
+    messages.success(request, _("Kepesertaan dihentikan."))
+    return redirect("enrollment:membership_detail", pk=pk)
+
+
+@require_POST
+@requires(Capability.MANAGE_ENROLLMENT)
+def approve_replacement(request: HttpRequest, pk: int) -> HttpResponse:
+    ended = get_object_or_404(Membership, pk=pk)
+    form = ReplacementForm(request.POST)
+    waiting = Placement.objects.filter(pk=request.POST.get("placement") or 0).first()
+    if not form.is_valid() or waiting is None:
+        messages.error(request, _("Penggantian memerlukan calon pengganti dan alasan."))
+        return _back(ended.cycle)
+    try:
+        services.approve_replacement(
+            actor=request.user,
+            ended=ended,
+            waiting=waiting,
+            reason=form.cleaned_data["reason"],
+            today=timezone.localdate(),
+        )
+        messages.success(
+            request, _("%(name)s ditetapkan sebagai pengganti.") % {"name": waiting.person.name}
+        )
+    except services.EnrollmentRefused as refused:
+        messages.error(request, str(refused))
+    return _back(ended.cycle)
+
+
+@requires(Capability.MANAGE_ENROLLMENT)
+def billing_overview(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    context: dict[str, Any] = {"cycle": cycle, "cycles": selectors.enrollment_cycles()}
+    if cycle is not None:
+        today = timezone.localdate()
+        covers = selectors.cycle_covers(cycle)
+        bills = selectors.expected_bills(cycle, covers)
+        imported = {b.month: b for b in Bill.objects.filter(cycle=cycle)}
+        payments = {p.month: p for p in selectors.payments_of(cycle)}
+        rows = []
+        for expected in bills:
+            bill = imported.get(expected.month)
+            rows.append(
+                {
+                    "expected": expected,
+                    "bill": bill,
+                    "summary": bill.file.summary if bill else None,
+                    "payment": payments.get(expected.month),
+                    "key": f"{expected.month:%Y-%m}",
+                }
+            )
+        cost = billing.CycleCost(
+            months=[b for b in bills if b.month <= today], budget_ceiling=cycle.budget_ceiling
+        )
+        warnings = billing.payment_warnings(bills, paid_months=set(payments), today=today)
+        context |= {
+            "rows": rows,
+            "cost": cost,
+            "full_year": sum(b.total for b in bills),
+            "warnings": warnings,
+            "bill_form": BillUploadForm(initial={"month": f"{today:%Y-%m}"}),
+            "payment_form": PaymentForm(initial={"paid_on": today}),
+        }
+    return render(request, "enrollment/billing.html", context)
+
+
+@require_POST
+@requires(Capability.MANAGE_ENROLLMENT)
+def import_bill(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    form = BillUploadForm(request.POST, request.FILES)
+    if cycle is None or not form.is_valid():
+        messages.error(request, _("Pilih bulan dan berkas surat tagihan (.xlsx)."))
+        return _back(cycle, "enrollment:billing")
+    upload = form.cleaned_data["file"]
+    try:
+        bill = services.import_bpjs_bill(
+            actor=request.user,
+            cycle=cycle,
+            month=form.cleaned_data["month"],
+            content=upload.read(),
+            filename=upload.name,
+        )
+    except (FileNotReadable, services.BillRejected, services.EnrollmentRefused) as refused:
+        messages.error(request, str(refused))
+        return _back(cycle, "enrollment:billing")
+    messages.success(request, _("Surat tagihan %(m)s diimpor.") % {"m": format_month(bill.month)})
+    return redirect("enrollment:bill_detail", pk=bill.pk)
+
+
+@requires(Capability.MANAGE_ENROLLMENT)
+def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bill = get_object_or_404(Bill.objects.select_related("cycle", "file"), pk=pk)
+    result = selectors.bill_reconciliation(bill)
+    niks = [d.nik for d in result.differences]
+    people = {
+        m.person.nik: m
+        for m in Membership.objects.filter(cycle=bill.cycle, person__nik__in=niks).select_related(
+            "person"
+        )
+    }
+    lines = [
+        {
+            "difference": d,
+            "membership": people.get(d.nik),
+            "masked": d.nik[:4] + "********" + d.nik[12:],
+        }
+        for d in result.differences
+    ]
+    return render(
+        request,
+        "enrollment/bill_detail.html",
+        {"bill": bill, "result": result, "lines": lines},
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_ENROLLMENT)
+def record_payment(request: HttpRequest, cycle_id: int, month: str) -> HttpResponse:
+    cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+    except ValueError as bad:
+        raise Http404 from bad
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Isi jumlah dan tanggal pembayaran."))
+        return _back(cycle, "enrollment:billing")
+    try:
+        services.record_payment(actor=request.user, cycle=cycle, month=first, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Pembayaran iuran %(m)s sebesar %(a)s dicatat.")
+            % {"m": format_month(first), "a": format_rupiah(form.cleaned_data["amount"])},
+        )
+    except services.EnrollmentRefused as refused:
+        messages.error(request, str(refused))
+    return _back(cycle, "enrollment:billing")
+
+
+@requires(Capability.VIEW_ENROLLED_ROSTER)
+def claims(request: HttpRequest) -> HttpResponse:
+    manage = can(request.user, Capability.MANAGE_ENROLLMENT)
+    visible = selectors.memberships_visible_to(request.user)
+    form = ClaimForm(request.POST or None, initial={"kpj_number": request.GET.get("kpj", "")})
+    if request.method == "POST":
+        if not manage:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            membership = (
+                Membership.objects.filter(kpj_number=form.cleaned_data["kpj_number"])
+                .order_by("-cycle__year")
+                .first()
+            )
+            if membership is None:
+                form.add_error("kpj_number", _("Tidak ada peserta dengan nomor KPJ ini."))
+            else:
+                claim = services.record_claim(
+                    actor=request.user,
+                    membership=membership,
+                    kind=ClaimKind(form.cleaned_data["kind"]),
+                    event_on=form.cleaned_data["event_on"],
+                    note=form.cleaned_data["note"],
+                )
+                if not claim.was_active_on_event:
+                    messages.warning(
+                        request,
+                        _("Peserta tidak aktif pada tanggal kejadian: klaim tidak dapat dibayar."),
+                    )
+                return redirect("enrollment:claim_detail", pk=claim.pk)
+    all_claims = Claim.objects.select_related("membership__person", "membership__cycle")
+    if not manage:
+        all_claims = all_claims.filter(membership__in=visible.values("pk"))
+    deaths_without_claim = (
+        Membership.objects.filter(end_reason=EndReason.DIED)
+        .annotate(
+            has_jkm=Exists(
+                Claim.objects.filter(membership=OuterRef("pk"), kind=ClaimKind.JKM_DEATH)
+            )
+        )
+        .filter(has_jkm=False)
+        .select_related("person")
+        if manage
+        else []
+    )
+    return render(
+        request,
+        "enrollment/claims.html",
+        {
+            "claims": all_claims[:200],
+            "form": form,
+            "manage": manage,
+            "deaths_without_claim": deaths_without_claim,
+        },
+    )
+
+
+@requires(Capability.VIEW_ENROLLED_ROSTER)
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    manage = can(request.user, Capability.MANAGE_ENROLLMENT)
+    queryset = Claim.objects.select_related("membership__person", "membership__cycle")
+    if not manage:
+        queryset = queryset.filter(
+            membership__in=selectors.memberships_visible_to(request.user).values("pk")
+        )
+    claim = get_object_or_404(queryset, pk=pk)
+    form = ClaimUpdateForm(
+        request.POST or None,
+        initial={"status": claim.status, "benefit_paid": claim.benefit_paid},
+    )
+    if request.method == "POST":
+        if not manage:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            try:
+                services.update_claim(
+                    actor=request.user,
+                    claim=claim,
+                    status=ClaimStatus(form.cleaned_data["status"]),
+                    benefit_paid=form.cleaned_data["benefit_paid"],
+                )
+                messages.success(request, _("Klaim diperbarui."))
+                return redirect("enrollment:claim_detail", pk=pk)
+            except services.EnrollmentRefused as refused:
+                form.add_error("benefit_paid", str(refused))
+    return render(
+        request,
+        "enrollment/claim_detail.html",
+        {
+            "claim": claim,
+            "documents": documents_for(claim.kind),
+            "form": form,
+            "manage": manage,
+        },
+    )
