@@ -327,8 +327,17 @@ def run(db: str, report: Report, workdir: Path) -> None:
 
     if db != "postgresql":
         return
+    # The 50,000 rows imported above share NIKs with the 1M file: start from an empty registry.
+    _clear_registry()
     big = workdir / "kota-1000000.csv"
     _write_csv(big, _rows(ROWS_CSV, kelurahan, occupation_names))
+    label = f".csv {ROWS_CSV}"
+    # Rentan's import first, so the peak memory below is its own and not the floors' (which
+    # hold the whole parsed file in memory).
+    took_big = _rentan_import(report, big, label, goal=120, floors=[])
+    report.peak_memory()
+    report.value("peak memory target", "< 2048 MiB (line above, includes the 50,000 run)")
+    _clear_registry()
     with timer() as read_csv, big.open(encoding="utf-8", newline="") as handle:
         big_rows = list(csv.reader(handle, delimiter=";"))
     report.floor("1M: read .csv (csv module)", read_csv[0])
@@ -337,9 +346,8 @@ def run(db: str, report: Report, workdir: Path) -> None:
     _floor_copy(report, "1M: COPY into an empty table", big_parsed, refs)
     _floor_bulk_create(report, "1M: bulk_create of the parsed rows", big_parsed, refs)
     del big_parsed
-    # The 50,000 rows imported above share NIKs with the 1M file: start from an empty registry.
-    _clear_registry()
-    _rentan_import(report, big, f".csv {ROWS_CSV}", goal=120, floors=_floor_names(report, "1M: "))
+    for floor in _floor_names(report, "1M: "):
+        report.figure(f"{label}: upload to committed", took_big, floor=floor)
 
 
 def _floor_names(report: Report, prefix: str) -> list[str]:

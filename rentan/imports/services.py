@@ -272,6 +272,10 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         done = max(outcome.number for outcome in chunk) - header_row
         tell("validate", done, total)
 
+    if connection.vendor == "postgresql":
+        # Fresh statistics after a large COPY, so the commit's joins get sensible plans.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {StagedRow._meta.db_table}")
     tell("dedup", 0, 1)
     _mark_duplicates(batch, records)
     tell("dedup", 1, 1)
