@@ -110,7 +110,9 @@ RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 
 # Steps `rentan demo_data` runs after the registry's synthetic workers, in order; each is a
 # function load(*, out, today) that leaves existing data alone.
-RENTAN_DEMO_STEPS: list[str] = []
+RENTAN_DEMO_STEPS: list[str] = [
+    "rentan.registry.demo_duplicates.load",
+]
 
 LOGGING = {
     "version": 1,

@@ -105,6 +105,7 @@ class _NameForms(NamedTuple):
     distinctive_sorted: str
     words: frozenset[str]
     key: str
+    opening: str  # the first sounds of the distinctive words
 
 
 class _Prepared(NamedTuple):
@@ -145,6 +146,17 @@ def normalize_address(raw: str) -> tuple[str, tuple[str, ...]]:
     words = [_ADDRESS_WORDS.get(w, w) for w in _ADDRESS_WORD.findall(raw.lower())]
     words = [(w.lstrip("0") or "0") if w.isdigit() else w for w in words if w]
     return " ".join(words), tuple(w for w in words if w.isdigit())
+
+
+_ADDRESS_MARKERS = frozenset({"jl", "gg", "no", "rt", "rw", "kp", "blok", "raya", "perum"})
+
+
+def _street_opening(address: str) -> str:
+    """The first letters of the street's own name, to tell apart houses of one number."""
+    for word in address.split():
+        if word.isalpha() and word not in _ADDRESS_MARKERS:
+            return word[:2]
+    return ""
 
 
 def _distinctive(name: str) -> str:
@@ -312,6 +324,7 @@ def _name_forms(raw: str) -> _NameForms:
         distinctive_sorted=" ".join(sorted(distinctive.split())),
         words=frozenset(name.split()),
         key=name_key(name),
+        opening=name_key(distinctive)[:4],
     )
 
 
@@ -354,15 +367,18 @@ class _Groups:
                 yield members
 
 
-def _nik_keys(nik: str, initial: str) -> list[str]:
-    """Two NIKs one digit apart agree everywhere but in one of eight aligned digit pairs, and
-    so do two NIKs with two digits of such a pair swapped; a swap across two pairs keeps the
-    digits, so the sorted digits catch it. The first letter of the distinctive name is part of
-    the keys: a NIK's date and serial leave few digits free, so without it a block would hold
-    everyone born in the same month."""
-    keys = [f"{initial}{nik[:at]}**{nik[at + 2 :]}" for at in range(0, 16, 2)]
-    keys.append(initial + "".join(sorted(nik)))
-    return keys
+def _nik_keys(nik: str, opening: str) -> tuple[str, str, str]:
+    """Two NIKs one digit apart, or with two adjacent digits swapped, agree on one half;
+    a swap across the halves is caught by writing those two digits in order. The opening
+    sounds of the distinctive name are part of the keys: a NIK's date and serial leave few
+    digits free, so a half alone would hold everyone of a kecamatan born on the same day of
+    any month."""
+    middle = nik[7:9] if nik[7] <= nik[8] else nik[8] + nik[7]
+    return (
+        f"{opening}<{nik[:8]}",
+        f"{opening}>{nik[8:]}",
+        f"{opening}|{nik[:7]}{middle}{nik[9:]}",
+    )
 
 
 def _blocks(
@@ -380,7 +396,7 @@ def _blocks(
         if nik:
             by_nik.add(nik, index)
             if len(nik) == 16:
-                for key in _nik_keys(nik, forms.distinctive[:1]):
+                for key in _nik_keys(nik, forms.opening):
                     by_nik.add(key, index)
         if record.birth_date is not None:
             by_birth.add((record.birth_date, record.kelurahan), index)
@@ -388,7 +404,8 @@ def _blocks(
             by_name.add((forms.key, record.kelurahan), index)
         if record.address:
             # The numbers (house, RT, RW) survive the many ways of writing a street.
-            by_address.add((record.address_numbers or record.address, record.kelurahan), index)
+            signature = record.address_numbers or record.address
+            by_address.add((signature, _street_opening(record.address), record.kelurahan), index)
         if household_rule and record.kk:
             by_kk.add("kk" + record.kk, index)
 
