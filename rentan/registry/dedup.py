@@ -106,6 +106,7 @@ class _NameForms(NamedTuple):
     words: frozenset[str]
     key: str
     opening: str  # the first sounds of the distinctive words
+    distinctive_key: str
 
 
 class _Prepared(NamedTuple):
@@ -325,6 +326,7 @@ def _name_forms(raw: str) -> _NameForms:
         words=frozenset(name.split()),
         key=name_key(name),
         opening=name_key(distinctive)[:4],
+        distinctive_key=name_key(distinctive),
     )
 
 
@@ -367,15 +369,16 @@ class _Groups:
                 yield members
 
 
-def _nik_keys(nik: str, opening: str) -> tuple[str, str, str]:
+def _nik_keys(nik: str, opening: str, sound: str) -> tuple[str, str, str]:
     """Two NIKs one digit apart, or with two adjacent digits swapped, agree on one half;
     a swap across the halves is caught by writing those two digits in order. The opening
     sounds of the distinctive name are part of the keys: a NIK's date and serial leave few
     digits free, so a half alone would hold everyone of a kecamatan born on the same day of
-    any month."""
+    any month: the first half (area and day of birth) goes with the whole sound-alike name,
+    the second (month, year, serial) with its opening."""
     middle = nik[7:9] if nik[7] <= nik[8] else nik[8] + nik[7]
     return (
-        f"{opening}<{nik[:8]}",
+        f"{sound}<{nik[:8]}",
         f"{opening}>{nik[8:]}",
         f"{opening}|{nik[:7]}{middle}{nik[9:]}",
     )
@@ -396,7 +399,7 @@ def _blocks(
         if nik:
             by_nik.add(nik, index)
             if len(nik) == 16:
-                for key in _nik_keys(nik, forms.opening):
+                for key in _nik_keys(nik, forms.opening, forms.distinctive_key):
                     by_nik.add(key, index)
         if record.birth_date is not None:
             by_birth.add((record.birth_date, record.kelurahan), index)

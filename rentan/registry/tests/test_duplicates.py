@@ -203,14 +203,13 @@ def test_menu_shows_duplikat_to_verifier_only(client, verifier_user, operator_us
 
 
 def test_demo_step_enters_some_workers_twice_and_queues_them():
+    from datetime import timedelta
     from io import StringIO
+
+    from faker.providers.person.id_ID import Provider
 
     from rentan.registry.demo_duplicates import ONE_IN, load
     from rentan.registry.models import Person
-
-    from datetime import timedelta
-
-    from faker.providers.person.id_ID import Provider
 
     names = [
         f"{given} {last}"
@@ -236,3 +235,17 @@ def test_demo_step_enters_some_workers_twice_and_queues_them():
     assert second <= paired
     load(out=StringIO(), today=date(2026, 11, 25))
     assert Person.objects.count() == ONE_IN * 2 + 2
+
+
+def test_removed_person_page_links_to_the_kept_record(client, verifier_user):
+    keep, remove = twins_by_typo()
+    merge_persons(actor=verifier_user, keep=keep, remove=remove)
+    html = (
+        login(client, verifier_user)
+        .get(reverse("registry:person_detail", args=[remove.pk]))
+        .content.decode()
+    )
+    assert (
+        f'href="{reverse("registry:person_detail", args=[keep.pk])}" data-testid="merged-into"'
+        in html
+    )
