@@ -369,18 +369,24 @@ class _Groups:
                 yield members
 
 
-def _nik_keys(nik: str, opening: str, sound: str) -> tuple[str, str, str]:
-    """Two NIKs one digit apart, or with two adjacent digits swapped, agree on one half;
-    a swap across the halves is caught by writing those two digits in order. The opening
-    sounds of the distinctive name are part of the keys: a NIK's date and serial leave few
-    digits free, so a half alone would hold everyone of a kecamatan born on the same day of
-    any month: the first half (area and day of birth) goes with the whole sound-alike name,
-    the second (month, year, serial) with its opening."""
-    middle = nik[7:9] if nik[7] <= nik[8] else nik[8] + nik[7]
+def _ordered_pair(text: str, at: int) -> str:
+    return text[at : at + 2] if text[at] <= text[at + 1] else text[at + 1] + text[at]
+
+
+def _nik_keys(nik: str, opening: str, sound: str) -> tuple[str, ...]:
+    """Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of
+    its parts: area and day of birth (8 digits), month and year (4), serial (4); a swap across
+    two parts is caught by writing those two digits in order. Each key also holds the opening
+    sounds of the distinctive name, because a NIK's date and serial leave few digits free.
+    The key for a slip in the month or year holds the whole sound-alike name: without it, it
+    would hold everyone of a kecamatan born on the same day of any month, and such a slip
+    leaves the birth date column intact for the birth date block."""
     return (
-        f"{sound}<{nik[:8]}",
         f"{opening}>{nik[8:]}",
-        f"{opening}|{nik[:7]}{middle}{nik[9:]}",
+        f"{opening}<{nik[:12]}",
+        f"{sound}={nik[:8]}{nik[12:]}",
+        f"{opening}|{nik[:7]}{_ordered_pair(nik, 7)}{nik[9:]}",
+        f"{opening}/{nik[:11]}{_ordered_pair(nik, 11)}{nik[13:]}",
     )
 
 
