@@ -6,9 +6,10 @@ household pair, shown rather than silently dropped). Probable, scored 0..1 with 
 a NIK one digit off or with two adjacent digits swapped and a similar name; the same birth date
 and a similar name in the same kelurahan; a similar name and address in the same kelurahan.
 
-Only records that share a blocking key are compared (the NIK with one quarter masked, the NIK
-with a digit pair at a quarter boundary sorted, birth date + kelurahan, sound-alike name +
-kelurahan, address + kelurahan), so the cost grows with the candidate pairs, not with n².
+Only records that share a blocking key are compared (the NIK with one of its parts left out,
+or with the two digits at a part boundary in order, each with the opening sounds of the name;
+birth date + kelurahan; sound-alike name + kelurahan; house/RT/RW numbers + street +
+kelurahan), so the cost grows with the candidate pairs, not with n².
 A block larger than `MAX_BLOCK` (a very common name in a big kelurahan) is sorted and each
 record compared with its `WINDOW` nearest neighbours only.
 """
@@ -83,6 +84,7 @@ NAME_GATE = 0.75
 NAME_WEIGHT = 0.65
 NEAR_NIK_WEIGHT = 0.3
 SAME_BIRTH_WEIGHT = 0.2
+BIRTH_IN_NIK_WEIGHT = 0.05
 SAME_KELURAHAN_WEIGHT = 0.05
 ADDRESS_WEIGHT = 0.3
 DIFFERENT_NIK_PENALTY = 0.2
@@ -277,7 +279,9 @@ def _score(
         score -= SAME_KELURAHAN_WEIGHT
     if birth is _Birth.SAME:
         # A NIK one digit off already carries the birth date: count it once.
-        score += SAME_BIRTH_WEIGHT if relation is not _NikRelation.ONE_DIGIT else 0.05
+        score += (
+            SAME_BIRTH_WEIGHT if relation is not _NikRelation.ONE_DIGIT else BIRTH_IN_NIK_WEIGHT
+        )
         reasons.add(MatchReason.SAME_BIRTH_DATE)
         if same_kelurahan:
             score += SAME_KELURAHAN_WEIGHT
@@ -314,19 +318,24 @@ def _birth_agreement(left: date | None, right: date | None) -> _Birth:
     return _Birth.CLOSE if parts == 1 or swapped else _Birth.DIFFERENT
 
 
-@lru_cache(maxsize=500_000)
 def _name_forms(raw: str) -> _NameForms:
-    name = normalize_name(raw)
+    return _forms_of(normalize_name(raw))
+
+
+@lru_cache(maxsize=500_000)
+def _forms_of(name: str) -> _NameForms:
     distinctive = _distinctive(name)
+    key = name_key(name)
+    distinctive_key = key if distinctive == name else name_key(distinctive)
     return _NameForms(
         name=name,
         sorted_name=" ".join(sorted(name.split())),
         distinctive=distinctive,
         distinctive_sorted=" ".join(sorted(distinctive.split())),
         words=frozenset(name.split()),
-        key=name_key(name),
-        opening=name_key(distinctive)[:4],
-        distinctive_key=name_key(distinctive),
+        key=key,
+        opening=distinctive_key[:4],
+        distinctive_key=distinctive_key,
     )
 
 
