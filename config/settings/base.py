@@ -116,6 +116,7 @@ RENTAN_DEMO_STEPS: list[str] = [
     "rentan.programmes.demo.load",
     # After the selection step: it needs the approved 2023 cycle.
     "rentan.enrollment.demo.load",
+    "rentan.registry.demo_duplicates.load",
 ]
 
 LOGGING = {

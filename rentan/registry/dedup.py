@@ -6,9 +6,10 @@ household pair, shown rather than silently dropped). Probable, scored 0..1 with 
 a NIK one digit off or with two adjacent digits swapped and a similar name; the same birth date
 and a similar name in the same kelurahan; a similar name and address in the same kelurahan.
 
-Only records that share a blocking key are compared (the NIK with one quarter masked, the NIK
-with a digit pair at a quarter boundary sorted, birth date + kelurahan, sound-alike name +
-kelurahan, address + kelurahan), so the cost grows with the candidate pairs, not with n².
+Only records that share a blocking key are compared (the NIK with one of its parts left out,
+or with the two digits at a part boundary in order, each with the opening sounds of the name;
+birth date + kelurahan; sound-alike name + kelurahan; house/RT/RW numbers + street +
+kelurahan), so the cost grows with the candidate pairs, not with n².
 A block larger than `MAX_BLOCK` (a very common name in a big kelurahan) is sorted and each
 record compared with its `WINDOW` nearest neighbours only.
 """
@@ -83,6 +84,7 @@ NAME_GATE = 0.75
 NAME_WEIGHT = 0.65
 NEAR_NIK_WEIGHT = 0.3
 SAME_BIRTH_WEIGHT = 0.2
+BIRTH_IN_NIK_WEIGHT = 0.05
 SAME_KELURAHAN_WEIGHT = 0.05
 ADDRESS_WEIGHT = 0.3
 DIFFERENT_NIK_PENALTY = 0.2
@@ -105,6 +107,8 @@ class _NameForms(NamedTuple):
     distinctive_sorted: str
     words: frozenset[str]
     key: str
+    opening: str  # the first sounds of the distinctive words
+    distinctive_key: str
 
 
 class _Prepared(NamedTuple):
@@ -145,6 +149,17 @@ def normalize_address(raw: str) -> tuple[str, tuple[str, ...]]:
     words = [_ADDRESS_WORDS.get(w, w) for w in _ADDRESS_WORD.findall(raw.lower())]
     words = [(w.lstrip("0") or "0") if w.isdigit() else w for w in words if w]
     return " ".join(words), tuple(w for w in words if w.isdigit())
+
+
+_ADDRESS_MARKERS = frozenset({"jl", "gg", "no", "rt", "rw", "kp", "blok", "raya", "perum"})
+
+
+def _street_opening(address: str) -> str:
+    """The first letters of the street's own name, to tell apart houses of one number."""
+    for word in address.split():
+        if word.isalpha() and word not in _ADDRESS_MARKERS:
+            return word[:2]
+    return ""
 
 
 def _distinctive(name: str) -> str:
@@ -264,7 +279,9 @@ def _score(
         score -= SAME_KELURAHAN_WEIGHT
     if birth is _Birth.SAME:
         # A NIK one digit off already carries the birth date: count it once.
-        score += SAME_BIRTH_WEIGHT if relation is not _NikRelation.ONE_DIGIT else 0.05
+        score += (
+            SAME_BIRTH_WEIGHT if relation is not _NikRelation.ONE_DIGIT else BIRTH_IN_NIK_WEIGHT
+        )
         reasons.add(MatchReason.SAME_BIRTH_DATE)
         if same_kelurahan:
             score += SAME_KELURAHAN_WEIGHT
@@ -301,17 +318,24 @@ def _birth_agreement(left: date | None, right: date | None) -> _Birth:
     return _Birth.CLOSE if parts == 1 or swapped else _Birth.DIFFERENT
 
 
-@lru_cache(maxsize=500_000)
 def _name_forms(raw: str) -> _NameForms:
-    name = normalize_name(raw)
+    return _forms_of(normalize_name(raw))
+
+
+@lru_cache(maxsize=500_000)
+def _forms_of(name: str) -> _NameForms:
     distinctive = _distinctive(name)
+    key = name_key(name)
+    distinctive_key = key if distinctive == name else name_key(distinctive)
     return _NameForms(
         name=name,
         sorted_name=" ".join(sorted(name.split())),
         distinctive=distinctive,
         distinctive_sorted=" ".join(sorted(distinctive.split())),
         words=frozenset(name.split()),
-        key=name_key(name),
+        key=key,
+        opening=distinctive_key[:4],
+        distinctive_key=distinctive_key,
     )
 
 
@@ -354,15 +378,25 @@ class _Groups:
                 yield members
 
 
-def _nik_keys(nik: str, initial: str) -> list[str]:
-    """Two NIKs one digit apart agree everywhere but in one of eight aligned digit pairs, and
-    so do two NIKs with two digits of such a pair swapped; a swap across two pairs keeps the
-    digits, so the sorted digits catch it. The first letter of the distinctive name is part of
-    the keys: a NIK's date and serial leave few digits free, so without it a block would hold
-    everyone born in the same month."""
-    keys = [f"{initial}{nik[:at]}**{nik[at + 2 :]}" for at in range(0, 16, 2)]
-    keys.append(initial + "".join(sorted(nik)))
-    return keys
+def _ordered_pair(text: str, at: int) -> str:
+    return text[at : at + 2] if text[at] <= text[at + 1] else text[at + 1] + text[at]
+
+
+def _nik_keys(nik: str, opening: str, sound: str) -> tuple[str, ...]:
+    """Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of
+    its parts: area and day of birth (8 digits), month and year (4), serial (4); a swap across
+    two parts is caught by writing those two digits in order. Each key also holds the opening
+    sounds of the distinctive name, because a NIK's date and serial leave few digits free.
+    The key for a slip in the month or year holds the whole sound-alike name: without it, it
+    would hold everyone of a kecamatan born on the same day of any month, and such a slip
+    leaves the birth date column intact for the birth date block."""
+    return (
+        f"{opening}>{nik[8:]}",
+        f"{opening}<{nik[:12]}",
+        f"{sound}={nik[:8]}{nik[12:]}",
+        f"{opening}|{nik[:7]}{_ordered_pair(nik, 7)}{nik[9:]}",
+        f"{opening}/{nik[:11]}{_ordered_pair(nik, 11)}{nik[13:]}",
+    )
 
 
 def _blocks(
@@ -380,7 +414,7 @@ def _blocks(
         if nik:
             by_nik.add(nik, index)
             if len(nik) == 16:
-                for key in _nik_keys(nik, forms.distinctive[:1]):
+                for key in _nik_keys(nik, forms.opening, forms.distinctive_key):
                     by_nik.add(key, index)
         if record.birth_date is not None:
             by_birth.add((record.birth_date, record.kelurahan), index)
@@ -388,7 +422,8 @@ def _blocks(
             by_name.add((forms.key, record.kelurahan), index)
         if record.address:
             # The numbers (house, RT, RW) survive the many ways of writing a street.
-            by_address.add((record.address_numbers or record.address, record.kelurahan), index)
+            signature = record.address_numbers or record.address
+            by_address.add((signature, _street_opening(record.address), record.kelurahan), index)
         if household_rule and record.kk:
             by_kk.add("kk" + record.kk, index)
 

@@ -122,6 +122,8 @@ _NOT_LETTERS = re.compile(r"[^a-z.\s]")
 
 
 def _plain(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 

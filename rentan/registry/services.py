@@ -1,5 +1,6 @@
 """The only ways to change a person's record. Each runs in one transaction with its audit event."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -225,7 +226,7 @@ class DuplicateDetection:
     created: int  # pairs new to the queue (the rest were already there or decided)
 
 
-def _dedup_record(values: dict[str, Any]) -> DedupRecord:
+def _dedup_record(values: Mapping[str, Any]) -> DedupRecord:
     address = " ".join(
         part
         for part in (

@@ -200,3 +200,52 @@ def test_menu_shows_duplikat_to_verifier_only(client, verifier_user, operator_us
     assert "Duplikat" in login(client, verifier_user).get("/").content.decode()
     client.logout()
     assert "Duplikat" not in login(client, operator_user).get("/").content.decode()
+
+
+def test_demo_step_enters_some_workers_twice_and_queues_them():
+    from datetime import timedelta
+    from io import StringIO
+
+    from faker.providers.person.id_ID import Provider
+
+    from rentan.registry.demo_duplicates import ONE_IN, load
+    from rentan.registry.models import Person
+
+    names = [
+        f"{given} {last}"
+        for given in Provider.first_names_male[:40]
+        for last in Provider.last_names_male[:30]
+    ]
+    for number in range(ONE_IN * 2):
+        PersonFactory(name=names[number], birth_date=date(1960, 1, 1) + timedelta(days=number * 13))
+    load(out=StringIO(), today=date(2026, 11, 25))
+    assert Person.objects.count() == ONE_IN * 2 + 2
+    second = set(
+        Person.objects.filter(source_detail__startswith="demo: entri kedua").values_list(
+            "pk", flat=True
+        )
+    )
+    assert len(second) == 2
+    paired = {
+        pk
+        for pair in DuplicatePair.objects.open()
+        if "nik_one_digit" in pair.reasons
+        for pk in (pair.left_id, pair.right_id)
+    }
+    assert second <= paired
+    load(out=StringIO(), today=date(2026, 11, 25))
+    assert Person.objects.count() == ONE_IN * 2 + 2
+
+
+def test_removed_person_page_links_to_the_kept_record(client, verifier_user):
+    keep, remove = twins_by_typo()
+    merge_persons(actor=verifier_user, keep=keep, remove=remove)
+    html = (
+        login(client, verifier_user)
+        .get(reverse("registry:person_detail", args=[remove.pk]))
+        .content.decode()
+    )
+    assert (
+        f'href="{reverse("registry:person_detail", args=[keep.pk])}" data-testid="merged-into"'
+        in html
+    )
