@@ -210,7 +210,7 @@ def allocate(
     else:
         new, waiting = pool[:free], pool[free:]
 
-    placements = []
+    placements: list[Placed] = []
     for kind, rows in ((CONTINUING, continuing), (NEW, new), (WAITING, waiting)):
         for row in rows:
             c = row[2]

@@ -25,9 +25,17 @@ RULES = {
     "one_per_household": {},
     "no_social_assistance": {"schemes": ["PKH", "BPNT"]},
 }
-WEIGHTS = {"low_income": 30, "dependents": 5, "dependents_cap": 4, "disability": 20,
-           "elderly": 10, "woman_head": 15, "job_risk": 5, "no_other_protection": 10,
-           "job_risk_levels": {"kuli-bangunan": 3}}
+WEIGHTS = {
+    "low_income": 30,
+    "dependents": 5,
+    "dependents_cap": 4,
+    "disability": 20,
+    "elderly": 10,
+    "woman_head": 15,
+    "job_risk": 5,
+    "no_other_protection": 10,
+    "job_risk_levels": {"kuli-bangunan": 3},
+}
 
 
 @pytest.fixture

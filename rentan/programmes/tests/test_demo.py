@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from django.db.models import Count
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import Client
 
 from rentan.accounts.models import User
@@ -28,8 +28,13 @@ def test_demo_reproduces_the_pekalongan_story_through_the_allocation(settings):
     assert cycle_2022.status == cycle_2023.status == CycleStatus.APPROVED
     programme = cycle_2022.programme
     assert len(vulnerable_occupations(programme, cycle_2022.coverage_start_on)) == 11
-    assert len(vulnerable_occupations(programme, cycle_2022.coverage_start_on.replace(month=4))) == 6
-    assert len(vulnerable_occupations(programme, cycle_2023.coverage_start_on.replace(year=2024))) == 13
+    assert (
+        len(vulnerable_occupations(programme, cycle_2022.coverage_start_on.replace(month=4))) == 6
+    )
+    assert (
+        len(vulnerable_occupations(programme, cycle_2023.coverage_start_on.replace(year=2024)))
+        == 13
+    )
 
     selected_2022 = Placement.objects.filter(cycle=cycle_2022, kind__in=SELECTED_KINDS)
     assert selected_2022.count() == 423
@@ -37,7 +42,9 @@ def test_demo_reproduces_the_pekalongan_story_through_the_allocation(settings):
     assert not Placement.objects.filter(cycle=cycle_2022, kind="waiting").exists()
 
     counts = dict(
-        Placement.objects.filter(cycle=cycle_2023).values_list("kind").order_by()
+        Placement.objects.filter(cycle=cycle_2023)
+        .values_list("kind")
+        .order_by()
         .annotate(n=Count("id"))
     )
     assert (counts["continuing"], counts["new"]) == (423, 1_577)
