@@ -86,6 +86,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class AgeRange:
+    """BPJS's age limit for BPU registration is not settled in any text found (a 2017 source
+    says 56, it is often said to be 65 now), so the range is each programme's setting."""
+
     minimum: int
     maximum: int
 

@@ -76,6 +76,8 @@ def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
         return text
 
     if connection.vendor == "postgresql":
+        # COPY in text format, written in large chunks: the JSON of the parts has no tab,
+        # newline or backslash to escape (ASCII keys and numbers only).
         table = Placement._meta.db_table
         with (
             connection.cursor() as cursor,
@@ -83,19 +85,17 @@ def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
                 f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN"
             ) as copy,
         ):
+            lines: list[str] = []
             for p in result.placements:
-                copy.write_row(
-                    (
-                        cycle.pk,
-                        p.person_id,
-                        p.kind,
-                        p.rank,
-                        f"{p.score / 100:.2f}",
-                        parts_text(p.parts),
-                        p.kelurahan_code,
-                        "",
-                    )
+                lines.append(
+                    f"{cycle.pk}\t{p.person_id}\t{p.kind}\t{p.rank}\t"
+                    f"{p.score // 100}.{p.score % 100:02d}\t{parts_text(p.parts)}\t"
+                    f"{p.kelurahan_code}\t\n"
                 )
+                if len(lines) == 20_000:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
         return
     batch: list[Placement] = []
     for p in result.placements:

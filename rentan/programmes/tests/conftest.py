@@ -3,16 +3,7 @@ from typing import Any
 
 import pytest
 
-from rentan.programmes.models import (
-    Cycle,
-    DecisionAction,
-    MinimumWage,
-    OccupationDecision,
-    Programme,
-    RateTable,
-)
-from rentan.programmes.reference import seed_rates_and_wages
-from rentan.regions.models import Area
+from rentan.programmes.models import Cycle, DecisionAction, OccupationDecision, Programme
 from rentan.registry.models import Occupation
 
 RULES = {
@@ -40,8 +31,6 @@ WEIGHTS = {
 
 @pytest.fixture
 def programme(db: None) -> Programme:
-    # Transactional tests flush the rows the migration seeded; put them back.
-    seed_rates_and_wages(RateTable, MinimumWage, Area)
     programme = Programme.objects.create(
         code="uji",
         name="Program Uji",

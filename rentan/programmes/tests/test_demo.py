@@ -11,16 +11,13 @@ from rentan.accounts.models import User
 from rentan.programmes import services
 from rentan.programmes.demo import PROGRAMME_CODE
 from rentan.programmes.eligibility import Reason
-from rentan.programmes.models import Cycle, CycleStatus, MinimumWage, Placement, RateTable
-from rentan.programmes.reference import seed_rates_and_wages
+from rentan.programmes.models import Cycle, CycleStatus, Placement
 from rentan.programmes.selectors import SELECTED_KINDS, cycle_premium, vulnerable_occupations
-from rentan.regions.models import Area
 
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_reproduces_the_pekalongan_story_through_the_allocation(settings):
     settings.RENTAN_DEMO_STEPS = ["rentan.programmes.demo.load"]
-    seed_rates_and_wages(RateTable, MinimumWage, Area)
     call_command("demo_data", stdout=io.StringIO())
 
     cycle_2022 = Cycle.objects.get(programme__code=PROGRAMME_CODE, year=2022)
