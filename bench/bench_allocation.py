@@ -181,11 +181,19 @@ def run(db: str, report: Report, workdir: Path) -> None:
 
     with timer() as computed:
         result = services.compute_allocation(cycle)
-    with transaction.atomic(), timer() as written:
-        services._write_placements(cycle, result)
     with timer() as stored:
         services.allocate_cycle(actor=None, cycle=cycle)
+    scratch = Cycle.objects.create(
+        programme=cycle.programme,
+        year=cycle.year + 50,
+        target=cycle.target,
+        budget_ceiling=cycle.budget_ceiling,
+        coverage_start_on=cycle.coverage_start_on,
+    )
+    with transaction.atomic(), timer() as written:
+        services._write_placements(scratch, result)
     placements = Placement.objects.filter(cycle=cycle).count()
+    Placement.objects.filter(cycle=scratch)._raw_delete(connection.alias)
     report.value(
         "result",
         f"{persons:,} persons: {result.selected_count:,} selected, "
