@@ -111,3 +111,19 @@ def import_media(settings: Any, tmp_path: Path) -> Path:
     """Uploaded import files go to a temporary folder, not var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def programme_reference_data(request: pytest.FixtureRequest, reference_data: None) -> None:
+    """The BPU rate table and the UMK rows come from a migration; put them back after a
+    transactional test flushed them (one query when nothing is missing)."""
+    if not any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    ) and not request.node.get_closest_marker("django_db"):
+        return
+    from rentan.programmes.models import MinimumWage, RateTable
+    from rentan.programmes.reference import seed_rates_and_wages
+    from rentan.regions.models import Area
+
+    if not MinimumWage.objects.exists():
+        seed_rates_and_wages(RateTable, MinimumWage, Area)

@@ -10,7 +10,8 @@
 5. The places are the target, cut down to what the budget pays for:
    budget ceiling // (coverage months x monthly premium).
 6. Continuing participants of the previous cycle who are still eligible come first, in rank
-   order. New places go by rank. With a kelurahan quota (largest remainder over the places,
+   order (should they outnumber the places, the others head the waiting list). New places
+   go by rank. With a kelurahan quota (largest remainder over the places,
    in proportion to population or to registered workers) each kelurahan first fills its own
    quota (its continuing participants count against it); places a kelurahan cannot fill go
    to the best ranked candidates elsewhere, so no place is left empty while anyone waits.
@@ -22,7 +23,7 @@ Pure: plain values in, plain values out.
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from operator import itemgetter
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +62,7 @@ class AllocationParams:
         return max(0, min(self.target, self.places_by_budget))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Placed:
     person_id: int
     kind: str  # CONTINUING, NEW or WAITING
@@ -131,10 +132,6 @@ def largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str, int]:
     return parts
 
 
-def rank_key(score: int, birth_date: date, nik: str) -> tuple[int, int, str]:
-    return (-score, birth_date.toordinal(), nik)
-
-
 def allocate(
     candidates: Iterable[Candidate],
     *,
@@ -147,30 +144,30 @@ def allocate(
     checks = eligibility_checks(rules)
     ineligible: Counter[str] = Counter()
     start = ctx.coverage_start_on
-    # (is_new, rank key, candidate, parts, total)
-    ranked: list[tuple[bool, tuple[int, int, str], Candidate, dict[str, int], int]] = []
+    # Rows are (rank key, candidate, parts, total); the key is unique (it ends with the NIK),
+    # so sorting never compares anything after it.
+    ranked: list[tuple[tuple[bool, int, int, str], Candidate, dict[str, int], int]] = []
+    append = ranked.append
     for c in candidates:
-        failed = None
         for check in checks:
             failed = check(c, ctx, rules)
             if failed is not None:
+                ineligible[failed] += 1  # a Reason is a str: no .value lookup per person
                 break
-        if failed is not None:
-            ineligible[failed.value] += 1
-            continue
-        parts = score_parts(c, weights, minimum_wage=minimum_wage, on=start)
-        total = sum(parts.values())
-        ranked.append(
-            (not c.was_participant, (-total, c.birth_date.toordinal(), c.nik), c, parts, total)
-        )
-    ranked.sort(key=lambda row: (row[0], row[1]))
+        else:
+            parts = score_parts(c, weights, minimum_wage=minimum_wage, on=start)
+            total = sum(parts.values())
+            append(
+                ((not c.was_participant, -total, c.birth_date.toordinal(), c.nik), c, parts, total)
+            )
+    ranked.sort(key=itemgetter(0))
 
     household_skipped = 0
     if params.one_per_household:
         taken: set[int] = set()
         kept = []
         for row in ranked:
-            household = row[2].household_id
+            household = row[1].household_id
             if household is not None:
                 if household in taken:
                     household_skipped += 1
@@ -180,50 +177,46 @@ def allocate(
         ranked = kept
 
     places = params.places
-    continuing = [row for row in ranked if not row[0]][:places]
-    continuing_ids = {row[2].person_id for row in continuing}
-    pool = sorted(
-        (row for row in ranked if row[2].person_id not in continuing_ids), key=lambda r: r[1]
-    )
+    # Continuing candidates head the order; those beyond the places head the waiting list.
+    eligible_continuing = 0
+    while eligible_continuing < len(ranked) and not ranked[eligible_continuing][0][0]:
+        eligible_continuing += 1
+    continuing = ranked[: min(eligible_continuing, places)]
+    pool = ranked[len(continuing) :]
     free = places - len(continuing)
     quotas = None
-    if params.kelurahan_weights is not None:
+    if params.kelurahan_weights is not None and free > 0:
         quotas = largest_remainder(places, params.kelurahan_weights)
         room = dict(quotas)
         for row in continuing:
-            code = row[2].kelurahan_code
+            code = row[1].kelurahan_code
             room[code] = room.get(code, 0) - 1
-        chosen_ids: set[int] = set()
-        for row in pool:
-            if len(chosen_ids) >= free:
+        chosen: set[int] = set()
+        for index, row in enumerate(pool):
+            if len(chosen) >= free:
                 break
-            code = row[2].kelurahan_code
+            code = row[1].kelurahan_code
             if room.get(code, 0) > 0:
                 room[code] -= 1
-                chosen_ids.add(row[2].person_id)
-        for row in pool:
-            if len(chosen_ids) >= free:
+                chosen.add(index)
+        for index in range(len(pool)):
+            if len(chosen) >= free:
                 break
-            chosen_ids.add(row[2].person_id)
-        new = [row for row in pool if row[2].person_id in chosen_ids]
-        waiting = [row for row in pool if row[2].person_id not in chosen_ids]
+            chosen.add(index)
+        new = [row for index, row in enumerate(pool) if index in chosen]
+        waiting = [row for index, row in enumerate(pool) if index not in chosen]
     else:
+        if params.kelurahan_weights is not None:
+            quotas = largest_remainder(places, params.kelurahan_weights)
         new, waiting = pool[:free], pool[free:]
 
-    placements = []
+    placements: list[Placed] = []
+    rank = 0
     for kind, rows in ((CONTINUING, continuing), (NEW, new), (WAITING, waiting)):
-        for row in rows:
-            c = row[2]
+        for _key, c, parts, total in rows:
+            rank += 1
             placements.append(
-                Placed(
-                    person_id=c.person_id,
-                    kind=kind,
-                    rank=len(placements) + 1,
-                    score=row[4],
-                    parts=row[3],
-                    kelurahan_code=c.kelurahan_code,
-                    occupation_code=c.occupation_code,
-                )
+                Placed(c.person_id, kind, rank, total, parts, c.kelurahan_code, c.occupation_code)
             )
     return AllocationResult(
         params=params,

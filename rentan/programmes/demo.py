@@ -54,8 +54,13 @@ FIRST_SIX = [
     "pengatur-lalu-lintas",
     "penggali-kubur",
 ]
-ADDED_2022 = ["buruh-harian-lepas", "kuli-bangunan", "pedagang-keliling", "kuli-panggul",
-              "ojek-pangkalan"]
+ADDED_2022 = [
+    "buruh-harian-lepas",
+    "kuli-bangunan",
+    "pedagang-keliling",
+    "kuli-panggul",
+    "ojek-pangkalan",
+]
 ADDED_PERDA = ["buruh-batik", "marbot"]
 
 RULES = {
@@ -84,7 +89,7 @@ JOB_RISK_LEVELS = {
     "lebe": 1,
 }
 
-CYCLE_2022 = {
+CYCLE_2022: dict[str, Any] = {
     "year": 2022,
     "target": 1_000,
     "budget_ceiling": 1_000 * 16_800 * 2,
@@ -92,7 +97,7 @@ CYCLE_2022 = {
     "coverage_months": 2,
     "verification_cutoff_on": date(2022, 10, 31),
 }
-CYCLE_2023 = {
+CYCLE_2023: dict[str, Any] = {
     "year": 2023,
     "target": 2_000,
     "budget_ceiling": 403_200_000,
@@ -100,7 +105,7 @@ CYCLE_2023 = {
     "coverage_months": 12,
     "quota_basis": QuotaBasis.POPULATION.value,
 }
-CYCLE_2024 = {
+CYCLE_2024: dict[str, Any] = {
     "year": 2024,
     "target": 4_000,
     "budget_ceiling": 4_000 * 16_800 * 12,
@@ -118,10 +123,18 @@ def _decisions(actor: Any, programme: Programme) -> None:
     occupations = {o.code: o for o in Occupation.objects.all()}
     waves = [
         (FIRST_SIX, date(2022, 3, 1), "Perwal 19 B/2022", "Enam jenis pekerjaan awal."),
-        (ADDED_2022, date(2022, 8, 1), "Notulen rapat tim koordinasi (demo)",
-         "Perluasan menjadi 11 jenis pekerjaan."),
-        (ADDED_PERDA, date(2023, 10, 1), "Perda Kota Pekalongan 10/2023",
-         "Dua jenis terakhir belum terkonfirmasi (usulan: buruh batik, marbot); tanggal demo."),
+        (
+            ADDED_2022,
+            date(2022, 8, 1),
+            "Notulen rapat tim koordinasi (demo)",
+            "Perluasan menjadi 11 jenis pekerjaan.",
+        ),
+        (
+            ADDED_PERDA,
+            date(2023, 10, 1),
+            "Perda Kota Pekalongan 10/2023",
+            "Dua jenis terakhir belum terkonfirmasi (usulan: buruh batik, marbot); tanggal demo.",
+        ),
     ]
     for codes, on, reference, note in waves:
         for code in codes:
@@ -147,8 +160,10 @@ def _exclusions(programme: Programme) -> None:
     ):
         chosen = rng.sample(niks, int(len(niks) * share))
         ExcludedNik.objects.bulk_create(
-            [ExcludedNik(programme=programme, list_kind=kind, nik=n, source="Data demo")
-             for n in chosen],
+            [
+                ExcludedNik(programme=programme, list_kind=kind, nik=n, source="Data demo")
+                for n in chosen
+            ],
             batch_size=5000,
         )
 

@@ -86,6 +86,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class AgeRange:
+    """BPJS's age limit for BPU registration is not settled in any text found (a 2017 source
+    says 56, it is often said to be 65 now), so the range is each programme's setting."""
+
     minimum: int
     maximum: int
 
@@ -195,8 +198,7 @@ def check_region(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | No
 def explain_region(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
     if reason == Reason.OUTSIDE_REGION:
         return (
-            f"Kelurahan domisili ({c.kelurahan_code}) di luar wilayah program "
-            f"({ctx.region_code})."
+            f"Kelurahan domisili ({c.kelurahan_code}) di luar wilayah program ({ctx.region_code})."
         )
     note = ""
     if not c.nik.startswith(ctx.region_code.replace(".", "")):
@@ -222,7 +224,7 @@ def explain_age(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason)
         return f"Usia {years} tahun pada {start}; maksimal {rules.age.maximum} tahun."
     return (
         f"Usia {years} tahun pada {start}, dalam rentang "
-        f"{rules.age.minimum}–{rules.age.maximum} tahun."
+        f"{rules.age.minimum}-{rules.age.maximum} tahun."
     )
 
 
@@ -232,9 +234,7 @@ def check_vulnerable_job(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Rea
     return Reason.JOB_NOT_VULNERABLE
 
 
-def explain_vulnerable_job(
-    c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason
-) -> str:
+def explain_vulnerable_job(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
     name = ctx.occupation_names.get(c.occupation_code, c.occupation_code)
     start = format_date(ctx.coverage_start_on)
     if reason == Reason.JOB_NOT_VULNERABLE:
@@ -253,8 +253,7 @@ def check_not_covered(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason
 def explain_not_covered(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
     if reason == Reason.ALREADY_COVERED:
         return (
-            "Sudah terpilih sebagai peserta pada periode lain yang masa perlindungannya "
-            "beririsan."
+            "Sudah terpilih sebagai peserta pada periode lain yang masa perlindungannya beririsan."
         )
     if reason == Reason.OTHER_PAYER:
         return "NIK ada dalam daftar peserta aktif BPJS Ketenagakerjaan dengan pembayar lain."

@@ -20,8 +20,9 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 
 class Refusal(TextChoices):
-    FROZEN = "frozen", _(
-        "Daftar periode ini sudah ditetapkan; perubahan hanya lewat penggantian dengan alasan."
+    FROZEN = (
+        "frozen",
+        _("Daftar periode ini sudah ditetapkan; perubahan hanya lewat penggantian dengan alasan."),
     )
     NOT_ALLOCATED = "not_allocated", _("Periode ini belum dialokasikan.")
     NOT_APPROVED = "not_approved", _("Periode ini belum ditetapkan.")

@@ -107,7 +107,7 @@ def parse_weights(data: Mapping[str, Any]) -> ScoreWeights:
     for code, level in levels_data.items():
         if not isinstance(level, int) or not 0 <= level <= MAX_RISK_LEVEL:
             raise WeightsInvalid(
-                f"Tingkat risiko pekerjaan '{code}' harus bilangan 0–{MAX_RISK_LEVEL}."
+                f"Tingkat risiko pekerjaan '{code}' harus bilangan 0-{MAX_RISK_LEVEL}."
             )
         levels[str(code)] = level
     cap = data.get("dependents_cap", 4)
@@ -172,7 +172,7 @@ def explain_score(
     texts = {
         Factor.LOW_INCOME: f"Penghasilan {income}; UMK {on.year} {umk}.",
         Factor.DEPENDENTS: f"{c.dependents} tanggungan (dihitung paling banyak "
-        f"{weights.dependents_cap}) × {_points(weights.dependents):g}.",
+        f"{weights.dependents_cap}) x {_points(weights.dependents):g}.",
         Factor.DISABILITY: "Penyandang disabilitas." if c.has_disability else "Tidak tercatat.",
         Factor.ELDERLY: f"Usia {age_on(c.birth_date, on)} tahun pada awal perlindungan.",
         Factor.WOMAN_HEAD: (
@@ -180,7 +180,7 @@ def explain_score(
             if "woman_head" in parts
             else "Bukan perempuan pada KK tanpa anggota laki-laki di registri."
         ),
-        Factor.JOB_RISK: f"Tingkat risiko {level} × {_points(weights.job_risk):g}.",
+        Factor.JOB_RISK: f"Tingkat risiko {level} x {_points(weights.job_risk):g}.",
         Factor.NO_OTHER_PROTECTION: (
             "Tidak ada dalam daftar PKH, BPNT, atau BPJS pembayar lain."
             if not c.lists

@@ -46,16 +46,18 @@ _APPROVED_STATUSES = (APPROVED, RUNNING, CLOSED)
 
 def rate_rules() -> list[RateRule]:
     return [
-        RateRule(r.effective_on, r.jkk_rate, r.minimum_declared_income, r.jkm_amount,
-                 r.discount_percent)
+        RateRule(
+            r.effective_on, r.jkk_rate, r.minimum_declared_income, r.jkm_amount, r.discount_percent
+        )
         for r in RateTable.objects.all()
     ]
 
 
 def cycle_premium(cycle: Cycle) -> int:
     """The monthly premium per person in force at the start of cover (raises NoRateInForce)."""
-    return monthly_premium(rule_in_force(rate_rules(), cycle.coverage_start_on),
-                           cycle.declared_income)
+    return monthly_premium(
+        rule_in_force(rate_rules(), cycle.coverage_start_on), cycle.declared_income
+    )
 
 
 def decisions_of(programme: Programme) -> list[Decision]:
@@ -206,7 +208,9 @@ def _local_offset() -> timedelta:
     return offset or timedelta(0)
 
 
-def load_candidates(cycle: Cycle, previous: Cycle | None, person_ids: Any = None) -> list[Candidate]:
+def load_candidates(
+    cycle: Cycle, previous: Cycle | None, person_ids: Any = None
+) -> list[Candidate]:
     """Every person of the registry as a Candidate for this cycle (or only `person_ids`)."""
     programme_id = cycle.programme_id
     occupations = dict(Occupation.objects.values_list("id", "code"))
@@ -230,11 +234,15 @@ def load_candidates(cycle: Cycle, previous: Cycle | None, person_ids: Any = None
             ended_on__isnull=True,
         ).values_list("person_id", flat=True)
     )
-    covered_households = set(
-        Person.objects.filter(pk__in=covered_ids, household__isnull=False).values_list(
-            "household_id", flat=True
+    covered_households = (
+        set(
+            Person.objects.filter(pk__in=covered_ids, household__isnull=False).values_list(
+                "household_id", flat=True
+            )
         )
-    ) if covered_ids else set()
+        if covered_ids
+        else set()
+    )
     men = Person.objects.filter(sex="L", is_active=True, household__isnull=False)
     if person_ids is not None:
         men = men.filter(
@@ -255,15 +263,27 @@ def load_candidates(cycle: Cycle, previous: Cycle | None, person_ids: Any = None
         params = ids
     offset = _local_offset()
     empty: frozenset[str] = frozenset()
-    candidates = []
+    candidates: list[Candidate] = []
     append = candidates.append
     no_lists = frozen_lists.get
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(20_000):
-            for pk, nik, name, born, sex, kel, occ, hh, verified_at, active, income, deps, dis in (
-                rows
-            ):
+            for (
+                pk,
+                nik,
+                name,
+                born,
+                sex,
+                kel,
+                occ,
+                hh,
+                verified_at,
+                active,
+                income,
+                deps,
+                dis,
+            ) in rows:
                 if verified_at is not None:
                     if isinstance(verified_at, str):
                         verified_at = datetime.fromisoformat(verified_at)
@@ -355,9 +375,7 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
 
 def selected_spread(cycle: Cycle) -> dict[str, list[tuple[str, str, int]]]:
     """Selected people by job type and by kecamatan/kelurahan (names, counts)."""
-    selected = Placement.objects.filter(
-        cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True
-    )
+    selected = Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True)
     by_job = [
         ("", name, n)
         for name, n in selected.values_list("person__occupation__name")
@@ -477,4 +495,3 @@ def explain_person(cycle: Cycle, person: Person) -> dict[str, Any]:
         "verdict": verdict,
         "inputs": inputs,
     }
-

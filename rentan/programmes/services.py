@@ -50,14 +50,22 @@ def compute_allocation(
     )
 
 
-_PLACEMENT_COLUMNS = ("cycle_id", "person_id", "kind", "rank", "score", "score_parts",
-                      "kelurahan_id", "end_reason")
+_PLACEMENT_COLUMNS = (
+    "cycle_id",
+    "person_id",
+    "kind",
+    "rank",
+    "score",
+    "score_parts",
+    "kelurahan_id",
+    "end_reason",
+)
 
 
 def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
     # A raw delete: Django's delete() would first fetch every row to follow the
     # replaced_by relation; before approval no replacement exists.
-    Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+    Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)
     parts_json: dict[tuple[tuple[str, int], ...], str] = {}
 
     def parts_text(parts: dict[str, int]) -> str:
@@ -68,15 +76,26 @@ def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
         return text
 
     if connection.vendor == "postgresql":
+        # COPY in text format, written in large chunks: the JSON of the parts has no tab,
+        # newline or backslash to escape (ASCII keys and numbers only).
         table = Placement._meta.db_table
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN"
+            ) as copy,
+        ):
+            lines: list[str] = []
             for p in result.placements:
-                copy.write_row(
-                    (cycle.pk, p.person_id, p.kind, p.rank, f"{p.score / 100:.2f}",
-                     parts_text(p.parts), p.kelurahan_code, "")
+                lines.append(
+                    f"{cycle.pk}\t{p.person_id}\t{p.kind}\t{p.rank}\t"
+                    f"{p.score // 100}.{p.score % 100:02d}\t{parts_text(p.parts)}\t"
+                    f"{p.kelurahan_code}\t\n"
                 )
+                if len(lines) == 20_000:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
         return
     batch: list[Placement] = []
     for p in result.placements:
@@ -186,7 +205,7 @@ def discard_allocation(*, actor: Any, cycle: Cycle) -> Cycle:
     """Back to draft before approval: the computed list is removed."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     check_transition(cycle.status, lifecycle.DRAFT)
-    Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+    Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)
     return _move(actor, cycle, CycleStatus.DRAFT, "Alokasi dibatalkan")
 
 
@@ -301,15 +320,21 @@ def import_excluded_niks(
     )
     fresh = sorted(set(niks) - existing)
     ExcludedNik.objects.bulk_create(
-        [ExcludedNik(programme=programme, list_kind=list_kind, nik=nik, source=source)
-         for nik in fresh],
+        [
+            ExcludedNik(programme=programme, list_kind=list_kind, nik=nik, source=source)
+            for nik in fresh
+        ],
         batch_size=5000,
     )
     record_event(
         actor=actor,
         action=AuditAction.IMPORT,
         target=programme,
-        changes={"daftar": list_kind.value, "nik_baru": len(fresh), "sudah_ada": len(niks) - len(fresh)},
+        changes={
+            "daftar": list_kind.value,
+            "nik_baru": len(fresh),
+            "sudah_ada": len(niks) - len(fresh),
+        },
         note=source,
     )
     return len(fresh)

@@ -15,8 +15,8 @@ from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
 from rentan.core.audit import record_export
 from rentan.core.formatting import format_date
 from rentan.programmes import selectors, services
-from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
 from rentan.programmes.eligibility import Reason
+from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
 from rentan.programmes.lifecycle import TransitionRefused
 from rentan.programmes.models import (
     Cycle,
@@ -220,9 +220,9 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "counts": counts,
             "selected": counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0),
             "premium": premium,
-            "cost": premium * cycle.coverage_months * (
-                counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0)
-            ),
+            "cost": premium
+            * cycle.coverage_months
+            * (counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0)),
             "decree_form": DecreeForm(),
             "may_manage": can(request.user, Capability.MANAGE_PROGRAMME),
             "factors": Factor,
@@ -307,13 +307,31 @@ def lampiran_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, f"Lampiran {cycle.decree_reference or '(belum ditetapkan)'}", bold)
     sheet.write(1, 0, f"{cycle.programme.name} — periode {cycle.year}")
-    headers = ["No", "NIK", "Nama", "Tanggal lahir", "L/P", "Kecamatan", "Kelurahan",
-               "Jenis pekerjaan", "Jenis peserta"]
+    headers = [
+        "No",
+        "NIK",
+        "Nama",
+        "Tanggal lahir",
+        "L/P",
+        "Kecamatan",
+        "Kelurahan",
+        "Jenis pekerjaan",
+        "Jenis peserta",
+    ]
     for col, header in enumerate(headers):
         sheet.write(3, col, header, bold)
     for i, row in enumerate(rows, start=1):
-        values = [i, row["nik_shown"], row["name"], format_date(row["birth_date"]), row["sex"],
-                  row["kecamatan"], row["kelurahan"], row["occupation"], str(row["kind"])]
+        values = [
+            i,
+            row["nik_shown"],
+            row["name"],
+            format_date(row["birth_date"]),
+            row["sex"],
+            row["kecamatan"],
+            row["kelurahan"],
+            row["occupation"],
+            str(row["kind"]),
+        ]
         for col, value in enumerate(values):
             if col == 1:
                 sheet.write_string(3 + i, col, value)

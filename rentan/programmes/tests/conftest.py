@@ -3,16 +3,7 @@ from typing import Any
 
 import pytest
 
-from rentan.programmes.models import (
-    Cycle,
-    DecisionAction,
-    MinimumWage,
-    OccupationDecision,
-    Programme,
-    RateTable,
-)
-from rentan.programmes.reference import seed_rates_and_wages
-from rentan.regions.models import Area
+from rentan.programmes.models import Cycle, DecisionAction, OccupationDecision, Programme
 from rentan.registry.models import Occupation
 
 RULES = {
@@ -25,15 +16,21 @@ RULES = {
     "one_per_household": {},
     "no_social_assistance": {"schemes": ["PKH", "BPNT"]},
 }
-WEIGHTS = {"low_income": 30, "dependents": 5, "dependents_cap": 4, "disability": 20,
-           "elderly": 10, "woman_head": 15, "job_risk": 5, "no_other_protection": 10,
-           "job_risk_levels": {"kuli-bangunan": 3}}
+WEIGHTS = {
+    "low_income": 30,
+    "dependents": 5,
+    "dependents_cap": 4,
+    "disability": 20,
+    "elderly": 10,
+    "woman_head": 15,
+    "job_risk": 5,
+    "no_other_protection": 10,
+    "job_risk_levels": {"kuli-bangunan": 3},
+}
 
 
 @pytest.fixture
 def programme(db: None) -> Programme:
-    # Transactional tests flush the rows the migration seeded; put them back.
-    seed_rates_and_wages(RateTable, MinimumWage, Area)
     programme = Programme.objects.create(
         code="uji",
         name="Program Uji",

@@ -1,5 +1,6 @@
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -28,7 +29,7 @@ KELURAHAN = ["33.75.01.1001", "33.75.01.1002", "33.75.02.1001", "33.75.03.1001"]
 
 
 def person(i: int, **fields) -> Candidate:
-    values = {
+    values: dict[str, Any] = {
         "person_id": i,
         "nik": f"33750101018{i:05d}",
         "name": f"P{i}",
@@ -162,8 +163,11 @@ candidates_strategy = st.lists(
         st.sampled_from(["becak", "kuli", "nelayan"]),
     ),
     max_size=60,
-).map(lambda people: [replace(p, person_id=i, nik=f"3375010101800{i:03d}") for i, p in
-                      enumerate(people)])
+).map(
+    lambda people: [
+        replace(p, person_id=i, nik=f"3375010101800{i:03d}") for i, p in enumerate(people)
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -184,8 +188,10 @@ def test_allocation_properties(people, target, budget, quota):
     kinds = [p.kind for p in result.placements]
     assert kinds == sorted(kinds, key=[CONTINUING, NEW, WAITING].index)
     # A continuing participant waits only when the places are all taken by continuing ones.
-    if any(p.kind == WAITING and p.person_id in {c.person_id for c in people if c.was_participant}
-           for p in result.placements):
+    if any(
+        p.kind == WAITING and p.person_id in {c.person_id for c in people if c.was_participant}
+        for p in result.placements
+    ):
         assert result.new_count == 0
     # No place stays empty while someone eligible waits.
     if result.waiting_count:

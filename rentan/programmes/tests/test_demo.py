@@ -3,24 +3,21 @@
 import io
 
 import pytest
-from django.db.models import Count
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import Client
 
 from rentan.accounts.models import User
 from rentan.programmes import services
 from rentan.programmes.demo import PROGRAMME_CODE
 from rentan.programmes.eligibility import Reason
-from rentan.programmes.models import Cycle, CycleStatus, MinimumWage, Placement, RateTable
-from rentan.programmes.reference import seed_rates_and_wages
+from rentan.programmes.models import Cycle, CycleStatus, Placement
 from rentan.programmes.selectors import SELECTED_KINDS, cycle_premium, vulnerable_occupations
-from rentan.regions.models import Area
 
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_reproduces_the_pekalongan_story_through_the_allocation(settings):
     settings.RENTAN_DEMO_STEPS = ["rentan.programmes.demo.load"]
-    seed_rates_and_wages(RateTable, MinimumWage, Area)
     call_command("demo_data", stdout=io.StringIO())
 
     cycle_2022 = Cycle.objects.get(programme__code=PROGRAMME_CODE, year=2022)
@@ -28,8 +25,13 @@ def test_demo_reproduces_the_pekalongan_story_through_the_allocation(settings):
     assert cycle_2022.status == cycle_2023.status == CycleStatus.APPROVED
     programme = cycle_2022.programme
     assert len(vulnerable_occupations(programme, cycle_2022.coverage_start_on)) == 11
-    assert len(vulnerable_occupations(programme, cycle_2022.coverage_start_on.replace(month=4))) == 6
-    assert len(vulnerable_occupations(programme, cycle_2023.coverage_start_on.replace(year=2024))) == 13
+    assert (
+        len(vulnerable_occupations(programme, cycle_2022.coverage_start_on.replace(month=4))) == 6
+    )
+    assert (
+        len(vulnerable_occupations(programme, cycle_2023.coverage_start_on.replace(year=2024)))
+        == 13
+    )
 
     selected_2022 = Placement.objects.filter(cycle=cycle_2022, kind__in=SELECTED_KINDS)
     assert selected_2022.count() == 423
@@ -37,7 +39,9 @@ def test_demo_reproduces_the_pekalongan_story_through_the_allocation(settings):
     assert not Placement.objects.filter(cycle=cycle_2022, kind="waiting").exists()
 
     counts = dict(
-        Placement.objects.filter(cycle=cycle_2023).values_list("kind").order_by()
+        Placement.objects.filter(cycle=cycle_2023)
+        .values_list("kind")
+        .order_by()
         .annotate(n=Count("id"))
     )
     assert (counts["continuing"], counts["new"]) == (423, 1_577)

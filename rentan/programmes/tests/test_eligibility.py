@@ -108,9 +108,7 @@ def test_rule_not_configured_is_not_applied():
 
 def test_age_range_is_a_programme_setting():
     rules = parse_rules({"age": {"min": 18, "max": 56}})
-    assert first_failure(replace(BASE, birth_date=date(1965, 6, 1)), CTX, rules) == (
-        Reason.TOO_OLD
-    )
+    assert first_failure(replace(BASE, birth_date=date(1965, 6, 1)), CTX, rules) == (Reason.TOO_OLD)
 
 
 def test_region_passes_with_a_note_when_the_nik_was_issued_elsewhere():

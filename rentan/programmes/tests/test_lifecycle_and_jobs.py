@@ -17,8 +17,14 @@ from rentan.programmes.vulnerable_jobs import Decision, vulnerable_on
 
 @pytest.mark.parametrize(
     ("current", "target"),
-    [(DRAFT, ALLOCATED), (ALLOCATED, ALLOCATED), (ALLOCATED, APPROVED), (ALLOCATED, DRAFT),
-     (APPROVED, RUNNING), (RUNNING, CLOSED)],
+    [
+        (DRAFT, ALLOCATED),
+        (ALLOCATED, ALLOCATED),
+        (ALLOCATED, APPROVED),
+        (ALLOCATED, DRAFT),
+        (APPROVED, RUNNING),
+        (RUNNING, CLOSED),
+    ],
 )
 def test_allowed_transitions(current, target):
     check_transition(current, target)

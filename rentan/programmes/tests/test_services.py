@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from rentan.core.models import AuditAction, AuditEvent
+from rentan.core.models import AuditEvent
 from rentan.programmes import services
 from rentan.programmes.lifecycle import Refusal, TransitionRefused
 from rentan.programmes.models import (
@@ -43,8 +43,13 @@ def test_migration_seeds_the_bpu_rate_and_pekalongan_umk(db):
         6_800,
     )
     umk = dict(MinimumWage.objects.filter(region_id="33.75").values_list("year", "amount"))
-    assert umk == {2022: 2_156_000, 2023: 2_305_823, 2024: 2_389_801, 2025: 2_545_138,
-                   2026: 2_700_926}
+    assert umk == {
+        2022: 2_156_000,
+        2023: 2_305_823,
+        2024: 2_389_801,
+        2025: 2_545_138,
+        2026: 2_700_926,
+    }
     assert all(MinimumWage.objects.values_list("source", flat=True))
 
 
@@ -81,9 +86,10 @@ def test_allocating_again_replaces_the_list_until_approval(programme, admin_user
     services.allocate_cycle(actor=admin_user, cycle=cycle)
     second = worker(monthly_income=500_000)
     services.allocate_cycle(actor=admin_user, cycle=cycle)
-    assert list(
-        Placement.objects.filter(cycle=cycle).values_list("person_id", "kind")
-    ) == [(second.pk, PlacementKind.NEW), (first.pk, PlacementKind.WAITING)]
+    assert list(Placement.objects.filter(cycle=cycle).values_list("person_id", "kind")) == [
+        (second.pk, PlacementKind.NEW),
+        (first.pk, PlacementKind.WAITING),
+    ]
 
 
 def test_approval_needs_a_decree_and_freezes_the_list(programme, admin_user):
@@ -144,16 +150,21 @@ def test_previous_participants_still_eligible_continue_first(programme, admin_us
     newcomer.verified_at = VERIFIED + timedelta(days=300)  # after the 2022 cut-off
     newcomer.save()
     cycle_2022 = make_cycle(
-        programme, year=2022, target=5, coverage_start_on=date(2022, 11, 1), coverage_months=2,
+        programme,
+        year=2022,
+        target=5,
+        coverage_start_on=date(2022, 11, 1),
+        coverage_months=2,
         budget_ceiling=5 * 16_800 * 2,
     )
     services.allocate_cycle(actor=admin_user, cycle=cycle_2022)
     services.approve_cycle(actor=admin_user, cycle=cycle_2022, decree_reference="SK 2022")
     cycle_2023 = make_cycle(programme, year=2023, target=1, verification_cutoff_on=date(2023, 6, 1))
     services.allocate_cycle(actor=admin_user, cycle=cycle_2023)
-    assert list(
-        Placement.objects.filter(cycle=cycle_2023).values_list("person_id", "kind")
-    ) == [(old.pk, PlacementKind.CONTINUING), (newcomer.pk, PlacementKind.WAITING)]
+    assert list(Placement.objects.filter(cycle=cycle_2023).values_list("person_id", "kind")) == [
+        (old.pk, PlacementKind.CONTINUING),
+        (newcomer.pk, PlacementKind.WAITING),
+    ]
 
 
 def test_what_if_saves_nothing(programme, admin_user):

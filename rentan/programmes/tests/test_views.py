@@ -19,8 +19,12 @@ VERIFIED = timezone.make_aware(datetime(2022, 6, 1, 10))
 def allocated(programme, admin_user):
     people = [
         PersonFactory(verified_at=VERIFIED, monthly_income=500_000, name="Budi"),
-        PersonFactory(verified_at=VERIFIED, monthly_income=3_000_000, name="Agus",
-                      kelurahan_id="33.75.04.1010"),
+        PersonFactory(
+            verified_at=VERIFIED,
+            monthly_income=3_000_000,
+            name="Agus",
+            kelurahan_id="33.75.04.1010",
+        ),
     ]
     cycle = make_cycle(programme, target=2)
     services.allocate_cycle(actor=admin_user, cycle=cycle)
@@ -114,7 +118,7 @@ def test_admin_allocates_and_approves_through_the_page(client, programme, admin_
 
 
 def test_explain_page_lists_rules_score_and_rank(client, allocated, verifier_user):
-    cycle, (budi, _agus) = allocated
+    _cycle, (budi, _agus) = allocated
     client.force_login(verifier_user)
     response = client.get(f"/program/uji/2023/pekerja/{budi.pk}/")
     page = response.content.decode()
@@ -125,7 +129,7 @@ def test_explain_page_lists_rules_score_and_rank(client, allocated, verifier_use
 def test_lampiran_xlsx_orders_by_kecamatan_and_masks_nik_for_roles_without_full_nik(
     client, allocated, leader_user, admin_user
 ):
-    cycle, (budi, agus) = allocated
+    _cycle, (budi, agus) = allocated
     client.force_login(leader_user)
     assert client.get("/program/uji/2023/lampiran.xlsx").status_code == 403
     client.force_login(admin_user)
@@ -138,11 +142,12 @@ def test_lampiran_xlsx_orders_by_kecamatan_and_masks_nik_for_roles_without_full_
     assert sorted(event.changes["ids"]) == sorted([str(budi.pk), str(agus.pk)])
 
 
-def test_lampiran_masks_nik_for_verifier_without_full_nik(client, allocated, verifier_user,
-                                                          monkeypatch):
+def test_lampiran_masks_nik_for_verifier_without_full_nik(
+    client, allocated, verifier_user, monkeypatch
+):
     from rentan.accounts import access
 
-    cycle, (budi, _agus) = allocated
+    _cycle, (budi, _agus) = allocated
     monkeypatch.setitem(
         access.CAPABILITIES,
         "verifikator",

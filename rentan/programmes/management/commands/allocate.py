@@ -43,8 +43,9 @@ class Command(BaseCommand):
             f"cukup untuk {format_number(params.places_by_budget)} orang.",
             f"Lanjutan {format_number(result.continuing_count)}, baru "
             f"{format_number(result.new_count)}, cadangan {format_number(result.waiting_count)}.",
-            f"Biaya {format_number(result.selected_count)} x {format_rupiah(params.monthly_premium)}"
-            f" x {params.coverage_months} = {format_rupiah(result.cost)}.",
+            f"Biaya {format_number(result.selected_count)} x "
+            f"{format_rupiah(params.monthly_premium)} x {params.coverage_months} = "
+            f"{format_rupiah(result.cost)}.",
         ]
         for reason, count in result.ineligible.most_common():
             lines.append(f"  tidak memenuhi syarat ({reason}): {format_number(count)}")
