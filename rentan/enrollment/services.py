@@ -215,8 +215,10 @@ def _move(
     # Straight to the table: a file moves up to 100,000 memberships at once, and building
     # that many model instances costs more than writing the rows.
     ops, quote = connection.ops, connection.ops.quote_name
-    columns = ("membership_id", "from_status", "to_status", "on", "reason", "exchange_file_id")
-    columns += ("actor_id", "at")
+    columns = (
+        *("membership_id", "from_status", "to_status", "on"),
+        *("reason", "exchange_file_id", "actor_id", "at"),
+    )
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(MembershipChange._meta.db_table),
         ", ".join(quote(c) for c in columns),
