@@ -21,7 +21,6 @@ class RowStatus(models.TextChoices):
     ERROR = "error", _("Ada kesalahan")
     DUPLICATE = "duplicate", _("Mungkin data ganda")
     ALREADY_REGISTERED = "registered", _("Sudah terdaftar")
-    IMPORTED = "imported", _("Sudah disimpan")
 
 
 class ImportBatch(models.Model):
@@ -96,6 +95,16 @@ class ImportBatch(models.Model):
         return min(100, round(100 * self.progress_done / self.progress_total))
 
 
+class StagedRowQuerySet(models.QuerySet["StagedRow"]):
+    def imported(self) -> "StagedRowQuerySet":
+        """Rows that reached the registry: the accepted ones of committed batches."""
+        return self.filter(
+            batch__status=BatchStatus.COMMITTED,
+            is_accepted=True,
+            status__in=[RowStatus.READY, RowStatus.DUPLICATE],
+        )
+
+
 class StagedRow(models.Model):
     """One data row of a batch, parsed and checked; cleaned values ready for the registry."""
 
@@ -125,6 +134,8 @@ class StagedRow(models.Model):
     issues = models.JSONField(default=list, blank=True)
     # Probable duplicates: [{"other": "row:12" | "person:345", "score": .., "reasons": [..]}]
     matches = models.JSONField(default=list, blank=True)
+
+    objects = StagedRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("baris impor")

@@ -185,7 +185,7 @@ def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The original rows with a column of reasons, to fix and upload again."""
     batch = selectors.batch_for(request.user, pk)
-    rows = batch.rows.exclude(status=RowStatus.IMPORTED).order_by("row_number")
+    rows = batch.rows.exclude(pk__in=batch.rows.imported().values("pk")).order_by("row_number")
     exported: list[int] = []
 
     def lines() -> Any:

@@ -55,6 +55,7 @@ def test_commit_adds_ready_rows_with_their_source_file_and_row(tmp_path, import_
 
     assert result.created == 2
     assert result.left_out == 1
+    assert list(StagedRow.objects.imported().values_list("row_number", flat=True)) == [2, 3]
     siti = Person.objects.get(nik="3375014501850001")
     assert siti.name == "Siti Aminah"
     assert siti.birth_date == date(1985, 1, 5)
@@ -99,7 +100,7 @@ def test_failure_during_commit_leaves_the_registry_as_it_was(
     assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REVIEW
-    assert not StagedRow.objects.filter(batch=batch, status=RowStatus.IMPORTED).exists()
+    assert not StagedRow.objects.imported().exists()
 
     monkeypatch.undo()
     assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 2

@@ -8,7 +8,7 @@ import pytest
 from rentan.imports import services
 from rentan.imports.cells import CellProblem
 from rentan.imports.models import BatchStatus, RowStatus, StagedRow
-from rentan.imports.tests.files import HEADER, write_csv, write_xlsx
+from rentan.imports.tests.files import HEADER, write_csv, write_ods, write_xlsx
 from rentan.registry.nik import NikProblem
 from rentan.registry.phone import PhoneProblem
 from rentan.registry.validation import RecordProblem
@@ -340,3 +340,18 @@ def test_missing_name_and_birth_date_cells_are_reported_by_the_registry_checks(
         ("Nama", RecordProblem.NAME_MISSING.value),
         ("Tgl Lahir", RecordProblem.BIRTH_DATE_MISSING.value),
     }
+
+
+def test_ods_from_libreoffice_is_read(tmp_path, import_media, admin_user):
+    path = write_ods(
+        tmp_path / "medono.ods",
+        [
+            ["NIK", "Nama", "Tgl Lahir", "JK", "Kelurahan", "Pekerjaan"],
+            ["3375014501850001", "SITI AMINAH", "5 Januari 1985", "P", "Medono", "Buruh batik"],
+            ["3375014501850002", "Ani", "05-01-1985", "P", "Medonno", "Buruh batik"],
+        ],
+    )
+    batch = _stage(path, admin_user)
+    assert _row(batch, 2).status == RowStatus.READY
+    assert _row(batch, 2).name == "Siti Aminah"
+    assert _problems(batch, 3) == {("Kelurahan", CellProblem.KELURAHAN_UNKNOWN.value)}
