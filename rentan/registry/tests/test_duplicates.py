@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def twins_by_typo():
-    """One man registered twice: once as Muhammad Rizki, once as M. Rizky with the last
-    digit of his NIK mistyped."""
+    """One man registered twice: once as Muhammad Rizki, once as M. Rizky with the
+    kabupaten digit of his NIK mistyped."""
     first = PersonFactory(name="Muhammad Rizki", street_address="Jl. Merdeka No. 5", rt="003")
     second = PersonFactory(
-        nik=first.nik[:-1] + ("7" if first.nik[-1] != "7" else "8"),
+        nik=first.nik[:3] + "6" + first.nik[4:],
         name="M. Rizky",
         phone="+6281234567890",
         monthly_income=1_500_000,
