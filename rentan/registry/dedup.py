@@ -231,6 +231,13 @@ def nik_relation(left: str, right: str) -> _NikRelation:
     return _NikRelation.DIFFERENT
 
 
+SERIAL_START = 12  # NIK digits 13-16: the serial
+
+
+def _first_difference(left: str, right: str) -> int:
+    return next(i for i, (x, y) in enumerate(zip(left, right, strict=True)) if x != y)
+
+
 def score_pair(
     left: DedupRecord, right: DedupRecord, *, household_rule: bool = False
 ) -> tuple[float, tuple[MatchReason, ...]]:
@@ -264,13 +271,23 @@ def _score(
     # Evidence adds up: the name carries most of it, each other agreement adds to it, and a
     # plain disagreement (another birth date, another NIK) takes away.
     score = NAME_WEIGHT * name
-    if relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED):
-        score += NEAR_NIK_WEIGHT
+    near = relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED)
+    # A NIK one digit off speaks for a slip only where two people rarely differ by one digit:
+    # not in the serial (people born the same day in one kecamatan get 0001, 0002, ...), and
+    # not when each record's own birth date explains the difference.
+    is_slip = (
+        near
+        and _first_difference(a.nik, b.nik) < SERIAL_START
+        and birth in (_Birth.SAME, _Birth.MISSING)
+    )
+    if near:
         reasons.add(
             MatchReason.NIK_ONE_DIGIT
             if relation is _NikRelation.ONE_DIGIT
             else MatchReason.NIK_SWAPPED_DIGITS
         )
+    if is_slip:
+        score += NEAR_NIK_WEIGHT
     elif relation is _NikRelation.DIFFERENT:
         score -= DIFFERENT_NIK_PENALTY
     if same_kelurahan:
@@ -278,10 +295,8 @@ def _score(
     else:
         score -= SAME_KELURAHAN_WEIGHT
     if birth is _Birth.SAME:
-        # A NIK one digit off already carries the birth date: count it once.
-        score += (
-            SAME_BIRTH_WEIGHT if relation is not _NikRelation.ONE_DIGIT else BIRTH_IN_NIK_WEIGHT
-        )
+        # A slipped NIK already carries the birth date: count it once.
+        score += BIRTH_IN_NIK_WEIGHT if is_slip else SAME_BIRTH_WEIGHT
         reasons.add(MatchReason.SAME_BIRTH_DATE)
         if same_kelurahan:
             score += SAME_KELURAHAN_WEIGHT

@@ -11,7 +11,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_verifier_merges_probable_duplicate_from_the_queue(page, verifier_user):
     kept = PersonFactory(name="Siti Aminah", street_address="Gg. Melati 2")
-    removed = PersonFactory(name="St. Aminah", phone="+6281234567890")
+    removed = PersonFactory(
+        nik=kept.nik[:3] + "6" + kept.nik[4:],
+        name="St. Aminah",
+        phone="+6281234567890",
+    )
     PersonFactory(name="Slamet Riyadi")
     detect_registry_duplicates()
 

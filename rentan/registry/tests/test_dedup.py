@@ -58,7 +58,7 @@ def test_same_kk_only_under_household_rule():
 PROBABLE = [
     pytest.param(
         record("a", "3375010101800001", name="Muhammad Rizki"),
-        record("b", "3375010101800007", name="M. Rizki", born=None),
+        record("b", "3375010101810001", name="M. Rizki", born=None),
         {MatchReason.NIK_ONE_DIGIT, MatchReason.SIMILAR_NAME},
         id="nik-one-digit-off",
     ),
@@ -69,8 +69,8 @@ PROBABLE = [
         id="nik-digits-swapped-across-pairs",
     ),
     pytest.param(
-        record("a", "3375010101800012", name="Budi Santoso"),
-        record("b", "3375010101800021", name="Drs. Budi Santosa", born=None),
+        record("a", "3375010101800001", name="Budi Santoso"),
+        record("b", "3375100101800001", name="Drs. Budi Santosa", born=None),
         {MatchReason.NIK_SWAPPED_DIGITS, MatchReason.SIMILAR_NAME},
         id="nik-digits-swapped-within-pair",
     ),
@@ -144,6 +144,18 @@ APART = [
         record("a", "3375010101800001", name="Muhammad Rizki"),
         record("b", "3375010101800002", name="Muhammad Fauzan"),
         id="only-muhammad-in-common",
+    ),
+    pytest.param(
+        # Born the same day in one kecamatan: serials 0001 and 0002, one digit apart.
+        record("a", "3375011108850001", name="Ridwan Kusmawati", born=date(1985, 8, 11)),
+        record("b", "3375011108850002", name="Karma Kusmawati", born=date(1985, 8, 11)),
+        id="consecutive-serials",
+    ),
+    pytest.param(
+        # One digit apart, but each NIK agrees with its own record's birth date.
+        record("a", "3375013008980001", name="Asmadi", born=date(1998, 8, 30)),
+        record("b", "3375013008940001", name="Asmadi", born=date(1994, 8, 30)),
+        id="birth-dates-explain-the-nik",
     ),
 ]
 

@@ -21,10 +21,15 @@ pytestmark = pytest.mark.django_db
 
 
 def twins_by_typo():
-    """One man registered twice: once as Muhammad Rizki, once as M. Rizky."""
+    """One man registered twice: once as Muhammad Rizki, once as M. Rizky with the
+    kabupaten digit of his NIK mistyped."""
     first = PersonFactory(name="Muhammad Rizki", street_address="Jl. Merdeka No. 5", rt="003")
     second = PersonFactory(
-        name="M. Rizky", phone="+6281234567890", monthly_income=1_500_000, birth_place=""
+        nik=first.nik[:3] + "6" + first.nik[4:],
+        name="M. Rizky",
+        phone="+6281234567890",
+        monthly_income=1_500_000,
+        birth_place="",
     )
     return first, second
 
@@ -38,7 +43,7 @@ def test_detection_queues_probable_pair_once():
     assert {pair.left_id, pair.right_id} == {first.pk, second.pk}
     assert pair.left_id < pair.right_id
     assert pair.status == DuplicateStatus.OPEN and not pair.is_exact
-    assert "same_birth_date" in pair.reasons and "similar_name" in pair.reasons
+    assert {"nik_one_digit", "same_birth_date", "similar_name"} <= set(pair.reasons)
     assert detect_registry_duplicates().created == 0
     assert DuplicatePair.objects.count() == 1
 
