@@ -1,7 +1,9 @@
 """The only ways to change programmes, cycles, decisions, exclusion lists and placements."""
 
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -29,6 +31,19 @@ from rentan.programmes.scoring import WeightsInvalid, as_points
 from rentan.registry.models import Occupation
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Building a million small objects that hold no cycles: the cyclic collector would walk
+    all of them again and again (it triples the time); plain reference counting frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compute_allocation(
     cycle: Cycle, overrides: selectors.Overrides | None = None
 ) -> AllocationResult:
@@ -39,15 +54,16 @@ def compute_allocation(
         raise TransitionRefused(Refusal.NO_RATE, str(missing)) from missing
     except (RulesInvalid, WeightsInvalid) as bad:
         raise TransitionRefused(Refusal.RULES_INVALID, str(bad)) from bad
-    candidates = selectors.load_candidates(cycle, inputs.previous)
-    return allocate(
-        candidates,
-        ctx=inputs.ctx,
-        rules=inputs.rules,
-        weights=inputs.weights,
-        minimum_wage=inputs.minimum_wage,
-        params=inputs.params,
-    )
+    with _without_cyclic_gc():
+        candidates = selectors.load_candidates(cycle, inputs.previous)
+        return allocate(
+            candidates,
+            ctx=inputs.ctx,
+            rules=inputs.rules,
+            weights=inputs.weights,
+            minimum_wage=inputs.minimum_wage,
+            params=inputs.params,
+        )
 
 
 _PLACEMENT_COLUMNS = (
@@ -137,7 +153,8 @@ def allocate_cycle(*, actor: Any, cycle: Cycle) -> AllocationResult:
     cycle = Cycle.objects.select_for_update().select_related("programme").get(pk=cycle.pk)
     check_transition(cycle.status, lifecycle.ALLOCATED)
     result = compute_allocation(cycle)
-    _write_placements(cycle, result)
+    with _without_cyclic_gc():
+        _write_placements(cycle, result)
     cycle.status = CycleStatus.ALLOCATED
     cycle.save(update_fields=["status"])
     record_event(
