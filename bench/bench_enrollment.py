@@ -1,5 +1,6 @@
 """Registration export and reply import of 100,000 members, next to their raw floors:
-the same rows written with the bare writer, and a bulk_update of the same memberships."""
+the same rows written with the bare writer, and a bulk_update of the same memberships.
+RENTAN_BENCH_MEMBERS overrides the count (for profiling a smaller run)."""
 
 import io
 import os

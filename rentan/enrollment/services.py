@@ -7,7 +7,7 @@ checking states.TRANSITIONS and writing a MembershipChange per membership.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -214,28 +214,23 @@ def _move(
         check_transition(current, to)
     # Straight to the table: a file moves up to 100,000 memberships at once, and building
     # that many model instances costs more than writing the rows.
-    ops, quote = connection.ops, connection.ops.quote_name
     columns = (
         *("membership_id", "from_status", "to_status", "on"),
         *("reason", "exchange_file_id", "actor_id", "at"),
     )
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(MembershipChange._meta.db_table),
-        ", ".join(quote(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    at = ops.adapt_datetimefield_value(timezone.now())
-    day = ops.adapt_datefield_value(on)
+    at = timezone.now()
     actor_id = getattr(_actor(actor), "pk", None)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
+        _insert_rows(
+            cursor,
+            MembershipChange._meta.db_table,
+            columns,
             [
                 (
                     pk,
                     current.value,
                     to.value,
-                    day,
+                    on,
                     (reasons or {}).get(pk, exchange_file.filename)[:255],
                     exchange_file.pk,
                     actor_id,
@@ -244,6 +239,34 @@ def _move(
                 for pk, current in changes
             ],
         )
+
+
+def _insert_rows(
+    cursor: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Many rows into one table: COPY on PostgreSQL (one stream instead of a round trip per
+    row), executemany elsewhere."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    ops = connection.ops
+    adapted = [
+        tuple(
+            ops.adapt_datetimefield_value(v)
+            if isinstance(v, datetime)
+            else ops.adapt_datefield_value(v)
+            if isinstance(v, date)
+            else v
+            for v in row
+        )
+        for row in rows
+    ]
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})", adapted)
 
 
 def _programmes_text(programme: Programme) -> str:
@@ -301,11 +324,17 @@ def export_registration(
         on=today,
         exchange_file=exchange,
     )
-    ids = [pk for pk, _status in to_send]
-    for start in range(0, len(ids), BATCH):
-        Membership.objects.filter(pk__in=ids[start : start + BATCH]).update(
+    # The same selection as the file's rows, in the same transaction: one statement.
+    moved = (
+        selectors.sendable_memberships(cycle, membership_ids)
+        .exclude(status=MembershipStatus.REGISTERED)
+        .update(
             status=MembershipStatus.REGISTERED, status_changed_on=today, registration_file=exchange
         )
+    )
+    ids = [pk for pk, _status in to_send]
+    if moved != len(ids):  # changed by someone else meanwhile: send nothing
+        raise EnrollmentRefused(_("Daftar peserta berubah saat berkas dibuat; ulangi."))
     record_event(
         actor=actor,
         action=AuditAction.CREATE,
@@ -457,7 +486,9 @@ def _apply_answers(rows: list[tuple[int, str, str, date | None, str]], *, today:
             "CREATE TEMPORARY TABLE enrollment_answer_stage (id bigint PRIMARY KEY, "
             "status varchar(12), kpj varchar(11), start_on date, reason varchar(255))"
         )
-        cursor.executemany("INSERT INTO enrollment_answer_stage VALUES (%s, %s, %s, %s, %s)", rows)
+        _insert_rows(
+            cursor, "enrollment_answer_stage", ("id", "status", "kpj", "start_on", "reason"), rows
+        )
         cursor.execute(
             "UPDATE enrollment_membership SET status = s.status, kpj_number = s.kpj, "
             "start_on = s.start_on, rejection_reason = s.reason, status_changed_on = %s "

@@ -210,3 +210,20 @@ def test_each_format_shapes_the_cell(value, fmt, cell):
     from rentan.enrollment.bpjs_files import cell_value
 
     assert cell_value(value, fmt) == cell
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("01-03-2023", date(2023, 3, 1)),
+        ("01/03/2023", date(2023, 3, 1)),
+        ("01.03.2023", date(2023, 3, 1)),
+        ("2023-03-01", date(2023, 3, 1)),
+        ("31-02-2023", None),
+        ("besok", None),
+    ],
+)
+def test_reply_start_dates_are_read_in_the_forms_branches_write(text, expected):
+    from rentan.enrollment.bpjs_files import _date
+
+    assert _date(text) == expected
