@@ -119,6 +119,9 @@ RENTAN_DEMO_STEPS: list[str] = [
     "rentan.registry.demo_duplicates.load",
 ]
 
+# Counts a cycle's members active with BPJS Ketenagakerjaan, for the programme page.
+RENTAN_ACTIVE_MEMBER_COUNT = "rentan.enrollment.selectors.active_member_count"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

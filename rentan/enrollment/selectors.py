@@ -254,3 +254,8 @@ def continuing_candidates(cycle: Cycle) -> QuerySet[Person]:
         memberships__cycle=cycle,
         memberships__status=MembershipStatus.ACTIVE,
     ).order_by("id")
+
+
+def active_member_count(cycle: Cycle) -> int:
+    """Members of the cycle active with BPJS Ketenagakerjaan (the programme page's "aktif")."""
+    return Membership.objects.filter(cycle=cycle, status=MembershipStatus.ACTIVE).count()

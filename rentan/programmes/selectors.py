@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from rentan.programmes.allocation import AllocationParams, QuotaBasis, one_per_household
 from rentan.programmes.eligibility import (
@@ -335,15 +337,16 @@ def approved_participant_count(cycle: Cycle) -> int:
 
 
 def active_participant_count(cycle: Cycle) -> int:
-    """HOOK for the realisation figure "aktif" on the programme page.
+    """The realisation figure "aktif": members active with BPJS Ketenagakerjaan in the cycle.
 
-    For now it returns the approved count (people on the approved list, not ended). Once the
-    enrollment app records memberships, the figure must count memberships that are active
-    with BPJS Ketenagakerjaan for this cycle; that count belongs to a reporting selector
-    (reporting reads every app), which should then be passed to the programme page instead
-    of this one. Programmes never imports enrollment.
+    Memberships belong to the enrollment app, which depends on this one; the counting function
+    is named in settings.RENTAN_ACTIVE_MEMBER_COUNT so that programmes never imports it.
+    Without that setting (programmes used alone) the approved count stands in.
     """
-    return approved_participant_count(cycle)
+    counter = getattr(settings, "RENTAN_ACTIVE_MEMBER_COUNT", "")
+    if not counter:
+        return approved_participant_count(cycle)
+    return int(import_string(counter)(cycle))
 
 
 def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:

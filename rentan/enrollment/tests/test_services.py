@@ -295,3 +295,13 @@ def test_payment_warnings_before_the_15th_and_heading_for_lapse(admin_user):
     assert ("heading_for_lapse", 4) in kinds and ("due_soon", 4) in kinds
     due = next(w for w in warnings if w.kind.value == "due_soon")
     assert due.amount == 3 * 16_800 and due.due_on == date(2023, 4, 15)
+
+
+def test_programme_page_counts_members_active_with_bpjs(admin_user):
+    from rentan.programmes.selectors import active_participant_count
+
+    cycle, members = _sent(admin_user)
+    assert active_participant_count(cycle) == 0
+    content = reply_file(accepted(members[0].person.nik, "23000000001"))
+    services.import_bpjs_reply(actor=admin_user, content=content, filename="r.xlsx", today=TODAY)
+    assert active_participant_count(cycle) == 1

@@ -92,7 +92,7 @@ def test_allocating_again_replaces_the_list_until_approval(programme, admin_user
     ]
 
 
-def test_approval_needs_a_decree_and_freezes_the_list(programme, admin_user):
+def test_approval_needs_a_decree_and_freezes_the_list(programme, admin_user, settings):
     worker()
     cycle = make_cycle(programme)
     with pytest.raises(TransitionRefused) as refused:
@@ -117,6 +117,7 @@ def test_approval_needs_a_decree_and_freezes_the_list(programme, admin_user):
     assert refused.value.refusal == Refusal.FROZEN
     after = list(Placement.objects.filter(cycle=cycle).values_list("person_id", "kind", "rank"))
     assert after == before
+    settings.RENTAN_ACTIVE_MEMBER_COUNT = ""
     assert active_participant_count(cycle) == 1
 
 
