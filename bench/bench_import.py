@@ -82,29 +82,69 @@ _FAMILY = [
 ]
 
 
+_STREETS = [
+    "Progo",
+    "Hayam Wuruk",
+    "Gajah Mada",
+    "Diponegoro",
+    "Sultan Agung",
+    "Dr. Wahidin",
+    "Kurinci",
+    "Slamet",
+    "Merbabu",
+    "Seruni",
+    "Kenanga",
+    "Cendrawasih",
+    "Perintis Kemerdekaan",
+    "Jlamprang",
+    "Urip Sumoharjo",
+    "Pemuda",
+    "KH Mansyur",
+    "Salak",
+    "Sriwijaya",
+    "Semarang",
+    "Bandung",
+    "Kartini",
+    "Veteran",
+    "Imam Bonjol",
+    "Pattimura",
+    "Bahagia",
+    "Kusuma Bangsa",
+    "Teratai",
+    "Melati",
+    "Mataram",
+]
+
+
 def _rows(count: int, kelurahan: list[tuple[str, str]], occupations: list[str]) -> Any:
-    """Valid, distinct records; NIKs agree with birth date and sex."""
+    """Valid, distinct records as a kelurahan types them: birth dates over 45 years, two- and
+    three-part names, varied streets; NIKs agree with birth date and sex."""
     rng = random.Random(7)
     start = date(1960, 1, 1)
+    serials: dict[str, int] = {}
     for index in range(count):
         code, name = kelurahan[index % len(kelurahan)]
         district = code.replace(".", "")[:6]
-        born = start + timedelta(days=index // 9999 * 7 % 14000)
+        born = start + timedelta(days=rng.randrange(16_000))
         female = rng.random() < 0.5
         day = born.day + (40 if female else 0)
-        serial = index % 9999 + 1
-        nik = f"{district}{day:02d}{born:%m%y}{serial:04d}"
+        stem = f"{district}{day:02d}{born:%m%y}"
+        serials[stem] = serial = serials.get(stem, 0) + 1
+        nik = f"{stem}{serial:04d}"
         kk = f"{district}{(index * 37) % 10**10:010d}"
+        given = rng.choice(_GIVEN)
+        if rng.random() < 0.6:
+            given = f"{given} {rng.choice(_GIVEN)}"
         yield [
             nik,
             kk if index % 3 else "",
-            f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}",
+            f"{given} {rng.choice(_FAMILY)}",
             "Pekalongan",
             born.strftime("%d-%m-%Y"),
             "P" if female else "L",
-            f"Jl. Progo No. {index % 200 + 1}",
-            f"{index % 12 + 1:03d}",
-            f"{index % 8 + 1:03d}",
+            f"Jl. {rng.choice(_STREETS)} No. {rng.randint(1, 150)}",
+            f"{rng.randint(1, 12):03d}",
+            f"{rng.randint(1, 8):03d}",
             name,
             f"08{rng.randrange(10**9, 10**10)}",
             occupations[index % len(occupations)],

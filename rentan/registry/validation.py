@@ -114,6 +114,7 @@ class CheckedPerson:
         return not self.errors
 
 
+_SEXES = frozenset(Sex.values)
 _TITLES = re.compile(r"^(?:(?:h|hj|dr|drs|ir|prof)\.?\s+)+", re.IGNORECASE)
 _PARTICLES = {"bin", "binti", "bt", "bn"}
 
@@ -163,7 +164,7 @@ def check_person(
     if draft.birth_date is None:
         issues.append(_issue(PersonField.BIRTH_DATE, RecordProblem.BIRTH_DATE_MISSING))
     draft.sex = str(draft.sex or "").strip().upper()[:1]
-    if draft.sex not in Sex.values:
+    if draft.sex not in _SEXES:
         issues.append(_issue(PersonField.SEX, RecordProblem.SEX_MISSING))
 
     try:

@@ -395,3 +395,26 @@ def test_compose_nik_refuses_parts_that_cannot_make_a_nik(district_code: str, se
         compose_nik(
             district_code=district_code, birth_date=date(1985, 1, 5), sex=Sex.MALE, serial=serial
         )
+
+
+@pytest.mark.parametrize(
+    "digits",
+    ["337501450185000", "3375014501850001", "33750145018500012", "3375010101800001"],
+)
+def test_length_rule_agrees_with_stdnum(digits):
+    from stdnum.exceptions import InvalidLength, ValidationError
+    from stdnum.id import nik as stdnum_nik
+
+    try:
+        stdnum_nik.validate(digits)
+        stdnum_wrong_length = False
+    except InvalidLength:
+        stdnum_wrong_length = True
+    except ValidationError:
+        stdnum_wrong_length = False
+    try:
+        parse_nik(digits, today=date(2026, 11, 25))
+        ours_wrong_length = False
+    except NikError as error:
+        ours_wrong_length = error.problem is NikProblem.WRONG_LENGTH
+    assert ours_wrong_length is stdnum_wrong_length
