@@ -35,14 +35,8 @@ def _population(count: int) -> Any:
         benefits=["JKK", "JKM"],
         region_id="33.75",
     )
-    RateTable.objects.create(
-        name="BPU",
-        regulation="PP 44/2015",
-        effective_on=date(2015, 7, 1),
-        jkk_rate="0.01",
-        minimum_declared_income=1_000_000,
-        jkm_amount=6_800,
-    )
+    # The BPU rate of PP 44/2015 is seeded by the programmes migrations.
+    assert RateTable.objects.filter(effective_on=date(2015, 7, 1)).exists()
     cycle = Cycle.objects.create(
         programme=programme,
         year=2023,
