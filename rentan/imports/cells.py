@@ -20,6 +20,8 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
 
+from rentan.core.formatting import format_date
+
 
 class ImportField(StrEnum):
     """A column the import understands; values are PersonDraft attributes where one exists."""
@@ -331,24 +333,6 @@ _NAMED_DATE = re.compile(r"(\d{1,2})\s*[-/. ]\s*([a-z]+)\.?\s*[-/. ]\s*(\d{2}|\d
 _SERIAL = re.compile(r"\d{4,5}(?:[.,]0+)?")
 # Excel's 1900 date system, with its phantom 29 February 1900: serial 61 is 1 March 1900.
 _EXCEL_EPOCH = date(1899, 12, 30)
-_MONTH_NAMES = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def _indonesian(value: date) -> str:
-    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def parse_birth_date(cell: object, *, today: date) -> date | None:
@@ -424,7 +408,7 @@ def _not_future(value: date, today: date) -> date:
     if value > today:
         raise CellError(
             CellProblem.DATE_IN_FUTURE,
-            f"Tanggal lahir {_indonesian(value)} jatuh setelah hari ini.",
+            f"Tanggal lahir {format_date(value)} jatuh setelah hari ini.",
         )
     return value
 

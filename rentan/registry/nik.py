@@ -23,6 +23,8 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from stdnum.util import isdigits
 
+from rentan.core.formatting import format_date
+
 NIK_LENGTH = 16
 
 # Kepmendagri No 300.2.2-2138 Tahun 2025 (kode wilayah): the 38 provinces, including Kalimantan
@@ -43,20 +45,6 @@ PROVINCE_CODES = frozenset({
 # Dukcapil adds 40 to the day of birth of women, so valid days are 1-31 and 41-71.
 _FEMALE_DAY_OFFSET = 40
 
-_MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 # How a number cell looks once Excel has turned it into text: 3.37501450185E+15, or 3,37501E+15
 # with the Indonesian decimal comma.
@@ -213,8 +201,8 @@ def check_nik_against_person(
                 NikProblem.BIRTH_DATE_MISMATCH,
                 is_warning=False,
                 detail=(
-                    f"tertulis {_indonesian_date(birth_date)}, "
-                    f"menurut NIK {_indonesian_date(parsed.birth_date)}"
+                    f"tertulis {format_date(birth_date)}, "
+                    f"menurut NIK {format_date(parsed.birth_date)}"
                 ),
             )
         )
@@ -379,8 +367,8 @@ def _birth_date_and_sex(digits: str, *, today: date) -> tuple[date, Sex]:
     if birth_date > today:
         raise NikError(
             NikProblem.BIRTH_DATE_IN_FUTURE,
-            f"Tanggal lahir menurut NIK, {_indonesian_date(birth_date)}, "
-            f"jatuh setelah hari ini ({_indonesian_date(today)}).",
+            f"Tanggal lahir menurut NIK, {format_date(birth_date)}, "
+            f"jatuh setelah hari ini ({format_date(today)}).",
         )
     return birth_date, sex
 
@@ -388,7 +376,3 @@ def _birth_date_and_sex(digits: str, *, today: date) -> tuple[date, Sex]:
 def _area_codes(digits: str) -> tuple[str, str, str]:
     """Province, regency and district codes, dotted like Kemendagri's: 33, 33.75, 33.75.01."""
     return digits[:2], f"{digits[:2]}.{digits[2:4]}", f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}"
-
-
-def _indonesian_date(value: date) -> str:
-    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
