@@ -31,12 +31,13 @@ class Report:
         label: str,
         seconds: float,
         *,
-        floor: str | None = None,
+        floor: str | tuple[str, ...] | None = None,
         goal_seconds: float | None = None,
     ) -> None:
         parts = [f"{seconds:8.2f} s"]
-        if floor is not None and self.floors.get(floor):
-            parts.append(f"{seconds / self.floors[floor]:6.1f}x {floor}")
+        for name in (floor,) if isinstance(floor, str) else floor or ():
+            if self.floors.get(name):
+                parts.append(f"{seconds / self.floors[name]:6.1f}x {name}")
         if goal_seconds is not None:
             verdict = "OK" if seconds <= goal_seconds else "MELEBIHI TARGET"
             parts.append(f"target <= {goal_seconds:g} s: {verdict}")

@@ -2,9 +2,8 @@
 
 No official bulk template exists, so the registration file's columns come from a mapping held
 as data (RegistrationMapping); DEFAULT_COLUMNS follows the usual fields. The same rows and
-mapping always give the same bytes: XlsxWriter in memory stamps every part with 1 January
-1980, and the document's creation date is fixed here, so a file sent twice can be compared
-by its checksum.
+mapping always give the same bytes: every part is stamped 1 January 1980 and the document's
+creation date is fixed here, so a file sent twice can be compared by its checksum.
 
 The branch's reply and bill are read by header name (with the spellings branches use), so a
 reordered or extra column does not matter; a file without the columns is not a reply.
@@ -24,6 +23,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from rentan.core import plain_xlsx
 from rentan.core.formatting import format_month
 
 # The date every file says it was created: a file's bytes depend on its rows only.
@@ -164,33 +164,31 @@ def cell_value(value: object, fmt: Format) -> str | int | date:
     return text.upper() if fmt == Format.UPPER else text
 
 
-def _cell_writer(sheet: Any, fmt: Format, date_format: Any) -> tuple[Any, Any]:
-    """(convert, write) for one column: a value to its cell content, and the cell writer."""
+def _converter(fmt: Format) -> Any:
+    """A column's cell content from a field's value (chosen once: it runs for every cell).
+    Dates repeat (birth dates, the start month), so each one is formatted once."""
     if fmt == Format.DATE:
-
-        def write_date(r: int, c: int, value: object) -> None:
-            if isinstance(value, date):
-                sheet.write_datetime(
-                    r, c, datetime(value.year, value.month, value.day), date_format
-                )
-            else:
-                sheet.write_string(r, c, str(value))
-
-        return (lambda value: value), write_date
+        return lambda value: value
     if fmt == Format.NUMBER:
+        return lambda value: value if type(value) is int else cell_value(value, fmt)
+    if fmt in (Format.TEXT, Format.UPPER):
+        upper = fmt == Format.UPPER
 
-        def write_number(r: int, c: int, value: object) -> None:
-            if isinstance(value, int):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, str(value))
+        def text(value: object) -> str:
+            if type(value) is str:
+                return value.upper() if upper else value
+            return str(cell_value(value, fmt))
 
-        return (lambda value: cell_value(value, fmt)), write_number
-    if fmt == Format.TEXT:
-        return (
-            lambda value: value if type(value) is str else str(cell_value(value, fmt))
-        ), sheet.write_string
-    return (lambda value: str(cell_value(value, fmt))), sheet.write_string
+        return text
+    cache: dict[object, str] = {}
+
+    def formatted(value: object) -> str:
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = str(cell_value(value, fmt))
+        return found
+
+    return formatted
 
 
 def write_registration(
@@ -199,27 +197,16 @@ def write_registration(
     *,
     sheet_name: str = "Pendaftaran",
 ) -> bytes:
-    """The registration file: one header row, then one row per person, in the given order."""
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_numbers": False})
-    workbook.set_properties({"title": "Pendaftaran peserta BPU", "created": FIXED_CREATED})
-    sheet = workbook.add_worksheet(sheet_name[:31])
-    bold = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, column.header, bold)
-        sheet.set_column(col, col, max(12, len(column.header) + 2))
-    # One writer per column, chosen once: the loop below runs for every cell of the file.
-    plan = [
-        (col, attrgetter(column.field.value), *_cell_writer(sheet, column.format, date_format))
-        for col, column in enumerate(columns)
-    ]
-    for r, row in enumerate(rows, start=1):
-        for col, get, convert, write in plan:
-            write(r, col, convert(get(row)))
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    return output.getvalue()
+    """The registration file: one header row, then one row per person, in the given order.
+    A whole cycle goes in one file, so it is written as a plain table (core.plain_xlsx)."""
+    plan = [(attrgetter(column.field.value), _converter(column.format)) for column in columns]
+    return plain_xlsx.write_table(
+        [column.header for column in columns],
+        [[convert(get(row)) for get, convert in plan] for row in rows],
+        sheet_name=sheet_name[:31],
+        title="Pendaftaran peserta BPU",
+        created=FIXED_CREATED,
+    )
 
 
 def checksum(content: bytes) -> str:

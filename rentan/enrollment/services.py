@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rentan.core import plain_xlsx
 from rentan.core.audit import record_event, record_export
 from rentan.core.models import AuditAction
 from rentan.enrollment import billing, bpjs_files, selectors
@@ -736,6 +737,9 @@ def update_claim(
 def save_registration_mapping(
     *, actor: Any, programme: Programme, columns: Sequence[Column], sheet_name: str = "Pendaftaran"
 ) -> RegistrationMapping:
+    """The programme's registration columns and sheet name (SheetNameError if Excel would
+    refuse the name)."""
+    sheet_name = plain_xlsx.check_sheet_name(sheet_name)
     mapping, _created = RegistrationMapping.objects.update_or_create(
         programme=programme,
         defaults={"columns": columns_to_data(columns), "sheet_name": sheet_name},

@@ -61,3 +61,8 @@ def test_mapping_command_stores_the_branch_template_as_data(tmp_path):
     with pytest.raises(CommandError, match="tidak dikenal"):
         call_command("bpjs_mapping", cycle.programme.code, "--set", str(source))
     assert len(RegistrationMapping.objects.get().columns) == 2
+    source.write_text('[{"header": "Nama", "field": "name"}]')
+    with pytest.raises(CommandError, match="Nama lembar"):
+        call_command("bpjs_mapping", cycle.programme.code, "--set", str(source), "--sheet", "A/B")
+    mapping = RegistrationMapping.objects.get()
+    assert len(mapping.columns) == 2 and mapping.sheet_name == "Pendaftaran"

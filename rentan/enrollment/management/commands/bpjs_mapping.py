@@ -35,11 +35,11 @@ class Command(BaseCommand):
         if source is not None:
             try:
                 columns = columns_from_data(json.loads(source.read_text(encoding="utf-8")))
+                services.save_registration_mapping(
+                    actor=None, programme=found, columns=columns, sheet_name=sheet
+                )
             except (OSError, ValueError, MappingError, TypeError) as bad:
                 raise CommandError(str(bad)) from bad
-            services.save_registration_mapping(
-                actor=None, programme=found, columns=columns, sheet_name=sheet
-            )
         mapping = RegistrationMapping.objects.filter(programme=found).first()
         data = mapping.columns if mapping else columns_to_data(DEFAULT_COLUMNS)
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))

@@ -1,0 +1,130 @@
+"""The plain one-sheet workbook: what Excel readers see in it, and the same bytes every time."""
+
+import io
+import zipfile
+from datetime import date, datetime
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from rentan.core.plain_xlsx import SheetNameError, check_sheet_name, column_letters, write_table
+
+CREATED = datetime(2000, 1, 1)
+
+
+def _table(rows: list[list[object]], **options: object) -> bytes:
+    settings: dict[str, object] = {
+        "widths": [14, 20, 12],
+        "sheet_name": "Pendaftaran",
+        "title": "Pendaftaran peserta",
+        "created": CREATED,
+    }
+    settings.update(options)
+    return write_table(["NIK", "NAMA", "TANGGAL"], rows, **settings)  # type: ignore[arg-type]
+
+
+def test_values_come_back_with_their_types_in_openpyxl_and_calamine():
+    content = _table(
+        [
+            ["3375011403750001", "SLAMET RIYADI", date(1975, 3, 14)],
+            ["3375014211820002", "SITI AMINAH", 1_000_000],
+            ["3375010101900003", None, 2.5],
+        ]
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("NIK", "NAMA", "TANGGAL"),
+        ("3375011403750001", "SLAMET RIYADI", datetime(1975, 3, 14)),
+        ("3375014211820002", "SITI AMINAH", 1_000_000),
+        ("3375010101900003", None, 2.5),
+    ]
+    assert sheet["C2"].number_format == "dd\\-mm\\-yyyy"
+    read = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert read[1] == ["3375011403750001", "SLAMET RIYADI", date(1975, 3, 14)]
+    assert read[2][2] == 1_000_000
+
+
+def test_header_is_bold_and_frozen_with_widths_sheet_name_and_title():
+    workbook = openpyxl.load_workbook(io.BytesIO(_table([["1", "A", None]], sheet_name="Cabang")))
+    sheet = workbook.worksheets[0]
+    assert workbook.sheetnames == ["Cabang"]
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert [sheet.column_dimensions[letter].width for letter in "ABC"] == [14, 20, 12]
+    assert workbook.properties.title == "Pendaftaran peserta"
+    assert workbook.properties.created == CREATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jl. Merdeka No. 5 & 6 <belakang pasar>",
+        "  spasi di depan dan belakang  ",
+        "tanda \"petik\" dan 'apostrof'",
+        "baris\nbaru\tdan tab",
+        "kontrol\x01\x1f di tengah",
+        "Ñoño Ümlaut — ☺",
+        "kode _x0041_ tertulis",
+    ],
+)
+def test_text_that_needs_care_is_read_back_exactly(text):
+    content = _table([[text, "x", None]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml") or name.endswith(".rels"):
+                ElementTree.fromstring(archive.read(name))  # every part is well-formed XML
+    # Calamine reads Excel's _xHHHH_ escapes back, as Excel does (openpyxl leaves them).
+    read = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert read[1][0] == text
+    if "_x" not in text and "\x01" not in text:
+        assert openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]["A2"].value == text
+
+
+def test_the_same_table_gives_the_same_bytes_and_another_table_other_bytes():
+    rows: list[list[object]] = [
+        [f"33750114037500{n:02d}", f"NAMA {n}", date(1980, 1, n + 1)] for n in range(20)
+    ]
+    first = _table(rows)
+    assert _table([list(row) for row in rows]) == first
+    assert _table(rows[:-1]) != first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_without_widths_columns_fit_header_and_values():
+    content = write_table(
+        ["NIK", "NAMA LENGKAP", "TANGGAL"],
+        [["3375011403750001", "SRI", date(1975, 3, 14)], ["1", "X" * 100, None]],
+        sheet_name="P",
+        title="t",
+        created=CREATED,
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert [sheet.column_dimensions[letter].width for letter in "ABC"] == [18, 60, 12]
+
+
+def test_a_table_without_rows_still_opens():
+    sheet = openpyxl.load_workbook(io.BytesIO(_table([]))).worksheets[0]
+    assert list(sheet.iter_rows(values_only=True)) == [("NIK", "NAMA", "TANGGAL")]
+
+
+@pytest.mark.parametrize(
+    ("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")]
+)
+def test_column_letters(index, letters):
+    assert column_letters(index) == letters
+
+
+@pytest.mark.parametrize("name", ["", " ", "A" * 32, "Lembar/1", "Data[2023]", "Apa?", "'Kutip'"])
+def test_sheet_names_excel_refuses_are_refused(name):
+    with pytest.raises(SheetNameError):
+        check_sheet_name(name)
+    with pytest.raises(SheetNameError):
+        _table([], sheet_name=name)
+
+
+def test_sheet_names_excel_accepts_are_kept():
+    assert check_sheet_name(" Template Cabang (2023) ") == "Template Cabang (2023)"
+    assert check_sheet_name("A" * 31) == "A" * 31
