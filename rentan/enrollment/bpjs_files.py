@@ -21,6 +21,7 @@ from typing import Any
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineError, CalamineWorkbook
 
 from rentan.core import plain_xlsx
@@ -58,6 +59,37 @@ class Format(StrEnum):
     MONTH = "mm-yyyy"  # a month as text
     SEX_CODE = "L/P"
     SEX_WORD = "LAKI-LAKI/PEREMPUAN"
+
+
+# What a person choosing the columns reads (the mapping page).
+FIELD_LABELS: dict[Field, Any] = {
+    Field.NIK: gettext_lazy("NIK"),
+    Field.NAME: gettext_lazy("Nama lengkap"),
+    Field.BIRTH_PLACE: gettext_lazy("Tempat lahir"),
+    Field.BIRTH_DATE: gettext_lazy("Tanggal lahir"),
+    Field.SEX: gettext_lazy("Jenis kelamin"),
+    Field.MOTHER_NAME: gettext_lazy("Nama ibu kandung"),
+    Field.ADDRESS: gettext_lazy("Alamat (jalan, RT/RW, kelurahan)"),
+    Field.KELURAHAN: gettext_lazy("Kelurahan"),
+    Field.PHONE: gettext_lazy("Nomor HP"),
+    Field.OCCUPATION: gettext_lazy("Jenis pekerjaan"),
+    Field.WORK_LOCATION: gettext_lazy("Lokasi kerja"),
+    Field.DECLARED_INCOME: gettext_lazy("Upah dilaporkan"),
+    Field.PROGRAMMES: gettext_lazy("Program (JKK, JKM)"),
+    Field.START_MONTH: gettext_lazy("Bulan mulai"),
+}
+FORMAT_LABELS: dict[Format, Any] = {
+    Format.TEXT: gettext_lazy("Teks apa adanya"),
+    Format.UPPER: gettext_lazy("Teks huruf besar"),
+    Format.NUMBER: gettext_lazy("Angka"),
+    Format.DATE: gettext_lazy("Tanggal Excel (dd-mm-yyyy)"),
+    Format.DMY_SLASH: gettext_lazy("Tanggal sebagai teks dd/mm/yyyy"),
+    Format.DMY_DASH: gettext_lazy("Tanggal sebagai teks dd-mm-yyyy"),
+    Format.ISO: gettext_lazy("Tanggal sebagai teks yyyy-mm-dd"),
+    Format.MONTH: gettext_lazy("Bulan sebagai teks mm-yyyy"),
+    Format.SEX_CODE: gettext_lazy("Kode L/P"),
+    Format.SEX_WORD: gettext_lazy("LAKI-LAKI/PEREMPUAN"),
+}
 
 
 @dataclass(frozen=True)

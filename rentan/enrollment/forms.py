@@ -4,6 +4,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.plain_xlsx import SheetNameError, check_sheet_name
+from rentan.enrollment.bpjs_files import FIELD_LABELS, FORMAT_LABELS, Column, Field, Format
 from rentan.enrollment.models import ClaimKind, ClaimStatus
 from rentan.enrollment.states import EndReason
 
@@ -73,3 +75,58 @@ class ClaimForm(forms.Form):
 class ClaimUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ClaimStatus.choices)
     benefit_paid = forms.IntegerField(label=_("Manfaat dibayar (Rp)"), min_value=0, required=False)
+
+
+class MappingColumnForm(forms.Form):
+    """One column of the registration file; a row left without a header is dropped."""
+
+    header = forms.CharField(label=_("Judul kolom"), max_length=100, required=False)
+    field = forms.ChoiceField(label=_("Isi"), choices=list(FIELD_LABELS.items()))
+    format = forms.ChoiceField(label=_("Bentuk"), choices=list(FORMAT_LABELS.items()))
+    order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=999, required=False)
+
+    def column(self) -> Column | None:
+        header = (self.cleaned_data.get("header") or "").strip()
+        if not header:
+            return None
+        return Column(
+            header, Field(self.cleaned_data["field"]), Format(self.cleaned_data["format"])
+        )
+
+
+class BaseMappingFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        headers = [column.header.casefold() for column in self.columns()]
+        if not headers:
+            raise forms.ValidationError(_("Isi paling sedikit satu judul kolom."))
+        repeated = sorted({h for h in headers if headers.count(h) > 1})
+        if repeated:
+            raise forms.ValidationError(
+                _("Judul kolom dipakai lebih dari sekali: %(h)s") % {"h": ", ".join(repeated)}
+            )
+
+    def columns(self) -> list[Column]:
+        """The columns in the chosen order (rows without an order keep their place)."""
+        numbered = [
+            (form.cleaned_data.get("order") or position, position, column)
+            for position, form in enumerate(self.forms, start=1)
+            if (column := form.column()) is not None
+        ]
+        return [column for _order, _position, column in sorted(numbered, key=lambda n: n[:2])]
+
+
+MappingFormSet = forms.formset_factory(
+    MappingColumnForm, formset=BaseMappingFormSet, extra=3, max_num=60, validate_max=True
+)
+
+
+class SheetForm(forms.Form):
+    sheet_name = forms.CharField(label=_("Nama lembar (sheet)"), max_length=31)
+
+    def clean_sheet_name(self) -> str:
+        try:
+            return check_sheet_name(self.cleaned_data["sheet_name"])
+        except SheetNameError as refused:
+            raise forms.ValidationError(str(refused)) from refused

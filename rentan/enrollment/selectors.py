@@ -58,7 +58,12 @@ def status_counts(memberships: QuerySet[Membership]) -> dict[str, int]:
 
 
 def columns_for(cycle: Cycle) -> tuple[tuple[Column, ...], str]:
-    mapping = RegistrationMapping.objects.filter(programme_id=cycle.programme_id).first()
+    return programme_columns(cycle.programme_id)
+
+
+def programme_columns(programme_id: int) -> tuple[tuple[Column, ...], str]:
+    """The registration file's columns and sheet name for a programme (the default if unset)."""
+    mapping = RegistrationMapping.objects.filter(programme_id=programme_id).first()
     if mapping is None:
         return DEFAULT_COLUMNS, "Pendaftaran"
     return columns_from_data(mapping.columns), mapping.sheet_name

@@ -10,6 +10,7 @@ urlpatterns = [
     path("balasan/", views.import_reply, name="import_reply"),
     path("berkas/<int:pk>/", views.exchange_detail, name="exchange_detail"),
     path("berkas/<int:pk>/unduh/", views.exchange_download, name="exchange_download"),
+    path("susunan-kolom/<int:programme_id>/", views.registration_mapping, name="mapping"),
     path("peserta/<int:pk>/", views.membership_detail, name="membership_detail"),
     path("peserta/<int:pk>/berhenti/", views.end_membership, name="end_membership"),
     path("pengganti/<int:pk>/", views.approve_replacement, name="approve_replacement"),

@@ -17,15 +17,17 @@ from rentan.accounts.access import Capability, can, requires
 from rentan.core.audit import record_export
 from rentan.core.formatting import format_month, format_rupiah
 from rentan.enrollment import billing, selectors, services
-from rentan.enrollment.bpjs_files import FileNotReadable
+from rentan.enrollment.bpjs_files import DEFAULT_COLUMNS, FileNotReadable, columns_to_data
 from rentan.enrollment.claims import documents_for
 from rentan.enrollment.forms import (
     BillUploadForm,
     ClaimForm,
     ClaimUpdateForm,
     EndForm,
+    MappingFormSet,
     PaymentForm,
     ReplacementForm,
+    SheetForm,
     UploadForm,
 )
 from rentan.enrollment.models import (
@@ -38,7 +40,7 @@ from rentan.enrollment.models import (
     Membership,
 )
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
-from rentan.programmes.models import Cycle, Placement, PlacementKind
+from rentan.programmes.models import Cycle, Placement, PlacementKind, Programme
 
 PAGE_SIZE = 50
 
@@ -189,6 +191,50 @@ def exchange_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{exchange.filename}"'
     return response
+
+
+@requires(Capability.MANAGE_ENROLLMENT)
+def registration_mapping(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The registration file's columns, matched to the branch's own template on a page."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    back = request.GET.get("periode", "")
+    back = back if back.isdigit() else ""
+    here = reverse("enrollment:mapping", args=[programme.pk]) + (f"?periode={back}" if back else "")
+    if request.method == "POST" and "reset" in request.POST:
+        services.save_registration_mapping(
+            actor=request.user, programme=programme, columns=DEFAULT_COLUMNS
+        )
+        messages.success(request, _("Susunan kolom dikembalikan ke bawaan."))
+        return redirect(here)
+    columns, sheet_name = selectors.programme_columns(programme.pk)
+    data = request.POST if request.method == "POST" else None
+    sheet_form = SheetForm(data, initial={"sheet_name": sheet_name})
+    formset = MappingFormSet(
+        data,
+        initial=[
+            {**column, "order": n} for n, column in enumerate(columns_to_data(columns), start=1)
+        ],
+    )
+    if data is not None and sheet_form.is_valid() and formset.is_valid():
+        services.save_registration_mapping(
+            actor=request.user,
+            programme=programme,
+            columns=formset.columns(),
+            sheet_name=sheet_form.cleaned_data["sheet_name"],
+        )
+        messages.success(request, _("Susunan kolom berkas pendaftaran disimpan."))
+        return redirect(here)
+    return render(
+        request,
+        "enrollment/mapping.html",
+        {
+            "programme": programme,
+            "columns": columns,
+            "sheet_form": sheet_form,
+            "formset": formset,
+            "back": back,
+        },
+    )
 
 
 @requires(Capability.VIEW_ENROLLED_ROSTER)

@@ -126,3 +126,84 @@ def test_admin_records_a_payment_and_a_claim(client, admin_user):
     )
     assert Claim.objects.get().was_active_on_event
     assert "Laporan kecelakaan kerja tahap I" in response.content.decode()
+
+
+def _mapping_post(rows, sheet_name="Template Cabang", extra=0):
+    data = {
+        "sheet_name": sheet_name,
+        "form-TOTAL_FORMS": str(len(rows) + extra),
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "60",
+    }
+    for n, (header, field, fmt, order) in enumerate(rows):
+        data |= {
+            f"form-{n}-header": header,
+            f"form-{n}-field": field,
+            f"form-{n}-format": fmt,
+            f"form-{n}-order": order,
+        }
+    for n in range(len(rows), len(rows) + extra):
+        data |= {f"form-{n}-header": "", f"form-{n}-field": "nik", f"form-{n}-format": "text"}
+    return data
+
+
+def test_the_admin_matches_the_branch_template_on_a_page_and_the_next_file_follows_it(
+    client, admin_user
+):
+    from rentan.enrollment.models import RegistrationMapping
+    from rentan.enrollment.tests.test_bpjs_files import _sheet
+
+    cycle = fixed_cycle()
+    url = reverse("enrollment:mapping", args=[cycle.programme_id])
+    page = _login(client, admin_user).get(url).content.decode()
+    assert "NAMA LENGKAP" in page and "Kembalikan ke susunan bawaan" in page
+    rows = [
+        ("No. KTP", "nik", "text", "2"),
+        ("Nama Tenaga Kerja", "name", "text", "1"),
+        ("Tgl Lahir", "birth_date", "dd/mm/yyyy", ""),
+        ("", "phone", "text", ""),  # no header: dropped
+    ]
+    response = client.post(url, _mapping_post(rows, extra=2))
+    assert response.status_code == 302
+    mapping = RegistrationMapping.objects.get()
+    assert [c["header"] for c in mapping.columns] == ["Nama Tenaga Kerja", "No. KTP", "Tgl Lahir"]
+    assert mapping.sheet_name == "Template Cabang"
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, target_id=str(mapping.pk)).exists()
+    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    exported = services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    content = bytes(exported.content)
+    assert _sheet(content)[0] == ("Nama Tenaga Kerja", "No. KTP", "Tgl Lahir")
+    client.post(url, {"reset": "1"})
+    assert RegistrationMapping.objects.get().columns[0]["header"] == "NIK"
+
+
+@pytest.mark.parametrize(
+    ("rows", "sheet_name", "message"),
+    [
+        ([("NIK", "nik", "text", "")], "Data/2023", "Nama lembar tidak boleh"),
+        ([("NIK", "nik", "text", ""), ("nik", "name", "text", "")], "Lembar", "lebih dari sekali"),
+        ([("", "nik", "text", "")], "Lembar", "paling sedikit satu"),
+        ([("NIK", "gaji", "text", "")], "Lembar", "gaji bukan salah satu dari pilihan"),
+        ([("NIK", "nik", "text", "0")], "Lembar", "lebih besar dari atau sama dengan 1"),
+    ],
+)
+def test_a_mapping_with_a_mistake_is_shown_back_and_nothing_changes(
+    client, admin_user, rows, sheet_name, message
+):
+    from rentan.enrollment.models import RegistrationMapping
+
+    cycle = fixed_cycle()
+    url = reverse("enrollment:mapping", args=[cycle.programme_id])
+    response = _login(client, admin_user).post(url, _mapping_post(rows, sheet_name))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert not RegistrationMapping.objects.exists()
+
+
+def test_only_who_manages_enrollment_may_change_the_columns(client, bpjs_user, leader_user):
+    cycle = fixed_cycle()
+    url = reverse("enrollment:mapping", args=[cycle.programme_id])
+    assert _login(client, bpjs_user).get(url).status_code == 403
+    assert _login(client, leader_user).post(url, {"reset": "1"}).status_code == 403
