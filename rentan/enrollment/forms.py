@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -117,8 +117,11 @@ class BaseMappingFormSet(forms.BaseFormSet):
         return [column for _order, _position, column in sorted(numbered, key=lambda n: n[:2])]
 
 
-MappingFormSet = forms.formset_factory(
-    MappingColumnForm, formset=BaseMappingFormSet, extra=3, max_num=60, validate_max=True
+MappingFormSet = cast(
+    type[BaseMappingFormSet],
+    forms.formset_factory(
+        MappingColumnForm, formset=BaseMappingFormSet, extra=3, max_num=60, validate_max=True
+    ),
 )
 
 
