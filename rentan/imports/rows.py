@@ -31,7 +31,16 @@ from rentan.imports.cells import (
     text,
 )
 from rentan.imports.reading import SheetRow
-from rentan.registry.validation import PersonDraft, PersonField, RegistryContext, check_person
+from rentan.registry.nik import PROVINCE_CODES, NikError, Sex, birth_date_and_sex
+from rentan.registry.phone import PhoneError, normalise_optional_phone
+from rentan.registry.validation import (
+    SEXES,
+    PersonDraft,
+    PersonField,
+    RegistryContext,
+    check_person,
+    normalise_name,
+)
 
 # Which import column a registry problem belongs to.
 _COLUMN_OF_PERSON_FIELD: dict[PersonField, tuple[ImportField, ...]] = {
@@ -174,6 +183,8 @@ class RowChecker:
         self._dates: dict[str, date | None] = {}
         self.rows_seen = 0
         self._index = {f: columns.index_of(f) for f in ImportField}
+        self._mapped = [i for i, f in columns.fields.items() if f is not ImportField.IGNORE]
+        self._clean = _CleanRows(self)
 
     @classmethod
     def for_rows(
@@ -215,11 +226,13 @@ class RowChecker:
 
     def check(self, row: SheetRow) -> RowOutcome | None:
         """The outcome of one data row; None for an empty row."""
+        return self._clean.outcome(row) or self.check_fully(row)
+
+    def check_fully(self, row: SheetRow) -> RowOutcome | None:
+        """The outcome of one data row, every cell read and checked in full (what
+        :meth:`check` falls back to for any row that is not plainly clean)."""
         cells = row.cells
-        mapped = [
-            i for i in self.columns.fields if self.columns.fields[i] is not ImportField.IGNORE
-        ]
-        if all(is_blank(cells[i]) if i < len(cells) else True for i in mapped):
+        if all(is_blank(cells[i]) if i < len(cells) else True for i in self._mapped):
             return None
         issues: list[RowIssue] = []
         failed: set[ImportField] = set()
@@ -360,3 +373,269 @@ class RowChecker:
             value=text(cell),
             is_warning=is_warning,
         )
+
+
+# A reader's answer for a cell that needs the full check (an error, a warning, an odd value).
+_NOT_CLEAN: Any = object()
+# Distinct cell values remembered per column: bounds the memory a file of a million different
+# names or addresses can take, while the repeated values (dates, places, kelurahan, job types,
+# RT and RW) stay remembered.
+_MEMO_LIMIT = 50_000
+
+
+def _clean_rt_rw_part(value: object) -> str:
+    # check_person's RT/RW rule.
+    part = str(value or "").strip()
+    if part and not (part.isdigit() and len(part) <= 3):
+        return _NOT_CLEAN
+    return part.zfill(3) if part else ""
+
+
+class _CleanRows:
+    """The fast path of :meth:`RowChecker.check`.
+
+    Most rows of a kelurahan file are clean. Such a row gets its outcome here, from per-column
+    memos of the values already read and without building issues that would be thrown away.
+    Every other row (any error or warning, a NIK seen before, a cell of an unusual form) gets
+    None and is checked in full by :meth:`RowChecker.check_fully`, so every message comes from
+    one place. What counts as clean follows the cell readers and check_person exactly; the
+    tests hold both paths to the same outcome on messy rows.
+    """
+
+    def __init__(self, checker: RowChecker) -> None:
+        self.checker = checker
+        context = checker.context
+        self.registry = context.registry
+        self.today = context.registry.today
+        index = checker._index
+        self.nik_at = index[ImportField.NIK]
+        self.kk_at = index[ImportField.KK_NUMBER]
+        self.phone_at = index[ImportField.PHONE]
+        self.rt_rw_at = index[ImportField.RT_RW]
+        # (column index, memo, reader) for the fields read from their cell alone.
+        self.readers: dict[ImportField, tuple[int | None, dict[object, Any], Callable]] = {
+            wanted: (index[wanted], {}, reader)
+            for wanted, reader in (
+                (ImportField.NAME, self._name),
+                (ImportField.BIRTH_PLACE, self._birth_place),
+                (ImportField.BIRTH_DATE, self._birth_date),
+                (ImportField.SEX, self._sex),
+                (ImportField.STREET_ADDRESS, self._street_address),
+                (ImportField.RT, _rt_or_rw),
+                (ImportField.RW, _rt_or_rw),
+                (ImportField.RT_RW, self._rt_rw),
+                (ImportField.KELURAHAN, self._kelurahan),
+                (ImportField.OCCUPATION, self._occupation),
+                (ImportField.MONTHLY_INCOME, self._monthly_income),
+                (ImportField.DEPENDENTS, self._dependents),
+                (ImportField.HAS_DISABILITY, self._has_disability),
+                (ImportField.DISABILITY_NOTE, text),
+            )
+        }
+        self._nik_dates: dict[str, tuple[date, Sex] | None] = {}
+        self._districts: dict[str, bool] = {}
+
+    def outcome(self, row: SheetRow) -> RowOutcome | None:
+        cells = row.cells
+        count = len(cells)
+        nik = self._nik(
+            cells[self.nik_at] if self.nik_at is not None and self.nik_at < count else None
+        )
+        if nik is _NOT_CLEAN:
+            return None
+        values: dict[ImportField, Any] = {}
+        for wanted, (at, memo, reader) in self.readers.items():
+            cell = cells[at] if at is not None and at < count else None
+            if cell is None or type(cell) is str:
+                try:
+                    value = memo[cell]
+                except KeyError:
+                    value = reader(cell)
+                    if len(memo) < _MEMO_LIMIT:
+                        memo[cell] = value
+            else:
+                value = reader(cell)
+            if value is _NOT_CLEAN:
+                return None
+            values[wanted] = value
+        birth_date, sex = values[ImportField.BIRTH_DATE], values[ImportField.SEX]
+        if nik[1] != birth_date or nik[2] != sex:
+            return None
+        kk = self._kk(cells[self.kk_at] if self.kk_at is not None and self.kk_at < count else None)
+        phone = self._phone(
+            cells[self.phone_at] if self.phone_at is not None and self.phone_at < count else None
+        )
+        if kk is _NOT_CLEAN or phone is _NOT_CLEAN:
+            return None
+        if self.rt_rw_at is None:
+            rt, rw = values[ImportField.RT], values[ImportField.RW]
+        else:
+            rt, rw = values[ImportField.RT_RW]
+        has_disability = values[ImportField.HAS_DISABILITY]
+        number = row.number
+        if self.checker._first_row_of_nik.setdefault(nik[0], number) != number:
+            return None
+        draft = PersonDraft(
+            nik=nik[0],
+            kk_number=kk,
+            name=values[ImportField.NAME],
+            birth_place=values[ImportField.BIRTH_PLACE],
+            birth_date=birth_date,
+            sex=sex,
+            street_address=values[ImportField.STREET_ADDRESS],
+            rt=rt,
+            rw=rw,
+            kelurahan_code=values[ImportField.KELURAHAN],
+            phone=phone,
+            occupation_code=values[ImportField.OCCUPATION],
+            monthly_income=values[ImportField.MONTHLY_INCOME],
+            dependents=values[ImportField.DEPENDENTS],
+            has_disability=has_disability,
+            disability_note=values[ImportField.DISABILITY_NOTE] if has_disability else "",
+        )
+        plain = [c if type(c) is str and c.strip() else plain_cell(c) for c in cells]
+        return RowOutcome(number, plain, draft, [])
+
+    # Each reader gives the value the full check would store, or _NOT_CLEAN.
+
+    def _nik(self, cell: object) -> Any:
+        """(NIK, birth date, sex) of a NIK that parse_nik accepts without a finding."""
+        if type(cell) is not str:
+            return _NOT_CLEAN
+        nik = cell.strip().lstrip("'")  # identity_text
+        if not (len(nik) == 16 and nik.isdigit() and nik.isascii()):
+            return _NOT_CLEAN
+        if (self.checker.nik_has_numbers and nik[15] == "0") or nik[:2] not in PROVINCE_CODES:
+            return _NOT_CLEAN
+        if nik[12:] == "0000":
+            return _NOT_CLEAN
+        born = self._nik_dates.get(nik[6:12], _NOT_CLEAN)
+        if born is _NOT_CLEAN:
+            try:
+                born = birth_date_and_sex(nik, today=self.today)
+            except NikError:
+                born = None
+            self._nik_dates[nik[6:12]] = born
+        if born is None:
+            return _NOT_CLEAN
+        known = self._districts.get(nik[:6])
+        if known is None:
+            district = f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
+            known = self._districts[nik[:6]] = self.registry.district_name(district) is not None
+        if not known:
+            return _NOT_CLEAN  # a warning, said by the full check
+        return nik, born[0], born[1]
+
+    def _kk(self, cell: object) -> Any:
+        if cell is None:
+            return ""
+        if type(cell) is not str:
+            return _NOT_CLEAN
+        kk = cell.strip().lstrip("'")  # identity_text
+        if not kk:
+            return ""
+        if not (len(kk) == 16 and kk.isdigit() and kk.isascii()):
+            return _NOT_CLEAN
+        if (self.checker.kk_has_numbers and kk[15] == "0") or kk[:2] not in PROVINCE_CODES:
+            return _NOT_CLEAN
+        return kk
+
+    @staticmethod
+    def _phone(cell: object) -> Any:
+        # The common form, 08 and 8 to 11 more digits, as normalise_phone reads it.
+        if (
+            type(cell) is str
+            and 10 <= len(cell) <= 13
+            and cell[:2] == "08"
+            and cell.isdigit()
+            and cell.isascii()
+        ):
+            return f"+62{cell[1:]}"
+        try:
+            return normalise_optional_phone("" if is_blank(cell) else cell)
+        except PhoneError:
+            return _NOT_CLEAN
+
+    @staticmethod
+    def _name(cell: object) -> Any:
+        name = normalise_name(text(cell))
+        if not name or any(ch.isdigit() for ch in name):
+            return _NOT_CLEAN
+        return name
+
+    @staticmethod
+    def _birth_place(cell: object) -> str:
+        return " ".join(text(cell).split()).title()
+
+    @staticmethod
+    def _street_address(cell: object) -> str:
+        return " ".join(text(cell).split())
+
+    def _birth_date(self, cell: object) -> Any:
+        try:
+            value = self.checker._birth_date(cell)
+        except CellError:
+            return _NOT_CLEAN
+        return _NOT_CLEAN if value is None else value
+
+    @staticmethod
+    def _sex(cell: object) -> Any:
+        try:
+            value = parse_sex(cell).strip().upper()[:1]
+        except CellError:
+            return _NOT_CLEAN
+        return value if value in SEXES else _NOT_CLEAN
+
+    @staticmethod
+    def _rt_rw(cell: object) -> Any:
+        try:
+            rt, rw = parse_rt_rw(cell)
+        except CellError:
+            return _NOT_CLEAN
+        rt, rw = _clean_rt_rw_part(rt), _clean_rt_rw_part(rw)
+        return _NOT_CLEAN if rt is _NOT_CLEAN or rw is _NOT_CLEAN else (rt, rw)
+
+    def _kelurahan(self, cell: object) -> Any:
+        context = self.checker.context
+        try:
+            code = context.kelurahan.code_for(cell) or context.default_kelurahan
+        except CellError:
+            return _NOT_CLEAN
+        allowed = context.allowed_kelurahan
+        if not code or (allowed is not None and code not in allowed):
+            return _NOT_CLEAN
+        return code if code in self.registry.kelurahan_codes else _NOT_CLEAN
+
+    def _occupation(self, cell: object) -> Any:
+        try:
+            code = self.checker.context.occupations.code_for(cell)
+        except CellError:
+            return _NOT_CLEAN
+        return code if code and code in self.registry.occupation_codes else _NOT_CLEAN
+
+    @staticmethod
+    def _monthly_income(cell: object) -> Any:
+        try:
+            value = _income(cell)
+        except CellError:
+            return _NOT_CLEAN
+        return _NOT_CLEAN if value is not None and value < 0 else value
+
+    @staticmethod
+    def _dependents(cell: object) -> Any:
+        try:
+            value = parse_whole_number(cell, noun="Jumlah tanggungan") or 0
+        except CellError:
+            return _NOT_CLEAN
+        return value if 0 <= value <= 20 else _NOT_CLEAN
+
+    @staticmethod
+    def _has_disability(cell: object) -> Any:
+        try:
+            return parse_yes_no(cell)
+        except CellError:
+            return _NOT_CLEAN
+
+
+def _rt_or_rw(cell: object) -> Any:
+    return _clean_rt_rw_part(text(cell))
