@@ -226,7 +226,12 @@ class RowChecker:
 
     def check(self, row: SheetRow) -> RowOutcome | None:
         """The outcome of one data row; None for an empty row."""
-        return self._clean.outcome(row) or self.check_fully(row)
+        return self.check_quickly(row) or self.check_fully(row)
+
+    def check_quickly(self, row: SheetRow) -> RowOutcome | None:
+        """The outcome of a plainly clean row (no error, no warning, a NIK not seen before),
+        else None: most rows of a file, at a fraction of the cost of :meth:`check_fully`."""
+        return self._clean.outcome(row)
 
     def check_fully(self, row: SheetRow) -> RowOutcome | None:
         """The outcome of one data row, every cell read and checked in full (what
