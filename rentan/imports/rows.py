@@ -150,6 +150,13 @@ def plain_cell(cell: object) -> object:
     return str(cell)
 
 
+def _is_number(cell: object) -> bool:
+    # Digits alone are how a NIK typed as text arrives: no need for the regular expressions.
+    if type(cell) is str and cell.isdigit():
+        return False
+    return column_has_numbers((cell,))
+
+
 # Far above any informal worker's monthly income, and within the registry's integer column.
 MAX_MONTHLY_INCOME = 1_000_000_000
 
@@ -200,9 +207,9 @@ class RowChecker:
             seen += 1
             cells = row.cells
             if not nik_has_numbers and nik is not None and nik < len(cells):
-                nik_has_numbers = column_has_numbers((cells[nik],))
+                nik_has_numbers = _is_number(cells[nik])
             if not kk_has_numbers and kk is not None and kk < len(cells):
-                kk_has_numbers = column_has_numbers((cells[kk],))
+                kk_has_numbers = _is_number(cells[kk])
         checker = cls(
             columns=columns,
             context=context,
@@ -213,8 +220,9 @@ class RowChecker:
         return checker
 
     def check_all(self, rows: Iterable[SheetRow]) -> Iterator[RowOutcome]:
+        quickly, fully = self._clean.outcome, self.check_fully
         for row in rows:
-            outcome = self.check(row)
+            outcome = quickly(row) or fully(row)
             if outcome is not None:
                 yield outcome
 
@@ -416,41 +424,49 @@ class _CleanRows:
         self.nik_at = index[ImportField.NIK]
         self.kk_at = index[ImportField.KK_NUMBER]
         self.phone_at = index[ImportField.PHONE]
-        self.rt_rw_at = index[ImportField.RT_RW]
-        # (column index, memo, reader) for the fields read from their cell alone.
-        self.readers: dict[ImportField, tuple[int | None, dict[object, Any], Callable]] = {
-            wanted: (index[wanted], {}, reader)
-            for wanted, reader in (
-                (ImportField.NAME, self._name),
-                (ImportField.BIRTH_PLACE, self._birth_place),
-                (ImportField.BIRTH_DATE, self._birth_date),
-                (ImportField.SEX, self._sex),
-                (ImportField.STREET_ADDRESS, self._street_address),
-                (ImportField.RT, _rt_or_rw),
-                (ImportField.RW, _rt_or_rw),
-                (ImportField.RT_RW, self._rt_rw),
-                (ImportField.KELURAHAN, self._kelurahan),
-                (ImportField.OCCUPATION, self._occupation),
-                (ImportField.MONTHLY_INCOME, self._monthly_income),
-                (ImportField.DEPENDENTS, self._dependents),
-                (ImportField.HAS_DISABILITY, self._has_disability),
-                (ImportField.DISABILITY_NOTE, text),
-            )
-        }
+        self.has_rt_rw = index[ImportField.RT_RW] is not None
+        # (PersonDraft attribute, column index, memo, reader) for the fields read from their
+        # cell alone; a field without a column has one value for every row.
+        self.readers: list[tuple[str, int, dict[object, Any], Callable[[object], Any]]] = []
+        self.defaults: dict[str, Any] = {}
+        for wanted, attribute, reader in (
+            (ImportField.NAME, "name", self._name),
+            (ImportField.BIRTH_PLACE, "birth_place", self._birth_place),
+            (ImportField.BIRTH_DATE, "birth_date", self._birth_date),
+            (ImportField.SEX, "sex", self._sex),
+            (ImportField.STREET_ADDRESS, "street_address", self._street_address),
+            (ImportField.RT, "rt", _rt_or_rw),
+            (ImportField.RW, "rw", _rt_or_rw),
+            (ImportField.RT_RW, "rt_rw", self._rt_rw),
+            (ImportField.KELURAHAN, "kelurahan_code", self._kelurahan),
+            (ImportField.OCCUPATION, "occupation_code", self._occupation),
+            (ImportField.MONTHLY_INCOME, "monthly_income", self._monthly_income),
+            (ImportField.DEPENDENTS, "dependents", self._dependents),
+            (ImportField.HAS_DISABILITY, "has_disability", self._has_disability),
+            (ImportField.DISABILITY_NOTE, "disability_note", text),
+        ):
+            at = index[wanted]
+            if at is None:
+                self.defaults[attribute] = reader(None)
+            else:
+                self.readers.append((attribute, at, {}, reader))
+        # A required column missing, or the kelurahan left to a default the user may not fill.
+        self.is_possible = self.nik_at is not None and _NOT_CLEAN not in self.defaults.values()
         self._nik_dates: dict[str, tuple[date, Sex] | None] = {}
         self._districts: dict[str, bool] = {}
 
     def outcome(self, row: SheetRow) -> RowOutcome | None:
+        if not self.is_possible:
+            return None
         cells = row.cells
         count = len(cells)
-        nik = self._nik(
-            cells[self.nik_at] if self.nik_at is not None and self.nik_at < count else None
-        )
+        nik_at = self.nik_at
+        nik = self._nik(cells[nik_at] if nik_at is not None and nik_at < count else None)
         if nik is _NOT_CLEAN:
             return None
-        values: dict[ImportField, Any] = {}
-        for wanted, (at, memo, reader) in self.readers.items():
-            cell = cells[at] if at is not None and at < count else None
+        values = self.defaults.copy()
+        for attribute, at, memo, reader in self.readers:
+            cell = cells[at] if at < count else None
             if cell is None or type(cell) is str:
                 try:
                     value = memo[cell]
@@ -462,42 +478,23 @@ class _CleanRows:
                 value = reader(cell)
             if value is _NOT_CLEAN:
                 return None
-            values[wanted] = value
-        birth_date, sex = values[ImportField.BIRTH_DATE], values[ImportField.SEX]
-        if nik[1] != birth_date or nik[2] != sex:
+            values[attribute] = value
+        if nik[1] != values["birth_date"] or nik[2] != values["sex"]:
             return None
-        kk = self._kk(cells[self.kk_at] if self.kk_at is not None and self.kk_at < count else None)
-        phone = self._phone(
-            cells[self.phone_at] if self.phone_at is not None and self.phone_at < count else None
-        )
+        kk_at, phone_at = self.kk_at, self.phone_at
+        kk = self._kk(cells[kk_at] if kk_at is not None and kk_at < count else None)
+        phone = self._phone(cells[phone_at] if phone_at is not None and phone_at < count else None)
         if kk is _NOT_CLEAN or phone is _NOT_CLEAN:
             return None
-        if self.rt_rw_at is None:
-            rt, rw = values[ImportField.RT], values[ImportField.RW]
-        else:
-            rt, rw = values[ImportField.RT_RW]
-        has_disability = values[ImportField.HAS_DISABILITY]
         number = row.number
         if self.checker._first_row_of_nik.setdefault(nik[0], number) != number:
             return None
-        draft = PersonDraft(
-            nik=nik[0],
-            kk_number=kk,
-            name=values[ImportField.NAME],
-            birth_place=values[ImportField.BIRTH_PLACE],
-            birth_date=birth_date,
-            sex=sex,
-            street_address=values[ImportField.STREET_ADDRESS],
-            rt=rt,
-            rw=rw,
-            kelurahan_code=values[ImportField.KELURAHAN],
-            phone=phone,
-            occupation_code=values[ImportField.OCCUPATION],
-            monthly_income=values[ImportField.MONTHLY_INCOME],
-            dependents=values[ImportField.DEPENDENTS],
-            has_disability=has_disability,
-            disability_note=values[ImportField.DISABILITY_NOTE] if has_disability else "",
-        )
+        if self.has_rt_rw:
+            values["rt"], values["rw"] = values["rt_rw"]
+        del values["rt_rw"]
+        if not values["has_disability"]:
+            values["disability_note"] = ""
+        draft = PersonDraft(nik=nik[0], kk_number=kk, phone=phone, **values)
         plain = [c if type(c) is str and c.strip() else plain_cell(c) for c in cells]
         return RowOutcome(number, plain, draft, [])
 

@@ -219,7 +219,7 @@ def _person_row(draw, layout):
             float(nik),
             "",
             None,
-            "３３７５０１４５０１８５０００１",
+            "".join(chr(0xFF10 + int(digit)) for digit in nik),  # full-width digits
         ),
         ImportField.KK_NUMBER: mess(
             ImportField.KK_NUMBER,
