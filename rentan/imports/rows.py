@@ -190,6 +190,7 @@ class RowChecker:
         self._dates: dict[str, date | None] = {}
         self.rows_seen = 0
         self._index = {f: columns.index_of(f) for f in ImportField}
+        self._labels = {f: columns.label(f) for f in ImportField}
         self._mapped = [i for i, f in columns.fields.items() if f is not ImportField.IGNORE]
         self._clean = _CleanRows(self)
 
@@ -379,7 +380,7 @@ class RowChecker:
     ) -> RowIssue:
         return RowIssue(
             row=number,
-            column=self.columns.label(wanted),
+            column=self._labels[wanted],
             field=wanted.value,
             problem=str(getattr(problem, "value", problem)),
             message=message,
