@@ -498,7 +498,8 @@ class _CleanRows:
         if not values["has_disability"]:
             values["disability_note"] = ""
         draft = PersonDraft(nik=nik[0], kk_number=kk, phone=phone, **values)
-        plain = [c if type(c) is str and c.strip() else plain_cell(c) for c in cells]
+        # A str that is not all spaces is its own plain value (isspace() copies nothing).
+        plain = [c if type(c) is str and c and not c.isspace() else plain_cell(c) for c in cells]
         return RowOutcome(number, plain, draft, [])
 
     # Each reader gives the value the full check would store, or _NOT_CLEAN.
