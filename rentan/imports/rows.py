@@ -509,6 +509,8 @@ class _CleanRows:
         if type(cell) is not str:
             return _NOT_CLEAN
         nik = cell.strip().lstrip("'")  # identity_text
+        if len(nik) != 16:
+            nik = "".join(nik.split())  # "3375 0145 0185 0001", as parse_nik reads it
         if not (len(nik) == 16 and nik.isdigit() and nik.isascii()):
             return _NOT_CLEAN
         if (self.checker.nik_has_numbers and nik[15] == "0") or nik[:2] not in PROVINCE_CODES:
@@ -540,6 +542,8 @@ class _CleanRows:
         kk = cell.strip().lstrip("'")  # identity_text
         if not kk:
             return ""
+        if len(kk) != 16:
+            kk = "".join(kk.split())
         if not (len(kk) == 16 and kk.isdigit() and kk.isascii()):
             return _NOT_CLEAN
         if (self.checker.kk_has_numbers and kk[15] == "0") or kk[:2] not in PROVINCE_CODES:

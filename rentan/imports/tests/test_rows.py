@@ -228,6 +228,7 @@ def _person_row(draw, layout):
             " ",
             None,
             "'3375010101850001",
+            "3375 0101 0185 0001",
             "3375010101850000",
             "12",
             3.3e15,
@@ -367,3 +368,14 @@ def test_quick_and_full_checks_give_the_same_outcome_on_messy_files(
         return [check(SheetRow(number, list(cells))) for number, cells in enumerate(rows, 2)]
 
     assert outcomes("check") == outcomes("check_fully")
+
+
+def test_a_nik_typed_in_groups_or_after_an_apostrophe_still_takes_the_quick_path():
+    checker = _checker(SEPARATE, _context())
+    for number, typed in enumerate(["3375 0145 0185 0002", "'3375014501850003"], start=2):
+        row = _clean_row(number, serial=number)
+        row.cells[1] = typed
+        outcome = checker.check_quickly(row)
+        assert outcome is not None
+        assert outcome.draft.nik == typed.replace(" ", "").lstrip("'")
+        assert outcome == _checker(SEPARATE, _context()).check_fully(row)
