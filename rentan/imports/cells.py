@@ -256,6 +256,8 @@ def find_header(rows: Sequence[Sequence[object]]) -> HeaderGuess | None:
 
 
 def is_blank(cell: object) -> bool:
+    if type(cell) is str:
+        return not cell.strip()
     if cell is None:
         return True
     if isinstance(cell, float) and math.isnan(cell):
@@ -287,6 +289,8 @@ _NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+|\d{12,}[.,]0+")
 
 def text(cell: object) -> str:
     """A cell as plain text with spaces collapsed; a whole float loses its ``.0``."""
+    if type(cell) is str:
+        return " ".join(cell.split())
     if is_blank(cell):
         return ""
     if isinstance(cell, float) and cell.is_integer():

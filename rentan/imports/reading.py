@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +49,7 @@ def checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SheetRow:
     number: int  # as Excel shows it, from 1
     cells: list[object]
@@ -68,19 +69,42 @@ def read_rows(path: Path, *, original_name: str = "") -> Iterator[SheetRow]:
         )
 
 
+# An import first looks at a file's top rows for its header, then reads it all. Calamine can
+# only parse a whole sheet (nine tenths of the reading time), so the rows parsed for a first
+# look that stopped early are kept, under the file's checksum, for the next read of the same
+# content, and handed out once. Only a sheet up to this many rows is kept, so a look that is
+# never followed by a full read holds little memory.
+_KEEP_ROWS_UP_TO = 200_000
+_kept_sheet: tuple[str, list[list[object]]] | None = None
+
+
 def _sheet_rows(path: Path) -> Iterator[SheetRow]:
+    global _kept_sheet
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        name = DATA_SHEET if DATA_SHEET in workbook.sheet_names else workbook.sheet_names[0]
-        sheet = workbook.get_sheet_by_name(name)
-        # skip_empty_area=False keeps leading empty rows, so numbers match Excel's.
-        rows = sheet.to_python(skip_empty_area=False)
+        digest = checksum(path)
+        kept, _kept_sheet = _kept_sheet, None
+        rows = kept[1] if kept is not None and kept[0] == digest else _parse_sheet(path)
     except Exception as error:  # calamine raises its own errors for damaged files
         raise FileError(
             FileProblem.UNREADABLE, f"Berkas tidak dapat dibaca sebagai lembar kerja: {error}"
         ) from error
-    for index, cells in enumerate(rows, start=1):
-        yield SheetRow(index, list(cells))
+    is_read_through = False
+    try:
+        for index, cells in enumerate(rows, start=1):
+            # Lists made by calamine and only ever read: no copy needed.
+            yield SheetRow(index, cells)
+        is_read_through = True
+    finally:
+        if not is_read_through and len(rows) <= _KEEP_ROWS_UP_TO:
+            _kept_sheet = (digest, rows)
+
+
+def _parse_sheet(path: Path) -> list[list[object]]:
+    workbook = CalamineWorkbook.from_path(str(path))
+    name = DATA_SHEET if DATA_SHEET in workbook.sheet_names else workbook.sheet_names[0]
+    sheet = workbook.get_sheet_by_name(name)
+    # skip_empty_area=False keeps leading empty rows, so numbers match Excel's.
+    return cast(list[list[object]], sheet.to_python(skip_empty_area=False))
 
 
 def csv_encoding(path: Path) -> str:
@@ -113,4 +137,4 @@ def _csv_rows(path: Path) -> Iterator[SheetRow]:
         handle.seek(0)
         reader = csv.reader(handle, delimiter=delimiter)
         for index, cells in enumerate(reader, start=1):
-            yield SheetRow(index, list[object](cells))
+            yield SheetRow(index, cast(list[object], cells))

@@ -31,7 +31,16 @@ from rentan.imports.cells import (
     text,
 )
 from rentan.imports.reading import SheetRow
-from rentan.registry.validation import PersonDraft, PersonField, RegistryContext, check_person
+from rentan.registry.nik import PROVINCE_CODES, NikError, Sex, birth_date_and_sex
+from rentan.registry.phone import PhoneError, normalise_optional_phone
+from rentan.registry.validation import (
+    SEXES,
+    PersonDraft,
+    PersonField,
+    RegistryContext,
+    check_person,
+    normalise_name,
+)
 
 # Which import column a registry problem belongs to.
 _COLUMN_OF_PERSON_FIELD: dict[PersonField, tuple[ImportField, ...]] = {
@@ -141,6 +150,13 @@ def plain_cell(cell: object) -> object:
     return str(cell)
 
 
+def _is_number(cell: object) -> bool:
+    # Digits alone are how a NIK typed as text arrives: no need for the regular expressions.
+    if type(cell) is str and cell.isdigit():
+        return False
+    return column_has_numbers((cell,))
+
+
 # Far above any informal worker's monthly income, and within the registry's integer column.
 MAX_MONTHLY_INCOME = 1_000_000_000
 
@@ -170,10 +186,15 @@ class RowChecker:
         self.context = context
         self.nik_has_numbers = nik_has_numbers
         self.kk_has_numbers = kk_has_numbers
-        self._first_row_of_nik: dict[str, int] = {}
+        # Keyed by the NIK as a number (a valid NIK starts with a province code, never 0): half
+        # the memory of the text over a million rows.
+        self._first_row_of_nik: dict[int, int] = {}
         self._dates: dict[str, date | None] = {}
         self.rows_seen = 0
         self._index = {f: columns.index_of(f) for f in ImportField}
+        self._labels = {f: columns.label(f) for f in ImportField}
+        self._mapped = [i for i, f in columns.fields.items() if f is not ImportField.IGNORE]
+        self._clean = _CleanRows(self)
 
     @classmethod
     def for_rows(
@@ -189,9 +210,9 @@ class RowChecker:
             seen += 1
             cells = row.cells
             if not nik_has_numbers and nik is not None and nik < len(cells):
-                nik_has_numbers = column_has_numbers((cells[nik],))
+                nik_has_numbers = _is_number(cells[nik])
             if not kk_has_numbers and kk is not None and kk < len(cells):
-                kk_has_numbers = column_has_numbers((cells[kk],))
+                kk_has_numbers = _is_number(cells[kk])
         checker = cls(
             columns=columns,
             context=context,
@@ -202,8 +223,9 @@ class RowChecker:
         return checker
 
     def check_all(self, rows: Iterable[SheetRow]) -> Iterator[RowOutcome]:
+        quickly, fully = self._clean.outcome, self.check_fully
         for row in rows:
-            outcome = self.check(row)
+            outcome = quickly(row) or fully(row)
             if outcome is not None:
                 yield outcome
 
@@ -215,11 +237,18 @@ class RowChecker:
 
     def check(self, row: SheetRow) -> RowOutcome | None:
         """The outcome of one data row; None for an empty row."""
+        return self.check_quickly(row) or self.check_fully(row)
+
+    def check_quickly(self, row: SheetRow) -> RowOutcome | None:
+        """The outcome of a plainly clean row (no error, no warning, a NIK not seen before),
+        else None: most rows of a file, at a fraction of the cost of :meth:`check_fully`."""
+        return self._clean.outcome(row)
+
+    def check_fully(self, row: SheetRow) -> RowOutcome | None:
+        """The outcome of one data row, every cell read and checked in full (what
+        :meth:`check` falls back to for any row that is not plainly clean)."""
         cells = row.cells
-        mapped = [
-            i for i in self.columns.fields if self.columns.fields[i] is not ImportField.IGNORE
-        ]
-        if all(is_blank(cells[i]) if i < len(cells) else True for i in mapped):
+        if all(is_blank(cells[i]) if i < len(cells) else True for i in self._mapped):
             return None
         issues: list[RowIssue] = []
         failed: set[ImportField] = set()
@@ -286,7 +315,7 @@ class RowChecker:
                 )
             )
         if checked.is_valid and not any(not i.is_warning for i in issues):
-            first = self._first_row_of_nik.setdefault(str(draft.nik), row.number)
+            first = self._first_row_of_nik.setdefault(int(str(draft.nik)), row.number)
             if first != row.number:
                 issues.append(
                     self._issue(
@@ -353,10 +382,270 @@ class RowChecker:
     ) -> RowIssue:
         return RowIssue(
             row=number,
-            column=self.columns.label(wanted),
+            column=self._labels[wanted],
             field=wanted.value,
             problem=str(getattr(problem, "value", problem)),
             message=message,
             value=text(cell),
             is_warning=is_warning,
         )
+
+
+# A reader's answer for a cell that needs the full check (an error, a warning, an odd value).
+_NOT_CLEAN: Any = object()
+# Distinct cell values remembered per column: bounds the memory a file of a million different
+# names or addresses can take, while the repeated values (dates, places, kelurahan, job types,
+# RT and RW) stay remembered.
+_MEMO_LIMIT = 50_000
+
+
+def _clean_rt_rw_part(value: object) -> str:
+    # check_person's RT/RW rule.
+    part = str(value or "").strip()
+    if part and not (part.isdigit() and len(part) <= 3):
+        return _NOT_CLEAN
+    return part.zfill(3) if part else ""
+
+
+class _CleanRows:
+    """The fast path of :meth:`RowChecker.check`.
+
+    Most rows of a kelurahan file are clean. Such a row gets its outcome here, from per-column
+    memos of the values already read and without building issues that would be thrown away.
+    Every other row (any error or warning, a NIK seen before, a cell of an unusual form) gets
+    None and is checked in full by :meth:`RowChecker.check_fully`, so every message comes from
+    one place. What counts as clean follows the cell readers and check_person exactly; the
+    tests hold both paths to the same outcome on messy rows.
+    """
+
+    def __init__(self, checker: RowChecker) -> None:
+        self.checker = checker
+        context = checker.context
+        self.registry = context.registry
+        self.today = context.registry.today
+        index = checker._index
+        self.nik_at = index[ImportField.NIK]
+        self.kk_at = index[ImportField.KK_NUMBER]
+        self.phone_at = index[ImportField.PHONE]
+        self.has_rt_rw = index[ImportField.RT_RW] is not None
+        # (PersonDraft attribute, column index, memo, reader) for the fields read from their
+        # cell alone; a field without a column has one value for every row.
+        self.readers: list[tuple[str, int, dict[object, Any], Callable[[object], Any]]] = []
+        self.defaults: dict[str, Any] = {}
+        for wanted, attribute, reader in (
+            (ImportField.NAME, "name", self._name),
+            (ImportField.BIRTH_PLACE, "birth_place", self._birth_place),
+            (ImportField.BIRTH_DATE, "birth_date", self._birth_date),
+            (ImportField.SEX, "sex", self._sex),
+            (ImportField.STREET_ADDRESS, "street_address", self._street_address),
+            (ImportField.RT, "rt", _rt_or_rw),
+            (ImportField.RW, "rw", _rt_or_rw),
+            (ImportField.RT_RW, "rt_rw", self._rt_rw),
+            (ImportField.KELURAHAN, "kelurahan_code", self._kelurahan),
+            (ImportField.OCCUPATION, "occupation_code", self._occupation),
+            (ImportField.MONTHLY_INCOME, "monthly_income", self._monthly_income),
+            (ImportField.DEPENDENTS, "dependents", self._dependents),
+            (ImportField.HAS_DISABILITY, "has_disability", self._has_disability),
+            (ImportField.DISABILITY_NOTE, "disability_note", text),
+        ):
+            at = index[wanted]
+            if at is None:
+                self.defaults[attribute] = reader(None)
+            else:
+                self.readers.append((attribute, at, {}, reader))
+        # A required column missing, or the kelurahan left to a default the user may not fill.
+        self.is_possible = self.nik_at is not None and _NOT_CLEAN not in self.defaults.values()
+        self._nik_dates: dict[str, tuple[date, Sex] | None] = {}
+        self._districts: dict[str, bool] = {}
+
+    def outcome(self, row: SheetRow) -> RowOutcome | None:
+        if not self.is_possible:
+            return None
+        cells = row.cells
+        count = len(cells)
+        nik_at = self.nik_at
+        nik = self._nik(cells[nik_at] if nik_at is not None and nik_at < count else None)
+        if nik is _NOT_CLEAN:
+            return None
+        values = self.defaults.copy()
+        for attribute, at, memo, reader in self.readers:
+            cell = cells[at] if at < count else None
+            if cell is None or type(cell) is str:
+                try:
+                    value = memo[cell]
+                except KeyError:
+                    value = reader(cell)
+                    if len(memo) < _MEMO_LIMIT:
+                        memo[cell] = value
+            else:
+                value = reader(cell)
+            if value is _NOT_CLEAN:
+                return None
+            values[attribute] = value
+        if nik[1] != values["birth_date"] or nik[2] != values["sex"]:
+            return None
+        kk_at, phone_at = self.kk_at, self.phone_at
+        kk = self._kk(cells[kk_at] if kk_at is not None and kk_at < count else None)
+        phone = self._phone(cells[phone_at] if phone_at is not None and phone_at < count else None)
+        if kk is _NOT_CLEAN or phone is _NOT_CLEAN:
+            return None
+        number = row.number
+        if self.checker._first_row_of_nik.setdefault(int(nik[0]), number) != number:
+            return None
+        if self.has_rt_rw:
+            values["rt"], values["rw"] = values["rt_rw"]
+        del values["rt_rw"]
+        if not values["has_disability"]:
+            values["disability_note"] = ""
+        draft = PersonDraft(nik=nik[0], kk_number=kk, phone=phone, **values)
+        # A str that is not all spaces is its own plain value (isspace() copies nothing).
+        plain = [c if type(c) is str and c and not c.isspace() else plain_cell(c) for c in cells]
+        return RowOutcome(number, plain, draft, [])
+
+    # Each reader gives the value the full check would store, or _NOT_CLEAN.
+
+    def _nik(self, cell: object) -> Any:
+        """(NIK, birth date, sex) of a NIK that parse_nik accepts without a finding."""
+        if type(cell) is not str:
+            return _NOT_CLEAN
+        nik = cell.strip().lstrip("'")  # identity_text
+        if len(nik) != 16:
+            nik = "".join(nik.split())  # "3375 0145 0185 0001", as parse_nik reads it
+        if not (len(nik) == 16 and nik.isdigit() and nik.isascii()):
+            return _NOT_CLEAN
+        if (self.checker.nik_has_numbers and nik[15] == "0") or nik[:2] not in PROVINCE_CODES:
+            return _NOT_CLEAN
+        if nik[12:] == "0000":
+            return _NOT_CLEAN
+        born = self._nik_dates.get(nik[6:12], _NOT_CLEAN)
+        if born is _NOT_CLEAN:
+            try:
+                born = birth_date_and_sex(nik, today=self.today)
+            except NikError:
+                born = None
+            self._nik_dates[nik[6:12]] = born
+        if born is None:
+            return _NOT_CLEAN
+        known = self._districts.get(nik[:6])
+        if known is None:
+            district = f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
+            known = self._districts[nik[:6]] = self.registry.district_name(district) is not None
+        if not known:
+            return _NOT_CLEAN  # a warning, said by the full check
+        return nik, born[0], born[1]
+
+    def _kk(self, cell: object) -> Any:
+        if cell is None:
+            return ""
+        if type(cell) is not str:
+            return _NOT_CLEAN
+        kk = cell.strip().lstrip("'")  # identity_text
+        if not kk:
+            return ""
+        if len(kk) != 16:
+            kk = "".join(kk.split())
+        if not (len(kk) == 16 and kk.isdigit() and kk.isascii()):
+            return _NOT_CLEAN
+        if (self.checker.kk_has_numbers and kk[15] == "0") or kk[:2] not in PROVINCE_CODES:
+            return _NOT_CLEAN
+        return kk
+
+    @staticmethod
+    def _phone(cell: object) -> Any:
+        # The common form, 08 and 8 to 11 more digits, as normalise_phone reads it.
+        if (
+            type(cell) is str
+            and 10 <= len(cell) <= 13
+            and cell[:2] == "08"
+            and cell.isdigit()
+            and cell.isascii()
+        ):
+            return f"+62{cell[1:]}"
+        try:
+            return normalise_optional_phone("" if is_blank(cell) else cell)
+        except PhoneError:
+            return _NOT_CLEAN
+
+    @staticmethod
+    def _name(cell: object) -> Any:
+        name = normalise_name(text(cell))
+        if not name or any(ch.isdigit() for ch in name):
+            return _NOT_CLEAN
+        return name
+
+    @staticmethod
+    def _birth_place(cell: object) -> str:
+        return " ".join(text(cell).split()).title()
+
+    @staticmethod
+    def _street_address(cell: object) -> str:
+        return " ".join(text(cell).split())
+
+    def _birth_date(self, cell: object) -> Any:
+        try:
+            value = self.checker._birth_date(cell)
+        except CellError:
+            return _NOT_CLEAN
+        return _NOT_CLEAN if value is None else value
+
+    @staticmethod
+    def _sex(cell: object) -> Any:
+        try:
+            value = parse_sex(cell).strip().upper()[:1]
+        except CellError:
+            return _NOT_CLEAN
+        return value if value in SEXES else _NOT_CLEAN
+
+    @staticmethod
+    def _rt_rw(cell: object) -> Any:
+        try:
+            rt, rw = parse_rt_rw(cell)
+        except CellError:
+            return _NOT_CLEAN
+        rt, rw = _clean_rt_rw_part(rt), _clean_rt_rw_part(rw)
+        return _NOT_CLEAN if rt is _NOT_CLEAN or rw is _NOT_CLEAN else (rt, rw)
+
+    def _kelurahan(self, cell: object) -> Any:
+        context = self.checker.context
+        try:
+            code = context.kelurahan.code_for(cell) or context.default_kelurahan
+        except CellError:
+            return _NOT_CLEAN
+        allowed = context.allowed_kelurahan
+        if not code or (allowed is not None and code not in allowed):
+            return _NOT_CLEAN
+        return code if code in self.registry.kelurahan_codes else _NOT_CLEAN
+
+    def _occupation(self, cell: object) -> Any:
+        try:
+            code = self.checker.context.occupations.code_for(cell)
+        except CellError:
+            return _NOT_CLEAN
+        return code if code and code in self.registry.occupation_codes else _NOT_CLEAN
+
+    @staticmethod
+    def _monthly_income(cell: object) -> Any:
+        try:
+            value = _income(cell)
+        except CellError:
+            return _NOT_CLEAN
+        return _NOT_CLEAN if value is not None and value < 0 else value
+
+    @staticmethod
+    def _dependents(cell: object) -> Any:
+        try:
+            value = parse_whole_number(cell, noun="Jumlah tanggungan") or 0
+        except CellError:
+            return _NOT_CLEAN
+        return value if 0 <= value <= 20 else _NOT_CLEAN
+
+    @staticmethod
+    def _has_disability(cell: object) -> Any:
+        try:
+            return parse_yes_no(cell)
+        except CellError:
+            return _NOT_CLEAN
+
+
+def _rt_or_rw(cell: object) -> Any:
+    return _clean_rt_rw_part(text(cell))

@@ -162,7 +162,7 @@ def parse_nik(raw: object, *, today: date, column_has_numbers: bool = False) -> 
         raise _wrong_length("NIK", digits)
     _check_excel_rounding_and_province(digits, noun="NIK", column_has_numbers=column_has_numbers)
 
-    birth_date, sex = _birth_date_and_sex(digits, today=today)
+    birth_date, sex = birth_date_and_sex(digits, today=today)
     serial = digits[12:]
     if serial == "0000":
         raise NikError(
@@ -346,7 +346,8 @@ def _stored_as_number(noun: str) -> str:
     )
 
 
-def _birth_date_and_sex(digits: str, *, today: date) -> tuple[date, Sex]:
+def birth_date_and_sex(digits: str, *, today: date) -> tuple[date, Sex]:
+    """The birth date and sex written in a NIK's digits 7-12 (the rest is not looked at)."""
     day, month, short_year = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     sex = Sex.MALE
     if day > _FEMALE_DAY_OFFSET:

@@ -114,7 +114,7 @@ class CheckedPerson:
         return not self.errors
 
 
-_SEXES = frozenset(Sex.values)
+SEXES = frozenset(Sex.values)
 _TITLES = re.compile(r"^(?:(?:h|hj|dr|drs|ir|prof)\.?\s+)+", re.IGNORECASE)
 _PARTICLES = {"bin", "binti", "bt", "bn"}
 
@@ -164,7 +164,7 @@ def check_person(
     if draft.birth_date is None:
         issues.append(_issue(PersonField.BIRTH_DATE, RecordProblem.BIRTH_DATE_MISSING))
     draft.sex = str(draft.sex or "").strip().upper()[:1]
-    if draft.sex not in _SEXES:
+    if draft.sex not in SEXES:
         issues.append(_issue(PersonField.SEX, RecordProblem.SEX_MISSING))
 
     try:
