@@ -140,9 +140,11 @@ def allocate(
     weights: ScoreWeights,
     minimum_wage: int | None,
     params: AllocationParams,
+    ineligible: Mapping[str, int] | None = None,
 ) -> AllocationResult:
+    """`ineligible`: people already refused before they became candidates, by reason."""
     checks = eligibility_checks(rules)
-    ineligible: Counter[str] = Counter()
+    refused: Counter[str] = Counter(ineligible or {})
     start = ctx.coverage_start_on
     # Rows are (rank key, candidate, parts, total); the key is unique (it ends with the NIK),
     # so sorting never compares anything after it.
@@ -152,7 +154,7 @@ def allocate(
         for check in checks:
             failed = check(c, ctx, rules)
             if failed is not None:
-                ineligible[failed] += 1  # a Reason is a str: no .value lookup per person
+                refused[failed] += 1  # a Reason is a str: no .value lookup per person
                 break
         else:
             parts = score_parts(c, weights, minimum_wage=minimum_wage, on=start)
@@ -221,7 +223,7 @@ def allocate(
     return AllocationResult(
         params=params,
         placements=placements,
-        ineligible=ineligible,
+        ineligible=refused,
         household_skipped=household_skipped,
         quotas=quotas,
     )

@@ -55,14 +55,15 @@ def compute_allocation(
     except (RulesInvalid, WeightsInvalid) as bad:
         raise TransitionRefused(Refusal.RULES_INVALID, str(bad)) from bad
     with _without_cyclic_gc():
-        candidates = selectors.load_candidates(cycle, inputs.previous)
+        loaded = selectors.load_eligible_candidates(cycle, inputs)
         return allocate(
-            candidates,
+            loaded.candidates,
             ctx=inputs.ctx,
-            rules=inputs.rules,
+            rules=loaded.rules_left,
             weights=inputs.weights,
             minimum_wage=inputs.minimum_wage,
             params=inputs.params,
+            ineligible=loaded.ineligible,
         )
 
 
