@@ -254,8 +254,16 @@ class Placement(models.Model):
     reason and add another, so the approved list stays readable as it was.
     """
 
+    # A cycle's list is written whole, a million people's waiting list included: every index
+    # costs on each row. The cycle is the first column of the unique and the rank indexes,
+    # which serve its lookups; kelurahan is a copy of the person's own (checked) kelurahan,
+    # only grouped on within a cycle; a replacement is rare, so only those rows are indexed.
     cycle = models.ForeignKey(
-        Cycle, verbose_name=_("periode"), on_delete=models.CASCADE, related_name="placements"
+        Cycle,
+        verbose_name=_("periode"),
+        on_delete=models.CASCADE,
+        related_name="placements",
+        db_index=False,
     )
     person = models.ForeignKey(
         "registry.Person",
@@ -268,7 +276,11 @@ class Placement(models.Model):
     score = models.DecimalField(_("skor"), max_digits=8, decimal_places=2)
     score_parts = models.JSONField(_("rincian skor"), default=dict)
     kelurahan = models.ForeignKey(
-        "regions.Area", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
+        "regions.Area",
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     replaces = models.ForeignKey(
         "self",
@@ -277,6 +289,7 @@ class Placement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="replaced_by",
+        db_index=False,
     )
     ended_on = models.DateField(_("berakhir pada"), null=True, blank=True)
     end_reason = models.CharField(_("alasan berakhir"), max_length=200, blank=True)
@@ -288,7 +301,14 @@ class Placement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "person"], name="one_placement_per_cycle")
         ]
-        indexes = [models.Index(fields=["cycle", "kind", "rank"])]
+        indexes = [
+            models.Index(fields=["cycle", "kind", "rank"]),
+            models.Index(
+                fields=["replaces"],
+                name="placement_replaces",
+                condition=models.Q(replaces__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle} #{self.rank} {self.kind}"
