@@ -221,9 +221,9 @@ def load_candidates(
     where, params = "", []
     if person_ids is not None:
         ids = [int(pk) for pk in person_ids]
-        where = f"id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
+        where = f"p.id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
         params = ids
-    return _load(cycle, previous, where, params, person_ids=person_ids)
+    return _load(cycle, previous, where, params, few=person_ids is not None)
 
 
 @dataclass
@@ -330,7 +330,8 @@ def _load(
     previous: Cycle | None,
     where: str,
     params: list[Any],
-    person_ids: Any = None,
+    *,
+    few: bool = False,
 ) -> list[Candidate]:
     programme_id = cycle.programme_id
     occupations = dict(Occupation.objects.values_list("id", "code"))
@@ -363,24 +364,30 @@ def _load(
         if covered_ids
         else set()
     )
-    men = Person.objects.filter(sex="L", is_active=True, household__isnull=False)
-    if person_ids is not None:
-        men = men.filter(
-            household_id__in=Person.objects.filter(pk__in=person_ids).values("household_id")
-        )
-    households_with_man = set(men.values_list("household_id", flat=True).distinct())
-    # A raw query: at a million rows, Django's per-value converters cost more than the rules.
-    # SQLite hands dates back as ISO text, PostgreSQL as dates; both are read below.
     offset = _local_offset()
     # PostgreSQL gives the local day of verification itself: reading a million timestamps
     # with time zone through Django's loader costs more than all the rules together.
     verified, select_params = "verified_at", []
     if connection.vendor == "postgresql":
         verified, select_params = "((verified_at AT TIME ZONE 'UTC') + %s)::date", [offset]
+    table = Person._meta.db_table
+    # Whether an active man is registered on the person's KK, asked of the database: for
+    # everyone, one hash join with the households that have one; for a few, a lookup each.
+    men = (
+        f"SELECT 1 FROM {table} m "
+        "WHERE m.household_id = p.household_id AND m.sex = 'L' AND m.is_active"
+    )
+    has_man, join = f"EXISTS ({men})", ""
+    if not few:
+        has_man = "men.household_id IS NOT NULL"
+        join = (
+            f" LEFT JOIN (SELECT DISTINCT household_id FROM {table} WHERE sex = 'L' AND is_active "
+            "AND household_id IS NOT NULL) men ON men.household_id = p.household_id"
+        )
     sql = (
-        "SELECT id, nik, name, birth_date, sex, kelurahan_id, occupation_id, household_id, "
-        f"{verified}, is_active, monthly_income, dependents, has_disability "
-        f"FROM {Person._meta.db_table}"
+        "SELECT p.id, nik, name, birth_date, sex, kelurahan_id, occupation_id, p.household_id, "
+        f"{verified}, is_active, monthly_income, dependents, has_disability, {has_man} "
+        f"FROM {table} p{join}"
     )
     if where:
         sql += f" WHERE {where}"
@@ -405,6 +412,7 @@ def _load(
                 income,
                 deps,
                 dis,
+                man,
             ) in rows:
                 if isinstance(verified_at, str):
                     verified_at = datetime.fromisoformat(verified_at)
@@ -427,7 +435,7 @@ def _load(
                         income,
                         deps,
                         bool(dis),
-                        hh in households_with_man,
+                        bool(man),
                         no_lists(nik, empty),
                         pk in covered_ids,
                         hh is not None and hh in covered_households and pk not in covered_ids,

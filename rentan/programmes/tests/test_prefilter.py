@@ -80,7 +80,7 @@ def _edge_persons(start: date, cutoff: date) -> list[Person]:
         latest = latest_birth_date(start, years)
         assert latest is not None
         births |= {latest, latest + timedelta(days=1), latest - timedelta(days=1)}
-    family = Household.objects.create(kk_number="3375010101200099")
+    families = [Household.objects.create(kk_number=f"33750101012000{n:02d}") for n in range(3)]
     persons = []
     for n, (active, verified_at, kelurahan, born, job) in enumerate(
         product(
@@ -100,8 +100,9 @@ def _edge_persons(start: date, cutoff: date) -> list[Person]:
                 occupation=job,
                 monthly_income=500_000 + 100_000 * (n % 30),
                 dependents=n % 5,
-                sex="P" if n % 3 else "L",
-                household=family if n % 7 == 0 else None,
+                # KKs: with active men, of women only, and with inactive men only.
+                sex="P" if n % 3 or (n % 7 == 1) or (n % 7 == 2 and active) else "L",
+                household=families[n % 7] if n % 7 < 3 else None,
             )
         )
     Person.objects.bulk_create(persons)
@@ -133,6 +134,12 @@ def test_sql_judges_every_row_rule_as_the_python_rules_do(programme, start, cuto
         RuleCode.VULNERABLE_JOB,
     )
     everyone = load_candidates(cycle, inputs.previous)
+    # Loading a few people (the explanation page) reads them as loading everyone does.
+    ids = {p.pk for p in persons[::5]}
+    few = load_candidates(cycle, inputs.previous, person_ids=ids)
+    by_id = lambda c: c.person_id  # noqa: E731
+    assert sorted(few, key=by_id) == sorted((c for c in everyone if c.person_id in ids), key=by_id)
+    assert {c.household_has_man for c in everyone if c.household_id is not None} == {True, False}
     row_rules = type(inputs.rules)(codes=codes, age=inputs.rules.age)
     expected = {c.person_id: first_failure(c, inputs.ctx, row_rules) for c in everyone}
     # Every outcome occurs among these persons, so each SQL arm is put to the test.
