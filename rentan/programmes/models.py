@@ -255,9 +255,10 @@ class Placement(models.Model):
     """
 
     # A cycle's list is written whole, a million people's waiting list included: every index
-    # costs on each row. The cycle is the first column of the unique and the rank indexes,
-    # which serve its lookups; kelurahan is a copy of the person's own (checked) kelurahan,
-    # only grouped on within a cycle; a replacement is rare, so only those rows are indexed.
+    # costs on each row. The unique (person, cycle) index serves lookups by person, the
+    # (cycle, kind, rank) one those by cycle; kelurahan is a copy of the person's own
+    # (checked) kelurahan, only grouped on within a cycle; a replacement is rare, so only
+    # the rows that have one are indexed.
     cycle = models.ForeignKey(
         Cycle,
         verbose_name=_("periode"),
@@ -270,6 +271,7 @@ class Placement(models.Model):
         verbose_name=_("pekerja"),
         on_delete=models.PROTECT,
         related_name="placements",
+        db_index=False,
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=PlacementKind.choices)
     rank = models.PositiveIntegerField(_("peringkat"))
@@ -299,7 +301,7 @@ class Placement(models.Model):
         verbose_name_plural = _("penempatan")
         ordering = ["cycle", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "person"], name="one_placement_per_cycle")
+            models.UniqueConstraint(fields=["person", "cycle"], name="one_placement_per_cycle")
         ]
         indexes = [
             models.Index(fields=["cycle", "kind", "rank"]),
