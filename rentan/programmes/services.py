@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
@@ -102,11 +103,14 @@ def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
     placements = sorted(result.placements, key=attrgetter("person_id"))
     if connection.vendor == "postgresql":
         # COPY in text format, written in large chunks: the JSON of the parts has no tab,
-        # newline or backslash to escape (ASCII keys and numbers only).
+        # newline or backslash to escape (ASCII keys and numbers only). A queued writer sends
+        # the chunks from a thread of its own, so the server stores one chunk while the next
+        # is being formatted.
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(
-                f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN"
+                f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN",
+                writer=QueuedLibpqWriter(cursor.cursor),
             ) as copy,
         ):
             lines: list[str] = []
