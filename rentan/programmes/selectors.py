@@ -244,7 +244,7 @@ def row_rules_sql(
     at the person's own columns; test_prefilter holds it to them, person by person.
     """
     ops = connection.ops
-    arms: list[tuple[str, str]] = []
+    arms: list[tuple[str, Reason]] = []
     params: list[Any] = []
     for code in codes:
         if code == RuleCode.ACTIVE:

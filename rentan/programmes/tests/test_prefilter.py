@@ -181,3 +181,15 @@ def test_sql_judges_every_row_rule_as_the_python_rules_do(programme, start, cuto
     assert fast.ineligible == full.ineligible
     assert fast.household_skipped == full.household_skipped
     assert fast.selected_count > 0 and fast.waiting_count > 0
+
+
+def test_without_row_rules_everyone_becomes_a_candidate(programme):
+    programme.eligibility_rules = {"not_covered": {}}
+    programme.save()
+    inside = PersonFactory(verified_at=None)
+    outside = PersonFactory(kelurahan_id="33.26.01.2001", is_active=False)
+    cycle = make_cycle(programme)
+    loaded = load_eligible_candidates(cycle, allocation_inputs(cycle))
+    assert sorted(c.person_id for c in loaded.candidates) == [inside.pk, outside.pk]
+    assert loaded.ineligible == Counter()
+    assert loaded.rules_left.codes == (RuleCode.NOT_COVERED,)
