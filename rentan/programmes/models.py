@@ -255,10 +255,12 @@ class Placement(models.Model):
     """
 
     # A cycle's list is written whole, a million people's waiting list included: every index
-    # costs on each row. The unique (person, cycle) index serves lookups by person, the
-    # (cycle, kind, rank) one those by cycle; kelurahan is a copy of the person's own
-    # (checked) kelurahan, only grouped on within a cycle; a replacement is rare, so only
-    # the rows that have one are indexed.
+    # and every checked key costs on each row. The unique (person, cycle) index serves
+    # lookups by person, the (cycle, kind, rank) one those by cycle; a replacement is rare,
+    # so only the rows that have one are indexed. The kelurahan is a copy, made in the same
+    # transaction, of the person's own kelurahan, which the database checks on the person;
+    # checking it again on each placement row costs a fifth of writing the list, so the
+    # database does not (areas are reference data; deleting one is still refused by PROTECT).
     cycle = models.ForeignKey(
         Cycle,
         verbose_name=_("periode"),
@@ -283,6 +285,7 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     replaces = models.ForeignKey(
         "self",
