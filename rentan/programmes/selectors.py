@@ -5,7 +5,7 @@ Python, no per-person query.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -396,53 +396,62 @@ def _load(
     append = candidates.append
     no_lists = frozen_lists.get
     with connection.cursor() as cursor:
-        cursor.execute(sql, select_params + params)
-        while rows := cursor.fetchmany(20_000):
-            for (
-                pk,
-                nik,
-                name,
-                born,
-                sex,
-                kel,
-                occ,
-                hh,
-                verified_at,
-                active,
-                income,
-                deps,
-                dis,
-                man,
-            ) in rows:
-                if isinstance(verified_at, str):
-                    verified_at = datetime.fromisoformat(verified_at)
-                if isinstance(verified_at, datetime):
-                    verified_on = (verified_at + offset).date()
-                else:
-                    verified_on = verified_at  # a date already, or None
-                append(
-                    Candidate(
-                        pk,
-                        nik,
-                        name,
-                        date.fromisoformat(born) if isinstance(born, str) else born,
-                        sex,
-                        kel,
-                        occupations[occ],
-                        hh,
-                        verified_on,
-                        bool(active),
-                        income,
-                        deps,
-                        bool(dis),
-                        bool(man),
-                        no_lists(nik, empty),
-                        pk in covered_ids,
-                        hh is not None and hh in covered_households and pk not in covered_ids,
-                        pk in previous_ids,
-                    )
+        for (
+            pk,
+            nik,
+            name,
+            born,
+            sex,
+            kel,
+            occ,
+            hh,
+            verified_at,
+            active,
+            income,
+            deps,
+            dis,
+            man,
+        ) in _rows(cursor, sql, select_params + params):
+            if isinstance(verified_at, str):
+                verified_at = datetime.fromisoformat(verified_at)
+            if isinstance(verified_at, datetime):
+                verified_on = (verified_at + offset).date()
+            else:
+                verified_on = verified_at  # a date already, or None
+            append(
+                Candidate(
+                    pk,
+                    nik,
+                    name,
+                    date.fromisoformat(born) if isinstance(born, str) else born,
+                    sex,
+                    kel,
+                    occupations[occ],
+                    hh,
+                    verified_on,
+                    bool(active),
+                    income,
+                    deps,
+                    bool(dis),
+                    bool(man),
+                    no_lists(nik, empty),
+                    pk in covered_ids,
+                    hh is not None and hh in covered_households and pk not in covered_ids,
+                    pk in previous_ids,
                 )
+            )
     return candidates
+
+
+def _rows(cursor: Any, sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a large query. PostgreSQL streams them in chunks while the query still
+    runs, so that candidates are built from the first rows while the server finds the rest."""
+    if connection.vendor == "postgresql":
+        yield from cursor.cursor.stream(sql, params, size=10_000)
+        return
+    cursor.execute(sql, params)
+    while rows := cursor.fetchmany(20_000):
+        yield from rows
 
 
 def placement_counts(cycle: Cycle) -> Counter[str]:
