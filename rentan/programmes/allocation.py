@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rentan.programmes.eligibility import Candidate, CycleContext, Reason, RuleCode, RuleSet
 from rentan.programmes.eligibility import checks_for as eligibility_checks
-from rentan.programmes.scoring import ScoreWeights, score_parts
+from rentan.programmes.scoring import Facts, ScoreWeights, parts_of, score_facts
 
 CONTINUING = "continuing"
 NEW = "new"
@@ -140,47 +140,56 @@ def allocate(
     weights: ScoreWeights,
     minimum_wage: int | None,
     params: AllocationParams,
+    ineligible: Mapping[str, int] | None = None,
 ) -> AllocationResult:
+    """`ineligible`: people already refused before they became candidates, by reason."""
     checks = eligibility_checks(rules)
-    ineligible: Counter[str] = Counter()
+    refused: Counter[str] = Counter(ineligible or {})
     start = ctx.coverage_start_on
-    # Rows are (rank key, candidate, parts, total); the key is unique (it ends with the NIK),
-    # so sorting never compares anything after it.
-    ranked: list[tuple[tuple[bool, int, int, str], Candidate, dict[str, int], int]] = []
-    append = ranked.append
+    # Rows are (rank key, candidate, parts, total). Continuing and new candidates are ranked
+    # apart (continuing first); within each, the key is (-score, birth date) packed into one
+    # integer (date ordinals stay below 2**22), then the NIK, which is unique: sorting
+    # compares one integer for nearly every pair and never looks past the key.
+    continuing_rows: list[tuple[tuple[int, str], Candidate, dict[str, int], int]] = []
+    new_rows: list[tuple[tuple[int, str], Candidate, dict[str, int], int]] = []
+    scored: dict[Facts, tuple[dict[str, int], int]] = {}
     for c in candidates:
         for check in checks:
             failed = check(c, ctx, rules)
             if failed is not None:
-                ineligible[failed] += 1  # a Reason is a str: no .value lookup per person
+                refused[failed] += 1  # a Reason is a str: no .value lookup per person
                 break
         else:
-            parts = score_parts(c, weights, minimum_wage=minimum_wage, on=start)
-            total = sum(parts.values())
-            append(
-                ((not c.was_participant, -total, c.birth_date.toordinal(), c.nik), c, parts, total)
-            )
-    ranked.sort(key=itemgetter(0))
+            facts = score_facts(c, weights, minimum_wage=minimum_wage, on=start)
+            known = scored.get(facts)
+            if known is None:
+                parts = parts_of(facts, weights)
+                known = scored[facts] = (parts, sum(parts.values()))
+            parts, total = known
+            row = ((c.birth_date.toordinal() - (total << 22), c.nik), c, parts, total)
+            (continuing_rows if c.was_participant else new_rows).append(row)
+    continuing_rows.sort(key=itemgetter(0))
+    new_rows.sort(key=itemgetter(0))
 
     household_skipped = 0
     if params.one_per_household:
         taken: set[int] = set()
-        kept = []
-        for row in ranked:
-            household = row[1].household_id
-            if household is not None:
-                if household in taken:
-                    household_skipped += 1
-                    continue
-                taken.add(household)
-            kept.append(row)
-        ranked = kept
+        for rows in (continuing_rows, new_rows):
+            kept = []
+            for row in rows:
+                household = row[1].household_id
+                if household is not None:
+                    if household in taken:
+                        household_skipped += 1
+                        continue
+                    taken.add(household)
+                kept.append(row)
+            rows[:] = kept
+    eligible_continuing = len(continuing_rows)
+    ranked = continuing_rows + new_rows
 
     places = params.places
     # Continuing candidates head the order; those beyond the places head the waiting list.
-    eligible_continuing = 0
-    while eligible_continuing < len(ranked) and not ranked[eligible_continuing][0][0]:
-        eligible_continuing += 1
     continuing = ranked[: min(eligible_continuing, places)]
     pool = ranked[len(continuing) :]
     free = places - len(continuing)
@@ -221,7 +230,7 @@ def allocate(
     return AllocationResult(
         params=params,
         placements=placements,
-        ineligible=ineligible,
+        ineligible=refused,
         household_skipped=household_skipped,
         quotas=quotas,
     )

@@ -14,6 +14,7 @@ already covered in an overlapping cycle is refused; within the allocation, only 
 ranked member of a family takes a place (see allocation.py).
 """
 
+from calendar import isleap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -322,6 +323,45 @@ def evaluate(c: Candidate, ctx: CycleContext, rules: RuleSet) -> list[RuleOutcom
 
 def checks_for(rules: RuleSet) -> list[Check]:
     return [RULES[code][0] for code in rules.codes]
+
+
+# The rules that look only at columns of the person's own row: the database can judge these
+# for a million people before a single Candidate is built (selectors.load_eligible_candidates
+# translates them). The functions above stay their definition; a test holds the translation to
+# them, person by person.
+ROW_RULES = frozenset(
+    {RuleCode.ACTIVE, RuleCode.VERIFIED, RuleCode.REGION, RuleCode.AGE, RuleCode.VULNERABLE_JOB}
+)
+
+
+def leading_row_rules(rules: RuleSet) -> tuple[RuleCode, ...]:
+    """The row rules that open the programme's order, before any other rule.
+
+    A person failing one of them fails it first, so counting the database's verdicts by
+    reason gives the same counts as running every rule in order.
+    """
+    leading = []
+    for code in rules.codes:
+        if code not in ROW_RULES:
+            break
+        leading.append(code)
+    return tuple(leading)
+
+
+def latest_birth_date(on: date, years: int) -> date | None:
+    """The last birth date of someone at least `years` old on `on` (by age_on); None: nobody.
+
+    Born on or before it means age_on(born, on) >= years. When that year has no 29 February,
+    28 February stands in (someone born on 1 March is not yet `years` old).
+    """
+    year = on.year - years
+    if year < date.min.year:
+        return None
+    if year > date.max.year:
+        return date.max
+    if (on.month, on.day) == (2, 29) and not isleap(year):
+        return date(year, 2, 28)
+    return on.replace(year=year)
 
 
 def first_failure(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:

@@ -254,21 +254,38 @@ class Placement(models.Model):
     reason and add another, so the approved list stays readable as it was.
     """
 
+    # A cycle's list is written whole, a million people's waiting list included: every index
+    # and every checked key costs on each row. The unique (person, cycle) index serves
+    # lookups by person, the (cycle, kind, rank) one those by cycle; a replacement is rare,
+    # so only the rows that have one are indexed. The kelurahan is a copy, made in the same
+    # transaction, of the person's own kelurahan, which the database checks on the person;
+    # checking it again on each placement row costs a fifth of writing the list, so the
+    # database does not (areas are reference data; deleting one is still refused by PROTECT).
     cycle = models.ForeignKey(
-        Cycle, verbose_name=_("periode"), on_delete=models.CASCADE, related_name="placements"
+        Cycle,
+        verbose_name=_("periode"),
+        on_delete=models.CASCADE,
+        related_name="placements",
+        db_index=False,
     )
     person = models.ForeignKey(
         "registry.Person",
         verbose_name=_("pekerja"),
         on_delete=models.PROTECT,
         related_name="placements",
+        db_index=False,
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=PlacementKind.choices)
     rank = models.PositiveIntegerField(_("peringkat"))
     score = models.DecimalField(_("skor"), max_digits=8, decimal_places=2)
     score_parts = models.JSONField(_("rincian skor"), default=dict)
     kelurahan = models.ForeignKey(
-        "regions.Area", verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="+"
+        "regions.Area",
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     replaces = models.ForeignKey(
         "self",
@@ -277,6 +294,7 @@ class Placement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="replaced_by",
+        db_index=False,
     )
     ended_on = models.DateField(_("berakhir pada"), null=True, blank=True)
     end_reason = models.CharField(_("alasan berakhir"), max_length=200, blank=True)
@@ -286,9 +304,16 @@ class Placement(models.Model):
         verbose_name_plural = _("penempatan")
         ordering = ["cycle", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "person"], name="one_placement_per_cycle")
+            models.UniqueConstraint(fields=["person", "cycle"], name="one_placement_per_cycle")
         ]
-        indexes = [models.Index(fields=["cycle", "kind", "rank"])]
+        indexes = [
+            models.Index(fields=["cycle", "kind", "rank"]),
+            models.Index(
+                fields=["replaces"],
+                name="placement_replaces",
+                condition=models.Q(replaces__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle} #{self.rank} {self.kind}"

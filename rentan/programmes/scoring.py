@@ -120,38 +120,64 @@ def parse_weights(data: Mapping[str, Any]) -> ScoreWeights:
     )
 
 
+# The facts the score counts about one person, as far as the weights use them:
+# (low income, dependents counted, disability, elderly, woman head, job risk level,
+# no other protection). Few distinct tuples occur among a million people, so the allocation
+# turns each into its parts once (parts_of) and shares them.
+Facts = tuple[bool, int, bool, bool, bool, int, bool]
+
+
+def score_facts(
+    c: Candidate, weights: ScoreWeights, *, minimum_wage: int | None, on: date
+) -> Facts:
+    """What the score counts about one candidate; a factor worth nothing is left unread."""
+    return (
+        bool(
+            weights.low_income
+            and minimum_wage is not None
+            and c.monthly_income is not None
+            and c.monthly_income < minimum_wage
+        ),
+        min(c.dependents, weights.dependents_cap) if weights.dependents and c.dependents else 0,
+        bool(weights.disability and c.has_disability),
+        bool(weights.elderly) and age_on(c.birth_date, on) >= ELDERLY_AGE,
+        bool(
+            weights.woman_head
+            and c.sex == "P"
+            and c.household_id is not None
+            and not c.household_has_man
+        ),
+        weights.job_risk_levels.get(c.occupation_code, 0) if weights.job_risk else 0,
+        bool(weights.no_other_protection and not c.lists),
+    )
+
+
+def parts_of(facts: Facts, weights: ScoreWeights) -> dict[str, int]:
+    """Each factor's points (hundredths) for these facts; factors worth 0 are left out."""
+    low_income, dependents, disability, elderly, woman_head, level, unprotected = facts
+    parts: dict[str, int] = {}
+    if low_income:
+        parts["low_income"] = weights.low_income
+    if dependents:
+        parts["dependents"] = weights.dependents * dependents
+    if disability:
+        parts["disability"] = weights.disability
+    if elderly:
+        parts["elderly"] = weights.elderly
+    if woman_head:
+        parts["woman_head"] = weights.woman_head
+    if level:
+        parts["job_risk"] = weights.job_risk * level
+    if unprotected:
+        parts["no_other_protection"] = weights.no_other_protection
+    return parts
+
+
 def score_parts(
     c: Candidate, weights: ScoreWeights, *, minimum_wage: int | None, on: date
 ) -> dict[str, int]:
     """Each factor's points (hundredths) for one candidate; factors worth 0 are left out."""
-    parts: dict[str, int] = {}
-    if (
-        weights.low_income
-        and minimum_wage is not None
-        and c.monthly_income is not None
-        and c.monthly_income < minimum_wage
-    ):
-        parts["low_income"] = weights.low_income
-    if weights.dependents and c.dependents:
-        parts["dependents"] = weights.dependents * min(c.dependents, weights.dependents_cap)
-    if weights.disability and c.has_disability:
-        parts["disability"] = weights.disability
-    if weights.elderly and age_on(c.birth_date, on) >= ELDERLY_AGE:
-        parts["elderly"] = weights.elderly
-    if (
-        weights.woman_head
-        and c.sex == "P"
-        and c.household_id is not None
-        and not c.household_has_man
-    ):
-        parts["woman_head"] = weights.woman_head
-    if weights.job_risk:
-        level = weights.job_risk_levels.get(c.occupation_code, 0)
-        if level:
-            parts["job_risk"] = weights.job_risk * level
-    if weights.no_other_protection and not c.lists:
-        parts["no_other_protection"] = weights.no_other_protection
-    return parts
+    return parts_of(score_facts(c, weights, minimum_wage=minimum_wage, on=on), weights)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ Python, no per-person query.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +20,12 @@ from rentan.programmes.allocation import AllocationParams, QuotaBasis, one_per_h
 from rentan.programmes.eligibility import (
     Candidate,
     CycleContext,
+    Reason,
+    RuleCode,
     RuleSet,
     evaluate,
+    latest_birth_date,
+    leading_row_rules,
     parse_rules,
 )
 from rentan.programmes.lifecycle import ALLOCATED, APPROVED, CLOSED, DRAFT, RUNNING
@@ -214,6 +218,121 @@ def load_candidates(
     cycle: Cycle, previous: Cycle | None, person_ids: Any = None
 ) -> list[Candidate]:
     """Every person of the registry as a Candidate for this cycle (or only `person_ids`)."""
+    where, params = "", []
+    if person_ids is not None:
+        ids = [int(pk) for pk in person_ids]
+        where = f"p.id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
+        params = ids
+    return _load(cycle, previous, where, params, few=person_ids is not None)
+
+
+@dataclass
+class Prefiltered:
+    """The people the database could not already refuse, and the count of those it did."""
+
+    candidates: list[Candidate]
+    ineligible: Counter[str]  # Reason value -> people refused by a rule judged in SQL
+    rules_left: RuleSet  # the rules still to run on the candidates, in Python
+
+
+def row_rules_sql(
+    ctx: CycleContext, rules: RuleSet, codes: tuple[RuleCode, ...]
+) -> tuple[str, list[Any]]:
+    """A CASE giving, for a person row, the reason of the first of `codes` it fails (or NULL).
+
+    The translation of the check_* functions of eligibility.py for the rules that only look
+    at the person's own columns; test_prefilter holds it to them, person by person.
+    """
+    ops = connection.ops
+    arms: list[tuple[str, Reason]] = []
+    params: list[Any] = []
+    for code in codes:
+        if code == RuleCode.ACTIVE:
+            arms.append(("NOT is_active", Reason.INACTIVE))
+        elif code == RuleCode.VERIFIED:
+            # Verified on a local day up to the cut-off: before the next local midnight.
+            bound = (
+                datetime.combine(
+                    ctx.verification_cutoff_on + timedelta(days=1), time.min, tzinfo=UTC
+                )
+                - _local_offset()
+            )
+            arms.append(("verified_at IS NULL OR verified_at >= %s", Reason.NOT_VERIFIED))
+            params.append(ops.adapt_datetimefield_value(bound))
+        elif code == RuleCode.REGION:
+            prefix = ctx.region_code + "."
+            arms.append(("substr(kelurahan_id, 1, %s) <> %s", Reason.OUTSIDE_REGION))
+            params += [len(prefix), prefix]
+        elif code == RuleCode.AGE:
+            youngest = latest_birth_date(ctx.coverage_start_on, rules.age.minimum)
+            if youngest is None:
+                arms.append(("1 = 1", Reason.TOO_YOUNG))
+            else:
+                arms.append(("birth_date > %s", Reason.TOO_YOUNG))
+                params.append(ops.adapt_datefield_value(youngest))
+            too_old = latest_birth_date(ctx.coverage_start_on, rules.age.maximum + 1)
+            if too_old is not None:
+                arms.append(("birth_date <= %s", Reason.TOO_OLD))
+                params.append(ops.adapt_datefield_value(too_old))
+        elif code == RuleCode.VULNERABLE_JOB:
+            ids = sorted(
+                Occupation.objects.filter(code__in=ctx.vulnerable_occupations).values_list(
+                    "id", flat=True
+                )
+            )
+            if ids:
+                arms.append(
+                    (
+                        f"occupation_id NOT IN ({', '.join(['%s'] * len(ids))})",
+                        Reason.JOB_NOT_VULNERABLE,
+                    )
+                )
+                params += ids
+            else:
+                arms.append(("1 = 1", Reason.JOB_NOT_VULNERABLE))
+        else:
+            raise ValueError(f"{code} is not judged from the person row")
+    if not arms:
+        return "NULL", []
+    sql = "CASE " + " ".join(
+        f"WHEN {condition} THEN '{reason.value}'" for condition, reason in arms
+    )
+    return sql + " END", params
+
+
+def load_eligible_candidates(cycle: Cycle, inputs: AllocationInputs) -> Prefiltered:
+    """The allocation's candidates: the rules on the person's own row are judged in SQL.
+
+    For a million people most are refused by those cheap rules (inactive, not verified in
+    time, outside the region, age, job type); the database counts them by reason and only
+    the others become Candidates for the remaining rules.
+    """
+    codes = leading_row_rules(inputs.rules)
+    case_sql, params = row_rules_sql(inputs.ctx, inputs.rules, codes)
+    ineligible: Counter[str] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT reason, COUNT(*) FROM (SELECT {case_sql} AS reason "
+            f"FROM {Person._meta.db_table}) judged WHERE reason IS NOT NULL GROUP BY reason",
+            params,
+        )
+        for reason, count in cursor.fetchall():
+            ineligible[Reason(reason)] = count
+    candidates = _load(cycle, inputs.previous, f"({case_sql}) IS NULL", params)
+    rules_left = replace(
+        inputs.rules, codes=tuple(code for code in inputs.rules.codes if code not in codes)
+    )
+    return Prefiltered(candidates, ineligible, rules_left)
+
+
+def _load(
+    cycle: Cycle,
+    previous: Cycle | None,
+    where: str,
+    params: list[Any],
+    *,
+    few: bool = False,
+) -> list[Candidate]:
     programme_id = cycle.programme_id
     occupations = dict(Occupation.objects.values_list("id", "code"))
     lists: dict[str, set[str]] = defaultdict(set)
@@ -245,76 +364,94 @@ def load_candidates(
         if covered_ids
         else set()
     )
-    men = Person.objects.filter(sex="L", is_active=True, household__isnull=False)
-    if person_ids is not None:
-        men = men.filter(
-            household_id__in=Person.objects.filter(pk__in=person_ids).values("household_id")
-        )
-    households_with_man = set(men.values_list("household_id", flat=True).distinct())
-    # A raw query: at a million rows, Django's per-value converters cost more than the rules.
-    # SQLite hands dates back as ISO text, PostgreSQL as dates; both are read below.
-    sql = (
-        "SELECT id, nik, name, birth_date, sex, kelurahan_id, occupation_id, household_id, "
-        "verified_at, is_active, monthly_income, dependents, has_disability "
-        f"FROM {Person._meta.db_table}"
-    )
-    params: list[Any] = []
-    if person_ids is not None:
-        ids = [int(pk) for pk in person_ids]
-        sql += f" WHERE id IN ({', '.join(['%s'] * len(ids))})" if ids else " WHERE 1 = 0"
-        params = ids
     offset = _local_offset()
+    # PostgreSQL gives the local day of verification itself: reading a million timestamps
+    # with time zone through Django's loader costs more than all the rules together.
+    verified, select_params = "verified_at", []
+    if connection.vendor == "postgresql":
+        verified, select_params = "((verified_at AT TIME ZONE 'UTC') + %s)::date", [offset]
+    table = Person._meta.db_table
+    # Whether an active man is registered on the person's KK, asked of the database: for
+    # everyone, one hash join with the households that have one; for a few, a lookup each.
+    men = (
+        f"SELECT 1 FROM {table} m "
+        "WHERE m.household_id = p.household_id AND m.sex = 'L' AND m.is_active"
+    )
+    has_man, join = f"EXISTS ({men})", ""
+    if not few:
+        has_man = "men.household_id IS NOT NULL"
+        join = (
+            f" LEFT JOIN (SELECT DISTINCT household_id FROM {table} WHERE sex = 'L' AND is_active "
+            "AND household_id IS NOT NULL) men ON men.household_id = p.household_id"
+        )
+    sql = (
+        "SELECT p.id, nik, name, birth_date, sex, kelurahan_id, occupation_id, p.household_id, "
+        f"{verified}, is_active, monthly_income, dependents, has_disability, {has_man} "
+        f"FROM {table} p{join}"
+    )
+    if where:
+        sql += f" WHERE {where}"
     empty: frozenset[str] = frozenset()
     candidates: list[Candidate] = []
     append = candidates.append
     no_lists = frozen_lists.get
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(20_000):
-            for (
-                pk,
-                nik,
-                name,
-                born,
-                sex,
-                kel,
-                occ,
-                hh,
-                verified_at,
-                active,
-                income,
-                deps,
-                dis,
-            ) in rows:
-                if verified_at is not None:
-                    if isinstance(verified_at, str):
-                        verified_at = datetime.fromisoformat(verified_at)
-                    verified_on = (verified_at + offset).date()
-                else:
-                    verified_on = None
-                append(
-                    Candidate(
-                        pk,
-                        nik,
-                        name,
-                        date.fromisoformat(born) if isinstance(born, str) else born,
-                        sex,
-                        kel,
-                        occupations[occ],
-                        hh,
-                        verified_on,
-                        bool(active),
-                        income,
-                        deps,
-                        bool(dis),
-                        hh in households_with_man,
-                        no_lists(nik, empty),
-                        pk in covered_ids,
-                        hh is not None and hh in covered_households and pk not in covered_ids,
-                        pk in previous_ids,
-                    )
+        for (
+            pk,
+            nik,
+            name,
+            born,
+            sex,
+            kel,
+            occ,
+            hh,
+            verified_at,
+            active,
+            income,
+            deps,
+            dis,
+            man,
+        ) in _rows(cursor, sql, select_params + params):
+            if isinstance(verified_at, str):
+                verified_at = datetime.fromisoformat(verified_at)
+            if isinstance(verified_at, datetime):
+                verified_on = (verified_at + offset).date()
+            else:
+                verified_on = verified_at  # a date already, or None
+            append(
+                Candidate(
+                    pk,
+                    nik,
+                    name,
+                    date.fromisoformat(born) if isinstance(born, str) else born,
+                    sex,
+                    kel,
+                    occupations[occ],
+                    hh,
+                    verified_on,
+                    bool(active),
+                    income,
+                    deps,
+                    bool(dis),
+                    bool(man),
+                    no_lists(nik, empty),
+                    pk in covered_ids,
+                    hh is not None and hh in covered_households and pk not in covered_ids,
+                    pk in previous_ids,
                 )
+            )
     return candidates
+
+
+def _rows(cursor: Any, sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a large query. PostgreSQL streams them in chunks while the query still
+    runs, so that candidates are built from the first rows while the server finds the rest."""
+    if connection.vendor == "postgresql":
+        yield from cursor.cursor.stream(sql, params, size=10_000)
+        return
+    cursor.execute(sql, params)
+    while rows := cursor.fetchmany(20_000):
+        yield from rows
 
 
 def placement_counts(cycle: Cycle) -> Counter[str]:

@@ -5,10 +5,12 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
@@ -55,14 +57,15 @@ def compute_allocation(
     except (RulesInvalid, WeightsInvalid) as bad:
         raise TransitionRefused(Refusal.RULES_INVALID, str(bad)) from bad
     with _without_cyclic_gc():
-        candidates = selectors.load_candidates(cycle, inputs.previous)
+        loaded = selectors.load_eligible_candidates(cycle, inputs)
         return allocate(
-            candidates,
+            loaded.candidates,
             ctx=inputs.ctx,
-            rules=inputs.rules,
+            rules=loaded.rules_left,
             weights=inputs.weights,
             minimum_wage=inputs.minimum_wage,
             params=inputs.params,
+            ineligible=loaded.ineligible,
         )
 
 
@@ -82,29 +85,38 @@ def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
     # A raw delete: Django's delete() would first fetch every row to follow the
     # replaced_by relation; before approval no replacement exists.
     Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)
-    parts_json: dict[tuple[tuple[str, int], ...], str] = {}
+    # The allocation shares one parts dict between everyone with the same score facts, so
+    # each is turned into JSON once (the result holds them alive: ids are not reused).
+    parts_json: dict[int, str] = {}
 
     def parts_text(parts: dict[str, int]) -> str:
-        key = tuple(parts.items())
-        text = parts_json.get(key)
+        text = parts_json.get(id(parts))
         if text is None:
-            text = parts_json[key] = json.dumps(as_points(parts))
+            text = parts_json[id(parts)] = json.dumps(as_points(parts))
         return text
 
+    table = Placement._meta.db_table
+    pk = cycle.pk
+    # Rows go in in the order of their person (each carries its rank): the check of each
+    # row's person key and the (cycle, person) and person indexes then walk the person table
+    # and the indexes in order instead of jumping about; it halves the foreign-key checks.
+    placements = sorted(result.placements, key=attrgetter("person_id"))
     if connection.vendor == "postgresql":
         # COPY in text format, written in large chunks: the JSON of the parts has no tab,
-        # newline or backslash to escape (ASCII keys and numbers only).
-        table = Placement._meta.db_table
+        # newline or backslash to escape (ASCII keys and numbers only). A queued writer sends
+        # the chunks from a thread of its own, so the server stores one chunk while the next
+        # is being formatted.
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(
-                f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN"
+                f"COPY {table} ({', '.join(_PLACEMENT_COLUMNS)}) FROM STDIN",
+                writer=QueuedLibpqWriter(cursor.cursor),
             ) as copy,
         ):
             lines: list[str] = []
-            for p in result.placements:
+            for p in placements:
                 lines.append(
-                    f"{cycle.pk}\t{p.person_id}\t{p.kind}\t{p.rank}\t"
+                    f"{pk}\t{p.person_id}\t{p.kind}\t{p.rank}\t"
                     f"{p.score // 100}.{p.score % 100:02d}\t{parts_text(p.parts)}\t"
                     f"{p.kelurahan_code}\t\n"
                 )
@@ -113,23 +125,25 @@ def _write_placements(cycle: Cycle, result: AllocationResult) -> None:
                     lines = []
             copy.write("".join(lines))
         return
-    batch: list[Placement] = []
-    for p in result.placements:
-        batch.append(
-            Placement(
-                cycle_id=cycle.pk,
-                person_id=p.person_id,
-                kind=p.kind,
-                rank=p.rank,
-                score=f"{p.score / 100:.2f}",
-                score_parts=as_points(p.parts),
-                kelurahan_id=p.kelurahan_code,
-            )
+    # SQLite: one prepared INSERT run over every row (no model instances, no per-batch SQL).
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(_PLACEMENT_COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(_PLACEMENT_COLUMNS))})",
+            [
+                (
+                    pk,
+                    p.person_id,
+                    p.kind,
+                    p.rank,
+                    f"{p.score // 100}.{p.score % 100:02d}",
+                    parts_text(p.parts),
+                    p.kelurahan_code,
+                    "",
+                )
+                for p in placements
+            ],
         )
-        if len(batch) == 5000:
-            Placement.objects.bulk_create(batch)
-            batch = []
-    Placement.objects.bulk_create(batch)
 
 
 def summary_of(result: AllocationResult) -> dict[str, Any]:

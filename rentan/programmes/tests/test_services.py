@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -74,6 +75,8 @@ def test_allocation_stores_the_list_and_its_audit_event(programme, admin_user):
         "low_income": 30.0,
         "no_other_protection": 10.0,
     }
+    assert Placement.objects.get(person=poor).score == Decimal("40.00")
+    assert Placement.objects.get(person=middle).score == Decimal("20.00")
     event = AuditEvent.objects.get(target_type="programmes.cycle", target_id=str(cycle.pk))
     assert event.actor == admin_user
     assert event.changes["alokasi"]["baru"] == 2
