@@ -258,15 +258,19 @@ class Placement(models.Model):
     # and every checked key costs on each row. The unique (person, cycle) index serves
     # lookups by person, the (cycle, kind, rank) one those by cycle; a replacement is rare,
     # so only the rows that have one are indexed. The kelurahan is a copy, made in the same
-    # transaction, of the person's own kelurahan, which the database checks on the person;
-    # checking it again on each placement row costs a fifth of writing the list, so the
-    # database does not (areas are reference data; deleting one is still refused by PROTECT).
+    # transaction, of the person's own kelurahan, which the database checks on the person.
+    # The keys are not checked by the database row by row either: at a million persons the
+    # per-row checks of cycle, person and kelurahan cost more than writing the list itself.
+    # Every id comes, in the same transaction, from the locked cycle and the person table
+    # (persons are never deleted, only deactivated), and deleting a cycle, person or area
+    # through the application still cascades or is refused (on_delete, tested).
     cycle = models.ForeignKey(
         Cycle,
         verbose_name=_("periode"),
         on_delete=models.CASCADE,
         related_name="placements",
         db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
         "registry.Person",
@@ -274,6 +278,7 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="placements",
         db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=PlacementKind.choices)
     rank = models.PositiveIntegerField(_("peringkat"))

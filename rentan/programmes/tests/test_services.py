@@ -83,6 +83,21 @@ def test_allocation_stores_the_list_and_its_audit_event(programme, admin_user):
     assert result.cost == 2 * 16_800 * 12
 
 
+def test_a_placed_person_cannot_be_deleted_and_a_deleted_cycle_takes_its_list(
+    programme, admin_user
+):
+    from django.db.models import ProtectedError
+
+    placed = worker()
+    cycle = make_cycle(programme, target=1)
+    services.allocate_cycle(actor=admin_user, cycle=cycle)
+    with pytest.raises(ProtectedError):
+        placed.delete()
+    assert Placement.objects.filter(person=placed).count() == 1
+    cycle.delete()
+    assert not Placement.objects.exists()
+
+
 def test_allocating_again_replaces_the_list_until_approval(programme, admin_user):
     first = worker()
     cycle = make_cycle(programme, target=1)
