@@ -3,6 +3,8 @@
 Each figure sits next to its raw floor measured in the same run: reading the candidate
 columns of every person (nothing computed), and writing as many placement rows as the
 allocation writes (nothing decided), committed, so with the checks of their foreign keys.
+On SQLite also the decree's attachment (lampiran) of the demo's approved 2023 list as PDF,
+next to the same attachment rendered as HTML only.
 """
 
 import io
@@ -222,3 +224,28 @@ def run(db: str, report: Report, workdir: Path) -> None:
         written[0],
         floor=WRITE_FLOOR,
     )
+    if db == "sqlite":
+        _lampiran(report)
+
+
+def _lampiran(report: Report) -> None:
+    """The decree's attachment of the demo's approved 2023 list as PDF, next to its HTML."""
+    from weasyprint import HTML
+
+    from rentan.programmes import selectors
+    from rentan.programmes.models import Cycle
+    from rentan.programmes.views import lampiran_html
+    from rentan.registry.nik import mask_nik
+
+    cycle = Cycle.objects.get(programme__code="pekalongan-bpu", year=2023)
+    rows = selectors.lampiran_rows(cycle)
+    for row in rows:
+        row["nik_shown"] = mask_nik(row["nik"])
+    floor = "lampiran as HTML (no PDF)"
+    with timer() as took:
+        html = lampiran_html(cycle, rows)
+    report.floor(floor, took[0])
+    with timer() as took:
+        pdf = HTML(string=html).write_pdf()
+    report.value("lampiran 2023", f"{len(rows):,} persons, {len(pdf) / 1024:,.0f} KiB of PDF")
+    report.figure(f"lampiran PDF (WeasyPrint), {len(rows):,} persons", took[0], floor=floor)

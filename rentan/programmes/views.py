@@ -1,8 +1,10 @@
+import hashlib
 import io
 import json
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ from rentan.core.formatting import format_date
 from rentan.programmes import selectors, services
 from rentan.programmes.eligibility import Reason
 from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
+from rentan.programmes.lampiran import group_by_kelurahan
 from rentan.programmes.lifecycle import TransitionRefused
 from rentan.programmes.models import (
     Cycle,
@@ -350,11 +353,36 @@ def lampiran_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @requires(Capability.READ_SELECTION)
 def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    from weasyprint import HTML
-
     cycle = _cycle(code, year)
     rows = _lampiran_rows(request, cycle, "pdf")
-    html = render_to_string("programmes/lampiran.html", {"cycle": cycle, "rows": rows})
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    pdf = lampiran_pdf_bytes(lampiran_html(cycle, rows))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="lampiran-{code}-{year}.pdf"'
     return response
+
+
+LAMPIRAN_CACHE_SECONDS = 6 * 3600
+
+
+def lampiran_html(cycle: Cycle, rows: list[dict[str, Any]]) -> str:
+    """The lampiran as HTML: one table per kelurahan, rows as ordered by the selector."""
+    return render_to_string(
+        "programmes/lampiran.html",
+        {"cycle": cycle, "rows": rows, "groups": group_by_kelurahan(rows)},
+    )
+
+
+def lampiran_pdf_bytes(html: str) -> bytes:
+    """The PDF of this exact HTML, laid out once and then kept for a few hours.
+
+    The key is a digest of the HTML itself (names, NIKs as shown, decree reference), so a
+    replacement in the list or another masking gives another key and never a stale file.
+    """
+    from weasyprint import HTML
+
+    key = "programmes:lampiran-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = HTML(string=html).write_pdf()
+        cache.set(key, pdf, LAMPIRAN_CACHE_SECONDS)
+    return pdf

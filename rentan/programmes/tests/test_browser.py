@@ -48,9 +48,13 @@ def test_admin_simulates_allocates_explains_approves_and_downloads(page, program
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.APPROVED
 
+    assert not page.get_by_test_id("lampiran-pdf-busy").is_visible()
     with page.expect_download() as download_info:
         page.get_by_test_id("lampiran-pdf").click()
     download = download_info.value
+    # The admin is told the PDF is being laid out instead of waiting on a silent page.
+    busy = page.get_by_test_id("lampiran-pdf-busy")
+    assert busy.is_visible() and "Sedang menyusun PDF" in busy.inner_text()
     assert download.suggested_filename == "lampiran-uji-2023.pdf"
     with open(download.path(), "rb") as handle:
         assert handle.read(4) == b"%PDF"
