@@ -156,8 +156,8 @@ def _columns(batch: ImportBatch) -> Columns:
     return Columns(fields=fields, headers=headers)
 
 
-def _read_header(batch: ImportBatch) -> None:
-    head = list(itertools.islice(_rows(batch), 20))
+def _read_header(batch: ImportBatch, rows: Callable[[], Iterable[SheetRow]]) -> None:
+    head = list(itertools.islice(rows(), 20))
     guess = find_header([row.cells for row in head])
     if guess is None:
         raise FileError(
@@ -224,15 +224,16 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
             progress(phase, done, total)
 
     try:
+        # A spreadsheet is read once, for the header as for the rows.
+        rows = _row_source(batch)
         if not batch.column_map:
-            _read_header(batch)
+            _read_header(batch, rows)
         columns = _columns(batch)
         if columns.missing_required():
             batch.status = BatchStatus.NEEDS_MAPPING
             batch.save()
             return batch
         header_row = batch.header_row or 0
-        rows = _row_source(batch)
         checker = RowChecker.for_rows(
             (row for row in rows() if row.number > header_row),
             columns=columns,

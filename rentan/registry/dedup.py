@@ -16,7 +16,7 @@ record compared with its `WINDOW` nearest neighbours only.
 
 import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -41,7 +41,7 @@ class MatchReason(TextChoices):
     SIMILAR_ADDRESS = "similar_address", _("Alamat mirip")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DedupRecord:
     key: str  # the caller's identifier: "row:12", "person:345"
     nik: str  # "" when missing or invalid
@@ -371,76 +371,41 @@ def _prepare(record: DedupRecord) -> _Prepared:
     )
 
 
-class _Groups:
-    """Record indexes by key, without a list for the many keys that only one record has."""
-
-    def __init__(self) -> None:
-        self.table: dict[object, int | list[int]] = {}
-
-    def add(self, key: object, index: int) -> None:
-        table = self.table
-        found = table.get(key)
+def _group(keys: Iterable[Hashable | None]) -> dict[Hashable, int | list[int]]:
+    """Record indexes by key (None: no key), without a list for the many keys that only one
+    record has."""
+    table: dict[Hashable, int | list[int]] = {}
+    get = table.get
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        found = get(key)
         if found is None:
             table[key] = index
         elif type(found) is int:
             table[key] = [found, index]
         else:
             found.append(index)  # type: ignore[union-attr]
-
-    def blocks(self) -> Iterator[list[int]]:
-        for members in self.table.values():
-            if type(members) is list:
-                yield members
+    return table
 
 
 def _ordered_pair(text: str, at: int) -> str:
     return text[at : at + 2] if text[at] <= text[at + 1] else text[at + 1] + text[at]
 
 
-def _nik_keys(nik: str, opening: str, sound: str) -> tuple[str, ...]:
-    """Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of
-    its parts: area and day of birth (8 digits), month and year (4), serial (4); a swap across
-    two parts is caught by writing those two digits in order. Each key also holds the opening
-    sounds of the distinctive name, because a NIK's date and serial leave few digits free.
-    The key for a slip in the month or year holds the whole sound-alike name: without it, it
-    would hold everyone of a kecamatan born on the same day of any month, and such a slip
-    leaves the birth date column intact for the birth date block."""
-    return (
-        f"{opening}>{nik[8:]}",
-        f"{opening}<{nik[:12]}",
-        f"{sound}={nik[:8]}{nik[12:]}",
-        f"{opening}|{nik[:7]}{_ordered_pair(nik, 7)}{nik[9:]}",
-        f"{opening}/{nik[:11]}{_ordered_pair(nik, 11)}{nik[13:]}",
-    )
-
-
-def _blocks(
+# Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of their
+# parts: area and day of birth (8 digits), month and year (4), serial (4); a swap across two
+# parts is caught by writing those two digits in order. Each key also holds the opening sounds
+# of the distinctive name, because a NIK's date and serial leave few digits free. The key for a
+# slip in the month or year holds the whole sound-alike name: without it, it would hold
+# everyone of a kecamatan born on the same day of any month, and such a slip leaves the birth
+# date column intact for the birth date block.
+def _block_keys(
     prepared: Sequence[_Prepared], household_rule: bool
-) -> Iterator[tuple[list[int], Callable[[int], str]]]:
-    """Groups of record indexes sharing a key, each with the order used to window it."""
-    by_nik = _Groups()
-    by_birth = _Groups()
-    by_name = _Groups()
-    by_address = _Groups()
-    by_kk = _Groups()
-    for index, record in enumerate(prepared):
-        nik = record.nik
-        forms = record.forms
-        if nik:
-            by_nik.add(nik, index)
-            if len(nik) == 16:
-                for key in _nik_keys(nik, forms.opening, forms.distinctive_key):
-                    by_nik.add(key, index)
-        if record.birth_date is not None:
-            by_birth.add((record.birth_date, record.kelurahan), index)
-        if forms.name:
-            by_name.add((forms.key, record.kelurahan), index)
-        if record.address:
-            # The numbers (house, RT, RW) survive the many ways of writing a street.
-            signature = record.address_numbers or record.address
-            by_address.add((signature, _street_opening(record.address), record.kelurahan), index)
-        if household_rule and record.kk:
-            by_kk.add("kk" + record.kk, index)
+) -> Iterator[tuple[Iterator[Hashable | None], Callable[[int], str]]]:
+    """For each kind of blocking key, every record's key (or None), and the order used to
+    window a large block of it. One kind at a time: the groups of a kind are dropped before
+    the next is built, so memory holds one key per record, not ten."""
 
     def by_name_order(i: int) -> str:
         return prepared[i].forms.sorted_name
@@ -448,15 +413,61 @@ def _blocks(
     def by_address_order(i: int) -> str:
         return prepared[i].address
 
-    for groups, order in (
-        (by_nik, by_name_order),
-        (by_birth, by_name_order),
-        (by_name, by_address_order),
-        (by_address, by_name_order),
-        (by_kk, by_name_order),
-    ):
-        for members in groups.blocks():
-            yield members, order
+    yield (r.nik or None for r in prepared), by_name_order
+    # Only records with a whole NIK; None for the others, so indexes stay aligned.
+    near = [r if len(r.nik) == 16 else None for r in prepared]
+    yield (f"{r.forms.opening}>{r.nik[8:]}" if r else None for r in near), by_name_order
+    yield (f"{r.forms.opening}<{r.nik[:12]}" if r else None for r in near), by_name_order
+    yield (
+        (f"{r.forms.distinctive_key}={r.nik[:8]}{r.nik[12:]}" if r else None for r in near),
+        by_name_order,
+    )
+    yield (
+        (
+            f"{r.forms.opening}|{r.nik[:7]}{_ordered_pair(r.nik, 7)}{r.nik[9:]}" if r else None
+            for r in near
+        ),
+        by_name_order,
+    )
+    yield (
+        (
+            f"{r.forms.opening}/{r.nik[:11]}{_ordered_pair(r.nik, 11)}{r.nik[13:]}" if r else None
+            for r in near
+        ),
+        by_name_order,
+    )
+    yield (
+        ((r.birth_date, r.kelurahan) if r.birth_date is not None else None for r in prepared),
+        by_name_order,
+    )
+    yield (
+        ((r.forms.key, r.kelurahan) if r.forms.name else None for r in prepared),
+        by_address_order,
+    )
+    # The numbers (house, RT, RW) survive the many ways of writing a street.
+    yield (
+        (
+            (r.address_numbers or r.address, _street_opening(r.address), r.kelurahan)
+            if r.address
+            else None
+            for r in prepared
+        ),
+        by_name_order,
+    )
+    if household_rule:
+        yield (r.kk or None for r in prepared), by_name_order
+
+
+def _blocks(
+    prepared: Sequence[_Prepared], household_rule: bool
+) -> Iterator[tuple[list[int], Callable[[int], str]]]:
+    """Groups of record indexes sharing a key, each with the order used to window it."""
+    for keys, order in _block_keys(prepared, household_rule):
+        groups = _group(keys)
+        for members in groups.values():
+            if type(members) is list:
+                yield members, order
+        del groups
 
 
 def _candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterator[tuple[int, int]]:
