@@ -164,10 +164,19 @@ class StagedRow(models.Model):
 class ImportedPerson(models.Model):
     """Where an imported person came from: the batch (file) and the row in it."""
 
+    # Written only by commit_batch, in one INSERT ... SELECT that takes each person from the
+    # registry and the batch it holds locked: the rows refer to existing records by
+    # construction. A database foreign-key check would run twice per imported person (two
+    # trigger queries each, a million at a time); Django's PROTECT still guards deletion.
     person = models.OneToOneField(
-        "registry.Person", on_delete=models.PROTECT, related_name="import_origin"
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="import_origin",
+        db_constraint=False,
     )
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="persons")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="persons", db_constraint=False
+    )
     row_number = models.PositiveIntegerField(_("baris"))
 
     class Meta:

@@ -521,6 +521,9 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
         )
         now = timezone.now()
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The rows are sorted into file order and joined in memory, not on disk.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
             # Per-row identity: a NIK that reached the registry since staging is left out.
             cursor.execute(
                 f"UPDATE {table} SET status = %s, is_accepted = %s WHERE batch_id = %s AND "

@@ -256,22 +256,27 @@ def _score(
     if exact:
         return 1.0, tuple(exact)
 
-    name = _name_similarity(a.forms, b.forms)
-    if name < NAME_GATE:
-        return 0.0, ()  # every probable match needs a similar name
+    # A name alone is never enough: without a near NIK, the same birth date or a similar
+    # address there is no match, whatever the name (the cheap checks come first: most
+    # candidate pairs of a large file fail here).
     relation = nik_relation(a.nik, b.nik)
+    near = relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED)
+    birth = _birth_agreement(a.birth_date, b.birth_date)
     same_kelurahan = bool(a.kelurahan) and a.kelurahan == b.kelurahan
     address = (
         address_similarity((a.address, a.address_numbers), (b.address, b.address_numbers))
         if same_kelurahan
         else 0.0
     )
-    birth = _birth_agreement(a.birth_date, b.birth_date)
+    if not near and birth is not _Birth.SAME and address < SIMILAR_ADDRESS:
+        return 0.0, ()
+    name = _name_similarity(a.forms, b.forms)
+    if name < NAME_GATE:
+        return 0.0, ()  # every probable match needs a similar name
     reasons: set[MatchReason] = set()
     # Evidence adds up: the name carries most of it, each other agreement adds to it, and a
     # plain disagreement (another birth date, another NIK) takes away.
     score = NAME_WEIGHT * name
-    near = relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED)
     # A NIK one digit off speaks for a slip only where two people rarely differ by one digit:
     # not in the serial (people born the same day in one kecamatan get 0001, 0002, ...), and
     # not when each record's own birth date explains the difference.
@@ -310,8 +315,6 @@ def _score(
         reasons.update((MatchReason.SIMILAR_ADDRESS, MatchReason.SAME_KELURAHAN))
     if name >= SIMILAR_NAME:
         reasons.add(MatchReason.SIMILAR_NAME)
-    if not reasons - {MatchReason.SIMILAR_NAME, MatchReason.SAME_KELURAHAN}:
-        return 0.0, ()  # a name alone is never enough
     return round(min(max(score, 0.0), 1.0), 4), tuple(sorted(reasons))
 
 
