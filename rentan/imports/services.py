@@ -377,8 +377,8 @@ def _write_staged(rows: list[tuple[Any, ...]]) -> None:
         )
 
 
-def _registry_records() -> list[DedupRecord]:
-    return [
+def _registry_records() -> Iterator[DedupRecord]:
+    return (
         DedupRecord(
             key=f"person:{pk}",
             nik=nik,
@@ -397,7 +397,15 @@ def _registry_records() -> list[DedupRecord]:
             "street_address",
             "household__kk_number",
         ).iterator(chunk_size=20000)
-    ]
+    )
+
+
+def _drain(records: list[DedupRecord]) -> Iterator[DedupRecord]:
+    """The records in order, each let go of as it is taken: the duplicate search keeps its
+    own comparable form of each, and a million of both would not fit side by side."""
+    records.reverse()
+    while records:
+        yield records.pop()
 
 
 def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
@@ -405,7 +413,9 @@ def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
     a second import of the same rows creates nothing); other probable pairs wait for the user."""
     if not records:
         return
-    pairs = find_pairs(records, against=_registry_records(), household_rule=batch.household_rule)
+    pairs = find_pairs(
+        _drain(records), against=_registry_records(), household_rule=batch.household_rule
+    )
     registered: set[int] = set()
     matches: dict[int, list[dict[str, Any]]] = {}
     for pair in pairs:

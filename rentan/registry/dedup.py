@@ -66,7 +66,8 @@ class PairMatch:
 
 @dataclass(frozen=True)
 class PairSearch:
-    """The pairs found, and what it cost: how many candidate pairs were scored."""
+    """The pairs found, and what it cost: how many candidate pairs were scored (a pair below
+    the threshold that two kinds of blocking key propose is scored, and counted, twice)."""
 
     pairs: list[PairMatch]
     compared: int
@@ -486,9 +487,9 @@ def _candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterato
 
 
 def search_pairs(
-    records: Sequence[DedupRecord],
+    records: Iterable[DedupRecord],
     *,
-    against: Sequence[DedupRecord] = (),
+    against: Iterable[DedupRecord] = (),
     threshold: float = DEFAULT_THRESHOLD,
     household_rule: bool = False,
 ) -> PairSearch:
@@ -504,40 +505,42 @@ def search_pairs(
 
 
 def _search(
-    records: Sequence[DedupRecord],
-    against: Sequence[DedupRecord],
+    records: Iterable[DedupRecord],
+    against: Iterable[DedupRecord],
     threshold: float,
     household_rule: bool,
 ) -> PairSearch:
-    prepared = [_prepare(r) for r in records] + [_prepare(r) for r in against]
-    new_count = len(records)
-    total = len(prepared)
-    seen: set[int] = set()
-    pairs: list[PairMatch] = []
+    # Records are taken one at a time: a caller that hands over a draining iterator holds
+    # each record or its comparable form, never both for the whole file.
+    prepared = [_prepare(r) for r in records]
+    new_count = len(prepared)
+    prepared.extend(_prepare(r) for r in against)
+    # A pair is proposed at most once by each kind of key; a matching pair often by several
+    # kinds (it is skipped once found), another pair rarely: scoring that again costs less
+    # than remembering every pair compared.
+    found: dict[tuple[int, int], PairMatch] = {}
+    compared = 0
     largest = 0
     for members, order in _blocks(prepared, household_rule):
         if members[0] >= new_count:
             continue  # indexes ascend: the block holds only `against` records
         largest = max(largest, len(members))
         for i, j in _candidate_pairs(members, order):
-            if i >= new_count:
+            if i >= new_count or (i, j) in found:
                 continue
-            code = i * total + j
-            if code in seen:
-                continue
-            seen.add(code)
+            compared += 1
             left, right = prepared[i], prepared[j]
             score, reasons = _score(left, right, household_rule)
             if reasons and score >= threshold:
-                pairs.append(PairMatch(left.key, right.key, score, reasons))
-    pairs.sort(key=lambda pair: (-pair.score, pair.left, pair.right))
-    return PairSearch(pairs=pairs, compared=len(seen), largest_block=largest)
+                found[i, j] = PairMatch(left.key, right.key, score, reasons)
+    pairs = sorted(found.values(), key=lambda pair: (-pair.score, pair.left, pair.right))
+    return PairSearch(pairs=pairs, compared=compared, largest_block=largest)
 
 
 def find_pairs(
-    records: Sequence[DedupRecord],
+    records: Iterable[DedupRecord],
     *,
-    against: Sequence[DedupRecord] = (),
+    against: Iterable[DedupRecord] = (),
     threshold: float = DEFAULT_THRESHOLD,
     household_rule: bool = False,
 ) -> list[PairMatch]:

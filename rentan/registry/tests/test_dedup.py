@@ -206,3 +206,27 @@ def test_against_pairs_involve_new_records_only():
     assert all(p.left in new_keys for p in pairs)
     truth = {pair for pair in sample.true_pairs() if pair[0] in new_keys or pair[1] in new_keys}
     assert pair_quality(pairs, truth).f1 >= 0.98
+
+
+def test_records_can_be_handed_over_one_at_a_time():
+    sample = labelled_sample(total=1500, seed=5)
+    registry = sample.records[1000:]
+    from_lists = search_pairs(sample.records[:1000], against=registry, household_rule=True)
+
+    from_iterators = search_pairs(
+        iter(sample.records[:1000]), against=iter(registry), household_rule=True
+    )
+
+    assert from_iterators == from_lists
+    assert len(from_lists.pairs) > 50
+
+
+def test_a_matching_pair_proposed_by_several_keys_is_scored_and_listed_once():
+    # Same NIK, birth date, sound-alike name and address: every kind of key proposes the pair.
+    rows = [
+        record("row:2", "3375010101800001", name="Slamet Riyadi", address="Jl. Progo 12"),
+        record("row:3", "3375010101800001", name="Slamet Riyadi", address="Jl. Progo 12"),
+    ]
+    search = search_pairs(rows)
+    assert [(p.left, p.right) for p in search.pairs] == [("row:2", "row:3")]
+    assert search.compared == 1
