@@ -274,6 +274,9 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         _write_staged(staged)
         del staged
         tell("validate", done, total)
+    # What the checker remembers of every row (NIKs seen, dates read) and a spreadsheet's
+    # rows are done with: let them go before the duplicate search needs the room.
+    del checker, rows, data_rows
 
     if connection.vendor == "postgresql":
         # Fresh statistics after a large COPY, so the commit's joins get sensible plans.

@@ -21,7 +21,7 @@ ROWS = [
 ]
 
 
-def _rows() -> list[list[object]]:
+def _rows() -> list[list[str]]:
     return [HEAD, *([*row, "Medono", "Buruh batik"] for row in ROWS)]
 
 
