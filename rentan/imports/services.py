@@ -10,6 +10,7 @@ leaves the registry exactly as before.
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,26 +255,27 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
     records: list[DedupRecord] = []
     data_rows = (row for row in rows() if row.number > header_row)
     done = 0
-    for chunk in _chunks(checker.check_all(data_rows), CHUNK):
-        staged = [_staged_row(batch.pk, outcome) for outcome in chunk]
-        done = max(outcome.number for outcome in chunk) - header_row
-        del chunk
-        records.extend(
-            DedupRecord(
-                key=f"row:{row[1]}",
-                nik=row[4],
-                name=row[6],
-                birth_date=row[8],
-                kelurahan_code=row[13],
-                address=row[10],
-                kk_number=row[5],
+    with _staged_writer() as write_staged:
+        for chunk in _chunks(checker.check_all(data_rows), CHUNK):
+            staged = [_staged_row(batch.pk, outcome) for outcome in chunk]
+            done = max(outcome.number for outcome in chunk) - header_row
+            del chunk
+            records.extend(
+                DedupRecord(
+                    key=f"row:{row[1]}",
+                    nik=row[4],
+                    name=row[6],
+                    birth_date=row[8],
+                    kelurahan_code=row[13],
+                    address=row[10],
+                    kk_number=row[5],
+                )
+                for row in staged
+                if row[3]
             )
-            for row in staged
-            if row[3]
-        )
-        _write_staged(staged)
-        del staged
-        tell("validate", done, total)
+            write_staged(staged)
+            del staged
+            tell("validate", done, total)
     # What the checker remembers of every row (NIKs seen, dates read) and a spreadsheet's
     # rows are done with: let them go before the duplicate search needs the room.
     del checker, rows, data_rows
@@ -363,21 +365,32 @@ _STAGED_COLUMNS = (
 )
 
 
-def _write_staged(rows: list[tuple[Any, ...]]) -> None:
-    """Bulk writes without model objects: COPY on PostgreSQL, executemany elsewhere."""
+@contextmanager
+def _staged_writer() -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
+    """Bulk writes without model objects, in one transaction: on PostgreSQL one COPY for the
+    whole file (the server stores a chunk while the next is being checked), executemany
+    elsewhere. Nothing else may use the connection until the writer is closed."""
     table = StagedRow._meta.db_table
     names = ", ".join(_STAGED_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+
+                def copy_rows(rows: list[tuple[Any, ...]]) -> None:
+                    for row in rows:
+                        copy.write_row(row)
+
+                yield copy_rows
             return
         marks = ", ".join(["%s"] * len(_STAGED_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})",
-            [(*row[:8], row[8].isoformat() if row[8] else None, *row[9:]) for row in rows],
-        )
+
+        def insert_rows(rows: list[tuple[Any, ...]]) -> None:
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                [(*row[:8], row[8].isoformat() if row[8] else None, *row[9:]) for row in rows],
+            )
+
+        yield insert_rows
 
 
 def _registry_records() -> Iterator[DedupRecord]:
