@@ -4,6 +4,7 @@ import pytest
 
 from rentan.imports import services
 from rentan.imports.models import RowStatus, StagedRow
+from rentan.imports.rows import RowChecker
 from rentan.imports.tests.files import write_csv, write_xlsx
 from rentan.registry.dedup import MatchReason
 from rentan.testing.factories import PersonFactory
@@ -87,3 +88,23 @@ def test_flagged_rows_keep_their_pairs_and_wait_for_a_decision(tmp_path, import_
     assert MatchReason.SAME_NIK in rina.matches[0]["reasons"]
     assert StagedRow.objects.get(batch=batch, row_number=2).matches == []
     assert (batch.rows_ready, batch.rows_duplicate, batch.rows_registered) == (2, 1, 1)
+
+
+def test_a_failure_while_staging_leaves_no_staged_rows_behind(
+    tmp_path, import_media, admin_user, monkeypatch
+):
+    path = write_csv(tmp_path / "medono.csv", _rows())
+    batch = services.upload_batch(actor=admin_user, path=path, original_name=path.name)
+    monkeypatch.setattr(services, "CHUNK", 2)
+    check = RowChecker.check
+
+    def failing(self, row):
+        if row.number == 5:
+            raise RuntimeError("listrik padam")
+        return check(self, row)
+
+    monkeypatch.setattr(RowChecker, "check", failing)
+    with pytest.raises(RuntimeError):
+        services.stage_batch(batch_id=batch.pk)
+
+    assert not StagedRow.objects.filter(batch=batch).exists()
