@@ -4,7 +4,6 @@ import pytest
 
 from rentan.imports import services
 from rentan.imports.models import RowStatus, StagedRow
-from rentan.imports.rows import RowChecker
 from rentan.imports.tests.files import write_csv, write_xlsx
 from rentan.registry.dedup import MatchReason
 from rentan.testing.factories import PersonFactory
@@ -96,14 +95,14 @@ def test_a_failure_while_staging_leaves_no_staged_rows_behind(
     path = write_csv(tmp_path / "medono.csv", _rows())
     batch = services.upload_batch(actor=admin_user, path=path, original_name=path.name)
     monkeypatch.setattr(services, "CHUNK", 2)
-    check = RowChecker.check
+    staged_row = services._staged_row
 
-    def failing(self, row):
-        if row.number == 5:
+    def failing(batch_id, outcome):
+        if outcome.number == 5:
             raise RuntimeError("listrik padam")
-        return check(self, row)
+        return staged_row(batch_id, outcome)
 
-    monkeypatch.setattr(RowChecker, "check", failing)
+    monkeypatch.setattr(services, "_staged_row", failing)
     with pytest.raises(RuntimeError):
         services.stage_batch(batch_id=batch.pk)
 
