@@ -504,6 +504,26 @@ def search_pairs(
             gc.enable()
 
 
+def _no_evidence(a: _Prepared, b: _Prepared, household_rule: bool) -> bool:
+    """True for a pair that _score turns down whatever the names: not the same birth date,
+    no address that could be similar (another kelurahan, or other house or RT/RW numbers),
+    no NIK equal or near, no shared KK. Most candidate pairs of a large kelurahan (people
+    of one common name, neighbours of one house number) are such pairs, told apart here
+    without comparing any text."""
+    if a.birth_date is not None and a.birth_date == b.birth_date:
+        return False
+    if a.address and b.address and a.kelurahan and a.kelurahan == b.kelurahan:
+        short, long_ = a.address_numbers, b.address_numbers
+        if len(short) > len(long_):
+            short, long_ = long_, short
+        if not short or long_[: len(short)] == short:
+            return False
+    if household_rule and a.kk and a.kk == b.kk:
+        return False
+    left, right = a.nik, b.nik
+    return not (left and right and len(left) == len(right) and Hamming.distance(left, right) <= 2)
+
+
 def _search(
     records: Iterable[DedupRecord],
     against: Iterable[DedupRecord],
@@ -530,6 +550,8 @@ def _search(
                 continue
             compared += 1
             left, right = prepared[i], prepared[j]
+            if _no_evidence(left, right, household_rule):
+                continue
             score, reasons = _score(left, right, household_rule)
             if reasons and score >= threshold:
                 found[i, j] = PairMatch(left.key, right.key, score, reasons)

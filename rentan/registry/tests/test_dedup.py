@@ -230,3 +230,18 @@ def test_a_matching_pair_proposed_by_several_keys_is_scored_and_listed_once():
     search = search_pairs(rows)
     assert [(p.left, p.right) for p in search.pairs] == [("row:2", "row:3")]
     assert search.compared == 1
+
+
+def test_pairs_set_aside_without_comparing_names_are_pairs_the_score_turns_down():
+    from rentan.registry.dedup import _blocks, _candidate_pairs, _no_evidence, _prepare, _score
+
+    prepared = [_prepare(r) for r in labelled_sample(total=3000, seed=17).records]
+    set_aside = scored = 0
+    for members, order in _blocks(prepared, True):
+        for i, j in _candidate_pairs(members, order):
+            if _no_evidence(prepared[i], prepared[j], True):
+                set_aside += 1
+                assert _score(prepared[i], prepared[j], True) == (0.0, ())
+            else:
+                scored += 1
+    assert set_aside > 10 and scored > 100
