@@ -108,12 +108,23 @@ class StagedRowQuerySet(models.QuerySet["StagedRow"]):
 class StagedRow(models.Model):
     """One data row of a batch, parsed and checked; cleaned values ready for the registry."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # A staging table filled by COPY a million rows at a time: no per-row foreign-key check
+    # (only stage_batch writes here, under a batch it has just read; rows go with their batch
+    # through Django's cascade), and no index of its own on the batch, which the unique
+    # (batch, row_number) index already serves.
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_constraint=False,
+        db_index=False,
+    )
     row_number = models.PositiveIntegerField(_("baris"))
     status = models.CharField(_("status"), max_length=12, choices=RowStatus.choices)
     # Only rows the user accepts are committed; probable duplicates wait for a decision.
     is_accepted = models.BooleanField(_("diterima"), default=True)
-    nik = models.CharField(max_length=32, blank=True, db_index=True)
+    # Not indexed: the commit joins on the registry's NIK index, never on this one.
+    nik = models.CharField(max_length=32, blank=True)
     kk_number = models.CharField(max_length=32, blank=True)
     name = models.CharField(max_length=150, blank=True)
     birth_place = models.CharField(max_length=100, blank=True)
@@ -153,10 +164,19 @@ class StagedRow(models.Model):
 class ImportedPerson(models.Model):
     """Where an imported person came from: the batch (file) and the row in it."""
 
+    # Written only by commit_batch, in one INSERT ... SELECT that takes each person from the
+    # registry and the batch it holds locked: the rows refer to existing records by
+    # construction. A database foreign-key check would run twice per imported person (two
+    # trigger queries each, a million at a time); Django's PROTECT still guards deletion.
     person = models.OneToOneField(
-        "registry.Person", on_delete=models.PROTECT, related_name="import_origin"
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="import_origin",
+        db_constraint=False,
     )
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="persons")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="persons", db_constraint=False
+    )
     row_number = models.PositiveIntegerField(_("baris"))
 
     class Meta:

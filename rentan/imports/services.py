@@ -10,6 +10,7 @@ leaves the registry exactly as before.
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,8 +157,8 @@ def _columns(batch: ImportBatch) -> Columns:
     return Columns(fields=fields, headers=headers)
 
 
-def _read_header(batch: ImportBatch) -> None:
-    head = list(itertools.islice(_rows(batch), 20))
+def _read_header(batch: ImportBatch, rows: Callable[[], Iterable[SheetRow]]) -> None:
+    head = list(itertools.islice(rows(), 20))
     guess = find_header([row.cells for row in head])
     if guess is None:
         raise FileError(
@@ -224,15 +225,16 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
             progress(phase, done, total)
 
     try:
+        # A spreadsheet is read once, for the header as for the rows.
+        rows = _row_source(batch)
         if not batch.column_map:
-            _read_header(batch)
+            _read_header(batch, rows)
         columns = _columns(batch)
         if columns.missing_required():
             batch.status = BatchStatus.NEEDS_MAPPING
             batch.save()
             return batch
         header_row = batch.header_row or 0
-        rows = _row_source(batch)
         checker = RowChecker.for_rows(
             (row for row in rows() if row.number > header_row),
             columns=columns,
@@ -253,24 +255,30 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
     records: list[DedupRecord] = []
     data_rows = (row for row in rows() if row.number > header_row)
     done = 0
-    for chunk in _chunks(checker.check_all(data_rows), CHUNK):
-        staged = [_staged_row(batch.pk, outcome) for outcome in chunk]
-        records.extend(
-            DedupRecord(
-                key=f"row:{row[1]}",
-                nik=row[4],
-                name=row[6],
-                birth_date=row[8],
-                kelurahan_code=row[13],
-                address=row[10],
-                kk_number=row[5],
+    with _staged_writer() as write_staged:
+        for chunk in _chunks(checker.check_all(data_rows), CHUNK):
+            staged = [_staged_row(batch.pk, outcome) for outcome in chunk]
+            done = max(outcome.number for outcome in chunk) - header_row
+            del chunk
+            records.extend(
+                DedupRecord(
+                    key=f"row:{row[1]}",
+                    nik=row[4],
+                    name=row[6],
+                    birth_date=row[8],
+                    kelurahan_code=row[13],
+                    address=row[10],
+                    kk_number=row[5],
+                )
+                for row in staged
+                if row[3]
             )
-            for row in staged
-            if row[3]
-        )
-        _write_staged(staged)
-        done = max(outcome.number for outcome in chunk) - header_row
-        tell("validate", done, total)
+            write_staged(staged)
+            del staged
+            tell("validate", done, total)
+    # What the checker remembers of every row (NIKs seen, dates read) and a spreadsheet's
+    # rows are done with: let them go before the duplicate search needs the room.
+    del checker, rows, data_rows
 
     if connection.vendor == "postgresql":
         # Fresh statistics after a large COPY, so the commit's joins get sensible plans.
@@ -320,10 +328,14 @@ def _staged_row(batch_id: int, outcome: RowOutcome) -> tuple[Any, ...]:
         dependents if 0 <= dependents <= 20 else 0,
         draft.has_disability,
         draft.disability_note[:200],
-        json.dumps(outcome.cells, ensure_ascii=False),
-        json.dumps([issue.as_dict() for issue in outcome.issues], ensure_ascii=False),
+        _to_json(outcome.cells),
+        _to_json([issue.as_dict() for issue in outcome.issues]) if outcome.issues else "[]",
         "[]",
     )
+
+
+# One encoder for every row (json.dumps would build one per call), same text as json.dumps.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 _STAGED_COLUMNS = (
@@ -353,25 +365,36 @@ _STAGED_COLUMNS = (
 )
 
 
-def _write_staged(rows: list[tuple[Any, ...]]) -> None:
-    """Bulk writes without model objects: COPY on PostgreSQL, executemany elsewhere."""
+@contextmanager
+def _staged_writer() -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
+    """Bulk writes without model objects, in one transaction: on PostgreSQL one COPY for the
+    whole file (the server stores a chunk while the next is being checked), executemany
+    elsewhere. Nothing else may use the connection until the writer is closed."""
     table = StagedRow._meta.db_table
     names = ", ".join(_STAGED_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+
+                def copy_rows(rows: list[tuple[Any, ...]]) -> None:
+                    for row in rows:
+                        copy.write_row(row)
+
+                yield copy_rows
             return
         marks = ", ".join(["%s"] * len(_STAGED_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})",
-            [(*row[:8], row[8].isoformat() if row[8] else None, *row[9:]) for row in rows],
-        )
+
+        def insert_rows(rows: list[tuple[Any, ...]]) -> None:
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                [(*row[:8], row[8].isoformat() if row[8] else None, *row[9:]) for row in rows],
+            )
+
+        yield insert_rows
 
 
-def _registry_records() -> list[DedupRecord]:
-    return [
+def _registry_records() -> Iterator[DedupRecord]:
+    return (
         DedupRecord(
             key=f"person:{pk}",
             nik=nik,
@@ -390,7 +413,15 @@ def _registry_records() -> list[DedupRecord]:
             "street_address",
             "household__kk_number",
         ).iterator(chunk_size=20000)
-    ]
+    )
+
+
+def _drain(records: list[DedupRecord]) -> Iterator[DedupRecord]:
+    """The records in order, each let go of as it is taken: the duplicate search keeps its
+    own comparable form of each, and a million of both would not fit side by side."""
+    records.reverse()
+    while records:
+        yield records.pop()
 
 
 def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
@@ -398,7 +429,9 @@ def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
     a second import of the same rows creates nothing); other probable pairs wait for the user."""
     if not records:
         return
-    pairs = find_pairs(records, against=_registry_records(), household_rule=batch.household_rule)
+    pairs = find_pairs(
+        _drain(records), against=_registry_records(), household_rule=batch.household_rule
+    )
     registered: set[int] = set()
     matches: dict[int, list[dict[str, Any]]] = {}
     for pair in pairs:
@@ -419,16 +452,25 @@ def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
                 "reasons": [str(reason) for reason in pair.reasons],
             }
         )
-    flagged = list(
-        StagedRow.objects.filter(batch=batch, row_number__in=list(matches)).only("pk", "row_number")
-    )
-    for row in flagged:
-        row.matches = matches[row.row_number]
-        row.is_accepted = False
-        row.status = (
-            RowStatus.ALREADY_REGISTERED if row.row_number in registered else RowStatus.DUPLICATE
+    # One UPDATE per flagged row, sent together (psycopg pipelines executemany): bulk_update's
+    # CASE over thousands of rows costs more than the rows themselves.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {StagedRow._meta.db_table} SET matches = %s, is_accepted = %s, status = %s "
+            "WHERE batch_id = %s AND row_number = %s",
+            [
+                (
+                    _to_json(found),
+                    False,
+                    RowStatus.ALREADY_REGISTERED.value
+                    if number in registered
+                    else RowStatus.DUPLICATE.value,
+                    batch.pk,
+                    number,
+                )
+                for number, found in sorted(matches.items())
+            ],
         )
-    StagedRow.objects.bulk_update(flagged, ["matches", "is_accepted", "status"], batch_size=1000)
 
 
 def _count(batch: ImportBatch) -> None:
@@ -505,6 +547,9 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
         )
         now = timezone.now()
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The rows are sorted into file order and joined in memory, not on disk.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
             # Per-row identity: a NIK that reached the registry since staging is left out.
             cursor.execute(
                 f"UPDATE {table} SET status = %s, is_accepted = %s WHERE batch_id = %s AND "

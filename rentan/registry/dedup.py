@@ -16,7 +16,7 @@ record compared with its `WINDOW` nearest neighbours only.
 
 import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -41,7 +41,7 @@ class MatchReason(TextChoices):
     SIMILAR_ADDRESS = "similar_address", _("Alamat mirip")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DedupRecord:
     key: str  # the caller's identifier: "row:12", "person:345"
     nik: str  # "" when missing or invalid
@@ -66,7 +66,8 @@ class PairMatch:
 
 @dataclass(frozen=True)
 class PairSearch:
-    """The pairs found, and what it cost: how many candidate pairs were scored."""
+    """The pairs found, and what it cost: how many candidate pairs were scored (a pair below
+    the threshold that two kinds of blocking key propose is scored, and counted, twice)."""
 
     pairs: list[PairMatch]
     compared: int
@@ -256,22 +257,27 @@ def _score(
     if exact:
         return 1.0, tuple(exact)
 
-    name = _name_similarity(a.forms, b.forms)
-    if name < NAME_GATE:
-        return 0.0, ()  # every probable match needs a similar name
+    # A name alone is never enough: without a near NIK, the same birth date or a similar
+    # address there is no match, whatever the name (the cheap checks come first: most
+    # candidate pairs of a large file fail here).
     relation = nik_relation(a.nik, b.nik)
+    near = relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED)
+    birth = _birth_agreement(a.birth_date, b.birth_date)
     same_kelurahan = bool(a.kelurahan) and a.kelurahan == b.kelurahan
     address = (
         address_similarity((a.address, a.address_numbers), (b.address, b.address_numbers))
         if same_kelurahan
         else 0.0
     )
-    birth = _birth_agreement(a.birth_date, b.birth_date)
+    if not near and birth is not _Birth.SAME and address < SIMILAR_ADDRESS:
+        return 0.0, ()
+    name = _name_similarity(a.forms, b.forms)
+    if name < NAME_GATE:
+        return 0.0, ()  # every probable match needs a similar name
     reasons: set[MatchReason] = set()
     # Evidence adds up: the name carries most of it, each other agreement adds to it, and a
     # plain disagreement (another birth date, another NIK) takes away.
     score = NAME_WEIGHT * name
-    near = relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED)
     # A NIK one digit off speaks for a slip only where two people rarely differ by one digit:
     # not in the serial (people born the same day in one kecamatan get 0001, 0002, ...), and
     # not when each record's own birth date explains the difference.
@@ -310,8 +316,6 @@ def _score(
         reasons.update((MatchReason.SIMILAR_ADDRESS, MatchReason.SAME_KELURAHAN))
     if name >= SIMILAR_NAME:
         reasons.add(MatchReason.SIMILAR_NAME)
-    if not reasons - {MatchReason.SIMILAR_NAME, MatchReason.SAME_KELURAHAN}:
-        return 0.0, ()  # a name alone is never enough
     return round(min(max(score, 0.0), 1.0), 4), tuple(sorted(reasons))
 
 
@@ -371,76 +375,41 @@ def _prepare(record: DedupRecord) -> _Prepared:
     )
 
 
-class _Groups:
-    """Record indexes by key, without a list for the many keys that only one record has."""
-
-    def __init__(self) -> None:
-        self.table: dict[object, int | list[int]] = {}
-
-    def add(self, key: object, index: int) -> None:
-        table = self.table
-        found = table.get(key)
+def _group(keys: Iterable[Hashable | None]) -> dict[Hashable, int | list[int]]:
+    """Record indexes by key (None: no key), without a list for the many keys that only one
+    record has."""
+    table: dict[Hashable, int | list[int]] = {}
+    get = table.get
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        found = get(key)
         if found is None:
             table[key] = index
         elif type(found) is int:
             table[key] = [found, index]
         else:
             found.append(index)  # type: ignore[union-attr]
-
-    def blocks(self) -> Iterator[list[int]]:
-        for members in self.table.values():
-            if type(members) is list:
-                yield members
+    return table
 
 
 def _ordered_pair(text: str, at: int) -> str:
     return text[at : at + 2] if text[at] <= text[at + 1] else text[at + 1] + text[at]
 
 
-def _nik_keys(nik: str, opening: str, sound: str) -> tuple[str, ...]:
-    """Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of
-    its parts: area and day of birth (8 digits), month and year (4), serial (4); a swap across
-    two parts is caught by writing those two digits in order. Each key also holds the opening
-    sounds of the distinctive name, because a NIK's date and serial leave few digits free.
-    The key for a slip in the month or year holds the whole sound-alike name: without it, it
-    would hold everyone of a kecamatan born on the same day of any month, and such a slip
-    leaves the birth date column intact for the birth date block."""
-    return (
-        f"{opening}>{nik[8:]}",
-        f"{opening}<{nik[:12]}",
-        f"{sound}={nik[:8]}{nik[12:]}",
-        f"{opening}|{nik[:7]}{_ordered_pair(nik, 7)}{nik[9:]}",
-        f"{opening}/{nik[:11]}{_ordered_pair(nik, 11)}{nik[13:]}",
-    )
-
-
-def _blocks(
+# Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of their
+# parts: area and day of birth (8 digits), month and year (4), serial (4); a swap across two
+# parts is caught by writing those two digits in order. Each key also holds the opening sounds
+# of the distinctive name, because a NIK's date and serial leave few digits free. The key for a
+# slip in the month or year holds the whole sound-alike name: without it, it would hold
+# everyone of a kecamatan born on the same day of any month, and such a slip leaves the birth
+# date column intact for the birth date block.
+def _block_keys(
     prepared: Sequence[_Prepared], household_rule: bool
-) -> Iterator[tuple[list[int], Callable[[int], str]]]:
-    """Groups of record indexes sharing a key, each with the order used to window it."""
-    by_nik = _Groups()
-    by_birth = _Groups()
-    by_name = _Groups()
-    by_address = _Groups()
-    by_kk = _Groups()
-    for index, record in enumerate(prepared):
-        nik = record.nik
-        forms = record.forms
-        if nik:
-            by_nik.add(nik, index)
-            if len(nik) == 16:
-                for key in _nik_keys(nik, forms.opening, forms.distinctive_key):
-                    by_nik.add(key, index)
-        if record.birth_date is not None:
-            by_birth.add((record.birth_date, record.kelurahan), index)
-        if forms.name:
-            by_name.add((forms.key, record.kelurahan), index)
-        if record.address:
-            # The numbers (house, RT, RW) survive the many ways of writing a street.
-            signature = record.address_numbers or record.address
-            by_address.add((signature, _street_opening(record.address), record.kelurahan), index)
-        if household_rule and record.kk:
-            by_kk.add("kk" + record.kk, index)
+) -> Iterator[tuple[Iterator[Hashable | None], Callable[[int], str]]]:
+    """For each kind of blocking key, every record's key (or None), and the order used to
+    window a large block of it. One kind at a time: the groups of a kind are dropped before
+    the next is built, so memory holds one key per record, not ten."""
 
     def by_name_order(i: int) -> str:
         return prepared[i].forms.sorted_name
@@ -448,15 +417,61 @@ def _blocks(
     def by_address_order(i: int) -> str:
         return prepared[i].address
 
-    for groups, order in (
-        (by_nik, by_name_order),
-        (by_birth, by_name_order),
-        (by_name, by_address_order),
-        (by_address, by_name_order),
-        (by_kk, by_name_order),
-    ):
-        for members in groups.blocks():
-            yield members, order
+    yield (r.nik or None for r in prepared), by_name_order
+    # Only records with a whole NIK; None for the others, so indexes stay aligned.
+    near = [r if len(r.nik) == 16 else None for r in prepared]
+    yield (f"{r.forms.opening}>{r.nik[8:]}" if r else None for r in near), by_name_order
+    yield (f"{r.forms.opening}<{r.nik[:12]}" if r else None for r in near), by_name_order
+    yield (
+        (f"{r.forms.distinctive_key}={r.nik[:8]}{r.nik[12:]}" if r else None for r in near),
+        by_name_order,
+    )
+    yield (
+        (
+            f"{r.forms.opening}|{r.nik[:7]}{_ordered_pair(r.nik, 7)}{r.nik[9:]}" if r else None
+            for r in near
+        ),
+        by_name_order,
+    )
+    yield (
+        (
+            f"{r.forms.opening}/{r.nik[:11]}{_ordered_pair(r.nik, 11)}{r.nik[13:]}" if r else None
+            for r in near
+        ),
+        by_name_order,
+    )
+    yield (
+        ((r.birth_date, r.kelurahan) if r.birth_date is not None else None for r in prepared),
+        by_name_order,
+    )
+    yield (
+        ((r.forms.key, r.kelurahan) if r.forms.name else None for r in prepared),
+        by_address_order,
+    )
+    # The numbers (house, RT, RW) survive the many ways of writing a street.
+    yield (
+        (
+            (r.address_numbers or r.address, _street_opening(r.address), r.kelurahan)
+            if r.address
+            else None
+            for r in prepared
+        ),
+        by_name_order,
+    )
+    if household_rule:
+        yield (r.kk or None for r in prepared), by_name_order
+
+
+def _blocks(
+    prepared: Sequence[_Prepared], household_rule: bool
+) -> Iterator[tuple[list[int], Callable[[int], str]]]:
+    """Groups of record indexes sharing a key, each with the order used to window it."""
+    for keys, order in _block_keys(prepared, household_rule):
+        groups = _group(keys)
+        for members in groups.values():
+            if type(members) is list:
+                yield members, order
+        del groups
 
 
 def _candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterator[tuple[int, int]]:
@@ -472,9 +487,9 @@ def _candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterato
 
 
 def search_pairs(
-    records: Sequence[DedupRecord],
+    records: Iterable[DedupRecord],
     *,
-    against: Sequence[DedupRecord] = (),
+    against: Iterable[DedupRecord] = (),
     threshold: float = DEFAULT_THRESHOLD,
     household_rule: bool = False,
 ) -> PairSearch:
@@ -489,41 +504,65 @@ def search_pairs(
             gc.enable()
 
 
+def _no_evidence(a: _Prepared, b: _Prepared, household_rule: bool) -> bool:
+    """True for a pair that _score turns down whatever the names: not the same birth date,
+    no address that could be similar (another kelurahan, or other house or RT/RW numbers),
+    no NIK equal or near, no shared KK. Most candidate pairs of a large kelurahan (people
+    of one common name, neighbours of one house number) are such pairs, told apart here
+    without comparing any text."""
+    if a.birth_date is not None and a.birth_date == b.birth_date:
+        return False
+    if a.address and b.address and a.kelurahan and a.kelurahan == b.kelurahan:
+        short, long_ = a.address_numbers, b.address_numbers
+        if len(short) > len(long_):
+            short, long_ = long_, short
+        if not short or long_[: len(short)] == short:
+            return False
+    if household_rule and a.kk and a.kk == b.kk:
+        return False
+    left, right = a.nik, b.nik
+    return not (left and right and len(left) == len(right) and Hamming.distance(left, right) <= 2)
+
+
 def _search(
-    records: Sequence[DedupRecord],
-    against: Sequence[DedupRecord],
+    records: Iterable[DedupRecord],
+    against: Iterable[DedupRecord],
     threshold: float,
     household_rule: bool,
 ) -> PairSearch:
-    prepared = [_prepare(r) for r in records] + [_prepare(r) for r in against]
-    new_count = len(records)
-    total = len(prepared)
-    seen: set[int] = set()
-    pairs: list[PairMatch] = []
+    # Records are taken one at a time: a caller that hands over a draining iterator holds
+    # each record or its comparable form, never both for the whole file.
+    prepared = [_prepare(r) for r in records]
+    new_count = len(prepared)
+    prepared.extend(_prepare(r) for r in against)
+    # A pair is proposed at most once by each kind of key; a matching pair often by several
+    # kinds (it is skipped once found), another pair rarely: scoring that again costs less
+    # than remembering every pair compared.
+    found: dict[tuple[int, int], PairMatch] = {}
+    compared = 0
     largest = 0
     for members, order in _blocks(prepared, household_rule):
         if members[0] >= new_count:
             continue  # indexes ascend: the block holds only `against` records
         largest = max(largest, len(members))
         for i, j in _candidate_pairs(members, order):
-            if i >= new_count:
+            if i >= new_count or (i, j) in found:
                 continue
-            code = i * total + j
-            if code in seen:
-                continue
-            seen.add(code)
+            compared += 1
             left, right = prepared[i], prepared[j]
+            if _no_evidence(left, right, household_rule):
+                continue
             score, reasons = _score(left, right, household_rule)
             if reasons and score >= threshold:
-                pairs.append(PairMatch(left.key, right.key, score, reasons))
-    pairs.sort(key=lambda pair: (-pair.score, pair.left, pair.right))
-    return PairSearch(pairs=pairs, compared=len(seen), largest_block=largest)
+                found[i, j] = PairMatch(left.key, right.key, score, reasons)
+    pairs = sorted(found.values(), key=lambda pair: (-pair.score, pair.left, pair.right))
+    return PairSearch(pairs=pairs, compared=compared, largest_block=largest)
 
 
 def find_pairs(
-    records: Sequence[DedupRecord],
+    records: Iterable[DedupRecord],
     *,
-    against: Sequence[DedupRecord] = (),
+    against: Iterable[DedupRecord] = (),
     threshold: float = DEFAULT_THRESHOLD,
     household_rule: bool = False,
 ) -> list[PairMatch]:

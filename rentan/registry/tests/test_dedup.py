@@ -206,3 +206,42 @@ def test_against_pairs_involve_new_records_only():
     assert all(p.left in new_keys for p in pairs)
     truth = {pair for pair in sample.true_pairs() if pair[0] in new_keys or pair[1] in new_keys}
     assert pair_quality(pairs, truth).f1 >= 0.98
+
+
+def test_records_can_be_handed_over_one_at_a_time():
+    sample = labelled_sample(total=1500, seed=5)
+    registry = sample.records[1000:]
+    from_lists = search_pairs(sample.records[:1000], against=registry, household_rule=True)
+
+    from_iterators = search_pairs(
+        iter(sample.records[:1000]), against=iter(registry), household_rule=True
+    )
+
+    assert from_iterators == from_lists
+    assert len(from_lists.pairs) > 50
+
+
+def test_a_matching_pair_proposed_by_several_keys_is_scored_and_listed_once():
+    # Same NIK, birth date, sound-alike name and address: every kind of key proposes the pair.
+    rows = [
+        record("row:2", "3375010101800001", name="Slamet Riyadi", address="Jl. Progo 12"),
+        record("row:3", "3375010101800001", name="Slamet Riyadi", address="Jl. Progo 12"),
+    ]
+    search = search_pairs(rows)
+    assert [(p.left, p.right) for p in search.pairs] == [("row:2", "row:3")]
+    assert search.compared == 1
+
+
+def test_pairs_set_aside_without_comparing_names_are_pairs_the_score_turns_down():
+    from rentan.registry.dedup import _blocks, _candidate_pairs, _no_evidence, _prepare, _score
+
+    prepared = [_prepare(r) for r in labelled_sample(total=3000, seed=17).records]
+    set_aside = scored = 0
+    for members, order in _blocks(prepared, True):
+        for i, j in _candidate_pairs(members, order):
+            if _no_evidence(prepared[i], prepared[j], True):
+                set_aside += 1
+                assert _score(prepared[i], prepared[j], True) == (0.0, ())
+            else:
+                scored += 1
+    assert set_aside > 10 and scored > 100
