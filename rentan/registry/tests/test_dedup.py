@@ -233,11 +233,11 @@ def test_a_matching_pair_proposed_by_several_keys_is_scored_and_listed_once():
 
 
 def test_pairs_set_aside_without_comparing_names_are_pairs_the_score_turns_down():
-    from rentan.registry.dedup import _blocks, _candidate_pairs, _no_evidence, _prepare, _score
+    from rentan.registry.dedup import _candidate_pairs, _kinds, _no_evidence, _prepare, _score
 
     prepared = [_prepare(r) for r in labelled_sample(total=3000, seed=17).records]
     set_aside = scored = 0
-    for members, order in _blocks(prepared, True):
+    for members, order in (block for kind in _kinds(prepared, True) for block in kind):
         for i, j in _candidate_pairs(members, order):
             if _no_evidence(prepared[i], prepared[j], True):
                 set_aside += 1
@@ -245,3 +245,31 @@ def test_pairs_set_aside_without_comparing_names_are_pairs_the_score_turns_down(
             else:
                 scored += 1
     assert set_aside > 10 and scored > 100
+
+
+def test_two_processes_find_exactly_what_one_process_finds():
+    sample = labelled_sample(total=3000, seed=11)
+    registry = labelled_sample(total=1000, seed=12).records
+    alone = search_pairs(sample.records, against=registry, parallel_from=10**9)
+    shared = search_pairs(sample.records, against=registry, parallel_from=0)
+    assert alone.pairs and shared.pairs == alone.pairs
+    assert (shared.compared, shared.largest_block) == (alone.compared, alone.largest_block)
+
+
+def test_the_work_is_shared_with_a_second_process_only_for_large_inputs(monkeypatch):
+    import multiprocessing
+
+    started: list[object] = []
+    context = multiprocessing.get_context("fork")
+    original = context.Process.start
+
+    def counting_start(process):
+        started.append(process)
+        original(process)
+
+    monkeypatch.setattr(context.Process, "start", counting_start)
+    records = labelled_sample(total=500, seed=3).records
+    search_pairs(records, parallel_from=10**9)
+    assert started == []
+    search_pairs(records, parallel_from=100)
+    assert len(started) >= 9  # one per kind of blocking key
