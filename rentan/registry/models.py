@@ -119,6 +119,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # a partial index in Meta: most persons have none
     )
     is_active = models.BooleanField(_("aktif"), default=True)
     deactivation_reason = models.CharField(
@@ -132,6 +133,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_from",
+        db_index=False,  # a partial index in Meta: most persons have none
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -150,6 +152,16 @@ class Person(models.Model):
             models.Index(fields=["kelurahan", "name"]),
             models.Index(fields=["name"], name="registry_person_name_idx"),
             models.Index(fields=["birth_date"]),
+            models.Index(
+                fields=["verified_by"],
+                condition=models.Q(verified_by__isnull=False),
+                name="registry_person_verifier_idx",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="registry_person_merged_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -253,7 +253,10 @@ def test_two_processes_find_exactly_what_one_process_finds():
     alone = search_pairs(sample.records, against=registry, parallel_from=10**9)
     shared = search_pairs(sample.records, against=registry, parallel_from=0)
     assert alone.pairs and shared.pairs == alone.pairs
-    assert (shared.compared, shared.largest_block) == (alone.compared, alone.largest_block)
+    assert shared.largest_block == alone.largest_block
+    # A matching pair found by one kind of key is not scored again by the later kinds of the
+    # same process: shared, a few more are scored.
+    assert alone.compared <= shared.compared <= alone.compared + len(alone.pairs) * 10
 
 
 def test_the_work_is_shared_with_a_second_process_only_for_large_inputs(monkeypatch):
@@ -272,4 +275,4 @@ def test_the_work_is_shared_with_a_second_process_only_for_large_inputs(monkeypa
     search_pairs(records, parallel_from=10**9)
     assert started == []
     search_pairs(records, parallel_from=100)
-    assert len(started) >= 9  # one per kind of blocking key
+    assert len(started) == 1
