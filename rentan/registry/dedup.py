@@ -467,17 +467,20 @@ def _block_keys(
 
 
 def _kinds(
-    prepared: Sequence[_Prepared], household_rule: bool, part: int | None = None
+    prepared: Sequence[_Prepared], household_rule: bool, claim: Callable[[], int] | None = None
 ) -> Iterator[list[tuple[list[int], Callable[[int], str]]]]:
-    """For each kind of blocking key (every other kind from the `part`-th, when given), its
-    blocks: groups of record indexes sharing a key, each with the order used to window it.
-    A kind's groups are dropped before the next is built."""
+    """For each kind of blocking key (with `claim`, only the kinds this process claims: it
+    returns the number of the next kind nobody has taken), its blocks: groups of record
+    indexes sharing a key, each with the order used to window it. A kind's groups are
+    dropped before the next is built."""
+    wanted = claim() if claim else 0
     for number, (keys, order) in enumerate(_block_keys(prepared, household_rule)):
-        if part is not None and number % 2 != part:
-            continue  # the other process's kind: its keys are never even computed here
+        if number != wanted:
+            continue  # taken by the other process: its keys are never even computed here
         groups = _group(keys)
         yield [(members, order) for members in groups.values() if type(members) is list]
         del groups
+        wanted = claim() if claim else number + 1
 
 
 def _candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterator[tuple[int, int]]:
@@ -576,12 +579,12 @@ def _search_kinds(
     new_count: int,
     threshold: float,
     household_rule: bool,
-    part: int | None = None,
+    claim: Callable[[], int] | None = None,
 ) -> _Found:
     found: dict[tuple[int, int], PairMatch] = {}
     compared = 0
     largest = 0
-    for blocks in _kinds(prepared, household_rule, part):
+    for blocks in _kinds(prepared, household_rule, claim):
         kind = _search_blocks(blocks, prepared, new_count, found, threshold, household_rule)
         found |= kind.pairs
         compared += kind.compared
@@ -600,21 +603,30 @@ def _can_share(count: int, parallel_from: int) -> bool:
 def _search_shared(
     prepared: Sequence[_Prepared], new_count: int, threshold: float, household_rule: bool
 ) -> _Found:
-    """The kinds of key split between this process and a forked one: the child builds the
-    blocks of every other kind and scores them (it inherits the records, nothing is copied
-    to it) and sends back only what it found, a few pairs. Two cores do a large file in
-    about two thirds of the time; the pairs are the same as in one process."""
+    """The kinds of key shared between this process and a forked one: each takes the next
+    kind nobody has taken, builds its blocks and scores them (the child inherits the
+    records, nothing is copied to it) and the child sends back only what it found, a few
+    pairs. Two cores do a large file in about two thirds of the time; the pairs are the
+    same as in one process."""
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+
+    def claim() -> int:
+        with taken.get_lock():
+            number: int = taken.value
+            taken.value = number + 1
+        return number
+
     receiving, sending = context.Pipe(duplex=False)
-    args = (prepared, new_count, threshold, household_rule)
+    args = (prepared, new_count, threshold, household_rule, claim)
     child = context.Process(target=_search_and_send, args=(sending, *args))
     child.start()
     sending.close()
-    mine = _search_kinds(*args, part=0)
+    mine = _search_kinds(*args)
     try:
         other: _Found = receiving.recv()
-    except EOFError:  # the child died: its share is done here
-        other = _search_kinds(*args, part=1)
+    except EOFError:  # the child died before it finished: everything is done here
+        other = _search_kinds(prepared, new_count, threshold, household_rule)
     finally:
         receiving.close()
         child.join()
@@ -629,8 +641,9 @@ def _search_and_send(
     new_count: int,
     threshold: float,
     household_rule: bool,
+    claim: Callable[[], int],
 ) -> None:
-    connection.send(_search_kinds(prepared, new_count, threshold, household_rule, part=1))
+    connection.send(_search_kinds(prepared, new_count, threshold, household_rule, claim))
     connection.close()
 
 
