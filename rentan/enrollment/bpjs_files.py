@@ -139,8 +139,19 @@ def columns_from_data(data: Sequence[Mapping[str, Any]]) -> tuple[Column, ...]:
             ) from problem
         if not columns[-1].header:
             raise MappingError(_("Kolom ke-%(n)d tidak punya judul.") % {"n": number})
+    return check_columns(columns)
+
+
+def check_columns(columns: Sequence[Column]) -> tuple[Column, ...]:
+    """A mapping the branch can read: at least one column, no heading twice."""
     if not columns:
         raise MappingError(_("Susunan kolom kosong."))
+    headings = [column.header.casefold() for column in columns]
+    repeated = sorted({h for h in headings if headings.count(h) > 1})
+    if repeated:
+        raise MappingError(
+            _("Judul kolom dipakai lebih dari sekali: %(h)s") % {"h": ", ".join(repeated)}
+        )
     return tuple(columns)
 
 

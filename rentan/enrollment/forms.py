@@ -5,7 +5,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rentan.core.plain_xlsx import SheetNameError, check_sheet_name
-from rentan.enrollment.bpjs_files import FIELD_LABELS, FORMAT_LABELS, Column, Field, Format
+from rentan.enrollment.bpjs_files import (
+    FIELD_LABELS,
+    FORMAT_LABELS,
+    Column,
+    Field,
+    Format,
+    MappingError,
+    check_columns,
+)
 from rentan.enrollment.models import ClaimKind, ClaimStatus
 from rentan.enrollment.states import EndReason
 
@@ -98,14 +106,10 @@ class BaseMappingFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
-        headers = [column.header.casefold() for column in self.columns()]
-        if not headers:
-            raise forms.ValidationError(_("Isi paling sedikit satu judul kolom."))
-        repeated = sorted({h for h in headers if headers.count(h) > 1})
-        if repeated:
-            raise forms.ValidationError(
-                _("Judul kolom dipakai lebih dari sekali: %(h)s") % {"h": ", ".join(repeated)}
-            )
+        try:
+            check_columns(self.columns())
+        except MappingError as refused:
+            raise forms.ValidationError(str(refused)) from refused
 
     def columns(self) -> list[Column]:
         """The columns in the chosen order (rows without an order keep their place)."""

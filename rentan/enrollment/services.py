@@ -738,8 +738,9 @@ def save_registration_mapping(
     *, actor: Any, programme: Programme, columns: Sequence[Column], sheet_name: str = "Pendaftaran"
 ) -> RegistrationMapping:
     """The programme's registration columns and sheet name (SheetNameError if Excel would
-    refuse the name)."""
+    refuse the name, MappingError for no column or a heading twice)."""
     sheet_name = plain_xlsx.check_sheet_name(sheet_name)
+    columns = bpjs_files.check_columns(columns)
     mapping, _created = RegistrationMapping.objects.update_or_create(
         programme=programme,
         defaults={"columns": columns_to_data(columns), "sheet_name": sheet_name},

@@ -61,6 +61,9 @@ def test_mapping_command_stores_the_branch_template_as_data(tmp_path):
     with pytest.raises(CommandError, match="tidak dikenal"):
         call_command("bpjs_mapping", cycle.programme.code, "--set", str(source))
     assert len(RegistrationMapping.objects.get().columns) == 2
+    source.write_text('[{"header": "Nama", "field": "name"}, {"header": "NAMA", "field": "nik"}]')
+    with pytest.raises(CommandError, match="lebih dari sekali"):
+        call_command("bpjs_mapping", cycle.programme.code, "--set", str(source))
     source.write_text('[{"header": "Nama", "field": "name"}]')
     with pytest.raises(CommandError, match="Nama lembar"):
         call_command("bpjs_mapping", cycle.programme.code, "--set", str(source), "--sheet", "A/B")

@@ -183,7 +183,7 @@ def test_the_admin_matches_the_branch_template_on_a_page_and_the_next_file_follo
     [
         ([("NIK", "nik", "text", "")], "Data/2023", "Nama lembar tidak boleh"),
         ([("NIK", "nik", "text", ""), ("nik", "name", "text", "")], "Lembar", "lebih dari sekali"),
-        ([("", "nik", "text", "")], "Lembar", "paling sedikit satu"),
+        ([("", "nik", "text", "")], "Lembar", "Susunan kolom kosong"),
         ([("NIK", "gaji", "text", "")], "Lembar", "gaji bukan salah satu dari pilihan"),
         ([("NIK", "nik", "text", "0")], "Lembar", "lebih besar dari atau sama dengan 1"),
     ],
