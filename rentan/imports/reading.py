@@ -9,7 +9,7 @@ first row of the sheet is 1.
 import codecs
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -57,16 +57,42 @@ class SheetRow:
 
 def read_rows(path: Path, *, original_name: str = "") -> Iterator[SheetRow]:
     """Every row of the file, empty ones included (callers skip them, numbers stay right)."""
-    suffix = Path(original_name or path.name).suffix.lower()
+    suffix = _suffix(path, original_name)
     if suffix == ".csv":
-        yield from _csv_rows(path)
-    elif suffix in SPREADSHEET_SUFFIXES:
-        yield from _sheet_rows(path)
+        yield from _csv_rows(path, csv_encoding(path))
     else:
+        yield from _sheet_rows(path)
+
+
+def _suffix(path: Path, original_name: str) -> str:
+    suffix = Path(original_name or path.name).suffix.lower()
+    if suffix not in SUFFIXES:
         raise FileError(
             FileProblem.UNSUPPORTED,
             f"Berkas {original_name or path.name} bukan .xlsx, .xls, .ods atau .csv.",
         )
+    return suffix
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """A file's rows, to be gone through more than once."""
+
+    rows: Callable[[], Iterable[SheetRow]]
+    # Rows in the file, for progress; for a CSV its lines (more than its rows when a quoted
+    # cell spans lines).
+    count: int
+
+
+def open_rows(path: Path, *, original_name: str = "") -> RowSource:
+    """A spreadsheet is read into memory once (calamine parses a whole sheet anyway); a CSV
+    is streamed again each time, so a file of a million rows never sits in memory whole, and
+    its rows are counted by their line breaks, without parsing it."""
+    if _suffix(path, original_name) == ".csv":
+        encoding = csv_encoding(path)
+        return RowSource(lambda: _csv_rows(path, encoding), _count_lines(path))
+    loaded = list(_sheet_rows(path))
+    return RowSource(lambda: loaded, len(loaded))
 
 
 # An import first looks at a file's top rows for its header, then reads it all. Calamine can
@@ -129,9 +155,17 @@ def _delimiter(sample: str) -> str:
     return max((semicolons, ";"), (commas, ","), (tabs, "\t"))[1]
 
 
-def _csv_rows(path: Path) -> Iterator[SheetRow]:
-    encoding = csv_encoding(path)
-    # Streamed, so a file of a million rows never sits in memory whole.
+def _count_lines(path: Path) -> int:
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[SheetRow]:
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
         delimiter = _delimiter(handle.read(20000))
         handle.seek(0)

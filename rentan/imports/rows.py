@@ -190,7 +190,6 @@ class RowChecker:
         # the memory of the text over a million rows.
         self._first_row_of_nik: dict[int, int] = {}
         self._dates: dict[str, date | None] = {}
-        self.rows_seen = 0
         self._index = {f: columns.index_of(f) for f in ImportField}
         self._labels = {f: columns.label(f) for f in ImportField}
         self._mapped = [i for i, f in columns.fields.items() if f is not ImportField.IGNORE]
@@ -200,27 +199,23 @@ class RowChecker:
     def for_rows(
         cls, rows: Iterable[SheetRow], *, columns: Columns, context: ImportContext
     ) -> "RowChecker":
-        """Looks at the NIK and KK columns first: Excel numbers there change how NIKs ending
-        in 0 are judged (see rentan.registry.nik)."""
+        """Looks at the NIK and KK columns of `rows` first: Excel numbers there change how
+        NIKs ending in 0 are judged (see rentan.registry.nik)."""
         nik = columns.index_of(ImportField.NIK)
         kk = columns.index_of(ImportField.KK_NUMBER)
         nik_has_numbers = kk_has_numbers = False
-        seen = 0
         for row in rows:
-            seen += 1
             cells = row.cells
             if not nik_has_numbers and nik is not None and nik < len(cells):
                 nik_has_numbers = _is_number(cells[nik])
             if not kk_has_numbers and kk is not None and kk < len(cells):
                 kk_has_numbers = _is_number(cells[kk])
-        checker = cls(
+        return cls(
             columns=columns,
             context=context,
             nik_has_numbers=nik_has_numbers,
             kk_has_numbers=kk_has_numbers,
         )
-        checker.rows_seen = seen
-        return checker
 
     def check_all(self, rows: Iterable[SheetRow]) -> Iterator[RowOutcome]:
         quickly, fully = self._clean.outcome, self.check_fully

@@ -37,7 +37,7 @@ from rentan.imports.cells import (
     normalise_header,
 )
 from rentan.imports.models import BatchStatus, ImportBatch, ImportedPerson, RowStatus, StagedRow
-from rentan.imports.reading import FileError, FileProblem, SheetRow, checksum, read_rows
+from rentan.imports.reading import FileError, FileProblem, RowSource, checksum, open_rows
 from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
 from rentan.regions.models import Area
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
@@ -138,17 +138,8 @@ def _import_context(batch: ImportBatch) -> ImportContext:
     )
 
 
-def _rows(batch: ImportBatch) -> Iterator[SheetRow]:
-    return read_rows(Path(batch.file.path), original_name=batch.original_name)
-
-
-def _row_source(batch: ImportBatch) -> Callable[[], Iterable[SheetRow]]:
-    """Rows that can be gone through more than once: a spreadsheet is read into memory once
-    (calamine reads a whole sheet anyway); a CSV is streamed again each time."""
-    if Path(batch.original_name).suffix.lower() == ".csv":
-        return lambda: _rows(batch)
-    loaded = list(_rows(batch))
-    return lambda: loaded
+def _open_rows(batch: ImportBatch) -> RowSource:
+    return open_rows(Path(batch.file.path), original_name=batch.original_name)
 
 
 def _columns(batch: ImportBatch) -> Columns:
@@ -157,8 +148,8 @@ def _columns(batch: ImportBatch) -> Columns:
     return Columns(fields=fields, headers=headers)
 
 
-def _read_header(batch: ImportBatch, rows: Callable[[], Iterable[SheetRow]]) -> None:
-    head = list(itertools.islice(rows(), 20))
+def _read_header(batch: ImportBatch, source: RowSource) -> None:
+    head = list(itertools.islice(source.rows(), 20))
     guess = find_header([row.cells for row in head])
     if guess is None:
         raise FileError(
@@ -226,9 +217,9 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
 
     try:
         # A spreadsheet is read once, for the header as for the rows.
-        rows = _row_source(batch)
+        source = _open_rows(batch)
         if not batch.column_map:
-            _read_header(batch, rows)
+            _read_header(batch, source)
         columns = _columns(batch)
         if columns.missing_required():
             batch.status = BatchStatus.NEEDS_MAPPING
@@ -236,11 +227,11 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
             return batch
         header_row = batch.header_row or 0
         checker = RowChecker.for_rows(
-            (row for row in rows() if row.number > header_row),
+            (row for row in source.rows() if row.number > header_row),
             columns=columns,
             context=_import_context(batch),
         )
-        total = checker.rows_seen
+        total = max(source.count - header_row, 0)
     except FileError as error:
         batch.status = BatchStatus.FAILED
         batch.problem = str(error)
@@ -253,7 +244,7 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
     StagedRow.objects.filter(batch=batch).delete()
     tell("validate", 0, total)
     records: list[DedupRecord] = []
-    data_rows = (row for row in rows() if row.number > header_row)
+    data_rows = (row for row in source.rows() if row.number > header_row)
     done = 0
     with _staged_writer() as write_staged:
         for chunk in _chunks(checker.check_all(data_rows), CHUNK):
@@ -278,7 +269,7 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
             tell("validate", done, total)
     # What the checker remembers of every row (NIKs seen, dates read) and a spreadsheet's
     # rows are done with: let them go before the duplicate search needs the room.
-    del checker, rows, data_rows
+    del checker, source, data_rows
 
     if connection.vendor == "postgresql":
         # Fresh statistics after a large COPY, so the commit's joins get sensible plans: of

@@ -182,15 +182,17 @@ def name_similarity(left: str, right: str) -> float:
     return _name_similarity(_name_forms(left), _name_forms(right))
 
 
-def _name_similarity(a: _NameForms, b: _NameForms) -> float:
+def _name_similarity(a: _NameForms, b: _NameForms, at_least: float = 0.0) -> float:
+    """With `at_least`, a similarity below it may come back as 0 (rapidfuzz stops early)."""
     if a.name == b.name:
         return 1.0 if a.name else 0.0
     if a.distinctive == b.distinctive:
         return 0.97
-    score = max(
-        _indel(a.distinctive, b.distinctive),
-        _indel(a.distinctive_sorted, b.distinctive_sorted),
-    )
+    score = _indel(a.distinctive, b.distinctive, score_cutoff=at_least)
+    if a.distinctive_sorted != a.distinctive or b.distinctive_sorted != b.distinctive:
+        score = max(
+            score, _indel(a.distinctive_sorted, b.distinctive_sorted, score_cutoff=at_least)
+        )
     if score < 0.9:
         short, long_ = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
         if len(short) >= 2 and short <= long_:
@@ -261,9 +263,13 @@ def _score(
     if exact:
         return 1.0, tuple(exact)
 
+    # Every probable match needs a similar name: most candidate pairs that reach this point
+    # (neighbours of one house number, people born on one day) fail here.
+    name = _name_similarity(a.forms, b.forms, NAME_GATE)
+    if name < NAME_GATE:
+        return 0.0, ()
     # A name alone is never enough: without a near NIK, the same birth date or a similar
-    # address there is no match, whatever the name (the cheap checks come first: most
-    # candidate pairs of a large file fail here).
+    # address there is no match, whatever the name.
     relation = nik_relation(a.nik, b.nik)
     near = relation in (_NikRelation.ONE_DIGIT, _NikRelation.SWAPPED)
     birth = _birth_agreement(a.birth_date, b.birth_date)
@@ -275,9 +281,6 @@ def _score(
     )
     if not near and birth is not _Birth.SAME and address < SIMILAR_ADDRESS:
         return 0.0, ()
-    name = _name_similarity(a.forms, b.forms)
-    if name < NAME_GATE:
-        return 0.0, ()  # every probable match needs a similar name
     reasons: set[MatchReason] = set()
     # Evidence adds up: the name carries most of it, each other agreement adds to it, and a
     # plain disagreement (another birth date, another NIK) takes away.
@@ -401,6 +404,17 @@ def _ordered_pair(text: str, at: int) -> str:
     return text[at : at + 2] if text[at] <= text[at + 1] else text[at + 1] + text[at]
 
 
+class _Kind(NamedTuple):
+    """One kind of blocking key: every record's key (or None), the order used to window a
+    large block of it, and whether its pairs (nearly) always have evidence besides the name:
+    the same birth date, or the same house numbers. The cheap test for evidence (which only
+    ever saves time: _score judges every pair in full) is then skipped."""
+
+    keys: Iterator[Hashable | None]
+    order: Callable[[int], str]
+    has_evidence: bool = False
+
+
 # Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of their
 # parts: area and day of birth (8 digits), month and year (4), serial (4); a swap across two
 # parts is caught by writing those two digits in order. Each key also holds the opening sounds
@@ -408,12 +422,11 @@ def _ordered_pair(text: str, at: int) -> str:
 # slip in the month or year holds the whole sound-alike name: without it, it would hold
 # everyone of a kecamatan born on the same day of any month, and such a slip leaves the birth
 # date column intact for the birth date block.
-def _block_keys(
-    prepared: Sequence[_Prepared], household_rule: bool
-) -> Iterator[tuple[Iterator[Hashable | None], Callable[[int], str]]]:
-    """For each kind of blocking key, every record's key (or None), and the order used to
-    window a large block of it. One kind at a time: the groups of a kind are dropped before
-    the next is built, so memory holds one key per record, not ten."""
+def _block_keys(prepared: Sequence[_Prepared], household_rule: bool) -> Iterator[_Kind]:
+    """Every kind of blocking key, one at a time: the groups of a kind are dropped before the
+    next is built, so memory holds one key per record, not ten. The kinds with the largest
+    blocks (address, name, birth date) come first, so that two processes sharing the kinds
+    finish at about the same time; the pairs found do not depend on the order."""
 
     def by_name_order(i: int) -> str:
         return prepared[i].forms.sorted_name
@@ -421,39 +434,8 @@ def _block_keys(
     def by_address_order(i: int) -> str:
         return prepared[i].address
 
-    yield (r.nik or None for r in prepared), by_name_order
-    # Only records with a whole NIK; None for the others, so indexes stay aligned.
-    near = [r if len(r.nik) == 16 else None for r in prepared]
-    yield (f"{r.forms.opening}>{r.nik[8:]}" if r else None for r in near), by_name_order
-    yield (f"{r.forms.opening}<{r.nik[:12]}" if r else None for r in near), by_name_order
-    yield (
-        (f"{r.forms.distinctive_key}={r.nik[:8]}{r.nik[12:]}" if r else None for r in near),
-        by_name_order,
-    )
-    yield (
-        (
-            f"{r.forms.opening}|{r.nik[:7]}{_ordered_pair(r.nik, 7)}{r.nik[9:]}" if r else None
-            for r in near
-        ),
-        by_name_order,
-    )
-    yield (
-        (
-            f"{r.forms.opening}/{r.nik[:11]}{_ordered_pair(r.nik, 11)}{r.nik[13:]}" if r else None
-            for r in near
-        ),
-        by_name_order,
-    )
-    yield (
-        ((r.birth_date, r.kelurahan) if r.birth_date is not None else None for r in prepared),
-        by_name_order,
-    )
-    yield (
-        ((r.forms.key, r.kelurahan) if r.forms.name else None for r in prepared),
-        by_address_order,
-    )
     # The numbers (house, RT, RW) survive the many ways of writing a street.
-    yield (
+    yield _Kind(
         (
             (r.address_numbers or r.address, _street_opening(r.address), r.kelurahan)
             if r.address
@@ -461,24 +443,69 @@ def _block_keys(
             for r in prepared
         ),
         by_name_order,
+        has_evidence=True,
     )
+    yield _Kind(
+        ((r.forms.key, r.kelurahan) if r.forms.name else None for r in prepared),
+        by_address_order,
+    )
+    yield _Kind(
+        ((r.birth_date, r.kelurahan) if r.birth_date is not None else None for r in prepared),
+        by_name_order,
+        has_evidence=True,
+    )
+    # Only records with a whole NIK; None for the others, so indexes stay aligned.
+    near = [r if len(r.nik) == 16 else None for r in prepared]
+    yield _Kind((f"{r.forms.opening}>{r.nik[8:]}" if r else None for r in near), by_name_order)
+    yield _Kind((f"{r.forms.opening}<{r.nik[:12]}" if r else None for r in near), by_name_order)
+    yield _Kind(
+        (f"{r.forms.distinctive_key}={r.nik[:8]}{r.nik[12:]}" if r else None for r in near),
+        by_name_order,
+    )
+    yield _Kind(
+        (
+            f"{r.forms.opening}|{r.nik[:7]}{_ordered_pair(r.nik, 7)}{r.nik[9:]}" if r else None
+            for r in near
+        ),
+        by_name_order,
+    )
+    yield _Kind(
+        (
+            f"{r.forms.opening}/{r.nik[:11]}{_ordered_pair(r.nik, 11)}{r.nik[13:]}" if r else None
+            for r in near
+        ),
+        by_name_order,
+    )
+    del near
+    yield _Kind((r.nik or None for r in prepared), by_name_order)
     if household_rule:
-        yield (r.kk or None for r in prepared), by_name_order
+        yield _Kind((r.kk or None for r in prepared), by_name_order)
+
+
+class _Blocks(NamedTuple):
+    """The blocks of one kind of key: groups of record indexes sharing a key."""
+
+    groups: list[list[int]]
+    order: Callable[[int], str]
+    has_evidence: bool
 
 
 def _kinds(
     prepared: Sequence[_Prepared], household_rule: bool, claim: Callable[[], int] | None = None
-) -> Iterator[list[tuple[list[int], Callable[[int], str]]]]:
+) -> Iterator[_Blocks]:
     """For each kind of blocking key (with `claim`, only the kinds this process claims: it
-    returns the number of the next kind nobody has taken), its blocks: groups of record
-    indexes sharing a key, each with the order used to window it. A kind's groups are
+    returns the number of the next kind nobody has taken), its blocks. A kind's groups are
     dropped before the next is built."""
     wanted = claim() if claim else 0
-    for number, (keys, order) in enumerate(_block_keys(prepared, household_rule)):
+    for number, kind in enumerate(_block_keys(prepared, household_rule)):
         if number != wanted:
             continue  # taken by the other process: its keys are never even computed here
-        groups = _group(keys)
-        yield [(members, order) for members in groups.values() if type(members) is list]
+        groups = _group(kind.keys)
+        yield _Blocks(
+            [members for members in groups.values() if type(members) is list],
+            kind.order,
+            kind.has_evidence,
+        )
         del groups
         wanted = claim() if claim else number + 1
 
@@ -543,7 +570,7 @@ class _Found(NamedTuple):
 
 
 def _search_blocks(
-    blocks: Iterable[tuple[list[int], Callable[[int], str]]],
+    blocks: _Blocks,
     prepared: Sequence[_Prepared],
     new_count: int,
     known: dict[tuple[int, int], PairMatch],
@@ -557,7 +584,10 @@ def _search_blocks(
     found: dict[tuple[int, int], PairMatch] = {}
     compared = 0
     largest = 0
-    for members, order in blocks:
+    order = blocks.order
+    # Where every pair has evidence, the cheap test for it would only cost time.
+    may_lack_evidence = not blocks.has_evidence
+    for members in blocks.groups:
         if members[0] >= new_count:
             continue  # indexes ascend: the block holds only `against` records
         largest = max(largest, len(members))
@@ -566,7 +596,7 @@ def _search_blocks(
                 continue
             compared += 1
             left, right = prepared[i], prepared[j]
-            if _no_evidence(left, right, household_rule):
+            if may_lack_evidence and _no_evidence(left, right, household_rule):
                 continue
             score, reasons = _score(left, right, household_rule)
             if reasons and score >= threshold:

@@ -2,7 +2,8 @@
 
 import itertools
 
-from rentan.imports.reading import read_rows
+from rentan.imports import reading
+from rentan.imports.reading import open_rows, read_rows
 from rentan.imports.tests.files import HEADER, write_xlsx
 
 ROWS = [
@@ -30,3 +31,33 @@ def test_a_file_changed_after_the_first_look_is_read_afresh(tmp_path):
     write_xlsx(path, [*ROWS[:2], [3, "3375016512000003", "", "Rina Utami"]])
     full = list(read_rows(path))
     assert [row.cells[3] for row in full] == ["NAMA LENGKAP", "Siti Aminah", "Rina Utami"]
+
+
+def test_a_csv_is_counted_by_its_lines_without_being_parsed(tmp_path):
+    ended = tmp_path / "ended.csv"
+    ended.write_bytes(b"NIK;Nama\r\n3375014501850001;Siti\r\n3375010203900002;Budi\r\n")
+    unended = tmp_path / "unended.csv"
+    unended.write_bytes(b"NIK;Nama\n3375014501850001;Siti\n3375010203900002;Budi")
+    for path in (ended, unended):
+        source = open_rows(path)
+        assert source.count == 3
+        assert [row.number for row in source.rows()] == [1, 2, 3]
+    # A quoted cell over two lines: more lines than rows, so progress never passes its total.
+    spanning = tmp_path / "spanning.csv"
+    spanning.write_bytes(b'NIK;Alamat\n3375014501850001;"Jl. Progo 12\nRT 3"\n')
+    source = open_rows(spanning)
+    assert source.count == 3
+    assert [row.cells[1] for row in source.rows()] == ["Alamat", "Jl. Progo 12\nRT 3"]
+
+
+def test_a_spreadsheet_source_is_parsed_once_and_counted_by_its_rows(tmp_path, monkeypatch):
+    parsed = []
+    parse_sheet = reading._parse_sheet
+    monkeypatch.setattr(
+        reading, "_parse_sheet", lambda path: parsed.append(path) or parse_sheet(path)
+    )
+    source = open_rows(write_xlsx(tmp_path / "data.xlsx", ROWS))
+    assert source.count == len(ROWS)
+    assert list(source.rows()) == list(source.rows())
+    assert [row.cells[3] for row in source.rows()][1:] == ["Siti Aminah", "Budi Santoso"]
+    assert len(parsed) == 1

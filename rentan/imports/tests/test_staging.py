@@ -2,7 +2,7 @@
 
 import pytest
 
-from rentan.imports import services
+from rentan.imports import reading, services
 from rentan.imports.models import RowStatus, StagedRow
 from rentan.imports.tests.files import write_csv, write_xlsx
 from rentan.registry.dedup import MatchReason
@@ -41,18 +41,18 @@ def _staged(batch):
 def test_a_spreadsheet_is_opened_once_for_its_header_and_its_rows(
     tmp_path, import_media, admin_user, monkeypatch
 ):
-    opened = []
-    read_rows = services.read_rows
+    parsed = []
+    parse_sheet = reading._parse_sheet
 
-    def counting(path, **kwargs):
-        opened.append(path)
-        return read_rows(path, **kwargs)
+    def counting(path):
+        parsed.append(path)
+        return parse_sheet(path)
 
-    monkeypatch.setattr(services, "read_rows", counting)
+    monkeypatch.setattr(reading, "_parse_sheet", counting)
     batch = _stage(write_xlsx(tmp_path / "medono.xlsx", _rows()), admin_user)
 
     assert batch.rows_total == len(ROWS)
-    assert len(opened) == 1
+    assert len(parsed) == 1
 
 
 def test_the_same_file_staged_twice_gives_the_same_rows(tmp_path, import_media, admin_user):

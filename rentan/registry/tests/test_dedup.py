@@ -1,3 +1,4 @@
+import itertools
 from datetime import date
 
 import pytest
@@ -237,8 +238,10 @@ def test_pairs_set_aside_without_comparing_names_are_pairs_the_score_turns_down(
 
     prepared = [_prepare(r) for r in labelled_sample(total=3000, seed=17).records]
     set_aside = scored = 0
-    for members, order in (block for kind in _kinds(prepared, True) for block in kind):
-        for i, j in _candidate_pairs(members, order):
+    for blocks in _kinds(prepared, True):
+        for i, j in (
+            pair for members in blocks.groups for pair in _candidate_pairs(members, blocks.order)
+        ):
             if _no_evidence(prepared[i], prepared[j], True):
                 set_aside += 1
                 assert _score(prepared[i], prepared[j], True) == (0.0, ())
@@ -276,3 +279,18 @@ def test_the_work_is_shared_with_a_second_process_only_for_large_inputs(monkeypa
     assert started == []
     search_pairs(records, parallel_from=100)
     assert len(started) == 1
+
+
+def test_a_name_similarity_cut_short_at_the_gate_judges_every_pair_as_the_full_one():
+    from rentan.registry.dedup import NAME_GATE, _name_forms, _name_similarity
+
+    forms = [_name_forms(r.name) for r in labelled_sample(total=400, seed=23).records]
+    above = 0
+    for a, b in itertools.combinations(forms, 2):
+        full = _name_similarity(a, b)
+        cut = _name_similarity(a, b, NAME_GATE)
+        assert (cut >= NAME_GATE) == (full >= NAME_GATE)
+        if full >= NAME_GATE:
+            above += 1
+            assert cut == full
+    assert above > 20
