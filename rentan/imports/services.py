@@ -10,7 +10,7 @@ leaves the registry exactly as before.
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from rentan.accounts.access import may_assign_kelurahan
 from rentan.accounts.models import Role
+from rentan.core import foreign_keys
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
 from rentan.imports.cells import (
@@ -550,7 +551,13 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             f"('{RowStatus.READY.value}', '{RowStatus.DUPLICATE.value}')"
         )
         now = timezone.now()
-        with connection.cursor() as cursor:
+        # A large batch has its foreign keys checked once over the table, not row by row.
+        keys_in_bulk = (
+            foreign_keys.checked_in_bulk(person)
+            if foreign_keys.is_worth_it(person, batch.rows_ready)
+            else nullcontext()
+        )
+        with keys_in_bulk, connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # The rows are sorted into file order and joined in memory, not on disk.
                 cursor.execute("SET LOCAL work_mem = '256MB'")

@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
+from django.db import IntegrityError, connection
 
+from rentan.core import foreign_keys
 from rentan.core.models import AuditAction, AuditEvent
 from rentan.imports import services
 from rentan.imports.models import BatchStatus, ImportBatch, ImportedPerson, RowStatus, StagedRow
@@ -78,10 +80,32 @@ def test_commit_adds_ready_rows_with_their_source_file_and_row(tmp_path, import_
     assert event.actor == admin_user
 
 
+@pytest.fixture(params=[False, True], ids=["keys-row-by-row", "keys-in-bulk"])
+def keys_in_bulk(request, monkeypatch):
+    """Both ways a commit has its foreign keys checked (in bulk only on PostgreSQL, where a
+    small batch is made to count as large)."""
+    if request.param:
+        monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
+        monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    return request.param and connection.vendor == "postgresql"
+
+
+def _foreign_keys_of_person() -> list[str]:
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'registry_person'::regclass AND contype = 'f' ORDER BY conname"
+        )
+        return [definition for (definition,) in cursor.fetchall()]
+
+
 @pytest.mark.parametrize("step", ["households", "persons", "links", "audit"])
 def test_failure_during_commit_leaves_the_registry_as_it_was(
-    tmp_path, import_media, admin_user, monkeypatch, step
+    tmp_path, import_media, admin_user, monkeypatch, step, keys_in_bulk
 ):
+    keys = _foreign_keys_of_person()
     existing = PersonFactory()
     batch = _staged(_file(tmp_path), admin_user)
     before = (Person.objects.count(), Household.objects.count(), ImportedPerson.objects.count())
@@ -101,9 +125,31 @@ def test_failure_during_commit_leaves_the_registry_as_it_was(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REVIEW
     assert not StagedRow.objects.imported().exists()
+    assert _foreign_keys_of_person() == keys
 
-    monkeypatch.undo()
+    monkeypatch.setattr(services, "_step_hook", lambda reached: None)
     assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 2
+    assert _foreign_keys_of_person() == keys
+
+
+def test_keys_checked_in_bulk_still_refuse_a_row_that_breaks_them(
+    tmp_path, import_media, admin_user, monkeypatch, keys_in_bulk
+):
+    if not keys_in_bulk:
+        pytest.skip("row by row, SQLite checks its keys at the COMMIT of the outer transaction")
+    keys = _foreign_keys_of_person()
+    batch = _staged(_file(tmp_path), admin_user)
+
+    def break_a_key(reached: str) -> None:
+        if reached == "links":
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE registry_person SET occupation_id = 999999")
+
+    monkeypatch.setattr(services, "_step_hook", break_a_key)
+    with pytest.raises(IntegrityError):
+        services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    assert not Person.objects.exists()
+    assert _foreign_keys_of_person() == keys
 
 
 def test_the_same_file_twice_creates_nothing_new_and_says_so(tmp_path, import_media, admin_user):
