@@ -55,15 +55,6 @@ class SheetRow:
     cells: list[object]
 
 
-def read_rows(path: Path, *, original_name: str = "") -> Iterator[SheetRow]:
-    """Every row of the file, empty ones included (callers skip them, numbers stay right)."""
-    suffix = _suffix(path, original_name)
-    if suffix == ".csv":
-        yield from _csv_rows(path, csv_encoding(path))
-    else:
-        yield from _sheet_rows(path)
-
-
 def _suffix(path: Path, original_name: str) -> str:
     suffix = Path(original_name or path.name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -91,38 +82,19 @@ def open_rows(path: Path, *, original_name: str = "") -> RowSource:
     if _suffix(path, original_name) == ".csv":
         encoding = csv_encoding(path)
         return RowSource(lambda: _csv_rows(path, encoding), _count_lines(path))
-    loaded = list(_sheet_rows(path))
+    loaded = _sheet_rows(path)
     return RowSource(lambda: loaded, len(loaded))
 
 
-# An import first looks at a file's top rows for its header, then reads it all. Calamine can
-# only parse a whole sheet (nine tenths of the reading time), so the rows parsed for a first
-# look that stopped early are kept, under the file's checksum, for the next read of the same
-# content, and handed out once. Only a sheet up to this many rows is kept, so a look that is
-# never followed by a full read holds little memory.
-_KEEP_ROWS_UP_TO = 200_000
-_kept_sheet: tuple[str, list[list[object]]] | None = None
-
-
-def _sheet_rows(path: Path) -> Iterator[SheetRow]:
-    global _kept_sheet
+def _sheet_rows(path: Path) -> list[SheetRow]:
     try:
-        digest = checksum(path)
-        kept, _kept_sheet = _kept_sheet, None
-        rows = kept[1] if kept is not None and kept[0] == digest else _parse_sheet(path)
+        rows = _parse_sheet(path)
     except Exception as error:  # calamine raises its own errors for damaged files
         raise FileError(
             FileProblem.UNREADABLE, f"Berkas tidak dapat dibaca sebagai lembar kerja: {error}"
         ) from error
-    is_read_through = False
-    try:
-        for index, cells in enumerate(rows, start=1):
-            # Lists made by calamine and only ever read: no copy needed.
-            yield SheetRow(index, cells)
-        is_read_through = True
-    finally:
-        if not is_read_through and len(rows) <= _KEEP_ROWS_UP_TO:
-            _kept_sheet = (digest, rows)
+    # Lists made by calamine and only ever read: no copy needed.
+    return [SheetRow(index, cells) for index, cells in enumerate(rows, start=1)]
 
 
 def _parse_sheet(path: Path) -> list[list[object]]:

@@ -3,7 +3,7 @@
 import pytest
 
 from rentan.imports import reading, services
-from rentan.imports.models import RowStatus, StagedRow
+from rentan.imports.models import BatchStatus, RowStatus, StagedRow
 from rentan.imports.tests.files import write_csv, write_xlsx
 from rentan.registry.dedup import MatchReason
 from rentan.testing.factories import PersonFactory
@@ -106,4 +106,14 @@ def test_a_failure_while_staging_leaves_no_staged_rows_behind(
     with pytest.raises(RuntimeError):
         services.stage_batch(batch_id=batch.pk)
 
+    assert not StagedRow.objects.filter(batch=batch).exists()
+
+
+def test_a_damaged_spreadsheet_fails_the_batch_with_its_reason(tmp_path, import_media, admin_user):
+    path = tmp_path / "medono.xlsx"
+    path.write_bytes(b"PK\x03\x04 cut off in the middle")
+    batch = _stage(path, admin_user)
+
+    assert batch.status == BatchStatus.FAILED
+    assert batch.problem.startswith("Berkas tidak dapat dibaca sebagai lembar kerja: ")
     assert not StagedRow.objects.filter(batch=batch).exists()
