@@ -22,6 +22,12 @@ def _keys() -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
+def _lock_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        return cursor.fetchone()[0]
+
+
 def _needs_postgresql() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite checks its keys row by row at COMMIT; there is nothing to drop")
@@ -35,9 +41,11 @@ def test_keys_are_away_only_inside_the_block_and_come_back_the_same():
         "registry_household",
         "registry_occupation",
     }
+    lock_timeout = _lock_timeout()
     with transaction.atomic(), foreign_keys.checked_in_bulk(TABLE) as in_bulk:
         assert in_bulk
         assert _keys() == []
+        assert _lock_timeout() == lock_timeout
         PersonFactory()
     assert _keys() == before
     assert all("DEFERRABLE INITIALLY DEFERRED" in definition for _, definition in before)
@@ -89,3 +97,27 @@ def test_only_a_write_large_next_to_the_table_is_worth_it(monkeypatch):
     monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
     assert not foreign_keys.is_worth_it(TABLE, 2)  # less than a tenth of the table's rows
     assert foreign_keys.is_worth_it(TABLE, 3)
+
+
+def test_a_reader_holding_the_table_too_long_leaves_the_keys_checked_row_by_row(monkeypatch):
+    _needs_postgresql()
+    import psycopg
+
+    before = _keys()
+    lock_timeout = _lock_timeout()
+    monkeypatch.setattr(foreign_keys, "LOCK_WAIT", "100ms")
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    ) as reader:
+        reader.execute(f"LOCK TABLE {TABLE} IN ACCESS SHARE MODE")  # a long report, say
+        with transaction.atomic(), foreign_keys.checked_in_bulk(TABLE) as in_bulk:
+            assert not in_bulk
+            assert _keys() == before
+            assert _lock_timeout() == lock_timeout
+            PersonFactory()
+    assert _keys() == before
