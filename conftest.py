@@ -44,6 +44,19 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         seed_occupations(Occupation)
 
 
+@pytest.fixture(autouse=True)
+def interface_language() -> Iterator[None]:
+    """Every test starts in the interface's own language: a request in English (the
+    language switch) leaves English active in its thread, and messages checked later in
+    the same worker would come out in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def admin_user(db: None) -> Any:
     return make_user("admin")
