@@ -1,10 +1,16 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from rentan.programmes import services
 from rentan.programmes.models import Cycle, DecisionAction, OccupationDecision, Programme
 from rentan.registry.models import Occupation
+from rentan.testing.factories import PersonFactory
+
+# When the people of these tests were verified (before every cycle's cut-off).
+VERIFIED = timezone.make_aware(datetime(2022, 6, 1, 10))
 
 RULES = {
     "active": {},
@@ -63,3 +69,21 @@ def make_cycle(programme: Programme, **fields: Any) -> Cycle:
     }
     values.update(fields)
     return Cycle.objects.create(programme=programme, **values)
+
+
+@pytest.fixture
+def allocated(programme: Programme, admin_user: Any) -> tuple[Cycle, list[Any]]:
+    """Budi in Pekalongan Barat, Agus in Pekalongan Selatan, both selected."""
+    people = [
+        PersonFactory(verified_at=VERIFIED, monthly_income=500_000, name="Budi"),
+        PersonFactory(
+            verified_at=VERIFIED,
+            monthly_income=3_000_000,
+            name="Agus",
+            kelurahan_id="33.75.04.1010",
+        ),
+    ]
+    cycle = make_cycle(programme, target=2)
+    services.allocate_cycle(actor=admin_user, cycle=cycle)
+    cycle.refresh_from_db()
+    return cycle, people

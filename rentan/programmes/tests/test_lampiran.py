@@ -1,35 +1,12 @@
 import hashlib
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
-from rentan.programmes import selectors, services
+from rentan.programmes import selectors
 from rentan.programmes.lampiran import group_by_kelurahan
-from rentan.programmes.tests.conftest import make_cycle
 from rentan.programmes.views import lampiran_html
-from rentan.testing.factories import PersonFactory
-
-VERIFIED = timezone.make_aware(datetime(2022, 6, 1, 10))
-
-
-@pytest.fixture
-def allocated(programme, admin_user):
-    """Budi in Pekalongan Barat, Agus in Pekalongan Selatan, both selected."""
-    people = [
-        PersonFactory(verified_at=VERIFIED, monthly_income=500_000, name="Budi"),
-        PersonFactory(
-            verified_at=VERIFIED,
-            monthly_income=3_000_000,
-            name="Agus",
-            kelurahan_id="33.75.04.1010",
-        ),
-    ]
-    cycle = make_cycle(programme, target=2)
-    services.allocate_cycle(actor=admin_user, cycle=cycle)
-    cycle.refresh_from_db()
-    return cycle, people
 
 
 def _row(kecamatan: str, kelurahan: str, name: str) -> dict[str, object]:

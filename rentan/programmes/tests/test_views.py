@@ -1,35 +1,13 @@
 import io
-from datetime import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from rentan.core.models import AuditAction, AuditEvent
-from rentan.programmes import services
 from rentan.programmes.models import CycleStatus, ExcludedNik, Placement
-from rentan.programmes.tests.conftest import make_cycle
+from rentan.programmes.tests.conftest import VERIFIED, make_cycle
 from rentan.testing.factories import PersonFactory
-
-VERIFIED = timezone.make_aware(datetime(2022, 6, 1, 10))
-
-
-@pytest.fixture
-def allocated(programme, admin_user):
-    people = [
-        PersonFactory(verified_at=VERIFIED, monthly_income=500_000, name="Budi"),
-        PersonFactory(
-            verified_at=VERIFIED,
-            monthly_income=3_000_000,
-            name="Agus",
-            kelurahan_id="33.75.04.1010",
-        ),
-    ]
-    cycle = make_cycle(programme, target=2)
-    services.allocate_cycle(actor=admin_user, cycle=cycle)
-    cycle.refresh_from_db()
-    return cycle, people
 
 
 def test_programme_page_for_admin_only(client, programme, admin_user, verifier_user):
