@@ -12,6 +12,15 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Data pribadi diekspor")
     MERGE = "merge", _("Digabung")
     IMPORT = "import", _("Diimpor")
+    VIEW = "view", _("Data pribadi dilihat")
+    LOGIN = "login", _("Masuk")
+    LOGIN_FAILED = "login_failed", _("Gagal masuk")
+    LOCKOUT = "lockout", _("Akun dikunci sementara")
+    LOGOUT = "logout", _("Keluar")
+    PASSWORD_CHANGE = "password_change", _("Kata sandi diganti")
+    RETRY = "retry", _("Dicoba ulang")
+    DISCARD = "discard", _("Dibatalkan")
+    FAIL = "fail", _("Gagal")
 
 
 class AuditEvent(models.Model):
