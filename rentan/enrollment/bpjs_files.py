@@ -19,12 +19,12 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from python_calamine import CalamineError, CalamineWorkbook
 
 from rentan.core import plain_xlsx
+from rentan.core.exports import xlsx_workbook
 from rentan.core.formatting import format_month
 
 # The date every file says it was created: a file's bytes depend on its rows only.
@@ -638,7 +638,7 @@ def parse_bill(content: bytes) -> ParsedBill:
 
 def write_reply(rows: Iterable[ReplyRow]) -> bytes:
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    workbook = xlsx_workbook(output)
     workbook.set_properties({"created": FIXED_CREATED})
     sheet = workbook.add_worksheet("Hasil")
     for col, header in enumerate(("NIK", "NO KPJ", "TGL KEPESERTAAN", "STATUS", "KETERANGAN")):
@@ -655,7 +655,7 @@ def write_reply(rows: Iterable[ReplyRow]) -> bytes:
 
 def write_bill(rows: Iterable[BillRow], *, month: date, stated_total: int | None) -> bytes:
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    workbook = xlsx_workbook(output)
     workbook.set_properties({"created": FIXED_CREATED})
     sheet = workbook.add_worksheet("Tagihan")
     sheet.write_string(0, 0, _("Surat tagihan iuran BPU bulan %(m)s") % {"m": format_month(month)})

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
 from rentan.core.audit import record_export
+from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_month, format_rupiah
 from rentan.enrollment import billing, selectors, services
 from rentan.enrollment.bpjs_files import DEFAULT_COLUMNS, FileNotReadable, columns_to_data
@@ -189,7 +190,7 @@ def exchange_download(request: HttpRequest, pk: int) -> HttpResponse:
         bytes(exchange.content),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{exchange.filename}"'
+    response["Content-Disposition"] = attachment_disposition(exchange.filename)
     return response
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, requires
 from rentan.core.audit import record_export
+from rentan.core.exports import attachment_disposition
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN
 from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
@@ -72,7 +73,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
         region_name=region.name if region else settings.RENTAN_REGION_CODE,
     )
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="templat-data-pekerja.xlsx"'
+    response["Content-Disposition"] = attachment_disposition("templat-data-pekerja.xlsx")
     return response
 
 
@@ -213,5 +214,5 @@ def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(content, content_type=XLSX)
     name = Path(batch.original_name).stem
-    response["Content-Disposition"] = f'attachment; filename="{name}-kesalahan.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(f"{name}-kesalahan.xlsx")
     return response

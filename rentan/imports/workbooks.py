@@ -4,8 +4,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-import xlsxwriter
-
+from rentan.core.exports import xlsx_workbook
 from rentan.imports.cells import ERROR_COLUMN, FIELD_LABELS, ImportField
 from rentan.imports.reading import DATA_SHEET
 
@@ -40,7 +39,7 @@ def build_template(
     """The downloadable template: a Data sheet with text NIK/KK columns and drop-down lists,
     an instructions sheet with an example row, and a hidden sheet holding the lists."""
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    workbook = xlsx_workbook(output)
     bold = workbook.add_format({"bold": True, "bg_color": "#E6F0EA", "border": 1})
     as_text = workbook.add_format({"num_format": "@"})
     as_date = workbook.add_format({"num_format": "dd-mm-yyyy"})
@@ -140,7 +139,7 @@ def build_error_file(
     """The file's own header and rows, each with the reasons it was refused in a last column,
     to be fixed and uploaded again (the extra column is ignored on upload)."""
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_numbers": False})
+    workbook = xlsx_workbook(output)
     bold = workbook.add_format({"bold": True, "bg_color": "#FDE8E8", "border": 1})
     as_text = workbook.add_format({"num_format": "@"})
     error_format = workbook.add_format({"font_color": "#B42318", "text_wrap": True})

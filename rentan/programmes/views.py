@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
 from rentan.core.audit import record_export
+from rentan.core.exports import attachment_disposition, xlsx_workbook
 from rentan.core.formatting import format_date
 from rentan.programmes import selectors, services
 from rentan.programmes.eligibility import Reason
@@ -300,12 +301,10 @@ def _lampiran_rows(request: HttpRequest, cycle: Cycle, fmt: str) -> list[dict[st
 
 @requires(Capability.READ_SELECTION)
 def lampiran_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    import xlsxwriter
-
     cycle = _cycle(code, year)
     rows = _lampiran_rows(request, cycle, "xlsx")
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx_workbook(buffer)
     sheet = book.add_worksheet("Lampiran")
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, f"Lampiran {cycle.decree_reference or '(belum ditetapkan)'}", bold)
@@ -347,7 +346,7 @@ def lampiran_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="lampiran-{code}-{year}.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(f"lampiran-{code}-{year}.xlsx")
     return response
 
 
@@ -357,7 +356,7 @@ def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     rows = _lampiran_rows(request, cycle, "pdf")
     pdf = lampiran_pdf_bytes(lampiran_html(cycle, rows))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="lampiran-{code}-{year}.pdf"'
+    response["Content-Disposition"] = attachment_disposition(f"lampiran-{code}-{year}.pdf")
     return response
 
 

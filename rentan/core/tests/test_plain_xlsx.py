@@ -82,6 +82,15 @@ def test_text_that_needs_care_is_read_back_exactly(text):
         assert openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]["A2"].value == text
 
 
+def test_text_that_looks_like_a_formula_is_a_text_cell_not_a_formula():
+    texts = ['=HYPERLINK("http://evil.example/","Klik")', "+6281234567890", "-5", "@SUM(A1)"]
+    content = _table([[text, "x", None] for text in texts])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f" not in archive.read("xl/worksheets/sheet1.xml")
+    cells = [row[0] for row in openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]["A2:A5"]]
+    assert [(cell.value, cell.data_type) for cell in cells] == [(text, "s") for text in texts]
+
+
 def test_the_same_table_gives_the_same_bytes_and_another_table_other_bytes():
     rows: list[list[object]] = [
         [f"33750114037500{n:02d}", f"NAMA {n}", date(1980, 1, n + 1)] for n in range(20)

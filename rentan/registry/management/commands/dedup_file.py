@@ -1,9 +1,9 @@
-import csv
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rentan.core.exports import csv_writer
 from rentan.registry.dedup import DEFAULT_THRESHOLD, find_pairs
 from rentan.registry.spreadsheet import FIELDS, SpreadsheetError, read_persons
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         pairs = find_pairs(sheet.records, threshold=options["threshold"])
         with options["out"].open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = csv_writer(out)
             writer.writerow(["baris_1", "baris_2", "skor", "pasti_sama", "alasan"])
             for pair in sorted(pairs, key=lambda p: (_row(p.left), _row(p.right))):
                 writer.writerow(

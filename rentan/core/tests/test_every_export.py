@@ -1,0 +1,256 @@
+"""Every file Rentan hands out keeps people's text as text (no formula, no link), and every
+download's name makes a valid header. A new export is one line in EXPORTS; a new writer that
+does not go through `core.exports` fails `test_every_file_writer_goes_through_core_exports`."""
+
+import csv
+import email.message
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+import rentan
+from rentan.core.exports import FORMULA_STARTS
+from rentan.enrollment import services as enrollment_services
+from rentan.enrollment.models import ExchangeFile, Membership
+from rentan.imports.models import ImportBatch
+from rentan.imports.tests.files import write_csv
+from rentan.registry.models import Occupation
+from rentan.testing.factories import (
+    CycleFactory,
+    PersonFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+    RateTableFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Text a hostile or careless user could type into each free-text field.
+NAME = '=HYPERLINK("http://evil.example/","Klik")'
+OTHER_NAME = "@SUM(1+1)*cmd|' /C calc'!A0"
+BIRTH_PLACE = "+Pekalongan"
+STREET = "-1+1 Jl. Merdeka"
+PHONE = "+6281234567890"
+OCCUPATION = "=1+1 Buruh batik"
+MOTHER = "=cmd|' /C notepad'!A0"
+PROGRAMME = "=2+2 Jaminan Sosial"
+DECREE = "=SK 400/001/2023"
+UPLOAD_NAME = '=HYPERLINK("http://evil.example/","Unggah")'
+
+
+@dataclass
+class Hostile:
+    cycle: Any
+    admin: Any
+
+
+@pytest.fixture
+def hostile(admin_user: Any) -> Hostile:
+    """An approved cycle whose two people, job type, programme and decree hold text that a
+    spreadsheet program would run as a formula; both people are members (ditetapkan)."""
+    occupation = Occupation.objects.create(code="rumus", name=OCCUPATION)
+    RateTableFactory()
+    cycle: Any = CycleFactory(
+        programme=ProgrammeFactory(code="rumus", name=PROGRAMME), decree_reference=DECREE
+    )
+    for rank, name in enumerate((NAME, OTHER_NAME), start=1):
+        person = PersonFactory(
+            name=name,
+            birth_place=BIRTH_PLACE,
+            street_address=STREET,
+            phone=PHONE,
+            occupation=occupation,
+        )
+        PlacementFactory(cycle=cycle, person=person, rank=rank, kind="new")
+    enrollment_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
+    Membership.objects.update(mother_name=MOTHER)
+    return Hostile(cycle=cycle, admin=admin_user)
+
+
+# --- each export, fetched the way a user or an operator gets it --------------------------
+
+
+def _template(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    response = client.get(reverse("imports:template"))
+    return response.content, {OCCUPATION}
+
+
+def _error_file(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    head = ["NIK", "Nama", "Tempat Lahir", "Tgl Lahir", "JK", "Alamat", "Kelurahan"]
+    rest = [STREET, "Medono", PHONE, OCCUPATION]
+    path = write_csv(
+        tmp_path / "rumus.csv",
+        [
+            [*head, "No. HP", "Pekerjaan"],
+            ["123", UPLOAD_NAME, BIRTH_PLACE, "05-01-1985", "L", *rest],
+            ["-3375011205750002", OTHER_NAME, BIRTH_PLACE, "12-05-1975", "L", *rest],
+        ],
+        encoding="utf-8",
+    )
+    with path.open("rb") as handle:
+        client.post(reverse("imports:batch_list"), {"file": handle})
+    batch = ImportBatch.objects.get()
+    response = client.get(reverse("imports:batch_error_file", args=[batch.pk]))
+    texts = {UPLOAD_NAME, OTHER_NAME, BIRTH_PLACE, STREET, PHONE, OCCUPATION}
+    return response.content, texts | {"-3375011205750002"}
+
+
+def _lampiran(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    response = client.get(reverse("programmes:lampiran_xlsx", args=["rumus", 2023]))
+    return response.content, {NAME, OTHER_NAME, OCCUPATION, f"{PROGRAMME} — periode 2023"}
+
+
+def _registration(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    client.post(reverse("enrollment:export", args=[hostile.cycle.pk]))
+    exchange = ExchangeFile.objects.get(kind="registration")
+    response = client.get(reverse("enrollment:exchange_download", args=[exchange.pk]))
+    return response.content, _registration_texts()
+
+
+def _registration_command(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    out = tmp_path / "pendaftaran.xlsx"
+    call_command("export_bpjs", str(hostile.cycle.pk), "--out", str(out), stdout=io.StringIO())
+    return out.read_bytes(), _registration_texts()
+
+
+def _registration_texts() -> set[str]:
+    # The registration file writes names and places in capitals, the phone as typed.
+    return {NAME.upper(), OTHER_NAME.upper(), BIRTH_PLACE.upper(), MOTHER.upper(), PHONE}
+
+
+def _dedup_file(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    source = write_csv(
+        tmp_path / "kelurahan.csv",
+        [
+            ["No. KTP", "Nama Lengkap", "Tgl Lahir", "Alamat", "No. HP"],
+            ["3375010101800001", NAME, "01-01-1980", STREET, PHONE],
+            ["3375010101800001", NAME, "01-01-1980", STREET, PHONE],
+        ],
+        encoding="utf-8",
+    )
+    out = tmp_path / "pasangan.csv"
+    call_command("dedup_file", str(source), "--out", str(out), stdout=io.StringIO())
+    return out.read_bytes(), set()
+
+
+@dataclass(frozen=True)
+class Export:
+    kind: str  # "xlsx" or "csv"
+    fetch: Callable[[Any, Hostile, Path], tuple[bytes, set[str]]]
+
+
+EXPORTS = {
+    "templat impor": Export("xlsx", _template),
+    "berkas kesalahan impor": Export("xlsx", _error_file),
+    "lampiran SK (xlsx)": Export("xlsx", _lampiran),
+    "berkas pendaftaran BPJS (unduh)": Export("xlsx", _registration),
+    "berkas pendaftaran BPJS (rentan export_bpjs)": Export("xlsx", _registration_command),
+    "dedup_file (csv)": Export("csv", _dedup_file),
+}
+
+_FORMULA_OR_LINK = re.compile(rb"<f[ >/]|<hyperlink[ >]")
+
+
+def _xlsx_texts(content: bytes) -> set[str]:
+    """Every text cell of every sheet; fails on any formula or link."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for part in archive.namelist():
+            if part.startswith("xl/worksheets/"):
+                assert not _FORMULA_OR_LINK.search(archive.read(part)), part
+    texts = set()
+    for sheet in openpyxl.load_workbook(io.BytesIO(content), read_only=True).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.value)
+                if isinstance(cell.value, str):
+                    texts.add(cell.value)
+    return texts
+
+
+def _csv_texts(content: bytes) -> set[str]:
+    """Every cell; fails on any cell a spreadsheet program would run as a formula."""
+    cells = {cell for row in csv.reader(io.StringIO(content.decode("utf-8"))) for cell in row}
+    assert cells, "the CSV is empty"
+    formulas = {cell for cell in cells if cell.startswith(FORMULA_STARTS)}
+    assert not formulas
+    return {cell.removeprefix("'") for cell in cells}
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_export_keeps_formula_like_text_as_text(name, client, hostile, tmp_path, import_media):
+    export = EXPORTS[name]
+    client.force_login(hostile.admin)
+    content, expected = export.fetch(client, hostile, tmp_path)
+    texts = _xlsx_texts(content) if export.kind == "xlsx" else _csv_texts(content)
+    assert expected <= texts  # the text itself survives, character for character
+
+
+# --- download names ------------------------------------------------------------------------
+
+
+def test_error_file_of_an_upload_named_with_a_quote_and_semicolon_has_a_valid_header(
+    client, admin_user, import_media
+):
+    """A browser sends the quote as %22; a script may send it escaped (curl --form-escape),
+    and Django reads that back as the name typed."""
+    boundary = "rentanbatas"
+    rows = b"NIK;Nama\r\n123;Budi\r\n"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="a\\"b;c.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + rows
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    client.force_login(admin_user)
+    client.generic(
+        "POST",
+        reverse("imports:batch_list"),
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    batch = ImportBatch.objects.get()
+    assert batch.original_name == 'a"b;c.csv'
+    response = client.get(reverse("imports:batch_error_file", args=[batch.pk]))
+    header = response["Content-Disposition"]
+    assert header == r'attachment; filename="a\"b;c-kesalahan.xlsx"'
+    parsed = email.message.Message()
+    parsed["Content-Disposition"] = header
+    assert parsed.get_filename() == 'a"b;c-kesalahan.xlsx'
+
+
+# --- no writer outside the rule ------------------------------------------------------------
+
+# Building a workbook or a CSV writer, calling a formula or link writer, or setting a
+# download's name by hand: each belongs in rentan/core/exports.py only. (A plain-text search:
+# it does not follow aliases such as `from csv import writer`.)
+_WRITERS = re.compile(
+    r"\bWorkbook\(|\bcsv\.(?:writer|DictWriter)\b|\.write_(?:formula|array_formula|url)\("
+)
+_APPROVED = {Path("core/exports.py")}
+
+
+def test_every_file_writer_goes_through_core_exports():
+    root = Path(rentan.__file__).parent
+    outside = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if "tests" in relative.parts or relative in _APPROVED:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            by_hand = "Content-Disposition" in line and "attachment_disposition(" not in line
+            if _WRITERS.search(line) or by_hand:
+                outside.append(f"{relative}:{number}: {line.strip()}")
+    assert not outside, "\n".join(outside)
