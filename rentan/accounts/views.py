@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from rentan.accounts import services
 from rentan.accounts.client_ip import client_ip
+from rentan.accounts.forms import PasswordChangeForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's page (old password, new twice, the password rules) saving through the service
     that records the change."""
 
+    form_class = PasswordChangeForm
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("home")
 
