@@ -42,7 +42,13 @@ PRODUCTION = {
 
 
 def deploy_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RENTAN_")}
+    # The browser fixture allows Django's ORM in Playwright's event loop for this process;
+    # a server never has that variable.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("RENTAN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.prod", **PRODUCTION, **extra_env})
     return subprocess.run(
         # The installed console command, as an operator runs it.
