@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rentan.accounts import views as accounts_views
 from rentan.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kata-sandi/", accounts_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pekerja/", include("rentan.registry.urls")),
     path("impor/", include("rentan.imports.urls")),

@@ -5,6 +5,7 @@ production (config.settings.prod) refuses to start without its own secrets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "rentan.enrollment",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -43,7 +45,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rentan.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +110,41 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in {"1", "true", "yes", "on", "ya"}
+
+
+# Logins. django-axes counts failures per username *and* address together: five typos by one
+# person lock only that person on that computer for 15 minutes, so a whole office behind one
+# address is not locked out by a colleague, while guessing one account's password is capped.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("RENTAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("RENTAN_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Logins are recorded in the audit trail (AuditEvent); axes keeps only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "rentan.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "rentan.accounts.client_ip.client_ip"
+# Behind a reverse proxy every request comes from the proxy's address; name the header in
+# which the proxy puts the client's (e.g. X-Forwarded-For). Off by default: a header a
+# client can write itself must not be trusted without a proxy that overwrites it.
+RENTAN_CLIENT_IP_HEADER = os.environ.get("RENTAN_CLIENT_IP_HEADER", "")
+
+# Sessions end after RENTAN_IDLE_TIMEOUT_MINUTES without a request from the person, and in any
+# case RENTAN_SESSION_MAX_HOURS after the login (rentan.accounts.middleware).
+RENTAN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("RENTAN_IDLE_TIMEOUT_MINUTES", "30"))
+RENTAN_SESSION_MAX_HOURS = int(os.environ.get("RENTAN_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = RENTAN_SESSION_MAX_HOURS * 3600
+# Requests a page makes on its own (the import progress bar polls every second): they do not
+# count as the person being active, so a page left open still times out.
+RENTAN_POLLING_URL_NAMES = ["imports:batch_progress"]
 
 # The programme's region: the kabupaten/kota whose kelurahan the registry works in.
 # Another kabupaten/kota changes this value (and its data), never the code.

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database_from_env
+from .base import database_from_env, env_flag
 
 
 def _required(name: str) -> str:
@@ -21,6 +21,22 @@ DATABASES = {"default": database_from_env(_required("DATABASE_URL"))}
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# HTTPS only: browsers remember it for a year (HSTS); plain HTTP is redirected.
+SECURE_HSTS_SECONDS = int(os.environ.get("RENTAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("RENTAN_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading binds the whole registered domain (a city's go.id domain, not just Rentan's host)
+# into the browsers' own lists, a decision for the domain's owner: off unless asked for, and
+# Django's reminder about it silenced while off.
+SECURE_HSTS_PRELOAD = env_flag("RENTAN_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# A proxy that redirects to HTTPS itself may turn this off (check --deploy then says so).
+SECURE_SSL_REDIRECT = env_flag("RENTAN_SSL_REDIRECT", True)
+# Behind a reverse proxy that ends TLS, requests arrive as plain HTTP; the proxy's
+# X-Forwarded-Proto tells Django they were HTTPS. Only for a proxy that always sets it.
+if env_flag("RENTAN_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

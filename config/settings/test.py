@@ -22,3 +22,10 @@ WHITENOISE_AUTOREFRESH = True
 
 # Background tasks run at once, inside the test.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# django-axes stays on (the lockout is tested), but the test client's login() authenticates
+# without a request, which axes refuses; that one path skips the lockout check.
+AUTHENTICATION_BACKENDS = [
+    "rentan.testing.auth.RequestlessLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

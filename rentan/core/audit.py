@@ -16,11 +16,32 @@ def record_event(
     changes: Mapping[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    return record_event_on(
+        actor=actor,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
+        changes=changes,
+        note=note,
+    )
+
+
+def record_event_on(
+    *,
+    actor: Any,
+    action: AuditAction,
+    target_type: str,
+    target_id: str,
+    changes: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """An event whose target is named rather than loaded, such as a login tried with a
+    username that belongs to nobody."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
         changes=dict(changes or {}),
         note=note,
     )
