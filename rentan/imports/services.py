@@ -594,7 +594,7 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
     with transaction.atomic():
         # The batch row is held until the end: a second commit waits here (on SQLite its
         # transaction waits to begin) and then finds the batch committed.
-        batch = ImportBatch.objects.select_for_update().select_related("committed_by")
+        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("committed_by")
         batch = batch.get(pk=batch_id)
         if batch.status == BatchStatus.COMMITTED:
             raise BatchAlreadyCommitted(batch)
@@ -710,7 +710,7 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
 def mark_committing(*, actor: Any, batch: ImportBatch) -> None:
     """The batch goes to the background commit; a second request for it is told who has it."""
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().select_related("committed_by")
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("committed_by")
         locked_batch = locked.get(pk=batch.pk)
         if locked_batch.status in (BatchStatus.COMMITTING, BatchStatus.COMMITTED):
             raise BatchAlreadyCommitted(locked_batch)
