@@ -80,7 +80,7 @@ class BatchAlreadyCommitted(BatchNotReady):
     """A second commit of the same batch: the first one holds it or has finished it."""
 
     def __init__(self, batch: ImportBatch) -> None:
-        who = batch.committed_by.display_name() if batch.committed_by else "pengguna lain"
+        who = batch.committed_by.display_name if batch.committed_by else "pengguna lain"
         super().__init__(f"Impor ini sedang atau sudah disimpan oleh {who}.")
 
 
