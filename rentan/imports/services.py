@@ -594,8 +594,8 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
     with transaction.atomic():
         # The batch row is held until the end: a second commit waits here (on SQLite its
         # transaction waits to begin) and then finds the batch committed.
-        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("committed_by")
-        batch = batch.get(pk=batch_id)
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("committed_by")
+        batch = locked.get(pk=batch_id)
         if batch.status == BatchStatus.COMMITTED:
             raise BatchAlreadyCommitted(batch)
         if batch.status not in (BatchStatus.REVIEW, BatchStatus.COMMITTING):

@@ -302,5 +302,5 @@ def test_second_commit_is_told_who_saved_it(client, batch, operator_user):
 def test_sqlite_writers_wait_for_each_other(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     options = database_from_env("sqlite:///rentan.sqlite3")["OPTIONS"]
-    assert options["transaction_mode"] == "IMMEDIATE"  # type: ignore[index]
-    assert options["timeout"] >= 10  # type: ignore[index]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 10
