@@ -225,15 +225,20 @@ def map_columns(*, actor: Any, batch: ImportBatch, mapping: dict[int, ImportFiel
     return batch
 
 
-def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBatch:
+def stage_batch(
+    *, batch_id: int, progress: Progress | None = None, task_id: str = ""
+) -> ImportBatch:
     """Read, parse and check every row into the staging table, then look for duplicates.
 
     Whatever goes wrong ends in a FAILED batch with its reason, never in a batch left
     "being checked": a file the readers refuse gives their message, anything else a short
-    reason (the traceback goes to the log)."""
+    reason (the traceback goes to the log). The batch first notes who does the work (the
+    background task, or else this process), so its page can tell when that one died."""
     batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     if batch.status in (BatchStatus.COMMITTED, BatchStatus.COMMITTING, BatchStatus.DISCARDED):
         raise BatchNotReady("Impor ini tidak dapat diperiksa ulang.")
+    batch.task_id = task_id or workers.this_process()
+    note_task(batch_id=batch_id, task_id=batch.task_id)
     try:
         return _stage(batch, progress)
     except Exception as error:
@@ -734,6 +739,7 @@ _BUSY = {
     BatchStep.COMMIT: (BatchStatus.COMMITTING,),
 }
 WORKER_DIED = "Pemrosesan terhenti karena proses latar mati; coba lagi atau batalkan."
+SERVER_DIED = "Pemeriksaan terhenti karena proses server mati; coba lagi atau batalkan."
 
 
 def describe_failure(error: BaseException) -> str:
@@ -793,6 +799,9 @@ def work_problem(
 
     if not (batch.is_busy or batch.status == BatchStatus.UPLOADED) or not batch.task_id:
         return None
+    if workers.is_process_marker(batch.task_id):
+        # Checked in the web server's (or a command's) own process, without a task.
+        return SERVER_DIED if workers.process_is_gone(batch.task_id) else None
     result = _task_result(batch.task_id)
     if result is None:
         return None

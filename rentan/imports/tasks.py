@@ -17,9 +17,8 @@ logger = logging.getLogger(__name__)
 
 @task(takes_context=True)
 def stage_batch_task(context: TaskContext, batch_id: int) -> None:
-    services.note_task(batch_id=batch_id, task_id=str(context.task_result.id))
-    # stage_batch turns its own errors into a FAILED batch.
-    services.stage_batch(batch_id=batch_id)
+    # stage_batch notes the task and turns its own errors into a FAILED batch.
+    services.stage_batch(batch_id=batch_id, task_id=str(context.task_result.id))
 
 
 @task(takes_context=True)

@@ -41,6 +41,8 @@ def stop(worker_id: str) -> None:
 
 
 def _process_exists(pid: int) -> bool:
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -59,6 +61,27 @@ def is_alive(worker_id: str) -> bool:
     if last.get("host") == socket.gethostname():
         return _process_exists(int(last.get("pid", 0)))
     return True
+
+
+# Work done inside a web request (a small file) or a terminal command has no task: the batch
+# names the process instead, which the page can look for on the same host.
+_PROCESS = "proses"
+
+
+def this_process() -> str:
+    return f"{_PROCESS}:{socket.gethostname()}:{os.getpid()}"
+
+
+def is_process_marker(value: str) -> bool:
+    return value.startswith(f"{_PROCESS}:")
+
+
+def process_is_gone(marker: str) -> bool:
+    """True only when the process is known dead: on another host nobody can tell."""
+    parts = marker.rsplit(":", 2)
+    if len(parts) != 3 or parts[1] != socket.gethostname() or not parts[2].isdigit():
+        return False
+    return not _process_exists(int(parts[2]))
 
 
 class Heartbeat:

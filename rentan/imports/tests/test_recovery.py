@@ -304,3 +304,35 @@ def test_sqlite_writers_wait_for_each_other(monkeypatch):
     options = database_from_env("sqlite:///rentan.sqlite3")["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 10
+
+
+def test_page_of_a_batch_whose_web_process_died_while_checking(client, batch, operator_user):
+    # A small file is checked inside the request: the web process itself was killed.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os, socket; print(socket.gethostname(), os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    host, pid = ended.stdout.split()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.VALIDATING, task_id=f"proses:{host}:{pid}"
+    )
+    client.force_login(operator_user)
+    page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
+    assert services.SERVER_DIED in page
+    client.post(reverse("imports:batch_retry", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_ready) == (BatchStatus.REVIEW, 2)
+
+
+def test_page_of_a_batch_being_checked_by_a_live_process_keeps_its_progress_bar(
+    client, batch, operator_user
+):
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.VALIDATING, task_id=workers.this_process()
+    )
+    client.force_login(operator_user)
+    page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
+    assert services.SERVER_DIED not in page
+    assert "hx-trigger" in page
