@@ -188,6 +188,8 @@ def test_db_worker_is_rentans_own():
     assert get_commands()["db_worker"] == "rentan.imports"
 
 
+# The worker closes connections between tasks, as a request would: outside a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_db_worker_fails_dead_work_before_running_the_queue(batch, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     _half_staged(batch, worker_id="dead-worker")
