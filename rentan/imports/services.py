@@ -723,7 +723,9 @@ def mark_committing(*, actor: Any, batch: ImportBatch) -> None:
             raise BatchNotReady("Impor ini belum siap atau sudah disimpan.")
         locked_batch.status = BatchStatus.COMMITTING
         locked_batch.committed_by = actor if getattr(actor, "is_authenticated", False) else None
-        locked_batch.save(update_fields=["status", "committed_by"])
+        # The staging's worker is done with it; the commit's task notes itself when it starts.
+        locked_batch.task_id = ""
+        locked_batch.save(update_fields=["status", "committed_by", "task_id"])
 
 
 # --------------------------------------------------------------------------- failure
