@@ -308,8 +308,8 @@ def test_sqlite_writers_wait_for_each_other(monkeypatch):
     assert options["timeout"] >= 10
 
 
-def test_page_of_a_batch_whose_web_process_died_while_checking(client, batch, operator_user):
-    # A small file is checked inside the request: the web process itself was killed.
+def _ended_process():
+    """The marker a process that has ended left on a batch it was checking."""
     ended = subprocess.run(
         [sys.executable, "-c", "import os, socket; print(socket.gethostname(), os.getpid())"],
         capture_output=True,
@@ -317,8 +317,13 @@ def test_page_of_a_batch_whose_web_process_died_while_checking(client, batch, op
         check=True,
     )
     host, pid = ended.stdout.split()
+    return f"proses:{host}:{pid}"
+
+
+def test_page_of_a_batch_whose_web_process_died_while_checking(client, batch, operator_user):
+    # A small file is checked inside the request: the web process itself was killed.
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.VALIDATING, task_id=f"proses:{host}:{pid}"
+        status=BatchStatus.VALIDATING, task_id=_ended_process()
     )
     client.force_login(operator_user)
     page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
@@ -338,3 +343,23 @@ def test_page_of_a_batch_being_checked_by_a_live_process_keeps_its_progress_bar(
     page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
     assert services.SERVER_DIED not in page
     assert "hx-trigger" in page
+
+
+def test_queued_commit_is_not_taken_for_the_ended_process_that_checked_it(batch, operator_user):
+    services.stage_batch(batch_id=batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=_ended_process())
+    services.mark_committing(actor=operator_user, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTING
+    assert services.work_problem(batch) is None
+
+
+def test_commit_while_another_user_commits_names_them(client, batch, operator_user, admin_user):
+    services.stage_batch(batch_id=batch.pk)
+    services.mark_committing(actor=operator_user, batch=batch)
+    client.force_login(admin_user)
+    response = client.post(reverse("imports:batch_commit", args=[batch.pk]), follow=True)
+    assert f"sedang atau sudah disimpan oleh {operator_user.display_name}" in (
+        response.content.decode()
+    )
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.COMMITTING
