@@ -877,13 +877,11 @@ def fail_abandoned_work(*, is_alive: Callable[[str], bool] = workers.is_alive) -
     return failed
 
 
-def _stopped_step(
-    batch: ImportBatch, is_alive: Callable[[str], bool] = workers.is_alive
-) -> BatchStep:
-    """The step to run again or throw away: of a FAILED batch, or of a busy one whose work
-    stopped (its task's worker died before any worker restarted)."""
+def _stopped_step(batch: ImportBatch, is_alive: Callable[[str], bool]) -> tuple[BatchStep, str]:
+    """The step to run again or throw away, and why it stopped: of a FAILED batch, or of a
+    busy one whose work stopped (its worker died and no worker has restarted since)."""
     if batch.status == BatchStatus.FAILED:
-        return BatchStep(batch.failed_step or BatchStep.STAGE)
+        return BatchStep(batch.failed_step or BatchStep.STAGE), batch.problem
     if batch.status in (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING):
         reason = work_problem(batch, is_alive=is_alive)
         if reason is not None:
@@ -892,8 +890,8 @@ def _stopped_step(
             if result is not None:
                 _fail_task(result, reason)
             if batch.status == BatchStatus.COMMITTING:
-                return BatchStep.COMMIT
-            return BatchStep.STAGE
+                return BatchStep.COMMIT, reason
+            return BatchStep.STAGE, reason
     raise BatchNotReady("Impor ini tidak sedang gagal atau terhenti.")
 
 
@@ -905,8 +903,7 @@ def retry_batch(
     queues the step returned."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        step = _stopped_step(batch, is_alive)
-        reason = batch.problem or WORKER_DIED
+        step, reason = _stopped_step(batch, is_alive)
         if step == BatchStep.STAGE:
             StagedRow.objects.filter(batch=batch).delete()
             batch.status = BatchStatus.UPLOADED
