@@ -215,6 +215,18 @@ def test_page_of_a_batch_whose_worker_died_shows_reason_and_ways_out(client, bat
     assert progress["HX-Refresh"] == "true"
 
 
+def test_page_of_a_batch_whose_task_failed_shows_the_error(client, batch, operator_user):
+    result = _half_staged(batch, worker_id="stopped-worker")
+    DBTaskResult.objects.filter(pk=result.pk).update(
+        status=TaskResultStatus.FAILED, exception_class_path="builtins.MemoryError"
+    )
+    client.force_login(operator_user)
+    page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
+    assert "Pemrosesan berhenti karena kesalahan (MemoryError)" in page
+    assert reverse("imports:batch_retry", args=[batch.pk]) in page
+    assert "hx-trigger" not in page
+
+
 def test_page_of_a_batch_at_work_offers_no_retry(client, batch, operator_user):
     _half_staged(batch, worker_id="busy-worker")
     workers.beat("busy-worker")
