@@ -76,8 +76,15 @@ TEMPLATES = [
 def database_from_env(default_url: str) -> dict[str, object]:
     config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_url), conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets the web server read while a background import writes.
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        # WAL lets the web server read while a background import writes. Writers queue:
+        # a transaction takes the write lock when it begins (IMMEDIATE), so two commits of
+        # one batch wait for each other instead of failing midway with "database is locked",
+        # for up to SQLITE_BUSY_SECONDS.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_SECONDS", "30")),
+        }
         config["CONN_MAX_AGE"] = 0
     return dict(config)
 

@@ -20,8 +20,15 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# Background tasks run at once, inside the test.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks run at once, inside the test; a worker started by a test (a process of
+# its own on the test database) takes them from the database queue instead.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "RENTAN_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 # django-axes stays on (the lockout is tested), but the test client's login() authenticates
 # without a request, which axes refuses; that one path skips the lockout check.

@@ -16,6 +16,13 @@ class BatchStatus(models.TextChoices):
     DISCARDED = "discarded", _("Dibatalkan")
 
 
+class BatchStep(models.TextChoices):
+    """The two pieces of background work on a batch; a failed one is run again from scratch."""
+
+    STAGE = "stage", _("Pemeriksaan berkas")
+    COMMIT = "commit", _("Penyimpanan ke daftar pekerja")
+
+
 class RowStatus(models.TextChoices):
     READY = "ready", _("Siap disimpan")
     ERROR = "error", _("Ada kesalahan")
@@ -58,6 +65,12 @@ class ImportBatch(models.Model):
     headers = models.JSONField(_("judul kolom"), default=list, blank=True)
     household_rule = models.BooleanField(_("satu peserta per keluarga (KK)"), default=True)
     problem = models.TextField(_("masalah berkas"), blank=True)
+    # Which work failed (the retry runs it again), and the background task doing the batch's
+    # current work (its status tells the page when a worker died or the task failed).
+    failed_step = models.CharField(
+        _("gagal saat"), max_length=10, choices=BatchStep.choices, blank=True
+    )
+    task_id = models.CharField(max_length=64, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(_("baris data"), default=0)

@@ -9,6 +9,8 @@ leaves the registry exactly as before.
 
 import itertools
 import json
+import logging
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from rentan.accounts.models import Role
 from rentan.core import foreign_keys
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
+from rentan.imports import workers
 from rentan.imports.cells import (
     ERROR_COLUMN,
     FIELD_LABELS,
@@ -37,13 +40,22 @@ from rentan.imports.cells import (
     is_blank,
     normalise_header,
 )
-from rentan.imports.models import BatchStatus, ImportBatch, ImportedPerson, RowStatus, StagedRow
+from rentan.imports.models import (
+    BatchStatus,
+    BatchStep,
+    ImportBatch,
+    ImportedPerson,
+    RowStatus,
+    StagedRow,
+)
 from rentan.imports.reading import FileError, FileProblem, RowSource, checksum, open_rows
 from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
 from rentan.regions.models import Area
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
 from rentan.registry.models import Household, Occupation, Person, PersonSource, ProcessingBasis
 from rentan.registry.selectors import programme_kelurahan, registry_context
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 5000
 Progress = Callable[[str, int, int], None]
@@ -62,6 +74,14 @@ class FileAlreadyImported(Exception):
 
 class BatchNotReady(Exception):
     pass
+
+
+class BatchAlreadyCommitted(BatchNotReady):
+    """A second commit of the same batch: the first one holds it or has finished it."""
+
+    def __init__(self, batch: ImportBatch) -> None:
+        who = batch.committed_by.display_name if batch.committed_by else "pengguna lain"
+        super().__init__(f"Impor ini sedang atau sudah disimpan oleh {who}.")
 
 
 # --------------------------------------------------------------------------- progress
@@ -205,12 +225,30 @@ def map_columns(*, actor: Any, batch: ImportBatch, mapping: dict[int, ImportFiel
     return batch
 
 
-def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBatch:
-    """Read, parse and check every row into the staging table, then look for duplicates."""
+def stage_batch(
+    *, batch_id: int, progress: Progress | None = None, task_id: str = ""
+) -> ImportBatch:
+    """Read, parse and check every row into the staging table, then look for duplicates.
+
+    Whatever goes wrong ends in a FAILED batch with its reason, never in a batch left
+    "being checked": a file the readers refuse gives their message, anything else a short
+    reason (the traceback goes to the log). The batch first notes who does the work (the
+    background task, or else this process), so its page can tell when that one died."""
     batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     if batch.status in (BatchStatus.COMMITTED, BatchStatus.COMMITTING, BatchStatus.DISCARDED):
         raise BatchNotReady("Impor ini tidak dapat diperiksa ulang.")
+    batch.task_id = task_id or workers.this_process()
+    note_task(batch_id=batch_id, task_id=batch.task_id)
+    try:
+        return _stage(batch, progress)
+    except Exception as error:
+        if not isinstance(error, FileError):
+            logger.exception("Pemeriksaan impor #%s gagal", batch_id)
+        fail_batch(batch_id=batch_id, step=BatchStep.STAGE, reason=describe_failure(error))
+    return ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
 
+
+def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
     def tell(phase: str, done: int, total: int) -> None:
         report_progress(batch.token, phase, done, total)
         if progress is not None:
@@ -234,9 +272,8 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         )
         total = max(source.count - header_row, 0)
     except FileError as error:
-        batch.status = BatchStatus.FAILED
-        batch.problem = str(error)
-        batch.save()
+        fail_batch(batch_id=batch.pk, step=BatchStep.STAGE, reason=str(error))
+        batch.refresh_from_db()
         return batch
 
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -285,6 +322,7 @@ def stage_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
     _count(batch)
     batch.status = BatchStatus.REVIEW
     batch.problem = ""
+    batch.failed_step = ""
     batch.progress_done = batch.progress_total = total
     batch.save()
     return batch
@@ -503,14 +541,34 @@ def decide_duplicate(*, actor: Any, batch: ImportBatch, row_number: int, accept:
             raise BatchNotReady("Baris ini bukan baris yang mungkin ganda.")
 
 
-def discard_batch(*, actor: Any, batch: ImportBatch) -> None:
+def discard_batch(
+    *, actor: Any, batch: ImportBatch, is_alive: Callable[[str], bool] = workers.is_alive
+) -> None:
+    """Throw the batch away (its staged rows with it); the registry never saw it. Work still
+    under way is not interrupted: only a batch at rest, failed or stopped may go."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == BatchStatus.COMMITTED:
             raise BatchNotReady("Impor yang sudah disimpan tidak dapat dibatalkan.")
+        if batch.status == BatchStatus.DISCARDED:
+            raise BatchNotReady("Impor ini sudah dibatalkan.")
+        if batch.is_busy or (batch.status == BatchStatus.UPLOADED and batch.task_id):
+            try:
+                _stopped_step(batch, is_alive)
+            except BatchNotReady:
+                raise BatchNotReady(
+                    "Impor ini sedang diproses; tunggu sampai selesai atau sampai gagal."
+                ) from None
+        before = batch.status
         batch.status = BatchStatus.DISCARDED
         batch.save(update_fields=["status"])
         StagedRow.objects.filter(batch=batch).delete()
+        record_event(
+            actor=actor,
+            action=AuditAction.DISCARD,
+            target=batch,
+            changes={"status_sebelumnya": before, "berkas": batch.original_name},
+        )
 
 
 # --------------------------------------------------------------------------- commit
@@ -539,7 +597,12 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
 
     tell(0)
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        # The batch row is held until the end: a second commit waits here (on SQLite its
+        # transaction waits to begin) and then finds the batch committed.
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("committed_by")
+        batch = locked.get(pk=batch_id)
+        if batch.status == BatchStatus.COMMITTED:
+            raise BatchAlreadyCommitted(batch)
         if batch.status not in (BatchStatus.REVIEW, BatchStatus.COMMITTING):
             raise BatchNotReady("Impor ini belum siap atau sudah disimpan.")
         table = StagedRow._meta.db_table
@@ -649,17 +712,216 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
     )
 
 
-def reopen_batch(*, batch_id: int) -> None:
-    """A commit that failed left the registry as it was: the batch is back in review."""
-    ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.COMMITTING).update(
-        status=BatchStatus.REVIEW
+def mark_committing(*, actor: Any, batch: ImportBatch) -> None:
+    """The batch goes to the background commit; a second request for it is told who has it."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("committed_by")
+        locked_batch = locked.get(pk=batch.pk)
+        if locked_batch.status in (BatchStatus.COMMITTING, BatchStatus.COMMITTED):
+            raise BatchAlreadyCommitted(locked_batch)
+        if locked_batch.status != BatchStatus.REVIEW:
+            raise BatchNotReady("Impor ini belum siap atau sudah disimpan.")
+        locked_batch.status = BatchStatus.COMMITTING
+        locked_batch.committed_by = actor if getattr(actor, "is_authenticated", False) else None
+        # The staging's worker is done with it; the commit's task notes itself when it starts.
+        locked_batch.task_id = ""
+        locked_batch.save(update_fields=["status", "committed_by", "task_id"])
+
+
+# --------------------------------------------------------------------------- failure
+
+# The background work on a batch, by django-tasks' path of the task (rentan.imports.tasks).
+TASK_STEPS = {
+    "rentan.imports.tasks.stage_batch_task": BatchStep.STAGE,
+    "rentan.imports.tasks.commit_batch_task": BatchStep.COMMIT,
+}
+# The statuses a batch has while each step may still be under way (or queued).
+_BUSY = {
+    BatchStep.STAGE: (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.FAILED),
+    BatchStep.COMMIT: (BatchStatus.COMMITTING,),
+}
+WORKER_DIED = "Pemrosesan terhenti karena proses latar mati; coba lagi atau batalkan."
+SERVER_DIED = "Pemeriksaan terhenti karena proses server mati; coba lagi atau batalkan."
+
+
+def describe_failure(error: BaseException) -> str:
+    """A reason the user can read: a file problem says itself; anything else is named by its
+    kind only (its text may hold a row's personal data, and belongs in the log)."""
+    if isinstance(error, FileError):
+        return str(error)
+    return (
+        f"Pemrosesan berhenti karena kesalahan tak terduga ({type(error).__name__}). "
+        "Daftar pekerja tidak berubah; coba lagi atau batalkan. Jika terulang, hubungi admin."
     )
 
 
-def mark_committing(*, batch: ImportBatch) -> None:
-    ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.REVIEW).update(
-        status=BatchStatus.COMMITTING
+def fail_batch(*, batch_id: int, step: BatchStep, reason: str, actor: Any = None) -> bool:
+    """The step's work on the batch failed: the page shows the reason with retry and discard.
+    A batch that has moved on (reviewed, committed, discarded) is left as it is."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status not in _BUSY[step]:
+            return False
+        before = batch.status
+        batch.status = BatchStatus.FAILED
+        batch.failed_step = step
+        batch.problem = reason
+        batch.save(update_fields=["status", "failed_step", "problem"])
+        record_event(
+            actor=actor,
+            action=AuditAction.FAIL,
+            target=batch,
+            changes={"langkah": step.value, "status_sebelumnya": before, "alasan": reason},
+        )
+    return True
+
+
+def note_task(*, batch_id: int, task_id: str) -> None:
+    """The background task now doing the batch's work, so its page can follow the task."""
+    ImportBatch.objects.filter(pk=batch_id).update(task_id=task_id)
+
+
+def _task_result(task_id: str) -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        # Not a database task (the immediate backend's ids): nothing to follow.
+        return None
+    return DBTaskResult.objects.filter(pk=task_id).first()
+
+
+def work_problem(
+    batch: ImportBatch, *, is_alive: Callable[[str], bool] = workers.is_alive
+) -> str | None:
+    """Why a batch that looks busy is not moving: its task failed, or the worker running it
+    died. None while the work goes on (or waits in the queue)."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    if not (batch.is_busy or batch.status == BatchStatus.UPLOADED) or not batch.task_id:
+        return None
+    if workers.is_process_marker(batch.task_id):
+        # Checked in the web server's (or a command's) own process, without a task.
+        return SERVER_DIED if workers.process_is_gone(batch.task_id) else None
+    result = _task_result(batch.task_id)
+    if result is None:
+        return None
+    if result.status == TaskResultStatus.FAILED:
+        if result.exception_class_path == _DIED:
+            return WORKER_DIED
+        return (
+            f"Pemrosesan berhenti karena kesalahan ({result.exception_class_path.rsplit('.')[-1]})"
+            ". Daftar pekerja tidak berubah; coba lagi atau batalkan."
+        )
+    if result.status == TaskResultStatus.RUNNING:
+        worker = result.worker_ids[-1] if result.worker_ids else ""
+        if not is_alive(worker):
+            return WORKER_DIED
+    return None
+
+
+# Recorded as the "exception" of a task whose worker died, so the page tells it apart.
+_DIED = "rentan.imports.workers.WorkerDied"
+
+
+def _fail_task(result: Any, reason: str) -> bool:
+    """A RUNNING task of a dead worker becomes FAILED (once: another worker may be at it)."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return bool(
+        DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path=_DIED,
+            traceback=reason,
+        )
     )
+
+
+def _task_batch_id(result: Any) -> int | None:
+    args = result.args_kwargs.get("args") or []
+    value = args[0] if args else result.args_kwargs.get("kwargs", {}).get("batch_id")
+    return int(value) if value is not None else None
+
+
+def fail_abandoned_work(*, is_alive: Callable[[str], bool] = workers.is_alive) -> list[int]:
+    """Run when a worker starts: every task left RUNNING by a dead worker becomes FAILED, and
+    its batch FAILED with the reason (a killed commit rolled back, a killed staging is
+    started again by a retry). Gives the ids of the batches failed."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    failed: list[int] = []
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+        worker = result.worker_ids[-1] if result.worker_ids else ""
+        if is_alive(worker):
+            continue
+        with transaction.atomic():
+            if not _fail_task(result, WORKER_DIED) or result.task_path not in TASK_STEPS:
+                continue
+            batch_id = _task_batch_id(result)
+            if batch_id is not None and fail_batch(
+                batch_id=batch_id, step=TASK_STEPS[result.task_path], reason=WORKER_DIED
+            ):
+                failed.append(batch_id)
+    # A task that failed without its batch being told (the worker was stopped by force).
+    for batch in ImportBatch.objects.filter(
+        status__in=[BatchStatus.VALIDATING, BatchStatus.COMMITTING]
+    ).exclude(task_id=""):
+        reason = work_problem(batch, is_alive=is_alive)
+        step = BatchStep.COMMIT if batch.status == BatchStatus.COMMITTING else BatchStep.STAGE
+        if reason and fail_batch(batch_id=batch.pk, step=step, reason=reason):
+            failed.append(batch.pk)
+    return failed
+
+
+def _stopped_step(batch: ImportBatch, is_alive: Callable[[str], bool]) -> tuple[BatchStep, str]:
+    """The step to run again or throw away, and why it stopped: of a FAILED batch, or of a
+    busy one whose work stopped (its worker died and no worker has restarted since)."""
+    if batch.status == BatchStatus.FAILED:
+        return BatchStep(batch.failed_step or BatchStep.STAGE), batch.problem
+    if batch.status in (BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING):
+        reason = work_problem(batch, is_alive=is_alive)
+        if reason is not None:
+            # Its task is settled too, so nothing shows it running any more.
+            result = _task_result(batch.task_id)
+            if result is not None:
+                _fail_task(result, reason)
+            if batch.status == BatchStatus.COMMITTING:
+                return BatchStep.COMMIT, reason
+            return BatchStep.STAGE, reason
+    raise BatchNotReady("Impor ini tidak sedang gagal atau terhenti.")
+
+
+def retry_batch(
+    *, actor: Any, batch: ImportBatch, is_alive: Callable[[str], bool] = workers.is_alive
+) -> BatchStep:
+    """Run a failed step again from a clean state: a staging starts over (the rows of a
+    half-staged batch are removed), a commit (which rolled back whole) runs again. The caller
+    queues the step returned."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        step, reason = _stopped_step(batch, is_alive)
+        if step == BatchStep.STAGE:
+            StagedRow.objects.filter(batch=batch).delete()
+            batch.status = BatchStatus.UPLOADED
+            batch.progress_done = batch.progress_total = 0
+        else:
+            batch.status = BatchStatus.COMMITTING
+            batch.committed_by = actor if getattr(actor, "is_authenticated", False) else None
+        batch.problem = ""
+        batch.failed_step = ""
+        batch.task_id = ""
+        batch.save()
+        record_event(
+            actor=actor,
+            action=AuditAction.RETRY,
+            target=batch,
+            changes={"langkah": step.value, "alasan_gagal": reason},
+        )
+    return step
 
 
 def kelurahan_for_default(code: str) -> Area | None:

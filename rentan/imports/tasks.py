@@ -1,23 +1,42 @@
-"""Background work for large files (django-tasks; `rentan db_worker` runs the queue)."""
+"""Background work for large files (django-tasks; `rentan db_worker` runs the queue).
 
-from django_tasks import task
+Every task tells its batch which task it is, so the batch page can follow it, and turns any
+error into a FAILED batch with a reason and a retry: a batch is never left "being checked"
+or "being saved" by a task that has stopped.
+"""
+
+import logging
+
+from django_tasks import TaskContext, task
 
 from rentan.imports import services
+from rentan.imports.models import BatchStep
+
+logger = logging.getLogger(__name__)
 
 
-@task()
-def stage_batch_task(batch_id: int) -> None:
-    services.stage_batch(batch_id=batch_id)
+@task(takes_context=True)
+def stage_batch_task(context: TaskContext, batch_id: int) -> None:
+    # stage_batch notes the task and turns its own errors into a FAILED batch.
+    services.stage_batch(batch_id=batch_id, task_id=str(context.task_result.id))
 
 
-@task()
-def commit_batch_task(batch_id: int, actor_id: int | None) -> None:
+@task(takes_context=True)
+def commit_batch_task(context: TaskContext, batch_id: int, actor_id: int | None) -> None:
     from rentan.accounts.models import User
 
+    services.note_task(batch_id=batch_id, task_id=str(context.task_result.id))
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     try:
         services.commit_batch(batch_id=batch_id, actor=actor)
-    except Exception:
-        # Nothing reached the registry (one transaction); let the user try again.
-        services.reopen_batch(batch_id=batch_id)
+    except services.BatchAlreadyCommitted:
+        # Another commit of the same batch got there first: nothing is wrong with it.
+        logger.info("Impor #%s sudah disimpan oleh penyimpanan lain", batch_id)
+    except Exception as error:
+        # Nothing reached the registry (one transaction): the batch says why and may be
+        # committed again.
+        logger.exception("Penyimpanan impor #%s gagal", batch_id)
+        services.fail_batch(
+            batch_id=batch_id, step=BatchStep.COMMIT, reason=services.describe_failure(error)
+        )
         raise

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/kolom/", views.batch_map_columns, name="batch_map_columns"),
     path("<int:pk>/baris/<int:row>/", views.batch_decide_row, name="batch_decide_row"),
     path("<int:pk>/simpan/", views.batch_commit, name="batch_commit"),
+    path("<int:pk>/ulang/", views.batch_retry, name="batch_retry"),
     path("<int:pk>/batal/", views.batch_discard, name="batch_discard"),
     path("<int:pk>/kesalahan.xlsx", views.batch_error_file, name="batch_error_file"),
 ]

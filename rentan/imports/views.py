@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.utils import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from rentan.core.exports import attachment_disposition
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN
 from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
-from rentan.imports.models import BatchStatus, ImportBatch, RowStatus
+from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
 from rentan.imports.workbooks import build_error_file, build_template
 from rentan.regions.models import Area
 from rentan.registry.models import Occupation
@@ -47,17 +48,49 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             except services.FileAlreadyImported as already:
                 messages.warning(request, str(already))
                 return redirect("imports:batch_detail", pk=already.batch.pk)
-        if upload.size <= INLINE_MAX_BYTES:
-            services.stage_batch(batch_id=batch.pk)
-        else:
-            services.report_progress(batch.token, "validate", 0, 0)
-            tasks.stage_batch_task.enqueue(batch.pk)
+        _stage(batch, size=upload.size)
         return redirect("imports:batch_detail", pk=batch.pk)
     return render(
         request,
         "imports/batch_list.html",
         {"form": form, "batches": selectors.batches_visible_to(request.user)[:50]},
     )
+
+
+def _stage(batch: ImportBatch, *, size: int) -> None:
+    """A small file is checked at once; a large one in the background with a progress bar."""
+    if size <= INLINE_MAX_BYTES:
+        services.stage_batch(batch_id=batch.pk)
+    else:
+        services.report_progress(batch.token, "validate", 0, 0)
+        tasks.stage_batch_task.enqueue(batch.pk)
+
+
+def _commit(request: HttpRequest, batch: ImportBatch) -> None:
+    """A large batch is committed in the background with a progress bar; a small one at once.
+    The batch is COMMITTING already when it goes to the background."""
+    if batch.status == BatchStatus.COMMITTING:
+        services.report_progress(batch.token, "commit", 0, 5)
+        tasks.commit_batch_task.enqueue(batch.pk, request.user.pk)
+        return
+    try:
+        result = services.commit_batch(batch_id=batch.pk, actor=request.user)
+    except services.BatchNotReady as error:
+        messages.error(request, str(error))
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        # SQLite waited its whole busy timeout behind another long write.
+        messages.error(
+            request,
+            _("Basis data sedang sibuk menyimpan data lain; coba simpan lagi sebentar lagi."),
+        )
+    else:
+        messages.success(
+            request,
+            _("%(created)s pekerja ditambahkan; %(registered)s sudah terdaftar sebelumnya.")
+            % {"created": result.created, "registered": result.already_registered},
+        )
 
 
 @requires(Capability.IMPORT_DATA)
@@ -87,6 +120,7 @@ def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
         "mapping_form": MappingForm(columns=columns) if columns else None,
         "missing": services.missing_columns(batch),
         "statuses": BatchStatus,
+        "work_problem": services.work_problem(batch),
     }
 
 
@@ -105,7 +139,8 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "imports/_progress.html",
         {"batch": batch, "progress": services.read_progress(batch.token)},
     )
-    if not batch.is_busy and batch.status != BatchStatus.UPLOADED:
+    stopped = services.work_problem(batch) is not None
+    if stopped or (not batch.is_busy and batch.status != BatchStatus.UPLOADED):
         response["HX-Refresh"] = "true"
     return response
 
@@ -146,33 +181,49 @@ def batch_decide_row(request: HttpRequest, pk: int, row: int) -> HttpResponse:
 @requires(Capability.IMPORT_DATA)
 def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_for(request.user, pk)
-    # COMMITTING as well: a commit killed midway rolled back and may simply be run again.
-    if batch.status not in (BatchStatus.REVIEW, BatchStatus.COMMITTING):
+    # A commit that stopped midway is run again through "Coba lagi" (batch_retry).
+    if batch.status in (BatchStatus.COMMITTING, BatchStatus.COMMITTED):
+        messages.error(request, str(services.BatchAlreadyCommitted(batch)))
+        return redirect("imports:batch_detail", pk=batch.pk)
+    if batch.status != BatchStatus.REVIEW:
         messages.error(request, _("Impor ini belum siap atau sudah disimpan."))
         return redirect("imports:batch_detail", pk=batch.pk)
-    accepted = batch.rows.filter(is_accepted=True).count()
-    if accepted > INLINE_MAX_COMMIT_ROWS:
-        services.mark_committing(batch=batch)
-        services.report_progress(batch.token, "commit", 0, 5)
-        tasks.commit_batch_task.enqueue(batch.pk, request.user.pk)
-        return redirect("imports:batch_detail", pk=batch.pk)
-    try:
-        result = services.commit_batch(batch_id=batch.pk, actor=request.user)
-    except services.BatchNotReady as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("%(created)s pekerja ditambahkan; %(registered)s sudah terdaftar sebelumnya.")
-            % {"created": result.created, "registered": result.already_registered},
-        )
+    if batch.rows.filter(is_accepted=True).count() > INLINE_MAX_COMMIT_ROWS:
+        try:
+            services.mark_committing(actor=request.user, batch=batch)
+        except services.BatchNotReady as error:
+            messages.error(request, str(error))
+            return redirect("imports:batch_detail", pk=batch.pk)
+        batch.refresh_from_db()
+    _commit(request, batch)
     return redirect("imports:batch_detail", pk=batch.pk)
 
 
 @require_POST
 @requires(Capability.IMPORT_DATA)
-def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run the failed or stopped work again from a clean state."""
     batch = selectors.batch_for(request.user, pk)
+    try:
+        step = services.retry_batch(actor=request.user, batch=batch)
+    except services.BatchNotReady as error:
+        messages.error(request, str(error))
+        return redirect("imports:batch_detail", pk=batch.pk)
+    batch.refresh_from_db()
+    if step == BatchStep.STAGE:
+        _stage(batch, size=batch.file.size)
+    else:
+        _commit(request, batch)
+    messages.success(request, _("Impor dicoba lagi."))
+    return redirect("imports:batch_detail", pk=batch.pk)
+
+
+@requires(Capability.IMPORT_DATA)
+def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST throws the batch away."""
+    batch = selectors.batch_for(request.user, pk)
+    if request.method != "POST":
+        return render(request, "imports/batch_discard.html", {"batch": batch})
     try:
         services.discard_batch(actor=request.user, batch=batch)
     except services.BatchNotReady as error:

@@ -103,10 +103,12 @@ def test_a_failure_while_staging_leaves_no_staged_rows_behind(
         return staged_row(batch_id, outcome)
 
     monkeypatch.setattr(services, "_staged_row", failing)
-    with pytest.raises(RuntimeError):
-        services.stage_batch(batch_id=batch.pk)
+    batch = services.stage_batch(batch_id=batch.pk)
 
     assert not StagedRow.objects.filter(batch=batch).exists()
+    # Not left "being checked": failed, with a reason and a retry.
+    assert (batch.status, batch.failed_step) == (BatchStatus.FAILED, "stage")
+    assert "RuntimeError" in batch.problem
 
 
 def test_a_damaged_spreadsheet_fails_the_batch_with_its_reason(tmp_path, import_media, admin_user):

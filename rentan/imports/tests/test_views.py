@@ -215,7 +215,7 @@ def test_stored_as_number_reason_is_a_member(tmp_path, import_media, admin_user,
     assert row.issues[0]["column"] == "NIK"
 
 
-def test_background_commit_that_fails_leaves_registry_and_reopens_the_batch(
+def test_background_commit_that_fails_leaves_registry_and_offers_retry(
     client, tmp_path, import_media, admin_user, monkeypatch
 ):
     from rentan.imports import services, views
@@ -232,10 +232,18 @@ def test_background_commit_that_fails_leaves_registry_and_reopens_the_batch(
     monkeypatch.setattr(services, "_step_hook", fail)
     client.post(reverse("imports:batch_commit", args=[batch.pk]))
     batch.refresh_from_db()
-    assert batch.status == BatchStatus.REVIEW
+    assert batch.status == BatchStatus.FAILED
+    assert batch.failed_step == "commit"
     assert not Person.objects.exists()
+    page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
+    assert "kesalahan tak terduga (RuntimeError)" in page
+    assert reverse("imports:batch_retry", args=[batch.pk]) in page
+    assert AuditEvent.objects.filter(action=AuditAction.FAIL, target_id=str(batch.pk)).exists()
 
     monkeypatch.undo()
     client.force_login(admin_user)
-    client.post(reverse("imports:batch_commit", args=[batch.pk]))
+    client.post(reverse("imports:batch_retry", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTED
     assert Person.objects.count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.RETRY, target_id=str(batch.pk)).exists()
