@@ -294,6 +294,7 @@ def _lampiran_rows(request: HttpRequest, cycle: Cycle, fmt: str) -> list[dict[st
         target_type="registry.person",
         target_ids=[row["person_id"] for row in rows],
         note=f"Lampiran SK {cycle} ({fmt}, NIK {'utuh' if full else 'tersamar'})",
+        persons=[row["person_id"] for row in rows],
     )
     return rows
 
