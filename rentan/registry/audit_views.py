@@ -49,7 +49,7 @@ class AuditFilterForm(forms.Form):
     )
     jenis = forms.ChoiceField(
         required=False,
-        choices=[("", gettext_lazy("Semua jenis"))] + AuditAction.choices,
+        choices=[("", gettext_lazy("Semua jenis")), *AuditAction.choices],
         label=gettext_lazy("Jenis"),
     )
     dari = forms.DateField(
@@ -277,8 +277,12 @@ def event_export(request: HttpRequest) -> HttpResponse:
         persons=exported,
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"jejak-audit-{stamp}.xlsx"
+    return HttpResponse(
+        content,
+        content_type=XLSX,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"jejak-audit-{stamp}.xlsx"
+            )
+        },
     )
-    return response
