@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -113,7 +114,7 @@ def _target_label(event: AuditEvent) -> str:
     if not event.target_type:
         return ""
     try:
-        name = str(apps.get_model(event.target_type)._meta.verbose_name)
+        name = capfirst(str(apps.get_model(event.target_type)._meta.verbose_name))
     except (LookupError, ValueError):
         name = event.target_type
     return f"{name} #{event.target_id}" if event.target_id else name
