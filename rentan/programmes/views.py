@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
-from rentan.core.audit import record_export
+from rentan.core.audit import record_export, record_read
 from rentan.core.formatting import format_date
 from rentan.programmes import selectors, services
 from rentan.programmes.eligibility import Reason
@@ -276,6 +276,13 @@ def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpR
         Person.objects.select_related("kelurahan__parent", "occupation"),
         kelurahan_field="kelurahan",
         pk=person_pk,
+    )
+    record_read(
+        actor=request.user,
+        persons=[person.pk],
+        page=request.get_full_path(),
+        note=f"Penjelasan seleksi {cycle}",
+        target=person,
     )
     return render(
         request,
