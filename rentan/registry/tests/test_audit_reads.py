@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rentan.core.audit import record_read
+from rentan.core.audit import record_event, record_read
 from rentan.core.models import AuditAction, AuditEvent, AuditSubject
 from rentan.registry.models import Household
 from rentan.registry.services import detect_registry_duplicates
@@ -205,3 +205,20 @@ def test_period_is_read_in_jakarta_time(client, admin_user):
     client.force_login(admin_user)
     assert _listed(client, dari="2026-03-01", sampai="2026-03-01") == [event]
     assert _listed(client, dari="2026-03-02") == []
+
+
+def test_person_filter_also_finds_what_was_done_to_the_record(client, admin_user, trail):
+    change = record_event(actor=admin_user, action=AuditAction.UPDATE, target=trail["budi"])
+    client.force_login(admin_user)
+    assert _listed(client, pekerja=str(trail["budi"].pk)) == [change, trail["old"]]
+
+
+def test_export_reads_every_chunk_of_events(client, admin_user, trail, monkeypatch):
+    from rentan.registry import audit_views
+
+    monkeypatch.setattr(audit_views, "EXPORT_CHUNK", 1)
+    client.force_login(admin_user)
+    response = client.get(reverse("audit:event_export"), {"pekerja": trail["siti"].nik})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [row[5] for row in rows[1:]] == ["Operator", "Hari ini"]
