@@ -14,4 +14,5 @@ urlpatterns = [
     path("impor/", include("rentan.imports.urls")),
     path("program/", include("rentan.programmes.urls")),
     path("kepesertaan/", include("rentan.enrollment.urls")),
+    path("audit/", include("rentan.registry.audit_urls")),
 ]

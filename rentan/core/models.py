@@ -49,3 +49,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class AuditSubject(models.Model):
+    """One person whose data an event showed or exported: "whose data did this account see"
+    is a lookup by person on this table, then the events it points to."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects")
+    # The registry's person id as a plain integer: core sits below the registry and never
+    # imports it. Persons are never deleted, so the id stays meaningful.
+    person_id = models.BigIntegerField(_("ID pekerja"))
+
+    class Meta:
+        verbose_name = _("subjek audit")
+        verbose_name_plural = _("subjek audit")
+        # By person, newest event first: the person page and the Audit page's person filter.
+        indexes = [models.Index(fields=["person_id", "-event"], name="audit_subject_person")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.person_id}"

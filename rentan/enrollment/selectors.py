@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from rentan.accounts.access import Capability, can
 from rentan.enrollment import billing
@@ -14,7 +14,14 @@ from rentan.enrollment.bpjs_files import (
     columns_from_data,
 )
 from rentan.enrollment.claims import BenefitRule
-from rentan.enrollment.models import BenefitRate, Bill, Membership, Payment, RegistrationMapping
+from rentan.enrollment.models import (
+    BenefitRate,
+    Bill,
+    ExchangeFile,
+    Membership,
+    Payment,
+    RegistrationMapping,
+)
 from rentan.enrollment.states import MembershipStatus
 from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind, RateTable
 from rentan.programmes.premiums import RateRule
@@ -264,3 +271,15 @@ def continuing_candidates(cycle: Cycle) -> QuerySet[Person]:
 def active_member_count(cycle: Cycle) -> int:
     """Members of the cycle active with BPJS Ketenagakerjaan (the programme page's "aktif")."""
     return Membership.objects.filter(cycle=cycle, status=MembershipStatus.ACTIVE).count()
+
+
+def persons_in_registration_file(exchange: ExchangeFile) -> QuerySet[Membership, int]:
+    """Whose data a registration file holds: the memberships it registered or moved. (One
+    sent again while already registered keeps its first file and is not counted here.)"""
+    return (
+        Membership.objects.filter(
+            Q(registration_file=exchange) | Q(changes__exchange_file=exchange)
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
+    )

@@ -347,6 +347,9 @@ def export_registration(
         target_type="enrollment.membership",
         target_ids=[pk for pk, _s, _r in items],
         note=_("Berkas pendaftaran BPJS %(name)s") % {"name": exchange.filename},
+        persons=selectors.sendable_memberships(cycle, membership_ids).values_list(
+            "person_id", flat=True
+        ),
     )
     return exchange
 

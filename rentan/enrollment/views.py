@@ -185,6 +185,7 @@ def exchange_download(request: HttpRequest, pk: int) -> HttpResponse:
         target_ids=[exchange.pk],
         note=_("Unduh berkas pendaftaran %(name)s (%(n)d peserta)")
         % {"name": exchange.filename, "n": exchange.rows},
+        persons=selectors.persons_in_registration_file(exchange),
     )
     response = HttpResponse(
         bytes(exchange.content),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, requires
-from rentan.core.audit import record_export
+from rentan.core.audit import record_export, record_read
 from rentan.core.exports import attachment_disposition
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN
@@ -19,7 +19,7 @@ from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
 from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
 from rentan.imports.workbooks import build_error_file, build_template
 from rentan.regions.models import Area
-from rentan.registry.models import Occupation
+from rentan.registry.models import Occupation, Person
 from rentan.registry.selectors import programme_kelurahan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -127,7 +127,34 @@ def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
 @requires(Capability.IMPORT_DATA)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_for(request.user, pk)
-    return render(request, "imports/batch_detail.html", _detail_context(request, batch))
+    context = _detail_context(request, batch)
+    _record_review_read(request, batch, context)
+    return render(request, "imports/batch_detail.html", context)
+
+
+def _record_review_read(request: HttpRequest, batch: ImportBatch, context: dict[str, Any]) -> None:
+    """The review shows the file's rows (names, NIKs) and the registered persons they
+    resemble: the rows are named by number under the batch, the persons as subjects."""
+    context["error_rows"] = list(context["error_rows"])  # shown below: read once
+    rows = sorted(
+        {row.row_number for row in context["error_rows"]}
+        | {item["row"].row_number for item in context["to_decide"]}
+    )
+    persons = [
+        other["person"].pk
+        for item in context["to_decide"]
+        for other in item["others"]
+        if other["person"] is not None
+    ]
+    if rows or persons:
+        record_read(
+            actor=request.user,
+            persons=persons,
+            page=request.get_full_path(),
+            note=f"Tinjauan impor #{batch.pk} ({batch.original_name})",
+            target=batch,
+            changes={"baris": rows},
+        )
 
 
 @requires(Capability.IMPORT_DATA)
@@ -262,6 +289,10 @@ def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
         target_type="imports.stagedrow",
         target_ids=exported,
         note=f"Berkas kesalahan impor #{batch.pk} ({batch.original_name})",
+        # A row "already registered" carries a registered person's NIK and details.
+        persons=Person.objects.filter(
+            nik__in=batch.rows.filter(status=RowStatus.ALREADY_REGISTERED).values("nik")
+        ).values_list("pk", flat=True),
     )
     response = HttpResponse(content, content_type=XLSX)
     name = Path(batch.original_name).stem

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
-from rentan.core.audit import record_export
+from rentan.core.audit import record_export, record_read
 from rentan.core.exports import attachment_disposition, xlsx_workbook
 from rentan.core.formatting import format_date
 from rentan.programmes import selectors, services
@@ -278,6 +278,13 @@ def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpR
         kelurahan_field="kelurahan",
         pk=person_pk,
     )
+    record_read(
+        actor=request.user,
+        persons=[person.pk],
+        page=request.get_full_path(),
+        note=f"Penjelasan seleksi {cycle}",
+        target=person,
+    )
     return render(
         request,
         "programmes/explain.html",
@@ -295,6 +302,7 @@ def _lampiran_rows(request: HttpRequest, cycle: Cycle, fmt: str) -> list[dict[st
         target_type="registry.person",
         target_ids=[row["person_id"] for row in rows],
         note=f"Lampiran SK {cycle} ({fmt}, NIK {'utuh' if full else 'tersamar'})",
+        persons=[row["person_id"] for row in rows],
     )
     return rows
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
+from rentan.core.audit import record_read
 from rentan.registry import selectors, services
 from rentan.registry.dedup import MatchReason
 from rentan.registry.models import DuplicatePair
@@ -49,6 +50,13 @@ def _shown(pair: DuplicatePair) -> dict[str, object]:
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     pairs = selectors.open_duplicate_pairs(request.user)
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_read(
+        actor=request.user,
+        persons=[pk for pair in page for pk in (pair.left_id, pair.right_id)],
+        page=request.get_full_path(),
+        note=f"Antrean duplikat, halaman {page.number}",
+        changes={"pasangan": [pair.pk for pair in page]},
+    )
     return render(
         request,
         "registry/duplicate_list.html",

@@ -208,7 +208,7 @@ def verify_person(*, actor: Any, person: Person) -> Person:
 @transaction.atomic
 def reveal_nik(*, actor: Any, person: Person) -> str:
     """Show a full NIK to someone allowed to see it, and remember that they did."""
-    record_event(actor=actor, action=AuditAction.VIEW_NIK, target=person)
+    record_event(actor=actor, action=AuditAction.VIEW_NIK, target=person, persons=[person.pk])
     return person.nik
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
-from rentan.core.audit import events_for
+from rentan.core.audit import events_for, reads_of, record_read
 from rentan.core.models import AuditAction
 from rentan.registry import selectors, services
 from rentan.registry.forms import DeactivateForm, PersonForm, PersonSearchForm
@@ -16,6 +16,8 @@ from rentan.registry.models import DeactivationReason, Person
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 25
+# The latest reads of a person's data shown on their page; the rest are on the Audit page.
+VIEWERS_SHOWN = 10
 
 
 @requires(Capability.VIEW_PERSONS)
@@ -57,20 +59,30 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_PERSONS)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
-    history = events_for(person).exclude(action=AuditAction.VIEW_NIK)
+    household = selectors.household_members(person)
+    record_read(
+        actor=request.user,
+        persons=[person.pk, *(member.pk for member in household)],
+        page=request.get_full_path(),
+        note="Halaman pekerja (dengan anggota keluarga)",
+        target=person,
+    )
+    history = events_for(person).exclude(action__in=[AuditAction.VIEW_NIK, AuditAction.VIEW])
+    may_read_audit = can(request.user, Capability.READ_AUDIT)
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
             "history": history,
-            "household": selectors.household_members(person),
+            "household": household,
+            "viewers": reads_of(person.pk)[:VIEWERS_SHOWN] if may_read_audit else [],
             "may_edit": can(request.user, Capability.EDIT_PERSONS),
             "may_verify": can(request.user, Capability.VERIFY_PERSONS),
             "may_deactivate": can(request.user, Capability.DEACTIVATE_PERSONS),
             "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
             "may_see_sensitive": can(request.user, Capability.SEE_SENSITIVE),
-            "may_read_audit": can(request.user, Capability.READ_AUDIT),
+            "may_read_audit": may_read_audit,
             "deactivate_form": DeactivateForm(),
         },
     )
@@ -192,8 +204,20 @@ def person_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.READ_AUDIT)
 def person_audit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
+    record_read(
+        actor=request.user,
+        persons=[person.pk],
+        page=request.get_full_path(),
+        note="Jejak audit pekerja",
+        target=person,
+    )
     return render(
         request,
         "registry/person_audit.html",
-        {"person": person, "events": events_for(person), "masked": mask_nik(person.nik)},
+        {
+            "person": person,
+            "events": events_for(person).exclude(action=AuditAction.VIEW),
+            "reads": reads_of(person.pk)[:PAGE_SIZE],
+            "masked": mask_nik(person.nik),
+        },
     )

@@ -24,7 +24,7 @@ from rentan.enrollment import services as enrollment_services
 from rentan.enrollment.models import ExchangeFile, Membership
 from rentan.imports.models import ImportBatch
 from rentan.imports.tests.files import write_csv
-from rentan.registry.models import Occupation
+from rentan.registry.models import Occupation, Person
 from rentan.testing.factories import (
     CycleFactory,
     PersonFactory,
@@ -143,6 +143,13 @@ def _dedup_file(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, s
     return out.read_bytes(), set()
 
 
+def _audit(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    person = Person.objects.get(name=NAME)
+    client.get(reverse("registry:person_detail", args=[person.pk]))  # a read, now on record
+    response = client.get(reverse("audit:event_export"))
+    return response.content, {NAME}
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str  # "xlsx" or "csv"
@@ -156,6 +163,7 @@ EXPORTS = {
     "berkas pendaftaran BPJS (unduh)": Export("xlsx", _registration),
     "berkas pendaftaran BPJS (rentan export_bpjs)": Export("xlsx", _registration_command),
     "dedup_file (csv)": Export("csv", _dedup_file),
+    "jejak audit (xlsx)": Export("xlsx", _audit),
 }
 
 _FORMULA_OR_LINK = re.compile(rb"<f[ >/]|<hyperlink[ >]")
