@@ -64,7 +64,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "history": history,
-            "household": selectors.household_members(person),
+            "household": selectors.household_members(request.user, person),
+            "household_elsewhere": person.household is not None
+            and selectors.kk_registered_elsewhere(
+                request.user, person.household.kk_number, excluding=person
+            ),
             "may_edit": can(request.user, Capability.EDIT_PERSONS),
             "may_verify": can(request.user, Capability.VERIFY_PERSONS),
             "may_deactivate": can(request.user, Capability.DEACTIVATE_PERSONS),
