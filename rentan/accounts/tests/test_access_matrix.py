@@ -299,52 +299,68 @@ def _state() -> tuple[object, ...]:
     )
 
 
-def _is_refusal(status: int, response: Any, *, anonymous: bool) -> bool:
-    if status in (403, 404, 405):
-        return True
-    return anonymous and status == 302 and _to_login(response)
+@dataclass
+class Answer:
+    status: int
+    location: str
+    text: str
+    changed: bool  # the request changed the database (seen before it was rolled back)
 
 
-def _to_login(response: Any) -> bool:
-    return str(response.get("Location", "")).startswith(reverse(settings.LOGIN_URL))
-
-
-def _call(client: Client, method: str, url: str) -> Any:
+def _call(client: Client, method: str, url: str, initial: tuple[object, ...]) -> Answer:
     # Each request runs in a savepoint rolled back afterwards, so what one allowed POST
     # does (a commit, a merge, a logout) leaves the next request the same world, and the
     # client its session.
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         response = client.post(url) if method == "POST" else client.get(url)
-        text = _text_of(response)
+        answer = Answer(
+            status=response.status_code,
+            location=str(response.get("Location", "")),
+            text=_text_of(response),
+            changed=method == "POST" and _state() != initial,
+        )
         transaction.set_rollback(True)
     client.cookies = cookies
-    return response, text
+    return answer
+
+
+def _judge(expect: Expect, role: str, *, inside: bool, answer: Answer) -> tuple[str, str]:
+    """(a difference from the table, a leak), each "" when there is none. A leak is an
+    answer that gives more than the table allows, or a refusal that changed something."""
+    wanted = expect.outcome(role, inside=inside)
+    to_login = answer.status == 302 and answer.location.startswith(reverse(settings.LOGIN_URL))
+    login_wanted = role == "anonim" and not expect.is_public and wanted == 302
+    refused = answer.status in (403, 404, 405) or (login_wanted and to_login)
+    difference = "" if answer.status == wanted else f"{answer.status}, tabel: {wanted}"
+    if refused and answer.changed:
+        return difference, f"ditolak ({answer.status}) tetapi data berubah"
+    if (wanted in (403, 404, 405) or login_wanted) and not refused:
+        return difference, f"{answer.status} ke {answer.location!r}, seharusnya ditolak ({wanted})"
+    return difference, ""
 
 
 def test_every_url_answers_every_role_as_the_access_table_says(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     world = build_world(tmp_path)
     routes = list(walk(get_resolver()))
-    # Every request is rolled back, so each one starts from this state; a refused POST
-    # must leave it so.
+    # Every request is rolled back, so each one starts from this state.
     initial = _state()
     failures: list[str] = []
     leaks: list[str] = []
     checked = 0
     clients: dict[str, Client] = {}
     for role in ROLES:
-        client = Client()
+        clients[role] = Client()
         if role != "anonim":
-            client.force_login(world.users[role])
-        clients[role] = client
+            clients[role].force_login(world.users[role])
 
     for route in routes:
         expect: Expect | None = ACCESS.get(route.name)
         if expect is None:
             failures.append(f"{route.name}: tidak ada di tabel akses")
             continue
-        variants = [(True, {})]
+        variants: list[tuple[bool, dict[str, Any]]] = [(True, {})]
         if expect.record is not None:
             inside, outside = world.records[expect.record]
             variants = [(True, inside)] if inside == outside else [(True, inside), (False, outside)]
@@ -357,45 +373,28 @@ def test_every_url_answers_every_role_as_the_access_table_says(tmp_path, setting
                 )
                 continue
             url = reverse(route.name, kwargs={name: record[name] for name in route.arguments})
+            side = "" if expect.record is None else (" di dalam" if is_inside else " di luar")
             for role in ROLES:
-                client = clients[role]
-                wanted = expect.outcome(role, inside=is_inside)
-                response, text = _call(client, expect.method, url)
+                answer = _call(clients[role], expect.method, url, initial)
                 checked += 1
-                status = response.status_code
-                where = f"{expect.method} {url} ({route.name}) sebagai {role}" + (
-                    "" if expect.record is None else (" di dalam" if is_inside else " di luar")
-                )
-                anonymous = role == "anonim"
-                if status != wanted:
-                    failures.append(f"{where}: {status}, tabel: {wanted}")
-                    refused_wanted = wanted in (403, 404, 405) or (
-                        anonymous and wanted == 302 and not expect.is_public
-                    )
-                    if refused_wanted and not _is_refusal(status, response, anonymous=anonymous):
-                        leaks.append(f"{where}: {status} padahal seharusnya ditolak ({wanted})")
-                elif anonymous and status == 302 and not expect.is_public:
-                    if not _to_login(response):
-                        leaks.append(f"{where}: dialihkan ke {response['Location']}, bukan masuk")
-                refused = _is_refusal(status, response, anonymous=anonymous)
-                if refused and expect.method == "POST" and _state() != initial:
-                    leaks.append(f"{where}: ditolak ({status}) tetapi data berubah")
-                if role == "operator":
-                    seen = [secret for secret in world.secrets if secret in text]
-                    if seen:
-                        leaks.append(f"{where}: data Sokoduwet terbaca: {seen}")
-                if role == "pimpinan":
-                    seen = [name for name in world.names if name in text]
-                    if seen:
-                        leaks.append(f"{where}: nama pekerja terbaca: {seen}")
+                where = f"{expect.method} {url} ({route.name}) sebagai {role}{side}"
+                difference, leak = _judge(expect, role, inside=is_inside, answer=answer)
+                if difference:
+                    failures.append(f"{where}: {difference}")
+                if leak:
+                    leaks.append(f"{where}: {leak}")
+                hidden = {"operator": world.secrets, "pimpinan": world.names}.get(role, [])
+                seen = [secret for secret in hidden if secret in answer.text]
+                if seen:
+                    leaks.append(f"{where}: terbaca {seen}")
             if expect.method == "POST":
                 for role in ROLES:
-                    response = clients[role].get(url)
+                    status = clients[role].get(url).status_code
                     checked += 1
-                    if response.status_code != 405:
+                    if status != 405:
                         failures.append(
-                            f"GET {url} ({route.name}) sebagai {role}: "
-                            f"{response.status_code}, harus 405 (hanya POST)"
+                            f"GET {url} ({route.name}) sebagai {role}: {status}, "
+                            "harus 405 (hanya POST)"
                         )
 
     print(
