@@ -3,9 +3,11 @@ elsewhere learns only that, and whom to ask."""
 
 import io
 from datetime import date
+from importlib import import_module
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from rentan.imports import selectors, services
@@ -195,3 +197,18 @@ def test_the_dinas_may_commit_a_row_onto_a_family_card_of_another_kelurahan(
     services.decide_duplicate(actor=admin_user, batch=batch, row_number=2, accept=True)
     assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 1
     assert warsini.household.members.count() == 2
+
+
+def test_batches_there_were_before_get_the_kelurahan_of_their_rows(
+    tmp_path, import_media, admin_user, operator_user
+):
+    migration = import_module("rentan.imports.migrations.0003_batch_rows_kelurahan")
+    mixed = _stage(
+        admin_user, tmp_path, [_row("3375044507900002", "Sumiati", "Sokoduwet")], name="a.xlsx"
+    )
+    medono = _stage(admin_user, tmp_path, [_row("3375014507900001", "Rina")], name="b.xlsx")
+    own = _stage(operator_user, tmp_path, [_row("3375014507900003", "Karni")], name="c.xlsx")
+    ImportBatch.objects.update(rows_kelurahan=SOKODUWET)
+    migration.fill_rows_kelurahan(apps, None)
+    kelurahan = dict(ImportBatch.objects.values_list("pk", "rows_kelurahan"))
+    assert kelurahan == {mixed.pk: None, medono.pk: MEDONO, own.pk: MEDONO}
