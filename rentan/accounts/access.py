@@ -75,15 +75,25 @@ def can(user: Any, capability: Capability) -> bool:
 M = TypeVar("M", bound=Model)
 
 
+def kelurahan_scope(user: Any) -> str | None:
+    """The one kelurahan a user's work is confined to, or None for the Dinas roles, whose work
+    spans the whole region. An operator with no kelurahan is confined to none ("")."""
+    if getattr(user, "role", None) == Role.OPERATOR:
+        return user.kelurahan_id or ""
+    return None
+
+
 def scope_to_user(user: Any, queryset: QuerySet[M], *, kelurahan_field: str) -> QuerySet[M]:
-    """Only the records this user may see: an operator, those of their own kelurahan."""
+    """Only the records this user may see: an operator, those of their own kelurahan. A record
+    whose kelurahan field is empty (an import spanning several) is for the Dinas roles only."""
     if not can(user, Capability.VIEW_PERSONS):
         return queryset.none()
-    if user.role == Role.OPERATOR:
-        if user.kelurahan_id is None:
-            return queryset.none()
-        return queryset.filter(**{kelurahan_field: user.kelurahan_id})
-    return queryset
+    kelurahan = kelurahan_scope(user)
+    if kelurahan is None:
+        return queryset
+    if not kelurahan:
+        return queryset.none()
+    return queryset.filter(**{kelurahan_field: kelurahan})
 
 
 def get_scoped_or_404(user: Any, queryset: QuerySet[M], *, kelurahan_field: str, pk: Any) -> M:

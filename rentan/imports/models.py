@@ -56,6 +56,19 @@ class ImportBatch(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Whose batch it is: the one kelurahan all its rows (and the default) lie in, worked out
+    # once when the rows are staged, so that lists are scoped on an indexed column however
+    # many rows a batch holds. Empty when the rows span several kelurahan or one of them is
+    # unknown (only the Dinas roles see it then); before staging, the uploader's kelurahan or
+    # the default one.
+    rows_kelurahan = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("kelurahan baris"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.UPLOADED
     )

@@ -4,23 +4,24 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from rentan.accounts.access import get_scoped_or_404, scope_to_user
+from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_user
 from rentan.imports.models import ImportBatch, RowStatus, StagedRow
 from rentan.registry.dedup import MatchReason
 from rentan.registry.models import Person
 
 
 def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:
-    """An operator sees the imports of their own kelurahan; an admin sees every import."""
+    """An operator sees the imports whose rows all lie in their own kelurahan (an import
+    spanning several is for the Dinas roles only); an admin sees every import."""
     queryset = ImportBatch.objects.select_related("uploaded_by", "default_kelurahan")
-    return scope_to_user(user, queryset, kelurahan_field="default_kelurahan")
+    return scope_to_user(user, queryset, kelurahan_field="rows_kelurahan")
 
 
 def batch_for(user: Any, pk: Any) -> ImportBatch:
     return get_scoped_or_404(
         user,
         ImportBatch.objects.select_related("uploaded_by", "default_kelurahan"),
-        kelurahan_field="default_kelurahan",
+        kelurahan_field="rows_kelurahan",
         pk=pk,
     )
 
@@ -30,6 +31,20 @@ def rows_with_errors(batch: ImportBatch, limit: int | None = None) -> QuerySet[S
     return rows[:limit] if limit else rows
 
 
+def niks_registered_elsewhere(user: Any, batch: ImportBatch) -> set[str]:
+    """The NIKs of the batch's already-registered rows held by people outside the user's
+    area: for those the user is told only where to ask."""
+    confined_to = kelurahan_scope(user)
+    if confined_to is None:
+        return set()
+    registered = batch.rows.filter(status=RowStatus.ALREADY_REGISTERED).values("nik")
+    return set(
+        Person.objects.filter(nik__in=registered)
+        .exclude(kelurahan_id=confined_to)
+        .values_list("nik", flat=True)
+    )
+
+
 def _reason_label(value: str) -> str:
     try:
         return str(MatchReason(value).label)
@@ -37,8 +52,12 @@ def _reason_label(value: str) -> str:
         return value
 
 
-def rows_to_decide(batch: ImportBatch) -> list[dict[str, Any]]:
-    """Probable duplicates and rows already registered, each with whom it resembles."""
+def rows_to_decide(user: Any, batch: ImportBatch) -> list[dict[str, Any]]:
+    """Probable duplicates and rows already registered, each with whom it resembles.
+
+    A registered person the user may not see stays unnamed: the user learns only that the
+    row matches someone registered outside their area ("is_elsewhere"), never who or where.
+    """
     rows = list(
         batch.rows.filter(status__in=[RowStatus.DUPLICATE, RowStatus.ALREADY_REGISTERED]).order_by(
             "row_number"
@@ -50,7 +69,9 @@ def rows_to_decide(batch: ImportBatch) -> list[dict[str, Any]]:
         for match in row.matches
         if match["other"].startswith("person:")
     }
-    persons = Person.objects.select_related("kelurahan").in_bulk(person_ids)
+    persons = scope_to_user(
+        user, Person.objects.select_related("kelurahan"), kelurahan_field="kelurahan"
+    ).in_bulk(person_ids)
     decided = []
     for row in rows:
         others = []
@@ -61,6 +82,7 @@ def rows_to_decide(batch: ImportBatch) -> list[dict[str, Any]]:
                 {
                     "row": int(ident) if kind == "row" else None,
                     "person": person,
+                    "is_elsewhere": kind == "person" and person is None,
                     "score": match["score"],
                     "reasons": [_reason_label(reason) for reason in match["reasons"]],
                 }

@@ -20,10 +20,10 @@ from typing import Any
 from django.core.cache import caches
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from rentan.accounts.access import may_assign_kelurahan
+from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
 from rentan.accounts.models import Role
 from rentan.core import foreign_keys
 from rentan.core.audit import record_event
@@ -54,6 +54,7 @@ from rentan.regions.models import Area
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
 from rentan.registry.models import Household, Occupation, Person, PersonSource, ProcessingBasis
 from rentan.registry.selectors import programme_kelurahan, registry_context
+from rentan.registry.validation import RecordProblem
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def upload_batch(
             checksum=digest,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
             default_kelurahan_id=default_kelurahan_code or None,
+            rows_kelurahan_id=default_kelurahan_code or None,
             household_rule=household_rule,
         )
         batch.file.save(Path(original_name).name, File(handle), save=False)
@@ -132,6 +134,22 @@ def upload_batch(
 
 
 # --------------------------------------------------------------------------- staging
+
+
+def kelurahan_of_batch(*, confined_to: str | None, default: str, row_codes: set[str]) -> str:
+    """The kelurahan a batch belongs to, or "" when it belongs to none (Dinas roles only).
+
+    An uploader confined to one kelurahan (an operator) can bring rows into no other: every
+    row of theirs is either in it or refused, and holds only what their office typed, so
+    the batch is theirs. A Dinas upload belongs to a kelurahan only when every row and the
+    default lie in it; a row whose kelurahan is unknown ("") could be anyone's.
+    """
+    if confined_to is not None:
+        return confined_to
+    codes = row_codes | ({default} if default else set())
+    if len(codes) != 1 or "" in codes:
+        return ""
+    return codes.pop()
 
 
 def _import_context(batch: ImportBatch) -> ImportContext:
@@ -276,9 +294,16 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
         batch.refresh_from_db()
         return batch
 
+    confined_to = kelurahan_scope(batch.uploaded_by)
+    # While rows are being written nobody knows yet whose they are: a Dinas upload is for
+    # the Dinas roles only until the last row is in.
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.VALIDATING, progress_done=0, progress_total=total
+        status=BatchStatus.VALIDATING,
+        progress_done=0,
+        progress_total=total,
+        rows_kelurahan_id=confined_to or None,
     )
+    row_codes: set[str] = set()
     StagedRow.objects.filter(batch=batch).delete()
     tell("validate", 0, total)
     records: list[DedupRecord] = []
@@ -302,6 +327,7 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
                 for row in staged
                 if row[3]
             )
+            row_codes.update(row[13] for row in staged)
             write_staged(staged)
             del staged
             tell("validate", done, total)
@@ -317,9 +343,19 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
             cursor.execute(f"ANALYZE {StagedRow._meta.db_table} ({', '.join(_COMMIT_COLUMNS)})")
     tell("dedup", 0, 1)
     _mark_duplicates(batch, records)
+    if confined_to is not None:
+        _refuse_households_elsewhere(batch, confined_to)
     tell("dedup", 1, 1)
     tell("validate", total, total)
     _count(batch)
+    batch.rows_kelurahan_id = (
+        kelurahan_of_batch(
+            confined_to=confined_to,
+            default=batch.default_kelurahan_id or "",
+            row_codes=row_codes,
+        )
+        or None
+    )
     batch.status = BatchStatus.REVIEW
     batch.problem = ""
     batch.failed_step = ""
@@ -516,6 +552,41 @@ def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
         )
 
 
+def _refuse_households_elsewhere(batch: ImportBatch, kelurahan_code: str) -> None:
+    """Rows of a user confined to one kelurahan whose KK already lists people of another
+    become row errors: joining that family links records the user may not see, which is
+    the Dinas's call. The row says so and whom to ask, not who is on the card."""
+    elsewhere = Person.objects.filter(household__kk_number=OuterRef("kk_number")).exclude(
+        kelurahan_id=kelurahan_code
+    )
+    refused = (
+        StagedRow.objects.filter(batch=batch, status__in=[RowStatus.READY, RowStatus.DUPLICATE])
+        .exclude(kk_number="")
+        .filter(Exists(elsewhere))
+        .values_list("pk", "kk_number", "issues")
+    )
+    column = next(
+        (
+            str(batch.headers[int(index)])
+            for index, field in batch.column_map.items()
+            if field == ImportField.KK_NUMBER.value and int(index) < len(batch.headers)
+        ),
+        FIELD_LABELS[ImportField.KK_NUMBER],
+    )
+    for pk, kk_number, issues in list(refused):
+        issue = {
+            "column": column,
+            "field": ImportField.KK_NUMBER.value,
+            "problem": RecordProblem.KK_ELSEWHERE.value,
+            "message": str(RecordProblem.KK_ELSEWHERE.label),
+            "value": kk_number,
+            "is_warning": False,
+        }
+        StagedRow.objects.filter(pk=pk).update(
+            status=RowStatus.ERROR, is_accepted=False, issues=[*issues, issue]
+        )
+
+
 def _count(batch: ImportBatch) -> None:
     counts = dict(
         StagedRow.objects.filter(batch=batch)
@@ -624,6 +695,10 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             if connection.vendor == "postgresql":
                 # The rows are sorted into file order and joined in memory, not on disk.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+            confined_to = kelurahan_scope(actor)
+            if confined_to is not None:
+                # A family card may have gained members elsewhere since staging.
+                _refuse_households_elsewhere(batch, confined_to)
             # Per-row identity: a NIK that reached the registry since staging is left out.
             cursor.execute(
                 f"UPDATE {table} SET status = %s, is_accepted = %s WHERE batch_id = %s AND "

@@ -116,7 +116,7 @@ def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
         "batch": batch,
         "progress": services.read_progress(batch.token),
         "error_rows": selectors.rows_with_errors(batch, limit=500),
-        "to_decide": selectors.rows_to_decide(batch),
+        "to_decide": selectors.rows_to_decide(request.user, batch),
         "mapping_form": MappingForm(columns=columns) if columns else None,
         "missing": services.missing_columns(batch),
         "statuses": BatchStatus,
@@ -265,6 +265,7 @@ def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The original rows with a column of reasons, to fix and upload again."""
     batch = selectors.batch_for(request.user, pk)
     rows = batch.rows.exclude(pk__in=batch.rows.imported().values("pk")).order_by("row_number")
+    elsewhere = selectors.niks_registered_elsewhere(request.user, batch)
     exported: list[int] = []
 
     def lines() -> Any:
@@ -275,7 +276,11 @@ def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
                 for issue in row.issues
                 if not issue.get("is_warning")
             )
-            if row.status == RowStatus.ALREADY_REGISTERED:
+            if row.status == RowStatus.ALREADY_REGISTERED and row.nik in elsewhere:
+                reasons = reasons or _(
+                    "NIK ini terdaftar di kelurahan lain — hubungi Dinas; baris ini tidak diimpor."
+                )
+            elif row.status == RowStatus.ALREADY_REGISTERED:
                 reasons = reasons or _("Sudah terdaftar di Rentan; baris ini tidak diimpor lagi.")
             elif row.status == RowStatus.DUPLICATE and not row.is_accepted:
                 reasons = reasons or _("Mungkin data ganda; periksa di halaman impor.")

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rentan.accounts.access import get_scoped_or_404, scope_to_user
+from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_user
 from rentan.regions.models import Area, AreaLevel
 from rentan.registry.models import DuplicatePair, Occupation, Person, PersonQuerySet
 from rentan.registry.validation import RegistryContext
@@ -74,14 +74,30 @@ def search_persons(
     return queryset
 
 
-def household_members(person: Person) -> list[Person]:
+def household_members(user: Any, person: Person) -> list[Person]:
+    """The other members of the person's family card that the user may see."""
     if person.household_id is None:
         return []
+    members = Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk)
     return list(
-        Person.objects.filter(household_id=person.household_id)
-        .exclude(pk=person.pk)
-        .order_by("name")
+        scope_to_user(
+            user, members.select_related("occupation"), kelurahan_field="kelurahan"
+        ).order_by("name")
     )
+
+
+def kk_registered_elsewhere(user: Any, kk_number: str, *, excluding: Person | None = None) -> bool:
+    """Whether the family card has members outside the user's area. The user learns that much
+    (the one-participant-per-family rule needs it), never who they are, where, or how many."""
+    confined_to = kelurahan_scope(user)
+    if confined_to is None or not kk_number:
+        return False
+    members = Person.objects.filter(household__kk_number=kk_number)
+    if excluding is not None:
+        members = members.exclude(pk=excluding.pk)
+    if confined_to:
+        members = members.exclude(kelurahan_id=confined_to)
+    return members.exists()
 
 
 def open_duplicate_pairs(user: Any) -> QuerySet[DuplicatePair]:

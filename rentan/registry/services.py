@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rentan.accounts.access import kelurahan_scope
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
 from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
@@ -21,6 +22,7 @@ from rentan.registry.models import (
     PersonSource,
 )
 from rentan.registry.nik import mask_nik
+from rentan.registry.selectors import kk_registered_elsewhere
 from rentan.registry.validation import (
     CheckedPerson,
     FieldIssue,
@@ -94,17 +96,38 @@ def _apply(person: Person, draft: PersonDraft) -> None:
     )
 
 
-def _checked_or_raise(draft: PersonDraft, context: RegistryContext, exclude_pk: int | None) -> None:
+def _checked_or_raise(
+    draft: PersonDraft, context: RegistryContext, *, actor: Any, person: Person | None
+) -> None:
     checked = check_person(draft, context)
+    confined_to = kelurahan_scope(actor)
     same_nik = Person.objects.filter(nik=str(draft.nik))
-    if exclude_pk is not None:
-        same_nik = same_nik.exclude(pk=exclude_pk)
+    if person is not None:
+        same_nik = same_nik.exclude(pk=person.pk)
     if not checked.errors and same_nik.exists():
+        # Whose NIK it is stays hidden from an operator when that person lies elsewhere.
+        problem = (
+            RecordProblem.NIK_ELSEWHERE
+            if confined_to is not None and same_nik.exclude(kelurahan_id=confined_to).exists()
+            else RecordProblem.NIK_ALREADY_REGISTERED
+        )
+        checked.issues.append(FieldIssue(PersonField.NIK, problem, str(problem.label)))
+    kk_number = str(draft.kk_number or "")
+    is_new_kk = (
+        person is None or person.household is None or (person.household.kk_number != kk_number)
+    )
+    if (
+        not checked.errors
+        and is_new_kk
+        and kk_registered_elsewhere(actor, kk_number, excluding=person)
+    ):
+        # Joining a family card whose members live in another kelurahan is the Dinas's
+        # call: it links records the operator may not see.
         checked.issues.append(
             FieldIssue(
-                PersonField.NIK,
-                RecordProblem.NIK_ALREADY_REGISTERED,
-                str(RecordProblem.NIK_ALREADY_REGISTERED.label),
+                PersonField.KK_NUMBER,
+                RecordProblem.KK_ELSEWHERE,
+                str(RecordProblem.KK_ELSEWHERE.label),
             )
         )
     if checked.errors:
@@ -120,7 +143,7 @@ def register_person(
     source: PersonSource = PersonSource.MANUAL,
     source_detail: str = "",
 ) -> Person:
-    _checked_or_raise(draft, context, exclude_pk=None)
+    _checked_or_raise(draft, context, actor=actor, person=None)
     person = Person(source=source, source_detail=source_detail)
     _apply(person, draft)
     person.save()
@@ -132,7 +155,7 @@ def register_person(
 def update_person(
     *, actor: Any, person: Person, draft: PersonDraft, context: RegistryContext
 ) -> Person:
-    _checked_or_raise(draft, context, exclude_pk=person.pk)
+    _checked_or_raise(draft, context, actor=actor, person=person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = _snapshot(person)
     old_nik = person.nik

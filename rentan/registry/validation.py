@@ -54,6 +54,10 @@ class RecordProblem(TextChoices):
     INCOME_NEGATIVE = "income_negative", _("Penghasilan tidak boleh negatif")
     DEPENDENTS_INVALID = "dependents_invalid", _("Jumlah tanggungan harus 0 sampai 20")
     NIK_ALREADY_REGISTERED = "nik_taken", _("NIK ini sudah terdaftar atas nama orang lain")
+    # What an operator learns of a NIK or KK held outside their kelurahan: that much, and
+    # whom to ask; never the name or the place.
+    NIK_ELSEWHERE = "nik_elsewhere", _("NIK ini terdaftar di kelurahan lain — hubungi Dinas")
+    KK_ELSEWHERE = "kk_elsewhere", _("KK terdaftar di kelurahan lain — hubungi Dinas")
 
 
 @dataclass(frozen=True)

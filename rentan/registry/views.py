@@ -59,7 +59,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_PERSONS)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
-    household = selectors.household_members(person)
+    household = selectors.household_members(request.user, person)
     record_read(
         actor=request.user,
         persons=[person.pk, *(member.pk for member in household)],
@@ -76,6 +76,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "history": history,
             "household": household,
+            "household_elsewhere": person.household is not None
+            and selectors.kk_registered_elsewhere(
+                request.user, person.household.kk_number, excluding=person
+            ),
             "viewers": reads_of(person.pk)[:VIEWERS_SHOWN] if may_read_audit else [],
             "may_edit": can(request.user, Capability.EDIT_PERSONS),
             "may_verify": can(request.user, Capability.VERIFY_PERSONS),

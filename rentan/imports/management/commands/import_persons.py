@@ -122,14 +122,15 @@ class Command(BaseCommand):
                         f"  baris {row.row_number}, kolom {issue['column']} "
                         f"({issue['value']!s}): {issue['message']}"
                     )
-        for item in selectors.rows_to_decide(batch):
+        for item in selectors.rows_to_decide(batch.uploaded_by, batch):
             row = item["row"]
             for other in item["others"]:
-                who = (
-                    f"{other['person'].name} ({other['person'].masked_nik})"
-                    if other["person"]
-                    else f"baris {other['row']}"
-                )
+                if other["person"]:
+                    who = f"{other['person'].name} ({other['person'].masked_nik})"
+                elif other["is_elsewhere"]:
+                    who = "pekerja terdaftar yang tidak terlihat oleh pengimpor"
+                else:
+                    who = f"baris {other['row']}"
                 out(
                     f"  baris {row.row_number} ({row.get_status_display()}): mirip {who}: "
                     f"{', '.join(other['reasons'])}"

@@ -1,0 +1,126 @@
+"""Who may open what: the expected answer of every URL, per role, for a record inside and
+outside the user's area.
+
+`rentan/accounts/tests/test_access_matrix.py` walks every URL pattern of the project for
+every role and holds the answers to this table; a URL missing here fails that test. Adding
+a URL is one line:
+
+    "app:url_name": get("record", admin=200, operator=(200, 404)),
+
+- `get` or `post`: the method the test calls (`post` for views that take only POST; the
+  test then also checks that a GET gives 405, and that a refused POST changes nothing).
+- the record the URL names, or None: one of the kinds the test builds (`person`, `pair`,
+  `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`),
+  each in two versions: inside the operator's kelurahan (Medono) and outside it (Sokoduwet).
+- per role (`anonim`, `admin`, `operator`, `verifikator`, `bpjs`, `pimpinan`; `semua` for
+  every signed-in role) the status code, or (inside, outside) when the two differ. A role
+  not named gets 403, and `anonim` gets 302 (to the login page).
+"""
+
+from dataclasses import dataclass, field
+
+Outcome = int | tuple[int, int]
+
+ROLES = ("anonim", "admin", "operator", "verifikator", "bpjs", "pimpinan")
+SIGNED_IN = ROLES[1:]
+
+
+@dataclass(frozen=True)
+class Expect:
+    method: str
+    record: str | None
+    outcomes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # `anonim` named in the entry: a 302 for anonymous visitors is then the page's own
+    # redirect, not the way to the login page.
+    is_public: bool = False
+
+    def outcome(self, role: str, *, inside: bool) -> int:
+        pair = self.outcomes[role]
+        return pair[0] if inside else pair[1]
+
+
+def _expect(method: str, record: str | None, given: dict[str, Outcome]) -> Expect:
+    unknown = set(given) - {*ROLES, "semua"}
+    if unknown:
+        raise ValueError(f"Peran tidak dikenal di tabel akses: {sorted(unknown)}")
+    everyone = given.pop("semua", 403)
+    outcomes: dict[str, tuple[int, int]] = {}
+    for role in ROLES:
+        value = given.get(role, 302 if role == "anonim" else everyone)
+        outcomes[role] = value if isinstance(value, tuple) else (value, value)
+    return Expect(method, record, outcomes, is_public="anonim" in given)
+
+
+def get(record: str | None = None, **given: Outcome) -> Expect:
+    return _expect("GET", record, given)
+
+
+def post(record: str | None = None, **given: Outcome) -> Expect:
+    return _expect("POST", record, given)
+
+
+# The Dinas roles see the whole region; an operator only their own kelurahan (a record of
+# another is a 404: it does not exist for them); pimpinan only aggregates.
+ACCESS: dict[str, Expect] = {
+    # -- signing in, language, home
+    "login": get(anonim=200, semua=200),
+    "logout": post(anonim=302, semua=302),
+    "set_language": get(anonim=302, semua=302),
+    "home": get(semua=200),
+    # -- pekerja
+    "registry:person_list": get(admin=200, operator=200, verifikator=200),
+    "registry:person_create": get(admin=200, operator=200),
+    "registry:person_detail": get("person", admin=200, operator=(200, 404), verifikator=200),
+    "registry:person_edit": get("person", admin=200, operator=(200, 404)),
+    "registry:person_deactivate": post("person", admin=302),
+    "registry:person_reactivate": post("person", admin=302),
+    "registry:person_verify": post("person", admin=302, verifikator=302),
+    "registry:person_reveal_nik": post(
+        "person", admin=200, operator=(200, 404), verifikator=200, bpjs=404
+    ),
+    "registry:person_audit": get("person", admin=200),
+    # -- duplikat
+    "registry:duplicate_list": get(admin=200, verifikator=200),
+    "registry:duplicate_search": post(admin=302, verifikator=302),
+    "registry:duplicate_merge": post("pair", admin=302, verifikator=302),
+    "registry:duplicate_distinct": post("pair", admin=302, verifikator=302),
+    # -- impor data
+    "imports:batch_list": get(admin=200, operator=200),
+    "imports:template": get(admin=200, operator=200),
+    "imports:batch_detail": get("batch", admin=200, operator=(200, 404)),
+    "imports:batch_progress": get("batch", admin=200, operator=(200, 404)),
+    "imports:batch_map_columns": post("batch", admin=302, operator=(302, 404)),
+    "imports:batch_decide_row": post("batch", admin=302, operator=(302, 404)),
+    "imports:batch_commit": post("batch", admin=302, operator=(302, 404)),
+    "imports:batch_discard": post("batch", admin=302, operator=(302, 404)),
+    "imports:batch_error_file": get("batch", admin=200, operator=(200, 404)),
+    # -- program dan seleksi
+    "programmes:programme_list": get(admin=302),  # the only programme: straight to it
+    "programmes:selection_index": get(admin=200, verifikator=200),
+    "programmes:programme_detail": get("programme", admin=200),
+    "programmes:decisions": get("programme", admin=200),
+    "programmes:exclusion_import": post("programme", admin=302),
+    "programmes:cycle_selection": get("cycle", admin=200, verifikator=200),
+    "programmes:cycle_allocate": post("cycle", admin=302),
+    "programmes:cycle_approve": post("cycle", admin=302),
+    "programmes:explain": get("cycle_person", admin=200, verifikator=200),
+    "programmes:lampiran_xlsx": get("cycle", admin=200, verifikator=200),
+    "programmes:lampiran_pdf": get("cycle", admin=200, verifikator=200),
+    # -- kepesertaan, iuran, klaim
+    "enrollment:memberships": get(admin=200, bpjs=200),
+    "enrollment:create_memberships": post("cycle", admin=302),
+    "enrollment:export": post("cycle", admin=302),
+    "enrollment:import_reply": post(admin=302),
+    "enrollment:exchange_detail": get("exchange", admin=200),
+    "enrollment:exchange_download": get("exchange", admin=200),
+    "enrollment:mapping": get("programme", admin=200),
+    "enrollment:membership_detail": get("membership", admin=200, bpjs=200),
+    "enrollment:end_membership": post("membership", admin=302),
+    "enrollment:approve_replacement": post("membership", admin=302),
+    "enrollment:billing": get(admin=200),
+    "enrollment:import_bill": post(admin=302),
+    "enrollment:bill_detail": get("bill", admin=200),
+    "enrollment:record_payment": post("cycle", admin=302),
+    "enrollment:claims": get(admin=200, bpjs=200),
+    "enrollment:claim_detail": get("claim", admin=200, bpjs=200),
+}
