@@ -67,6 +67,7 @@ ACCESS: dict[str, Expect] = {
     "logout": post(anonim=302, semua=302),
     "set_language": get(anonim=302, semua=302),
     "home": get(semua=200),
+    "password_change": get(semua=200),
     # -- pekerja
     "registry:person_list": get(admin=200, operator=200, verifikator=200),
     "registry:person_create": get(admin=200, operator=200),
@@ -79,6 +80,9 @@ ACCESS: dict[str, Expect] = {
         "person", admin=200, operator=(200, 404), verifikator=200, bpjs=404
     ),
     "registry:person_audit": get("person", admin=200),
+    # -- audit
+    "audit:event_list": get(admin=200),
+    "audit:event_export": get(admin=200),
     # -- duplikat
     "registry:duplicate_list": get(admin=200, verifikator=200),
     "registry:duplicate_search": post(admin=302, verifikator=302),
@@ -92,7 +96,9 @@ ACCESS: dict[str, Expect] = {
     "imports:batch_map_columns": post("batch", admin=302, operator=(302, 404)),
     "imports:batch_decide_row": post("batch", admin=302, operator=(302, 404)),
     "imports:batch_commit": post("batch", admin=302, operator=(302, 404)),
-    "imports:batch_discard": post("batch", admin=302, operator=(302, 404)),
+    # GET asks for confirmation; the POST that discards answers as commit does.
+    "imports:batch_discard": get("batch", admin=200, operator=(200, 404)),
+    "imports:batch_retry": post("batch", admin=302, operator=(302, 404)),
     "imports:batch_error_file": get("batch", admin=200, operator=(200, 404)),
     # -- program dan seleksi
     "programmes:programme_list": get(admin=302),  # the only programme: straight to it

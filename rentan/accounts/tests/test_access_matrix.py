@@ -346,8 +346,6 @@ def test_every_url_answers_every_role_as_the_access_table_says(
     settings.MEDIA_ROOT = tmp_path / "media"
     world = build_world(tmp_path)
     routes = list(walk(get_resolver()))
-    # Every request is rolled back, so each one starts from this state.
-    initial = _state()
     failures: list[str] = []
     leaks: list[str] = []
     checked = checked_405 = 0
@@ -356,6 +354,9 @@ def test_every_url_answers_every_role_as_the_access_table_says(
         clients[role] = Client()
         if role != "anonim":
             clients[role].force_login(world.users[role])
+    # Every request is rolled back, so each one starts from this state (the sign-ins above,
+    # each on record, included).
+    initial = _state()
 
     for route in routes:
         expect: Expect | None = ACCESS.get(route.name)
