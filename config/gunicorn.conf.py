@@ -38,6 +38,9 @@ graceful_timeout = 30
 # Workers are replaced now and then, so memory a large page took is given back.
 max_requests = 2000
 max_requests_jitter = 200
+# systemd starts, reloads (HUP) and stops the server; gunicorn's control socket would sit at
+# one fixed path per user, shared by every instance.
+control_socket_disable = True
 # X-Forwarded-Proto is believed only from the reverse proxy on this host.
 forwarded_allow_ips = os.environ.get("RENTAN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 

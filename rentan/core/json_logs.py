@@ -9,13 +9,28 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
-# One object per line: when, how serious, which logger, what happened (and a traceback).
-FIELDS = "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"
-RENAMED = {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"}
+# One object per line: when (UTC, ISO 8601), how serious, which logger and process, what
+# happened (and a traceback).
+FIELDS = "%(levelname)s %(name)s %(process)d %(message)s"
+RENAMED = {"levelname": "level", "name": "logger", "process": "pid"}
+
+
+class RecordFormatter(JsonFormatter):
+    """Django's request log passes the request itself; only its method and path are kept
+    (its query string may hold a searched NIK or name)."""
+
+    def add_fields(
+        self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
+    ) -> None:
+        super().add_fields(log_data, record, message_dict)
+        request = log_data.pop("request", None)
+        if request is not None:
+            log_data["method"] = getattr(request, "method", None)
+            log_data["path"] = getattr(request, "path", None)
 
 
 def formatter() -> JsonFormatter:
-    return JsonFormatter(FIELDS, rename_fields=RENAMED)
+    return RecordFormatter(FIELDS, rename_fields=RENAMED, timestamp="time")
 
 
 class AccessFormatter(JsonFormatter):
@@ -45,4 +60,4 @@ class AccessFormatter(JsonFormatter):
 
 
 def access_formatter() -> AccessFormatter:
-    return AccessFormatter(FIELDS, rename_fields=RENAMED)
+    return AccessFormatter(FIELDS, rename_fields=RENAMED, timestamp="time")

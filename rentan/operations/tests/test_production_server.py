@@ -192,6 +192,9 @@ def test_production_server_serves_and_its_worker_imports(tmp_path, admin_user):
         assert status == 200 and b"{" in css
         assert "immutable" in headers["Cache-Control"]  # WhiteNoise, for a hashed name
 
+        searched = "3375019876"  # a search by NIK: its query string is kept out of the log
+        assert client.get(f"/pekerja/?q={searched}")[0] == 200
+
         kelurahan, occupations, _ = _reference()
         upload = tmp_path / "pendataan-produksi.csv"
         _write_csv(upload, _rows(ROWS, kelurahan, occupations))
@@ -222,4 +225,5 @@ def test_production_server_serves_and_its_worker_imports(tmp_path, admin_user):
     access = [line for line in _json_lines(server_log) if line["logger"] == "gunicorn.access"]
     login_line = {"method": "POST", "path": "/masuk/", "status": 302}
     assert any(login_line.items() <= line.items() for line in access)
+    assert searched not in server_log.read_text()
     assert _json_lines(worker_log)  # the worker's log is JSON lines too
