@@ -78,6 +78,6 @@ def wait_for(
         if condition():
             return
         if process.poll() is not None:
-            raise AssertionError(f"{process.args} ended:\n{log.read_text(errors='replace')}")
+            raise AssertionError(f"{process.args!r} ended:\n{log.read_text(errors='replace')}")
         time.sleep(0.1)
     raise AssertionError(f"still waiting after {seconds} s:\n{log.read_text(errors='replace')}")
