@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from rentan.accounts import views as accounts_views
 from rentan.core import views as core_views
+from rentan.operations import health
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -15,4 +16,5 @@ urlpatterns = [
     path("program/", include("rentan.programmes.urls")),
     path("kepesertaan/", include("rentan.enrollment.urls")),
     path("audit/", include("rentan.registry.audit_urls")),
+    path("sehat/", health.health, name="health"),
 ]

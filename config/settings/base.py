@@ -184,6 +184,12 @@ TASKS = {
     }
 }
 
+# The health check (/sehat/) reports a problem when tasks wait and no worker has beaten for
+# this long (a running worker beats every 5 seconds, rentan.imports.workers).
+RENTAN_HEALTH_WORKER_SILENT_SECONDS = int(
+    os.environ.get("RENTAN_HEALTH_WORKER_SILENT_SECONDS", "120")
+)
+
 # Import progress is shared between the worker process and the web server through files:
 # the commit's own transaction cannot publish it in the database.
 CACHES = {

@@ -18,6 +18,15 @@ def _required(name: str) -> str:
 SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS").split(",")
 DATABASES = {"default": database_from_env(_required("DATABASE_URL"))}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Each server thread keeps its connection for a minute instead of opening one per request
+    # (a PostgreSQL connection costs a process fork), checked before reuse so a database
+    # restart costs no failed request. Threads are few and fixed under gunicorn, so
+    # connections stay within config/gunicorn.conf.py's budget. A psycopg pool would share
+    # connections between the threads of one process, but a gthread worker's threads are as
+    # many as its connections would be: the pool would add a package and nothing else.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("RENTAN_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -33,6 +42,9 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # A proxy that redirects to HTTPS itself may turn this off (check --deploy then says so).
 SECURE_SSL_REDIRECT = env_flag("RENTAN_SSL_REDIRECT", True)
+# The health check answers over plain HTTP too, for a monitor on the server itself that asks
+# gunicorn directly; it holds no personal data and sets no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^sehat/$"]
 # Behind a reverse proxy that ends TLS, requests arrive as plain HTTP; the proxy's
 # X-Forwarded-Proto tells Django they were HTTPS. Only for a proxy that always sets it.
 if env_flag("RENTAN_TRUST_X_FORWARDED_PROTO", False):
@@ -40,4 +52,20 @@ if env_flag("RENTAN_TRUST_X_FORWARDED_PROTO", False):
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Logs as JSON lines on standard output (journald, a log collector); gunicorn's own and its
+# access log are set in config/gunicorn.conf.py in the same form.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "rentan.core.json_logs.formatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("RENTAN_LOG_LEVEL", "INFO")},
 }

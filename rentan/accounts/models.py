@@ -24,6 +24,10 @@ class User(AbstractUser):
         help_text=_("Wajib untuk operator kelurahan: hanya data kelurahan ini yang terlihat."),
     )
 
+    # `rentan createsuperuser` asks for the role (or takes --role admin): a first admin left
+    # with the default role would be a pimpinan who cannot manage anything.
+    REQUIRED_FIELDS = ["email", "role"]
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")

@@ -27,13 +27,22 @@ def _key(worker_id: str) -> str:
     return f"worker-{worker_id}"
 
 
+# The latest beat of any worker, for the health check (the cache cannot list its keys).
+LAST_BEAT = "worker-last-beat"
+
+
 def beat(worker_id: str) -> None:
-    caches["imports"].set(
-        _key(worker_id),
-        {"host": socket.gethostname(), "pid": os.getpid(), "seen_at": time.time()},
-        # Kept well past STALE_AFTER, so a stale beat is still read and judged.
-        timeout=int(STALE_AFTER * 10),
-    )
+    seen = {"host": socket.gethostname(), "pid": os.getpid(), "seen_at": time.time()}
+    # Kept well past STALE_AFTER, so a stale beat is still read and judged.
+    caches["imports"].set(_key(worker_id), seen, timeout=int(STALE_AFTER * 10))
+    # Kept for a week: a monitor tells "stopped an hour ago" from "never started".
+    caches["imports"].set(LAST_BEAT, seen, timeout=7 * 24 * 3600)
+
+
+def last_beat_at() -> float | None:
+    """When some worker last beat (a Unix time), or None when none has in the last week."""
+    last: Any = caches["imports"].get(LAST_BEAT)
+    return float(last["seen_at"]) if isinstance(last, dict) and "seen_at" in last else None
 
 
 def stop(worker_id: str) -> None:

@@ -284,7 +284,5 @@ def event_export(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         content,
         content_type=XLSX,
-        headers={
-            "Content-Disposition": attachment_disposition(f"jejak-audit-{stamp}.xlsx")
-        },
+        headers={"Content-Disposition": attachment_disposition(f"jejak-audit-{stamp}.xlsx")},
     )

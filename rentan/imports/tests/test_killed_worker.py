@@ -10,12 +10,10 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -28,6 +26,7 @@ from rentan.core.models import AuditAction, AuditEvent
 from rentan.imports import services
 from rentan.imports.models import BatchStatus, ImportBatch
 from rentan.registry.models import Person
+from rentan.testing.processes import subprocess_database_url, worker_command
 
 pytestmark = [
     pytest.mark.slow,
@@ -56,32 +55,13 @@ def worker_env(tmp_path: Path, settings: Any) -> dict[str, str]:
         },
     }
     settings.TASKS = {"default": {"BACKEND": WORKER_DB_BACKEND}}
-    database = connection.settings_dict
-    url = (
-        f"postgres://{quote(database['USER'] or '')}@{quote(database['HOST'] or '', safe='')}"
-        f"{':' + str(database['PORT']) if database['PORT'] else ''}/{database['NAME']}"
-    )
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": url,
+        "DATABASE_URL": subprocess_database_url(),
         "RENTAN_VAR_DIR": str(var),
         "RENTAN_TASKS_BACKEND": WORKER_DB_BACKEND,
     }
-
-
-def _worker_command(*extra: str) -> list[str]:
-    manage = Path(django_settings.BASE_DIR) / "manage.py"
-    return [
-        sys.executable,
-        str(manage),
-        "db_worker",
-        "--no-reload",
-        "--no-startup-delay",
-        "--interval",
-        "0.1",
-        *extra,
-    ]
 
 
 @pytest.fixture
@@ -90,7 +70,7 @@ def start_worker(worker_env: dict[str, str]) -> Iterator[Callable[[], subprocess
 
     def start() -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            _worker_command(), env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            worker_command(), env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         started.append(process)
         return process
@@ -105,7 +85,7 @@ def start_worker(worker_env: dict[str, str]) -> Iterator[Callable[[], subprocess
 def _run_queue(worker_env: dict[str, str]) -> str:
     """A worker that takes every queued task, then stops (as one started after a crash)."""
     finished = subprocess.run(
-        _worker_command("--batch"), env=worker_env, capture_output=True, text=True, timeout=120
+        worker_command("--batch"), env=worker_env, capture_output=True, text=True, timeout=120
     )
     assert finished.returncode == 0, finished.stderr
     return finished.stderr

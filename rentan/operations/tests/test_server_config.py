@@ -1,0 +1,79 @@
+"""The production configuration refuses what would fail later: more gunicorn threads than its
+database connection budget; and the health check tells a database that does not answer."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from rentan.testing.processes import manage_command
+
+pytestmark = pytest.mark.production
+
+GUNICORN_CONFIG = str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py")
+
+
+def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": "production-config-test",
+        "ALLOWED_HOSTS": "testserver",
+        "RENTAN_VAR_DIR": str(tmp_path / "var"),
+        **extra,
+    }
+
+
+def _check_gunicorn(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, "--check-config"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_gunicorn_refuses_more_threads_than_its_connection_budget(tmp_path):
+    env = _production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert _check_gunicorn(env).returncode == 0  # the defaults: 2 x 4 within 20
+
+    refused = _check_gunicorn(
+        {
+            **env,
+            "RENTAN_WEB_WORKERS": "4",
+            "RENTAN_WEB_THREADS": "8",
+            "RENTAN_WEB_DB_CONNECTIONS": "20",
+        }
+    )
+
+    assert refused.returncode != 0
+    assert "RENTAN_WEB_WORKERS x RENTAN_WEB_THREADS = 32" in refused.stderr
+
+
+def test_health_is_503_when_the_database_does_not_answer(tmp_path):
+    # A PostgreSQL socket folder where no server listens: a database that is down.
+    nowhere = tmp_path / "tidak-ada-server"
+    nowhere.mkdir()
+    env = _production_env(
+        tmp_path, DATABASE_URL=f"postgres://rentan@{str(nowhere).replace('/', '%2F')}/rentan"
+    )
+    ask = (
+        "from django.test import Client; r = Client().get('/sehat/'); "
+        "print(r.status_code); print(r.content.decode())"
+    )
+
+    answered = subprocess.run(
+        manage_command("shell", "-c", ask), env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert answered.returncode == 0, answered.stderr
+    status, body = answered.stdout.strip().splitlines()[-2:]
+    assert status == "503"
+    health = json.loads(body)
+    assert (health["database"], health["problems"]) == (False, ["database"])
+    assert str(nowhere) not in body  # the error's text (server, user) stays out
