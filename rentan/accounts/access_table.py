@@ -67,6 +67,8 @@ ACCESS: dict[str, Expect] = {
     "logout": post(anonim=302, semua=302),
     "set_language": get(anonim=302, semua=302),
     "home": get(semua=200),
+    # For monitoring: no login, no personal data (503 when something is wrong).
+    "health": get(anonim=200, semua=200),
     "password_change": get(semua=200),
     # -- pekerja
     "registry:person_list": get(admin=200, operator=200, verifikator=200),
