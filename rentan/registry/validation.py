@@ -39,6 +39,7 @@ class PersonField(StrEnum):
     OCCUPATION = "occupation"
     MONTHLY_INCOME = "monthly_income"
     DEPENDENTS = "dependents"
+    DISABILITY_NOTE = "disability_note"
 
 
 class RecordProblem(TextChoices):
@@ -54,6 +55,17 @@ class RecordProblem(TextChoices):
     INCOME_NEGATIVE = "income_negative", _("Penghasilan tidak boleh negatif")
     DEPENDENTS_INVALID = "dependents_invalid", _("Jumlah tanggungan harus 0 sampai 20")
     NIK_ALREADY_REGISTERED = "nik_taken", _("NIK ini sudah terdaftar atas nama orang lain")
+    TOO_LONG = "too_long", _("Isian terlalu panjang")
+
+
+# The registry's column sizes (registry.models.Person): a longer value is refused, never cut.
+MAX_LENGTHS = {"name": 150, "birth_place": 100, "street_address": 200, "disability_note": 200}
+_LENGTH_FIELDS = (
+    (PersonField.NAME, "name"),
+    (PersonField.BIRTH_PLACE, "birth_place"),
+    (PersonField.STREET_ADDRESS, "street_address"),
+    (PersonField.DISABILITY_NOTE, "disability_note"),
+)
 
 
 @dataclass(frozen=True)
@@ -240,5 +252,15 @@ def check_person(
         issues.append(_issue(PersonField.DEPENDENTS, RecordProblem.DEPENDENTS_INVALID))
     if not draft.has_disability:
         draft.disability_note = ""
+    for field_name, attribute in _LENGTH_FIELDS:
+        length = len(str(getattr(draft, attribute) or ""))
+        if length > MAX_LENGTHS[attribute]:
+            issues.append(
+                _issue(
+                    field_name,
+                    RecordProblem.TOO_LONG,
+                    f"{length} karakter; batas {MAX_LENGTHS[attribute]}",
+                )
+            )
 
     return CheckedPerson(draft, issues)
