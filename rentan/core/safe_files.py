@@ -89,7 +89,9 @@ def limits_for(kind: str) -> Limits:
 
 def format_size(size: int) -> str:
     """60,2 MB; 512 KB; 20 MB (decimal units, the way file browsers show them)."""
-    if size >= 1_000_000:
+    if size >= 1_000_000_000:
+        value, unit = size / 1_000_000_000, "GB"
+    elif size >= 1_000_000:
         value, unit = size / 1_000_000, "MB"
     elif size >= 1_000:
         value, unit = size / 1_000, "KB"
@@ -154,8 +156,6 @@ class _Extent:
 
 
 _BLOCK = 1 << 20
-# Enough of the previous block to hold a cell reference cut in two.
-_OVERLAP = 64
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]*)(\d*)"')
 # Tab, line feed and carriage return (_x0009_, _x000A_, _x000D_) are ordinary in cells.
 _ESCAPED_CONTROL = re.compile(rb"_x00(?:0[0-8BCEFbcef]|1[0-9A-Fa-f]|7[Ff])_")
@@ -215,7 +215,10 @@ class _FastScan:
 
 # A prefixed row or cell (calamine matches elements by their local name).
 _PREFIXED = re.compile(rb":(?:c|row|table-row|table-cell)[\s>/]")
-_TOKEN = re.compile(rb"<(?:\w+:)?(row|c|table-row|table-cell|covered-table-cell)(?=[\s>/])([^>]*)>")
+_TOKEN = re.compile(
+    rb"<(?:\w+:)?(row|c|table-row|table-cell|covered-table-cell)(?=[\s>/])"
+    rb'(?:\s+r="([A-Z]*)(\d*)")?([^>]*)>'
+)
 _REF = re.compile(rb'\br="([A-Z]*)(\d*)"')
 _REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d{1,12})"')
 
@@ -234,38 +237,38 @@ class _Walk:
         self.column = 0
         self.rest = b""
 
-    def feed(self, block: bytes) -> None:
+    def feed(self, block: bytes, *, final: bool = False) -> None:
         data = self.rest + block
         cut = data.rfind(b"<")
-        if cut == -1 or data.find(b">", cut) != -1:
+        if final or cut == -1 or data.find(b">", cut) != -1:
             cut = len(data)
         self.rest = data[cut:]
         if len(self.rest) > _BLOCK:
             raise ValueError("element too long")
-        for match in _TOKEN.finditer(data, 0, cut):
-            name, attributes = match.groups()
-            repeat_match = _REPEAT.search(attributes)
-            repeat = int(repeat_match.group(1)) if repeat_match else 1
-            if name in (b"row", b"table-row"):
-                reference = _REF.search(attributes)
-                if reference and reference.group(2):
-                    self.row = int(reference.group(2))
-                else:
-                    self.row += self.row_repeat
-                self.row_repeat = max(repeat, 1)
+        extent = self.extent
+        for name, letters, digits, attributes in _TOKEN.findall(data, 0, cut):
+            if not letters and not digits:
+                found = _REF.search(attributes)
+                letters, digits = found.groups() if found else (b"", b"")
+            repeat = 1
+            if b"repeated" in attributes:
+                found = _REPEAT.search(attributes)
+                repeat = max(int(found.group(1)), 1) if found else 1
+            if name == b"row" or name == b"table-row":
+                self.row = int(digits) if digits else self.row + self.row_repeat
+                self.row_repeat = repeat
                 self.column = 0
                 continue
-            reference = _REF.search(attributes)
-            if reference and reference.group(1):
-                self.column = column_number(reference.group(1))
-                if reference.group(2):
-                    self.row = int(reference.group(2))
+            if letters:
+                self.column = column_number(letters)
+                if digits:
+                    self.row = int(digits)
             else:
                 self.column += 1
-            self.column += max(repeat, 1) - 1
+            self.column += repeat - 1
             if not attributes.endswith(b"/"):
-                self.extent.values += 1
-                self.extent.take(max(self.row, 1) + self.row_repeat - 1, self.column)
+                extent.values += 1
+                extent.take(max(self.row, 1) + self.row_repeat - 1, self.column)
 
 
 # calamine's grid for this many cells takes ~32 MB: a sheet up to it is never "too sparse".
@@ -332,15 +335,18 @@ def _scan_part(
             declared.take(int(dimension.group(2) or 0), column_number(dimension.group(1)))
         fast = _FastScan(limits)
         has_control = False
-        tail = b""
+        carry = b""
         block = first
-        while block:
-            has_control = has_control or bool(_ESCAPED_CONTROL.search(tail + block))
-            if not fast.feed(tail + block):
+        while block or carry:
+            data = carry + block
+            # Up to the last "<" when more is to come: no element is cut in two.
+            cut = data.rfind(b"<") if block else len(data)
+            cut = len(data) if cut <= 0 else cut
+            data, carry = data[:cut], data[cut:]
+            has_control = has_control or bool(_ESCAPED_CONTROL.search(data))
+            if len(carry) > _BLOCK or not fast.feed(data):
                 break
-            fast.extent.values -= tail.count(b'<c r="')
-            tail = block[-_OVERLAP:]
-            block = handle.read(_BLOCK)
+            block = handle.read(_BLOCK) if block else b""
         else:
             fast.extent.has_control = has_control
             return fast.extent
@@ -353,6 +359,7 @@ def _scan_part(
             walk.feed(block)
             if walk.extent.rows > limits.max_rows or walk.extent.columns > limits.max_columns:
                 break
+        walk.feed(b"", final=True)
     walk.extent.has_control = has_control
     return walk.extent
 
