@@ -24,6 +24,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,13 +365,27 @@ def _scan_part(
     return walk.extent
 
 
+# What a damaged zip raises on the way (an encrypted part: RuntimeError; a broken deflate
+# stream: zlib.error; an unknown compression: NotImplementedError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def check_workbook(source: Source, *, name: str, limits: Limits) -> bool:
     """Refuse a zip spreadsheet (.xlsx, .xlsm, .ods) that is damaged, unpacks to more than the
     limit, or has a sheet reaching beyond the row or column limit; nothing is kept in memory
     beyond one block. Returns whether some cell holds an escaped control character."""
     try:
         archive = zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+    except _ZIP_ERRORS as error:
         raise _unreadable(name) from error
     with archive:
         entries = archive.infolist()
@@ -409,7 +424,7 @@ def check_workbook(source: Source, *, name: str, limits: Limits) -> bool:
                 has_control = has_control or extent.has_control
         except FileRefused:
             raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        except _ZIP_ERRORS as error:
             raise _unreadable(name, error) from error
         _too_wide_or_tall(
             declared, limits, _("ukuran yang tercatat di lembar kerja"), count_values=False
@@ -456,6 +471,7 @@ def read_sheet(
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls. Excel and LibreOffice
 # never write them into a cell's text, so one in a cell is damage, not data.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_C0 = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # The escape OOXML uses for the same characters inside a cell.
 _ESCAPE = re.compile("_x00(?:0[0-8BCEFbcef]|1[0-9A-Fa-f]|7[Ff])_")
 _SAMPLE = 64 * 1024
@@ -527,7 +543,7 @@ def text_encoding(source: Source, *, name: str) -> TextEncoding:
         if nuls * 4 >= len(head):
             # Every other byte NUL: UTF-16 without a byte-order mark (every fourth: UTF-32).
             raise _refuse_encoding(name, "UTF-32" if nuls * 4 >= len(head) * 3 else "UTF-16")
-        controls = len(CONTROL.findall(head.decode("latin-1")[:_SAMPLE]))
+        controls = len(_C0.findall(head))
         if controls * 20 > len(head):
             raise FileRefused(
                 Refusal.NOT_TEXT,

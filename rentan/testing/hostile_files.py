@@ -10,8 +10,8 @@ written as SpreadsheetML straight into a zip (test data, not a writer Rentan use
 import codecs
 import functools
 import struct
-import zlib
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from io import BytesIO
 from pathlib import Path
@@ -74,7 +74,9 @@ def _xlsx(sheet_data: Iterable[str], *, dimension: str = "", level: int = 6) -> 
         for name, text in _PARTS.items():
             archive.writestr(name, text)
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">'.encode())
+            sheet.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">'.encode()
+            )
             if dimension:
                 sheet.write(f'<dimension ref="{dimension}"/>'.encode())
             sheet.write(b"<sheetData>")
@@ -159,8 +161,7 @@ def zip_bomb(gigabytes: int = 2) -> bytes:
         fields = (20, 0, 8, 0, 0, crc, len(compressed), unpacked, len(name))
         output.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + name + compressed)
         central.write(
-            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, offset)
-            + name
+            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, offset) + name
         )
     directory = central.getvalue()
     output.write(directory)
@@ -170,6 +171,26 @@ def zip_bomb(gigabytes: int = 2) -> bytes:
         struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0)
     )
     return output.getvalue()
+
+
+def lying_zip() -> bytes:
+    """A sheet of ten million characters whose zip entry says it holds a thousand bytes: a
+    reader trusting the stated size would unpack far more than it planned for."""
+    real = _xlsx([*_table(), _row(3, ["B" * 10_000_000])])
+    with zipfile.ZipFile(BytesIO(real)) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        size, offset = info.file_size, info.header_offset
+    data = bytearray(real)
+    stated = struct.pack("<L", 1000)
+    # The uncompressed size in the local header (offset 22) and in the central directory.
+    data[offset + 22 : offset + 26] = stated
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        if struct.unpack_from("<L", data, central + 42)[0] == offset:
+            data[central + 24 : central + 28] = stated
+        central = data.find(b"PK\x01\x02", central + 4)
+    assert size > 1000
+    return bytes(data)
 
 
 def truncated_xlsx() -> bytes:
@@ -226,6 +247,7 @@ FILES: dict[str, Callable[[], bytes]] = {
     "20000-kolom.xlsx": columns_20000,
     "sel-raksasa.xlsx": huge_cell_xlsx,
     "bom-zip-2GB.xlsx": zip_bomb,
+    "ukuran-zip-palsu.xlsx": lying_zip,
     "terpotong.xlsx": truncated_xlsx,
     "gambar.png.xlsx": png_as_xlsx,
     "utf16.csv": utf16_csv,

@@ -27,6 +27,7 @@ IMPORT_FAILS = {
     "20000-kolom.xlsx": "batas 1.100.000 baris dan 200 kolom",
     "bom-zip-2GB.xlsx": "terlalu besar setelah dibuka: 2 GB; batas 500 MB",
     "terpotong.xlsx": "tidak dapat dibaca: bukan lembar kerja yang utuh",
+    "ukuran-zip-palsu.xlsx": "tidak dapat dibaca: bukan lembar kerja yang utuh",
     "gambar.png.xlsx": "tidak dapat dibaca: bukan lembar kerja yang utuh",
     "utf16.csv": "berkode UTF-16; simpan ulang sebagai CSV UTF-8",
     "utf16-tanpa-bom.csv": "berkode UTF-16; simpan ulang sebagai CSV UTF-8",
