@@ -561,12 +561,12 @@ def text_encoding(source: Source, *, name: str) -> TextEncoding:
     else:
         return TextEncoding("utf-8-sig", has_control)
     has_control = False
-    decoder = codecs.getincrementaldecoder("cp1252")()
+    windows = codecs.getincrementaldecoder("cp1252")()
     last = ""
     try:
         with _open_binary(source) as handle:
             for block in iter(lambda: handle.read(_BLOCK), b""):
-                text = last + decoder.decode(block)
+                text = last + windows.decode(block)
                 if _NON_ASCII_RUN.search(text):
                     raise UnicodeDecodeError("cp1252", b"", 0, 1, "multi-byte text")
                 has_control = has_control or bool(CONTROL.search(text))

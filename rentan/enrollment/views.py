@@ -145,7 +145,8 @@ def import_reply(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(form.errors.get("file", [])) or _("Pilih berkas balasan BPJS (.xlsx)."),
+            " ".join(str(e) for e in form.errors.get("file", []))
+            or _("Pilih berkas balasan BPJS (.xlsx)."),
         )
         return _back(cycle)
     upload = form.cleaned_data["file"]
@@ -358,7 +359,7 @@ def import_bill(request: HttpRequest) -> HttpResponse:
     if cycle is None or not form.is_valid():
         messages.error(
             request,
-            " ".join(form.errors.get("file", []))
+            " ".join(str(e) for e in form.errors.get("file", []))
             or _("Pilih bulan dan berkas surat tagihan (.xlsx)."),
         )
         return _back(cycle, "enrollment:billing")

@@ -104,7 +104,8 @@ def exclusion_import(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(form.errors.get("file", [])) or _("Daftar, berkas dan sumber wajib diisi."),
+            " ".join(str(e) for e in form.errors.get("file", []))
+            or _("Daftar, berkas dan sumber wajib diisi."),
         )
         return redirect("programmes:programme_detail", code=code)
     upload = form.cleaned_data["file"]
