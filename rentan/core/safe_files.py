@@ -281,21 +281,6 @@ _SPARSE_RATIO = 10
 def _too_wide_or_tall(
     extent: _Extent, limits: Limits, what: str, *, count_values: bool = True
 ) -> None:
-    grid = extent.rows * extent.columns
-    if count_values and grid > _SPARSE_FROM_CELLS and extent.values * _SPARSE_RATIO < grid:
-        raise FileRefused(
-            Refusal.SHEET_TOO_LARGE,
-            _(
-                "Lembar kerja hampir kosong tetapi sangat luas: ada sel terisi sampai baris "
-                "%(rows)s kolom %(col)s, padahal hanya %(values)s sel yang berisi. Hapus sel "
-                "di luar tabel data (Ctrl+End menunjukkan sel terjauh), simpan, lalu unggah lagi."
-            )
-            % {
-                "rows": format_number(extent.rows),
-                "col": column_letters(extent.columns) or "A",
-                "values": format_number(extent.values),
-            },
-        )
     if extent.rows > limits.max_rows or extent.columns > limits.max_columns:
         raise FileRefused(
             Refusal.SHEET_TOO_LARGE,
@@ -311,6 +296,21 @@ def _too_wide_or_tall(
                 "columns": format_number(extent.columns),
                 "max_rows": format_number(limits.max_rows),
                 "max_columns": format_number(limits.max_columns),
+            },
+        )
+    grid = extent.rows * extent.columns
+    if count_values and grid > _SPARSE_FROM_CELLS and extent.values * _SPARSE_RATIO < grid:
+        raise FileRefused(
+            Refusal.SHEET_TOO_LARGE,
+            _(
+                "Lembar kerja hampir kosong tetapi sangat luas: ada sel terisi sampai baris "
+                "%(rows)s kolom %(col)s, padahal hanya %(values)s sel yang berisi. Hapus sel "
+                "di luar tabel data (Ctrl+End menunjukkan sel terjauh), simpan, lalu unggah lagi."
+            )
+            % {
+                "rows": format_number(extent.rows),
+                "col": column_letters(extent.columns) or "A",
+                "values": format_number(extent.values),
             },
         )
 

@@ -211,6 +211,36 @@ def png_as_xlsx() -> bytes:
     )
 
 
+_ODS_NAMESPACES = " ".join(
+    f'xmlns:{prefix}="urn:oasis:names:tc:opendocument:xmlns:{name}:1.0"'
+    for prefix, name in (("office", "office"), ("table", "table"), ("text", "text"))
+)
+
+
+def repeated_ods() -> bytes:
+    """An OpenDocument sheet of a few hundred bytes whose one cell is repeated over 16,384
+    columns and 1,048,576 rows."""
+    cell = (
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell>"
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES}>'
+        '<office:body><office:spreadsheet><table:table table:name="Data">'
+        f'<table:table-row table:number-rows-repeated="1048576">{cell}</table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
 def _csv(rows: Iterable[Iterable[str]]) -> str:
     return "".join(";".join(row) + "\r\n" for row in rows)
 
@@ -250,6 +280,7 @@ FILES: dict[str, Callable[[], bytes]] = {
     "ukuran-zip-palsu.xlsx": lying_zip,
     "terpotong.xlsx": truncated_xlsx,
     "gambar.png.xlsx": png_as_xlsx,
+    "sel-berulang.ods": repeated_ods,
     "utf16.csv": utf16_csv,
     "utf16-tanpa-bom.csv": utf16_no_bom_csv,
     "shift-jis.csv": shift_jis_csv,

@@ -21,10 +21,11 @@ NAMES = sorted(hostile_files.FILES)
 # What the import says of each file: the batch fails with the reason, or the file is read and
 # the bad row is an error of its row (a million formatted empty rows hold one row of data).
 IMPORT_FAILS = {
-    "sel-jauh-XFD1048576.xlsx": "hampir kosong tetapi sangat luas",
+    "sel-jauh-XFD1048576.xlsx": "sampai baris 1.048.576 dan kolom XFD (16.384 kolom)",
     "sel-jauh-N1048576.xlsx": "hampir kosong tetapi sangat luas",
     "ukuran-tercatat-XFD1048576.xlsx": "batas 1.100.000 baris dan 200 kolom",
     "20000-kolom.xlsx": "batas 1.100.000 baris dan 200 kolom",
+    "sel-berulang.ods": "batas 1.100.000 baris dan 200 kolom",
     "bom-zip-2GB.xlsx": "terlalu besar setelah dibuka: 2 GB; batas 500 MB",
     "terpotong.xlsx": "tidak dapat dibaca: bukan lembar kerja yang utuh",
     "ukuran-zip-palsu.xlsx": "tidak dapat dibaca: bukan lembar kerja yang utuh",
