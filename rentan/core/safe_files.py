@@ -173,20 +173,24 @@ _OTHER_C = (b"<co", b"<cf", b"<cu", b"<ce")
 class _FastScan:
     """Finds how far the cells of one XML part reach, fast for the usual file: Excel,
     LibreOffice, openpyxl and XlsxWriter write every row and cell with `r` as their first
-    attribute and without a namespace prefix. Then only a reference longer than the limits
-    allow matters, and its shape is found by bytes.find; the few blocks that hold one are
-    read with regular expressions. A part written any other way is walked element by
-    element (`_Walk`)."""
+    attribute and without a namespace prefix. A part written any other way is walked element
+    by element (`_Walk`).
+
+    With every letter as A and every digit as 9 (`_SHAPES`), bytes.find tells at memory speed
+    how many digits the longest row number of a cell reference has, and whether a column of
+    two letters or more appears; only the blocks holding such a reference are read with
+    regular expressions. The result is exact for the far references and an upper bound for
+    the rest (`bound`); `_exact` settles a bound that alone would refuse the sheet."""
 
     def __init__(self, limits: Limits) -> None:
-        self.extent = _Extent()
+        self.extent = _Extent()  # exact: the far references and the cells with a value
+        self.digits = 0  # of the longest row number in a cell reference
+        self.cells = 0  # cell elements written, empty ones too
         letters = len(column_letters(limits.max_columns))
-        digits = len(str(limits.max_rows))
+        self.tall_digits = len(str(limits.max_rows))
         self.wide_shape = b' r="' + b"A" * letters
-        self.tall_shape = b"9" * digits + b'"'
         self.wide = re.compile(rb'<c r="([A-Z]{%d,})(\d+)"' % letters)
-        self.tall_cell = re.compile(rb'<c r="([A-Z]+)(\d{%d,})"' % digits)
-        self.tall_row = re.compile(rb'<row r="(\d{%d,})"' % digits)
+        self.tall_cell = re.compile(rb'<c r="([A-Z]+)(\d{%d,})"' % self.tall_digits)
 
     def feed(self, block: bytes) -> bool:
         """False when the block holds an element this scan cannot place."""
@@ -199,19 +203,64 @@ class _FastScan:
             return False
         if _PREFIXED.search(block):
             return False
-        # Cells written, empty ones too: close enough to tell a table from stray far cells.
-        self.extent.values += cells
+        self.cells += cells
+        self.extent.values += count(b"</c>")
         shapes = block.translate(_SHAPES)
         take = self.extent.take
         if self.wide_shape in shapes:
             for letters, row in self.wide.findall(block):
                 take(int(row), column_number(letters))
-        if self.tall_shape in shapes:
+        # A letter then k digits or more: a reference to row 10**(k-1) or beyond (or text
+        # that looks like one, which only loosens the bound).
+        while self.digits < self.tall_digits and b"A" + b"9" * (self.digits + 1) in shapes:
+            self.digits += 1
+        if self.digits == self.tall_digits and b"A" + b"9" * self.digits in shapes:
             for letters, row in self.tall_cell.findall(block):
                 take(int(row), column_number(letters))
-            for row in self.tall_row.findall(block):
-                take(int(row), 0)
         return True
+
+    def bound(self) -> _Extent:
+        rows = self.extent.rows
+        if self.digits < self.tall_digits:
+            rows = max(rows, 10**self.digits - 1)
+        columns = max(self.extent.columns, 26 if self.cells else 0)
+        return _Extent(rows, columns, self.extent.values)
+
+    def is_exact(self) -> bool:
+        return self.bound() == _Extent(self.extent.rows, self.extent.columns, self.extent.values)
+
+
+def _blocks(handle: IO[bytes]) -> Iterator[bytes]:
+    """The part in blocks of about _BLOCK bytes, each ending before a "<": no element is cut
+    in two."""
+    carry = b""
+    for block in iter(lambda: handle.read(_BLOCK), b""):
+        data = carry + block
+        cut = data.rfind(b"<")
+        cut = len(data) if cut <= 0 else cut
+        if len(data) - cut > _BLOCK:
+            raise ValueError("element too long")
+        yield data[:cut]
+        carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def _exact(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, fast: _FastScan) -> _Extent:
+    """The exact reach of a part the fast scan only bounded: the rows among the references
+    with the longest row numbers, the columns by looking for a later letter."""
+    rows, columns = fast.extent.rows, fast.extent.columns
+    rows_of = re.compile(rb'<c r="[A-Z]+(\d{%d})"' % max(fast.digits, 1))
+    with archive.open(entry) as handle:
+        for data in _blocks(handle):
+            if fast.digits < fast.tall_digits:
+                rows = max(rows, max(map(int, rows_of.findall(data)), default=0))
+            while columns < 26:
+                later = re.search(rb'<c r="[%c-Z]' % (65 + columns), data)
+                if later is None:
+                    break
+                columns = column_number(data[later.end() - 1 : later.end()])
+    return _Extent(rows, columns, fast.extent.values)
 
 
 # A prefixed row or cell (calamine matches elements by their local name).
@@ -272,8 +321,8 @@ class _Walk:
                 extent.take(max(self.row, 1) + self.row_repeat - 1, self.column)
 
 
-# calamine's grid for this many cells takes ~32 MB: a sheet up to it is never "too sparse".
-_SPARSE_FROM_CELLS = 1_000_000
+# calamine's grid for this many cells takes ~64 MB: a sheet up to it is never "too sparse".
+_SPARSE_FROM_CELLS = 2_000_000
 # A grid this many times larger than its cells with a value is a few stray far cells.
 _SPARSE_RATIO = 10
 
@@ -303,9 +352,10 @@ def _too_wide_or_tall(
         raise FileRefused(
             Refusal.SHEET_TOO_LARGE,
             _(
-                "Lembar kerja hampir kosong tetapi sangat luas: ada sel terisi sampai baris "
-                "%(rows)s kolom %(col)s, padahal hanya %(values)s sel yang berisi. Hapus sel "
-                "di luar tabel data (Ctrl+End menunjukkan sel terjauh), simpan, lalu unggah lagi."
+                "Lembar kerja hampir kosong tetapi sangat luas: terpakai sampai baris %(rows)s "
+                "kolom %(col)s (sel kosong yang diformat ikut terhitung), padahal hanya "
+                "%(values)s sel yang berisi. Hapus baris dan kolom di luar tabel data (Ctrl+End "
+                "menunjukkan sel terjauh), simpan, lalu unggah lagi."
             )
             % {
                 "rows": format_number(extent.rows),
@@ -329,40 +379,45 @@ def _scan_part(
     archive: zipfile.ZipFile, entry: zipfile.ZipInfo, declared: _Extent, limits: Limits
 ) -> _Extent:
     """How far the cells of one part reach, reading it in blocks."""
+    fast = _FastScan(limits)
+    has_control = is_fast = False
     with archive.open(entry) as handle:
-        first = handle.read(_BLOCK)
-        dimension = _DIMENSION.search(first[:4096])
-        if dimension and dimension.group(1):
-            declared.take(int(dimension.group(2) or 0), column_number(dimension.group(1)))
-        fast = _FastScan(limits)
-        has_control = False
-        carry = b""
-        block = first
-        while block or carry:
-            data = carry + block
-            # Up to the last "<" when more is to come: no element is cut in two.
-            cut = data.rfind(b"<") if block else len(data)
-            cut = len(data) if cut <= 0 else cut
-            data, carry = data[:cut], data[cut:]
+        for index, data in enumerate(_blocks(handle)):
+            if index == 0:
+                dimension = _DIMENSION.search(data[:4096])
+                if dimension and dimension.group(1):
+                    row = int(dimension.group(2) or 0)
+                    declared.take(row, column_number(dimension.group(1)))
             has_control = has_control or bool(_ESCAPED_CONTROL.search(data))
-            if len(carry) > _BLOCK or not fast.feed(data):
+            if not fast.feed(data):
                 break
-            block = handle.read(_BLOCK) if block else b""
         else:
-            fast.extent.has_control = has_control
-            return fast.extent
+            is_fast = True
+    if is_fast:
+        extent = fast.bound()
+        if not fast.is_exact() and _is_refused(extent, limits):
+            extent = _exact(archive, entry, fast)
+        extent.has_control = has_control
+        return extent
     # Written another way (OpenDocument, prefixed elements, cells without `r`): walk the
     # whole part again from its start.
     walk = _Walk()
     with archive.open(entry) as handle:
-        for block in iter(lambda: handle.read(_BLOCK), b""):
-            has_control = has_control or bool(_ESCAPED_CONTROL.search(block))
-            walk.feed(block)
+        for data in _blocks(handle):
+            has_control = has_control or bool(_ESCAPED_CONTROL.search(data))
+            walk.feed(data, final=True)
             if walk.extent.rows > limits.max_rows or walk.extent.columns > limits.max_columns:
                 break
-        walk.feed(b"", final=True)
     walk.extent.has_control = has_control
     return walk.extent
+
+
+def _is_refused(extent: _Extent, limits: Limits) -> bool:
+    try:
+        _too_wide_or_tall(extent, limits, "")
+    except FileRefused:
+        return True
+    return False
 
 
 # What a damaged zip raises on the way (an encrypted part: RuntimeError; a broken deflate

@@ -337,7 +337,7 @@ _HEADER_SEARCH_ROWS = 10
 def _read_sheet(content: bytes) -> list[list[Any]]:
     try:
         rows, may_have_control = safe_files.read_sheet(
-            content, name="berkas BPJS", limits=safe_files.limits_for("bpjs")
+            content, name="ini", limits=safe_files.limits_for("bpjs")
         )
     except safe_files.FileRefused as refused:
         raise FileNotReadable(f"{refused} {_('Tidak ada data yang diubah.')}") from refused

@@ -100,6 +100,11 @@ def far_cell_n() -> bytes:
     return _xlsx(_table(f'<row r="1048576">{_cell(14, 1048576, "x")}</row>'))
 
 
+def far_cell_z() -> bytes:
+    """One value at Z999999: six digits and one letter, under every limit but the grid's."""
+    return _xlsx(_table(f'<row r="999999">{_cell(26, 999999, "x")}</row>'))
+
+
 def declared_far() -> bytes:
     """A sheet that says it spans A1:XFD1048576."""
     return _xlsx(_table(), dimension="A1:XFD1048576")
@@ -259,8 +264,8 @@ def shift_jis_csv() -> bytes:
 
 
 def nul_csv() -> bytes:
-    """A NUL byte inside a name."""
-    return _csv([HEADER, [ROW[0], "Siti\x00Aminah", *ROW[2:]]]).encode()
+    """A NUL byte inside a name, and one in the header of an extra column."""
+    return _csv([[*HEADER, "Catatan\x00"], [ROW[0], "Siti\x00Aminah", *ROW[2:], "-"]]).encode()
 
 
 def huge_cell_csv() -> bytes:
@@ -272,6 +277,7 @@ def huge_cell_csv() -> bytes:
 FILES: dict[str, Callable[[], bytes]] = {
     "sel-jauh-XFD1048576.xlsx": far_cell_xfd,
     "sel-jauh-N1048576.xlsx": far_cell_n,
+    "sel-jauh-Z999999.xlsx": far_cell_z,
     "ukuran-tercatat-XFD1048576.xlsx": declared_far,
     "sejuta-baris-kosong.xlsx": million_empty_rows,
     "20000-kolom.xlsx": columns_20000,
