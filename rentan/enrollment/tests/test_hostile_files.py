@@ -132,3 +132,36 @@ def test_dedup_file_refuses_each_hostile_file_or_reads_its_rows(name, tmp_path):
         # The rows are read (the huge cell is a long name).
         call_command("dedup_file", str(path), "--out", str(out))
         assert out.exists()
+
+
+def test_every_upload_form_refuses_a_file_over_its_limit_before_storing_it(
+    settings, client, import_media, admin_user
+):
+    settings.RENTAN_UPLOAD_MAX_BYTES = 1000
+    settings.RENTAN_BPJS_UPLOAD_MAX_BYTES = 2000
+    cycle = fixed_cycle()
+    client.force_login(admin_user)
+    big = hostile_files._csv([hostile_files.HEADER] + [hostile_files.ROW] * 60).encode()
+    page = client.post(
+        reverse("imports:batch_list"), {"file": SimpleUploadedFile("besar.csv", big)}
+    ).content.decode()
+    assert "Berkas terlalu besar: 3,6 KB; batas 1 KB." in page
+    assert not ImportBatch.objects.exists()
+    reply = client.post(
+        reverse("enrollment:import_reply"),
+        {"periode": cycle.pk, "file": SimpleUploadedFile("balasan.xlsx", big)},
+        follow=True,
+    )
+    assert [str(m) for m in reply.context["messages"]] == [
+        "Berkas terlalu besar: 3,6 KB; batas 2 KB."
+    ]
+    exclusion = client.post(
+        reverse("programmes:exclusion_import", args=[cycle.programme.code]),
+        {"list_kind": "PKH", "file": SimpleUploadedFile("pkh.csv", big), "source": "PKH"},
+        follow=True,
+    )
+    assert "Berkas terlalu besar: 3,6 KB; batas 1 KB." in [
+        str(m) for m in exclusion.context["messages"]
+    ]
+    assert not ExchangeFile.objects.exists()
+    assert not ExcludedNik.objects.exists()
