@@ -9,7 +9,8 @@ Every reader of an uploaded table (kelurahan imports, the BPJS reply and bill, e
   central directory lies about its sizes fails its checksum here) while the sheet XML is
   scanned for the cells it really uses. calamine builds a grid as wide and as tall as the
   farthest cell with a value: one cell at XFD1048576 asks it for ~550 GB, so a sheet that
-  reaches beyond the row or column limit is refused before calamine sees it;
+  reaches beyond the row or column limit, or whose grid would hold over two million cells and
+  ten times more than its cells with a value, is refused before calamine sees it;
 - after calamine has read a sheet (.xls and anything the scan let through), its height and
   width again, before the cells become Python objects;
 - for text (.csv, .txt): the encoding (see `text_encoding` for the rule), cells longer than
@@ -276,27 +277,19 @@ _REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d{1,12})"')
 class _Walk:
     """Places every row and cell as calamine does: a row without `r` follows the previous
     one, a cell without `r` the previous cell; OpenDocument rows and cells count their
-    `number-*-repeated`. An empty cell (self-closing, the way LibreOffice pads a sheet and
-    Excel keeps a formatted cell) takes no room in calamine's grid and is not counted.
-    Fed block by block; an element cut by the block's end waits for the next block."""
+    `number-*-repeated`. An empty OpenDocument cell (self-closing, the way LibreOffice pads
+    a sheet) takes no room; an empty .xlsx cell (formatted, no value) counts for the reach as
+    in the fast scan, not as a value. Fed whole elements, block by block (`_blocks`)."""
 
     def __init__(self) -> None:
         self.extent = _Extent()
         self.row = 0  # the current row, from 1
         self.row_repeat = 1
         self.column = 0
-        self.rest = b""
 
-    def feed(self, block: bytes, *, final: bool = False) -> None:
-        data = self.rest + block
-        cut = data.rfind(b"<")
-        if final or cut == -1 or data.find(b">", cut) != -1:
-            cut = len(data)
-        self.rest = data[cut:]
-        if len(self.rest) > _BLOCK:
-            raise ValueError("element too long")
+    def feed(self, data: bytes) -> None:
         extent = self.extent
-        for name, letters, digits, attributes in _TOKEN.findall(data, 0, cut):
+        for name, letters, digits, attributes in _TOKEN.findall(data):
             if not letters and not digits:
                 found = _REF.search(attributes)
                 letters, digits = found.groups() if found else (b"", b"")
@@ -316,19 +309,27 @@ class _Walk:
             else:
                 self.column += 1
             self.column += repeat - 1
-            if not attributes.endswith(b"/"):
+            is_empty = attributes.endswith(b"/")
+            if not is_empty:
                 extent.values += 1
+            if not is_empty or name == b"c":
                 extent.take(max(self.row, 1) + self.row_repeat - 1, self.column)
 
 
 # calamine's grid for this many cells takes ~64 MB: a sheet up to it is never "too sparse".
 _SPARSE_FROM_CELLS = 2_000_000
+_REPEATED_FROM_CELLS = 100_000
 # A grid this many times larger than its cells with a value is a few stray far cells.
 _SPARSE_RATIO = 10
 
 
 def _too_wide_or_tall(
-    extent: _Extent, limits: Limits, what: str, *, count_values: bool = True
+    extent: _Extent,
+    limits: Limits,
+    what: str,
+    *,
+    count_values: bool = True,
+    sparse_from: int = _SPARSE_FROM_CELLS,
 ) -> None:
     if extent.rows > limits.max_rows or extent.columns > limits.max_columns:
         raise FileRefused(
@@ -348,7 +349,7 @@ def _too_wide_or_tall(
             },
         )
     grid = extent.rows * extent.columns
-    if count_values and grid > _SPARSE_FROM_CELLS and extent.values * _SPARSE_RATIO < grid:
+    if count_values and grid > sparse_from and extent.values * _SPARSE_RATIO < grid:
         raise FileRefused(
             Refusal.SHEET_TOO_LARGE,
             _(
@@ -405,10 +406,13 @@ def _scan_part(
     with archive.open(entry) as handle:
         for data in _blocks(handle):
             has_control = has_control or bool(_ESCAPED_CONTROL.search(data))
-            walk.feed(data, final=True)
+            walk.feed(data)
             if walk.extent.rows > limits.max_rows or walk.extent.columns > limits.max_columns:
                 break
     walk.extent.has_control = has_control
+    # A repeated cell or row (OpenDocument) is one element for many cells: a few hundred
+    # bytes can ask calamine for a million rows. Such a grid counts as sparse sooner.
+    _too_wide_or_tall(walk.extent, limits, _("sel terisi"), sparse_from=_REPEATED_FROM_CELLS)
     return walk.extent
 
 

@@ -222,6 +222,15 @@ _ODS_NAMESPACES = " ".join(
 )
 
 
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+    'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+    'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+    'manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
 def repeated_ods() -> bytes:
     """An OpenDocument sheet of a few hundred bytes whose one cell is repeated over 16,384
     columns and 1,048,576 rows."""
@@ -242,6 +251,7 @@ def repeated_ods() -> bytes:
             "application/vnd.oasis.opendocument.spreadsheet",
             compress_type=zipfile.ZIP_STORED,
         )
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
         archive.writestr("content.xml", content)
     return buffer.getvalue()
 

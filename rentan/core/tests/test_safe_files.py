@@ -199,3 +199,42 @@ def test_the_hostile_sheets_are_refused_before_calamine_reads_them(monkeypatch):
     ):
         with pytest.raises(FileRefused):
             safe_files.read_sheet(hostile_files.build(name), name=name, limits=LIMITS)
+
+
+def _ods(table):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("META-INF/manifest.xml", hostile_files.ODS_MANIFEST)
+        archive.writestr(
+            "content.xml",
+            f"<office:document-content {hostile_files._ODS_NAMESPACES}><office:body>"
+            f'<office:spreadsheet><table:table table:name="Data">{table}</table:table>'
+            "</office:spreadsheet></office:body></office:document-content>",
+        )
+    return buffer.getvalue()
+
+
+CELL = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+
+
+def test_an_opendocument_sheet_padded_the_libreoffice_way_is_read():
+    padded = _ods(
+        f'<table:table-row>{CELL}<table:table-cell table:number-columns-repeated="1023"/>'
+        '</table:table-row><table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    read, _ = safe_files.read_sheet(padded, name="a.ods", limits=LIMITS)
+    assert read == [["x"]]
+
+
+def test_an_opendocument_row_repeated_a_million_times_is_refused():
+    tall = _ods(
+        f"<table:table-row>{CELL}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="1048570">{CELL}</table:table-row>'
+    )
+    assert "terpakai sampai baris 1.048.571 kolom A" in str(_refusal(tall, "a.ods"))
