@@ -180,13 +180,15 @@ class _FastScan:
     With every letter as A and every digit as 9 (`_SHAPES`), bytes.find tells at memory speed
     how many digits the longest row number of a cell reference has, and whether a column of
     two letters or more appears; only the blocks holding such a reference are read with
-    regular expressions. The result is exact for the far references and an upper bound for
-    the rest (`bound`); `_exact` settles a bound that alone would refuse the sheet."""
+    regular expressions. Columns come out exact; rows exact from the row limit's number of
+    digits on, else bounded (99,999 for five digits): `_exact` settles a bound that alone
+    would refuse the sheet."""
 
     def __init__(self, limits: Limits) -> None:
         self.extent = _Extent()  # exact: the far references and the cells with a value
         self.digits = 0  # of the longest row number in a cell reference
         self.cells = 0  # cell elements written, empty ones too
+        self.letter = 0  # the farthest column of one letter
         letters = len(column_letters(limits.max_columns))
         self.tall_digits = len(str(limits.max_rows))
         self.wide_shape = b' r="' + b"A" * letters
@@ -211,6 +213,12 @@ class _FastScan:
         if self.wide_shape in shapes:
             for letters, row in self.wide.findall(block):
                 take(int(row), column_number(letters))
+        # The last single-letter column: looked for from the letter after the last found.
+        while self.letter < 26:
+            later = re.search(rb'<c r="[%c-Z]' % (65 + self.letter), block)
+            if later is None:
+                break
+            self.letter = column_number(block[later.end() - 1 : later.end()])
         # A letter then k digits or more: a reference to row 10**(k-1) or beyond (or text
         # that looks like one, which only loosens the bound).
         while self.digits < self.tall_digits and b"A" + b"9" * (self.digits + 1) in shapes:
@@ -224,8 +232,7 @@ class _FastScan:
         rows = self.extent.rows
         if self.digits < self.tall_digits:
             rows = max(rows, 10**self.digits - 1)
-        columns = max(self.extent.columns, 26 if self.cells else 0)
-        return _Extent(rows, columns, self.extent.values)
+        return _Extent(rows, max(self.extent.columns, self.letter), self.extent.values)
 
     def is_exact(self) -> bool:
         return self.bound() == _Extent(self.extent.rows, self.extent.columns, self.extent.values)
@@ -248,20 +255,14 @@ def _blocks(handle: IO[bytes]) -> Iterator[bytes]:
 
 
 def _exact(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, fast: _FastScan) -> _Extent:
-    """The exact reach of a part the fast scan only bounded: the rows among the references
-    with the longest row numbers, the columns by looking for a later letter."""
-    rows, columns = fast.extent.rows, fast.extent.columns
+    """The exact reach of a part whose rows the fast scan only bounded: the farthest among
+    the references with the longest row numbers."""
+    rows = fast.extent.rows
     rows_of = re.compile(rb'<c r="[A-Z]+(\d{%d})"' % max(fast.digits, 1))
     with archive.open(entry) as handle:
         for data in _blocks(handle):
-            if fast.digits < fast.tall_digits:
-                rows = max(rows, max(map(int, rows_of.findall(data)), default=0))
-            while columns < 26:
-                later = re.search(rb'<c r="[%c-Z]' % (65 + columns), data)
-                if later is None:
-                    break
-                columns = column_number(data[later.end() - 1 : later.end()])
-    return _Extent(rows, columns, fast.extent.values)
+            rows = max(rows, max(map(int, rows_of.findall(data)), default=0))
+    return _Extent(rows, max(fast.extent.columns, fast.letter), fast.extent.values)
 
 
 # A prefixed row or cell (calamine matches elements by their local name).
