@@ -169,6 +169,26 @@ RENTAN_DEMO_STEPS: list[str] = [
 # Counts a cycle's members active with BPJS Ketenagakerjaan, for the programme page.
 RENTAN_ACTIVE_MEMBER_COUNT = "rentan.enrollment.selectors.active_member_count"
 
+# Limits on uploaded tables (rentan.core.safe_files), checked before a file is stored or read.
+# Kelurahan imports and exclusion lists: 20 MB holds a city's informal workers as .xlsx; a
+# larger CSV goes through `rentan import_persons` on the server.
+RENTAN_UPLOAD_MAX_BYTES = int(os.environ.get("RENTAN_UPLOAD_MAX_BYTES", 20_000_000))
+# The BPJS branch's reply and bill for a whole cycle.
+RENTAN_BPJS_UPLOAD_MAX_BYTES = int(os.environ.get("RENTAN_BPJS_UPLOAD_MAX_BYTES", 50_000_000))
+# A sheet reaching beyond these is refused before its cells are read: calamine builds a grid
+# as tall and as wide as the farthest cell with a value.
+RENTAN_SHEET_MAX_ROWS = int(os.environ.get("RENTAN_SHEET_MAX_ROWS", 1_100_000))
+RENTAN_SHEET_MAX_COLUMNS = int(os.environ.get("RENTAN_SHEET_MAX_COLUMNS", 200))
+# A zip spreadsheet's parts once unpacked (an .xlsx of 20 MB unpacks to ~200 MB), and their
+# number (an .xlsx has about ten).
+RENTAN_SHEET_MAX_UNPACKED_BYTES = int(
+    os.environ.get("RENTAN_SHEET_MAX_UNPACKED_BYTES", 500_000_000)
+)
+RENTAN_SHEET_MAX_ENTRIES = int(os.environ.get("RENTAN_SHEET_MAX_ENTRIES", 1000))
+# A POST body without files stays small; an upload form sends one file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,9 +21,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineError, CalamineWorkbook
 
-from rentan.core import plain_xlsx
+from rentan.core import plain_xlsx, safe_files
 from rentan.core.exports import xlsx_workbook
 from rentan.core.formatting import format_month
 
@@ -337,17 +336,23 @@ _HEADER_SEARCH_ROWS = 10
 
 def _read_sheet(content: bytes) -> list[list[Any]]:
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, OSError, IndexError) as problem:
-        raise FileNotReadable(
-            _("Berkas tidak dapat dibaca sebagai lembar kerja Excel (.xlsx): %(why)s")
-            % {"why": problem}
-        ) from problem
-    except Exception as problem:  # calamine raises its own types for damaged zips
-        raise FileNotReadable(
-            _("Berkas tidak dapat dibaca sebagai lembar kerja Excel (.xlsx).")
-        ) from problem
+        rows, may_have_control = safe_files.read_sheet(
+            content, name="ini", limits=safe_files.limits_for("bpjs")
+        )
+    except safe_files.FileRefused as refused:
+        raise FileNotReadable(f"{refused} {_('Tidak ada data yang diubah.')}") from refused
+    if may_have_control:
+        for number, cells in enumerate(rows, start=1):
+            if found := safe_files.control_columns(cells):
+                # A reply or bill is taken whole or not at all: one damaged cell stops it.
+                raise FileNotReadable(
+                    _(
+                        "Baris %(row)d, kolom %(column)d berisi karakter kendali (mis. NUL); "
+                        "minta BPJS mengirim ulang berkasnya. Tidak ada data yang diubah."
+                    )
+                    % {"row": number, "column": found[0] + 1}
+                )
+    return rows
 
 
 def _find_header(

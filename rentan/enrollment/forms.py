@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rentan.core.plain_xlsx import SheetNameError, check_sheet_name
+from rentan.core.safe_files import checked_upload
 from rentan.enrollment.bpjs_files import (
     FIELD_LABELS,
     FORMAT_LABELS,
@@ -18,7 +19,6 @@ from rentan.enrollment.models import ClaimKind, ClaimStatus
 from rentan.enrollment.states import EndReason
 
 DATE_INPUTS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def _date_field(label: Any) -> forms.DateField:
@@ -33,10 +33,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Berkas .xlsx"))
 
     def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Berkas lebih dari 50 MB."))
-        return upload
+        return checked_upload(self.cleaned_data["file"], "bpjs")
 
 
 class BillUploadForm(UploadForm):

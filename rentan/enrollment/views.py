@@ -144,7 +144,11 @@ def import_reply(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Pilih berkas balasan BPJS (.xlsx)."))
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.errors.get("file", []))
+            or _("Pilih berkas balasan BPJS (.xlsx)."),
+        )
         return _back(cycle)
     upload = form.cleaned_data["file"]
     try:
@@ -355,7 +359,11 @@ def import_bill(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
     form = BillUploadForm(request.POST, request.FILES)
     if cycle is None or not form.is_valid():
-        messages.error(request, _("Pilih bulan dan berkas surat tagihan (.xlsx)."))
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.errors.get("file", []))
+            or _("Pilih bulan dan berkas surat tagihan (.xlsx)."),
+        )
         return _back(cycle, "enrollment:billing")
     upload = form.cleaned_data["file"]
     try:

@@ -193,6 +193,7 @@ class CellProblem(TextChoices):
     OCCUPATION_UNKNOWN = "occupation_unknown", _("Jenis pekerjaan tidak dikenal")
     RT_RW_UNREADABLE = "rt_rw_unreadable", _("RT/RW harus ditulis seperti 003/005")
     NIK_REPEATED_IN_FILE = "nik_repeated", _("NIK yang sama sudah ada di baris lain berkas ini")
+    CONTROL_CHARACTER = "control_character", _("Sel berisi karakter kendali (mis. NUL)")
 
 
 class CellError(ValueError):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.models import Role
+from rentan.core.safe_files import checked_upload
 from rentan.imports.cells import FIELD_LABELS, ImportField
 from rentan.imports.reading import SUFFIXES
 from rentan.registry.selectors import programme_kelurahan
@@ -43,7 +44,7 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Jenis berkas tidak didukung: unggah .xlsx, .xls, .ods atau .csv.")
             )
-        return upload
+        return checked_upload(upload, "import")
 
 
 class MappingForm(forms.Form):

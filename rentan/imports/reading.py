@@ -3,11 +3,10 @@
 CSV files come from Excel in many dialects: comma or semicolon separated (Indonesian Excel
 uses the semicolon, since the comma is its decimal mark), UTF-8 with or without a byte-order
 mark, or Windows-1252 from older Windows machines. Row numbers are those Excel shows: the
-first row of the sheet is 1.
+first row of the sheet is 1. Files are opened through rentan.core.safe_files, which refuses a
+hostile or broken file before its cells are read.
 """
 
-import codecs
-import csv
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from typing import cast
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
-from python_calamine import CalamineWorkbook
+
+from rentan.core import safe_files
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
@@ -53,6 +53,8 @@ def checksum(path: Path) -> str:
 class SheetRow:
     number: int  # as Excel shows it, from 1
     cells: list[object]
+    # Cells holding a control character (NUL and the like), each refused with its row.
+    control_columns: tuple[int, ...] = ()
 
 
 def _suffix(path: Path, original_name: str) -> str:
@@ -79,52 +81,28 @@ def open_rows(path: Path, *, original_name: str = "") -> RowSource:
     """A spreadsheet is read into memory once (calamine parses a whole sheet anyway); a CSV
     is streamed again each time, so a file of a million rows never sits in memory whole, and
     its rows are counted by their line breaks, without parsing it."""
-    if _suffix(path, original_name) == ".csv":
-        encoding = csv_encoding(path)
-        return RowSource(lambda: _csv_rows(path, encoding), _count_lines(path))
-    loaded = _sheet_rows(path)
+    name = original_name or path.name
+    try:
+        if _suffix(path, original_name) == ".csv":
+            encoding = safe_files.text_encoding(path, name=name)
+            return RowSource(lambda: _csv_rows(path, name, encoding), _count_lines(path))
+        loaded = _sheet_rows(path, name)
+    except safe_files.FileRefused as refused:
+        raise FileError(FileProblem.UNREADABLE, str(refused)) from refused
     return RowSource(lambda: loaded, len(loaded))
 
 
-def _sheet_rows(path: Path) -> list[SheetRow]:
-    try:
-        rows = _parse_sheet(path)
-    except Exception as error:  # calamine raises its own errors for damaged files
-        raise FileError(
-            FileProblem.UNREADABLE, f"Berkas tidak dapat dibaca sebagai lembar kerja: {error}"
-        ) from error
+def _sheet_rows(path: Path, name: str) -> list[SheetRow]:
+    rows, may_have_control = safe_files.read_sheet(
+        path, name=name, limits=safe_files.limits_for("import"), sheet=DATA_SHEET
+    )
     # Lists made by calamine and only ever read: no copy needed.
-    return [SheetRow(index, cells) for index, cells in enumerate(rows, start=1)]
-
-
-def _parse_sheet(path: Path) -> list[list[object]]:
-    workbook = CalamineWorkbook.from_path(str(path))
-    name = DATA_SHEET if DATA_SHEET in workbook.sheet_names else workbook.sheet_names[0]
-    sheet = workbook.get_sheet_by_name(name)
-    # skip_empty_area=False keeps leading empty rows, so numbers match Excel's.
-    return cast(list[list[object]], sheet.to_python(skip_empty_area=False))
-
-
-def csv_encoding(path: Path) -> str:
-    """utf-8-sig when the whole file is valid UTF-8 (with or without a byte-order mark), else
-    Windows-1252: Excel on Windows saves "CSV" in the ANSI code page."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
-
-
-def _delimiter(sample: str) -> str:
-    lines = [line for line in sample.splitlines()[:20] if line.strip()]
-    semicolons = sum(line.count(";") for line in lines)
-    commas = sum(line.count(",") for line in lines)
-    tabs = sum(line.count("\t") for line in lines)
-    return max((semicolons, ";"), (commas, ","), (tabs, "\t"))[1]
+    if not may_have_control:
+        return [SheetRow(index, cells) for index, cells in enumerate(rows, start=1)]
+    return [
+        SheetRow(index, cells, safe_files.control_columns(cells))
+        for index, cells in enumerate(rows, start=1)
+    ]
 
 
 def _count_lines(path: Path) -> int:
@@ -137,10 +115,16 @@ def _count_lines(path: Path) -> int:
     return lines + (last != b"\n")
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[SheetRow]:
-    with path.open(encoding=encoding, errors="replace", newline="") as handle:
-        delimiter = _delimiter(handle.read(20000))
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter)
-        for index, cells in enumerate(reader, start=1):
-            yield SheetRow(index, cast(list[object], cells))
+def _csv_rows(path: Path, name: str, encoding: safe_files.TextEncoding) -> Iterator[SheetRow]:
+    # The whole file was decoded once already (text_encoding): no byte is replaced here.
+    with path.open(encoding=encoding.codec, newline="") as handle:
+        try:
+            for index, cells in safe_files.csv_records(handle, name=name):
+                if encoding.has_control:
+                    yield SheetRow(
+                        index, cast(list[object], cells), safe_files.control_columns(cells)
+                    )
+                else:
+                    yield SheetRow(index, cast(list[object], cells))
+        except safe_files.FileRefused as refused:
+            raise FileError(FileProblem.UNREADABLE, str(refused)) from refused

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from rentan.core.safe_files import printable
 from rentan.imports.cells import (
     FIELD_LABELS,
     REQUIRED_FIELDS,
@@ -34,6 +35,7 @@ from rentan.imports.reading import SheetRow
 from rentan.registry.nik import PROVINCE_CODES, NikError, Sex, birth_date_and_sex
 from rentan.registry.phone import PhoneError, normalise_optional_phone
 from rentan.registry.validation import (
+    MAX_LENGTHS,
     SEXES,
     PersonDraft,
     PersonField,
@@ -58,6 +60,7 @@ _COLUMN_OF_PERSON_FIELD: dict[PersonField, tuple[ImportField, ...]] = {
     PersonField.OCCUPATION: (ImportField.OCCUPATION,),
     PersonField.MONTHLY_INCOME: (ImportField.MONTHLY_INCOME,),
     PersonField.DEPENDENTS: (ImportField.DEPENDENTS,),
+    PersonField.DISABILITY_NOTE: (ImportField.DISABILITY_NOTE,),
 }
 
 
@@ -247,6 +250,8 @@ class RowChecker:
             return None
         issues: list[RowIssue] = []
         failed: set[ImportField] = set()
+        if row.control_columns:
+            cells = self._without_control(row, issues, failed)
 
         def read(wanted: ImportField, reader: Callable[[object], Any], default: Any) -> Any:
             cell = self._cell(cells, wanted)
@@ -322,6 +327,36 @@ class RowChecker:
                     )
                 )
         return RowOutcome(row.number, [plain_cell(c) for c in cells], draft, issues)
+
+    def _without_control(
+        self, row: SheetRow, issues: list[RowIssue], failed: set[ImportField]
+    ) -> list[object]:
+        """Each cell holding a control character is an error of its row and column; the
+        cells go on with the character shown as U+FFFD, so the error list and file can show
+        them (the row is refused either way)."""
+        cells = list(row.cells)
+        for index in row.control_columns:
+            wanted = self.columns.fields.get(index, ImportField.IGNORE)
+            failed.add(wanted)
+            raw = str(cells[index])
+            cells[index] = printable(raw)
+            character = next(c for c in raw if printable(c) != c) if printable(raw) != raw else ""
+            issues.append(
+                RowIssue(
+                    row=row.number,
+                    column=self.columns.headers.get(index) or f"kolom {index + 1}",
+                    field=wanted.value,
+                    problem=CellProblem.CONTROL_CHARACTER.value,
+                    message=(
+                        f"{CellProblem.CONTROL_CHARACTER.label}: karakter "
+                        f"U+{ord(character):04X}; ketik ulang isi sel ini."
+                        if character
+                        else f"{CellProblem.CONTROL_CHARACTER.label}; ketik ulang isi sel ini."
+                    ),
+                    value=printable(raw)[:200],
+                )
+            )
+        return cells
 
     def _birth_date(self, cell: object) -> date | None:
         # Many people of a file share a birth date as typed: read each spelling once.
@@ -441,7 +476,7 @@ class _CleanRows:
             (ImportField.MONTHLY_INCOME, "monthly_income", self._monthly_income),
             (ImportField.DEPENDENTS, "dependents", self._dependents),
             (ImportField.HAS_DISABILITY, "has_disability", self._has_disability),
-            (ImportField.DISABILITY_NOTE, "disability_note", text),
+            (ImportField.DISABILITY_NOTE, "disability_note", self._disability_note),
         ):
             at = index[wanted]
             if at is None:
@@ -454,7 +489,7 @@ class _CleanRows:
         self._districts: dict[str, bool] = {}
 
     def outcome(self, row: SheetRow) -> RowOutcome | None:
-        if not self.is_possible:
+        if not self.is_possible or row.control_columns:
             return None
         cells = row.cells
         count = len(cells)
@@ -564,17 +599,24 @@ class _CleanRows:
     @staticmethod
     def _name(cell: object) -> Any:
         name = normalise_name(text(cell))
-        if not name or any(ch.isdigit() for ch in name):
+        if not name or any(ch.isdigit() for ch in name) or len(name) > MAX_LENGTHS["name"]:
             return _NOT_CLEAN
         return name
 
     @staticmethod
-    def _birth_place(cell: object) -> str:
-        return " ".join(text(cell).split()).title()
+    def _birth_place(cell: object) -> Any:
+        place = " ".join(text(cell).split()).title()
+        return place if len(place) <= MAX_LENGTHS["birth_place"] else _NOT_CLEAN
 
     @staticmethod
-    def _street_address(cell: object) -> str:
-        return " ".join(text(cell).split())
+    def _street_address(cell: object) -> Any:
+        address = " ".join(text(cell).split())
+        return address if len(address) <= MAX_LENGTHS["street_address"] else _NOT_CLEAN
+
+    @staticmethod
+    def _disability_note(cell: object) -> Any:
+        note = text(cell)
+        return note if len(note) <= MAX_LENGTHS["disability_note"] else _NOT_CLEAN
 
     def _birth_date(self, cell: object) -> Any:
         try:

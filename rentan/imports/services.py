@@ -28,6 +28,7 @@ from rentan.accounts.models import Role
 from rentan.core import foreign_keys
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
+from rentan.core.safe_files import printable
 from rentan.imports import workers
 from rentan.imports.cells import (
     ERROR_COLUMN,
@@ -199,7 +200,10 @@ def _read_header(batch: ImportBatch, source: RowSource) -> None:
     header_cells = head[guess.row_index].cells
     last = max(i for i, cell in enumerate(header_cells) if not is_blank(cell))
     batch.header_row = head[guess.row_index].number
-    batch.headers = [" ".join(str(c).split()) if not is_blank(c) else "" for c in header_cells]
+    # A control character is shown as U+FFFD: a header is stored and shown, never imported.
+    batch.headers = [
+        printable(" ".join(str(c).split())) if not is_blank(c) else "" for c in header_cells
+    ]
     batch.headers = batch.headers[: last + 1]
     batch.column_map = {str(index): field.value for index, field in guess.columns.items()}
 

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.safe_files import checked_upload
 from rentan.programmes.allocation import QuotaBasis
 from rentan.programmes.models import DecisionAction, ExclusionList
 from rentan.programmes.scoring import Factor
@@ -80,3 +81,6 @@ class ExclusionForm(forms.Form):
     list_kind = forms.ChoiceField(label=_("Daftar"), choices=ExclusionList.choices)
     file = forms.FileField(label=_("Berkas NIK (.txt/.csv, satu NIK per baris)"))
     source = forms.CharField(label=_("Sumber"), max_length=255)
+
+    def clean_file(self) -> Any:
+        return checked_upload(self.cleaned_data["file"], "exclusion")

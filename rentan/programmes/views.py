@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
+from rentan.core import safe_files
 from rentan.core.audit import record_export, record_read
 from rentan.core.exports import attachment_disposition, xlsx_workbook
 from rentan.core.formatting import format_date
@@ -102,9 +103,21 @@ def exclusion_import(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(Programme, code=code)
     form = ExclusionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Daftar, berkas dan sumber wajib diisi."))
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.errors.get("file", []))
+            or _("Daftar, berkas dan sumber wajib diisi."),
+        )
         return redirect("programmes:programme_detail", code=code)
-    text = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+    upload = form.cleaned_data["file"]
+    try:
+        text = safe_files.read_text(
+            upload.read(), name=upload.name, limits=safe_files.limits_for("exclusion")
+        )
+    except safe_files.FileRefused as refused:
+        messages.error(request, str(refused))
+        messages.error(request, _("Tidak ada NIK yang disimpan."))
+        return redirect("programmes:programme_detail", code=code)
     try:
         added = services.import_excluded_niks(
             actor=request.user,

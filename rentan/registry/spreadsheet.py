@@ -1,19 +1,17 @@
 """Reads the person columns of a kelurahan's spreadsheet (.xlsx, .xls, .ods, .csv) for a
 duplicate check of the file on its own. Lenient on headers (case, spaces, common synonyms, a
 header below a title) and on dates; keeps each row's number as the spreadsheet shows it.
-No ORM, settings or HTTP.
+No ORM or HTTP; the limits of rentan.core.safe_files come from settings.
 """
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from python_calamine import CalamineWorkbook
-
+from rentan.core import safe_files
 from rentan.registry.dedup import DedupRecord
 
 
@@ -159,27 +157,42 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _check_control(number: int, cells: list[Any]) -> None:
+    if found := safe_files.control_columns(cells):
+        raise SpreadsheetError(
+            f"Baris {number}, kolom {found[0] + 1}: sel berisi karakter kendali (mis. NUL); "
+            "ketik ulang isinya lalu periksa lagi."
+        )
+
+
 def _read_csv(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    sample = "\n".join(text.splitlines()[:_HEADER_SEARCH_ROWS])
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    encoding = safe_files.text_encoding(path, name=path.name)
+    table: list[list[object]] = []
+    with path.open(encoding=encoding.codec, newline="") as handle:
+        for number, cells in safe_files.csv_records(handle, name=path.name):
+            if encoding.has_control:
+                _check_control(number, cells)
+            table.append(list(cells))
+    return table
 
 
 def read_table(path: Path) -> list[list[object]]:
+    """The rows of the file's first sheet (or of a CSV), through the safe opening of
+    rentan.core.safe_files (the same limits as an import)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        try:
-            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            return [list(row) for row in sheet.to_python(skip_empty_area=False)]
-        except Exception as error:  # calamine raises its own error types per format
-            raise SpreadsheetError(f"Berkas {path.name} tidak dapat dibaca: {error}") from error
+    try:
+        if suffix == ".csv":
+            return _read_csv(path)
+        if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
+            rows, may_have_control = safe_files.read_sheet(
+                path, name=path.name, limits=safe_files.limits_for("import")
+            )
+            if may_have_control:
+                for number, cells in enumerate(rows, start=1):
+                    _check_control(number, cells)
+            return [list(row) for row in rows]
+    except safe_files.FileRefused as refused:
+        raise SpreadsheetError(str(refused)) from refused
     raise SpreadsheetError(
         f"Jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung: gunakan .xlsx, .xls, "
         ".ods atau .csv."

@@ -39,6 +39,7 @@ class PersonField(StrEnum):
     OCCUPATION = "occupation"
     MONTHLY_INCOME = "monthly_income"
     DEPENDENTS = "dependents"
+    DISABILITY_NOTE = "disability_note"
 
 
 class RecordProblem(TextChoices):
@@ -58,6 +59,17 @@ class RecordProblem(TextChoices):
     # whom to ask; never the name or the place.
     NIK_ELSEWHERE = "nik_elsewhere", _("NIK ini terdaftar di kelurahan lain — hubungi Dinas")
     KK_ELSEWHERE = "kk_elsewhere", _("KK terdaftar di kelurahan lain — hubungi Dinas")
+    TOO_LONG = "too_long", _("Isian terlalu panjang")
+
+
+# The registry's column sizes (registry.models.Person): a longer value is refused, never cut.
+MAX_LENGTHS = {"name": 150, "birth_place": 100, "street_address": 200, "disability_note": 200}
+_LENGTH_FIELDS = (
+    (PersonField.NAME, "name"),
+    (PersonField.BIRTH_PLACE, "birth_place"),
+    (PersonField.STREET_ADDRESS, "street_address"),
+    (PersonField.DISABILITY_NOTE, "disability_note"),
+)
 
 
 @dataclass(frozen=True)
@@ -244,5 +256,15 @@ def check_person(
         issues.append(_issue(PersonField.DEPENDENTS, RecordProblem.DEPENDENTS_INVALID))
     if not draft.has_disability:
         draft.disability_note = ""
+    for field_name, attribute in _LENGTH_FIELDS:
+        length = len(str(getattr(draft, attribute) or ""))
+        if length > MAX_LENGTHS[attribute]:
+            issues.append(
+                _issue(
+                    field_name,
+                    RecordProblem.TOO_LONG,
+                    f"{length} karakter; batas {MAX_LENGTHS[attribute]}",
+                )
+            )
 
     return CheckedPerson(draft, issues)

@@ -32,9 +32,9 @@ def test_a_csv_is_counted_by_its_lines_without_being_parsed(tmp_path):
 
 def test_a_spreadsheet_source_is_parsed_once_and_counted_by_its_rows(tmp_path, monkeypatch):
     parsed = []
-    parse_sheet = reading._parse_sheet
+    sheet_rows = reading._sheet_rows
     monkeypatch.setattr(
-        reading, "_parse_sheet", lambda path: parsed.append(path) or parse_sheet(path)
+        reading, "_sheet_rows", lambda path, name: parsed.append(path) or sheet_rows(path, name)
     )
     source = open_rows(write_xlsx(tmp_path / "data.xlsx", ROWS))
     assert source.count == len(ROWS)
@@ -56,4 +56,4 @@ def test_a_file_of_another_kind_or_a_damaged_sheet_is_refused_with_its_reason(tm
     with pytest.raises(FileError) as refused:
         open_rows(damaged)
     assert refused.value.problem is FileProblem.UNREADABLE
-    assert str(refused.value).startswith("Berkas tidak dapat dibaca sebagai lembar kerja: ")
+    assert str(refused.value).startswith("Berkas data.xlsx tidak dapat dibaca: ")

@@ -149,6 +149,9 @@ def test_clean_rows_take_the_quick_path_with_the_full_check_outcome():
         (13, "banyak"),
         (14, "25"),
         (15, "mungkin"),
+        (3, "A" * 151),
+        (4, "B" * 101),
+        (7, "C" * 201),
     ],
 )
 def test_a_row_with_any_problem_is_left_to_the_full_check(column, value):
@@ -160,6 +163,44 @@ def test_a_row_with_any_problem_is_left_to_the_full_check(column, value):
     assert outcome is not None
     assert outcome.issues
     assert outcome == _checker(SEPARATE, _context()).check_fully(row)
+
+
+@pytest.mark.parametrize(
+    ("column", "field", "limit"),
+    [(3, "name", 150), (4, "birth_place", 100), (7, "street_address", 200)],
+)
+def test_an_over_long_value_is_an_error_naming_row_field_and_limit_never_cut(column, field, limit):
+    row = _clean_row(7)
+    row.cells[column] = "Abc " * 500
+    outcome = _checker(SEPARATE, _context()).check(row)
+    assert outcome is not None and not outcome.is_valid
+    [issue] = [i for i in outcome.errors if i.problem == "too_long"]
+    assert issue.row == 7
+    assert issue.field == field
+    assert issue.column == f"Kolom {field}"
+    assert (
+        issue.message
+        == f"Isian terlalu panjang: {len(('Abc ' * 500).strip())} karakter; batas {limit}"
+    )
+    assert len(getattr(outcome.draft, field)) > limit  # kept whole, for the error list
+
+
+def test_a_cell_with_a_control_character_is_an_error_of_its_row_and_column():
+    row = _clean_row(4)
+    row.cells[3] = "Siti\x00Aminah"
+    row.cells[16] = "catatan\x07"
+    row.control_columns = (3, 16)
+    checker = _checker(SEPARATE, _context())
+    assert checker.check_quickly(row) is None
+    outcome = checker.check(row)
+    assert outcome is not None and not outcome.is_valid
+    found = {(i.row, i.column, i.problem) for i in outcome.errors}
+    assert (4, "Kolom name", "control_character") in found
+    assert (4, "Kolom disability_note", "control_character") in found
+    assert "karakter U+0000" in outcome.errors[0].message
+    # Shown as U+FFFD in what is kept for the error list (PostgreSQL keeps no NUL).
+    assert outcome.cells[3] == "Siti\ufffdAminah"
+    assert "\x00" not in outcome.draft.name
 
 
 def test_a_repeated_nik_is_reported_by_the_full_check_after_the_quick_path():

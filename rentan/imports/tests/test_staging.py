@@ -42,13 +42,13 @@ def test_a_spreadsheet_is_opened_once_for_its_header_and_its_rows(
     tmp_path, import_media, admin_user, monkeypatch
 ):
     parsed = []
-    parse_sheet = reading._parse_sheet
+    sheet_rows = reading._sheet_rows
 
-    def counting(path):
+    def counting(path, name):
         parsed.append(path)
-        return parse_sheet(path)
+        return sheet_rows(path, name)
 
-    monkeypatch.setattr(reading, "_parse_sheet", counting)
+    monkeypatch.setattr(reading, "_sheet_rows", counting)
     batch = _stage(write_xlsx(tmp_path / "medono.xlsx", _rows()), admin_user)
 
     assert batch.rows_total == len(ROWS)
@@ -117,5 +117,5 @@ def test_a_damaged_spreadsheet_fails_the_batch_with_its_reason(tmp_path, import_
     batch = _stage(path, admin_user)
 
     assert batch.status == BatchStatus.FAILED
-    assert batch.problem.startswith("Berkas tidak dapat dibaca sebagai lembar kerja: ")
+    assert batch.problem.startswith("Berkas medono.xlsx tidak dapat dibaca: ")
     assert not StagedRow.objects.filter(batch=batch).exists()
