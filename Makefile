@@ -55,4 +55,6 @@ bench: $(STAMP) ## Benchmarks (large data sets), printing figures and ratios aga
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/python -m bench
 
 messages: $(STAMP) ## Rebuild the translation catalogues (needs gettext)
-	cd rentan && ../$(BIN)/rentan makemessages -l en --no-obsolete && ../$(BIN)/rentan compilemessages
+	# Strings are gathered from the project root so that config/ (the language names) is
+	# included; .mo files are compiled under rentan/ only, never in the virtualenv's packages.
+	$(BIN)/rentan makemessages -l en --no-obsolete && cd rentan && ../$(BIN)/rentan compilemessages
