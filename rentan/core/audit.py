@@ -91,7 +91,6 @@ def record_event_on(
     return event
 
 
-@transaction.atomic(savepoint=False)
 def record_read(
     *,
     actor: Any,
@@ -104,20 +103,17 @@ def record_read(
     """A page or file showed these persons' data to this user (UU 27/2022: a breach report
     must say whose data was exposed). `page` is the path asked for; `note` says in words what
     was shown; `target` is the record the page is about, if any."""
-    ids = _person_ids(persons)
-    event = AuditEvent.objects.create(
-        actor=_actor(actor),
+    return record_event_on(
+        actor=actor,
         action=AuditAction.VIEW,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         changes={"halaman": page, **(changes or {})},
         note=note,
+        persons=persons,
     )
-    _add_subjects(event, ids)
-    return event
 
 
-@transaction.atomic(savepoint=False)
 def record_export(
     *,
     actor: Any,
@@ -129,17 +125,15 @@ def record_export(
     """An export of personal data: one event naming every record that left the system, and
     the persons whose data it held."""
     ids = [str(i) for i in target_ids]
-    person_ids = _person_ids(persons)
-    event = AuditEvent.objects.create(
-        actor=_actor(actor),
+    return record_event_on(
+        actor=actor,
         action=AuditAction.EXPORT,
         target_type=target_type,
         target_id=f"{len(ids)} data",
         changes={"ids": ids},
         note=note,
+        persons=persons,
     )
-    _add_subjects(event, person_ids)
-    return event
 
 
 def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:

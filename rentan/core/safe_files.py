@@ -547,10 +547,10 @@ _BOMS = (
 # most an accented letter or a typographic quote between plain letters.
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f]{2}")
 _SIGNATURES = (
-    (b"PK\x03\x04", "lembar kerja atau arsip zip"),
-    (b"\xd0\xcf\x11\xe0", "lembar kerja Excel lama (.xls)"),
-    (b"\x89PNG", "gambar PNG"),
-    (b"\xff\xd8\xff", "gambar JPEG"),
+    (b"PK\x03\x04", gettext_lazy("lembar kerja atau arsip zip")),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("lembar kerja Excel lama (.xls)")),
+    (b"\x89PNG", gettext_lazy("gambar PNG")),
+    (b"\xff\xd8\xff", gettext_lazy("gambar JPEG")),
     (b"%PDF", "PDF"),
 )
 

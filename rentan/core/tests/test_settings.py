@@ -89,7 +89,8 @@ def production_values(extra_env: dict[str, str]) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    return result.stdout.split()
+    # Production logs go to standard output too: the values are the last line.
+    return result.stdout.splitlines()[-1].split()
 
 
 def test_production_reads_the_proxy_and_hsts_switches():
