@@ -588,6 +588,7 @@ def _copy_all(
                         f"Tabel {table}: {expected} baris di SQLite, {written} di PostgreSQL."
                     )
                 rows[table] = written
+            say("Mengatur ulang urutan id dan memeriksa kunci asing…")
             for statement in target.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
             # Keys checked now, inside the block, so that a broken one is reported as such.

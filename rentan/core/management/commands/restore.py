@@ -32,5 +32,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Cadangan {manifest.created_at} dipulihkan: {len(manifest.tables)} tabel "
             f"({sum(manifest.tables.values())} baris) dan {len(manifest.files) - 1} berkas "
-            "unggahan cocok dengan manifest."
+            "unggahan cocok dengan manifest.\n"
+            "Bila Rentan ini lebih baru dari cadangannya, jalankan `rentan migrate`."
         )
