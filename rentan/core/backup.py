@@ -18,6 +18,7 @@ the move to PostgreSQL checks itself with the same function.
 
 import glob
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -256,28 +257,24 @@ def backup(*, out: Path, using: str = "default") -> Manifest:
         media = _media_files()
         for name, path in media.items():
             manifest.files[name] = _sha256(path)
+        # Written beside the name asked for and renamed when complete: never a half-written
+        # archive under that name. Readable by its owner only: it holds personal data.
         partial = out.with_name(f".{out.name}.partial")
-        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
-            data = json.dumps(asdict(manifest), indent=1, ensure_ascii=False).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime = len(data), int(time.time())
-            archive.addfile(info, fileobj=_BytesReader(data))
-            archive.add(dump, arcname=manifest.database_member)
-            for name, path in media.items():
-                archive.add(path, arcname=name)
-        # Never a half-written archive under the name asked for.
-        partial.replace(out)
+        partial.unlink(missing_ok=True)
+        partial.touch(mode=0o600)
+        try:
+            with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
+                data = json.dumps(asdict(manifest), indent=1, ensure_ascii=False).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
+                archive.addfile(info, fileobj=io.BytesIO(data))
+                archive.add(dump, arcname=manifest.database_member)
+                for name, path in media.items():
+                    archive.add(path, arcname=name)
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
     return manifest
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.offset = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.offset + size
-        chunk, self.offset = self.data[self.offset : end], min(end, len(self.data))
-        return chunk
 
 
 def _media_files() -> dict[str, Path]:
@@ -514,9 +511,15 @@ def move_to_postgres(
             f"{KIND_NAMES.get(source.vendor, source.vendor)}."
         )
     source_path = _sqlite_path(source)
-    config = dj_database_url.parse(target_url)
+    try:
+        config = dj_database_url.parse(target_url)
+    except ValueError as error:
+        raise BackupError(f"Alamat basis data tujuan tidak dapat dibaca: {error}") from error
     if config["ENGINE"] != "django.db.backends.postgresql":
-        raise BackupError(f"Tujuan harus PostgreSQL (postgres://…), bukan {target_url}.")
+        # The URL itself is not repeated: it may hold a password.
+        raise BackupError(
+            f"Tujuan harus PostgreSQL (postgres://…), bukan {config['ENGINE'].rsplit('.')[-1]}."
+        )
     executor = MigrationExecutor(source)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise BackupError(
