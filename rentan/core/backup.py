@@ -567,13 +567,34 @@ def _copy_all(
         with transaction.atomic(using=target.alias), target.cursor() as cursor:
             cursor.execute("SET LOCAL TimeZone = 'UTC'")
             # What `migrate` wrote (areas, content types, permissions) is replaced by the
-            # source's own rows, ids included. The keys are checked at COMMIT (Django makes
-            # them deferrable), so the order of the tables does not matter.
+            # source's own rows, ids included.
             cursor.execute(
                 "TRUNCATE "
                 + ", ".join(quote(m._meta.db_table) for m in models)
                 + " RESTART IDENTITY"
             )
+            # PostgreSQL's advice for populating a database: load without the foreign keys
+            # and the secondary indexes, then build each index in one pass and check each key
+            # with one join (instead of row by row). All inside this transaction: nobody
+            # else ever sees the tables without them, and a broken key fails the move.
+            tables = [m._meta.db_table for m in models]
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+                [tables],
+            )
+            keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                "WHERE indrelid = ANY(%s::regclass[]) AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint WHERE conindid = indexrelid)",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            for table, name, _definition in keys:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
             raw = cursor.cursor
             for model in models:
                 table = model._meta.db_table
@@ -591,11 +612,13 @@ def _copy_all(
                         f"Tabel {table}: {expected} baris di SQLite, {written} di PostgreSQL."
                     )
                 rows[table] = written
-            say("Mengatur ulang urutan id dan memeriksa kunci asing…")
+            say("Membangun indeks, memeriksa kunci asing, mengatur ulang urutan id…")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            for table, name, definition in keys:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
             for statement in target.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
-            # Keys checked now, inside the block, so that a broken one is reported as such.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             say("Memeriksa checksum tabel pekerja…")
             if person_checksum(source.alias) != person_checksum(target.alias):
                 raise BackupError(

@@ -374,3 +374,21 @@ def test_move_to_postgres_copies_everything_with_its_ids(
     again = sqlite_site.run("move_to_postgres", "--to", target)
     assert again.returncode != 0
     assert "sudah berisi data" in again.stderr
+
+
+@on_postgres
+def test_move_to_postgres_with_a_broken_key_moves_nothing(
+    sqlite_site: Site, new_postgres_database: Callable[[], str]
+) -> None:
+    # SQLite checks keys only while its pragma is on: a row can point nowhere.
+    with closing(sqlite3.connect(sqlite_site.sqlite_path)) as db, db:
+        db.execute("UPDATE registry_person SET occupation_id = 999999 WHERE id = 1")
+    target = new_postgres_database()
+
+    refused = sqlite_site.run("move_to_postgres", "--to", target)
+
+    assert refused.returncode != 0
+    assert "PostgreSQL menolak data dari SQLite" in refused.stderr
+    assert "registry_person" in refused.stderr
+    counts = _postgres_counts(target)
+    assert counts["registry_person"] == counts["accounts_user"] == 0
