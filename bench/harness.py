@@ -73,7 +73,13 @@ def timer() -> Iterator[list[float]]:
 def _database_url(db: str, module: str, workdir: Path) -> str:
     if db == "sqlite":
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    base = os.environ.get("DATABASE_URL", "")
+    return postgres_database(f"bench_{module}")
+
+
+def postgres_database(name: str) -> str:
+    """A fresh, empty database `name` in the throwaway PostgreSQL cluster, also for a module
+    that runs on SQLite and needs PostgreSQL beside it."""
+    base = os.environ.get(CLUSTER_URL) or os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         sys.exit("PostgreSQL benchmarks need `python -m rentan.testing.postgres -- ...`")
     import dj_database_url
@@ -81,7 +87,6 @@ def _database_url(db: str, module: str, workdir: Path) -> str:
     from django.db.backends.postgresql.base import DatabaseWrapper  # noqa: F401
 
     config = dj_database_url.parse(base)
-    name = f"bench_{module}"
     with psycopg.connect(
         dbname="postgres", user=config["USER"], host=config["HOST"], autocommit=True
     ) as connection:
@@ -90,7 +95,13 @@ def _database_url(db: str, module: str, workdir: Path) -> str:
     return base.rsplit("/", 1)[0] + f"/{name}"
 
 
+# The cluster's URL, kept when DATABASE_URL is pointed at the module's own database.
+CLUSTER_URL = "RENTAN_BENCH_CLUSTER_URL"
+
+
 def main(module_name: str, db: str) -> None:
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        os.environ.setdefault(CLUSTER_URL, os.environ["DATABASE_URL"])
     with tempfile.TemporaryDirectory(prefix="rentan-bench-") as workdir:
         os.environ["DATABASE_URL"] = _database_url(db, module_name, Path(workdir))
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
