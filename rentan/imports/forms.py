@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.models import Role
-from rentan.core.safe_files import checked_upload
+from rentan.core.safe_files import checked_upload, format_size, limits_for
 from rentan.imports.cells import FIELD_LABELS, ImportField
 from rentan.imports.reading import SUFFIXES
 from rentan.registry.selectors import programme_kelurahan
@@ -30,6 +30,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Paling besar %(limit)s.") % {
+            "limit": format_size(limits_for("import").max_bytes)
+        }
         if user.role == Role.OPERATOR:
             del self.fields["kelurahan"]
         else:

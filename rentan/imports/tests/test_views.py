@@ -247,3 +247,9 @@ def test_background_commit_that_fails_leaves_registry_and_offers_retry(
     assert batch.status == BatchStatus.COMMITTED
     assert Person.objects.count() == 1
     assert AuditEvent.objects.filter(action=AuditAction.RETRY, target_id=str(batch.pk)).exists()
+
+
+def test_upload_form_names_the_size_limit(client, operator_user, settings):
+    settings.RENTAN_UPLOAD_MAX_BYTES = 20_000_000
+    client.force_login(operator_user)
+    assert "Paling besar 20 MB." in client.get(reverse("imports:batch_list")).content.decode()
