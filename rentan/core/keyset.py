@@ -42,28 +42,40 @@ def keyset_page(
     `before` (neither: the first page). The two bounds are rows the caller found by their
     key; they need not match the queryset's filter any more."""
     ordered = queryset.order_by(field, "pk")
+    rows: list[Any]
     if before is not None:
         value = getattr(before, field)
         # field <= value, then leave out the equal values at or after the row: the first
         # half is a range on the index, the second only trims its edge.
-        rows = list(
+        rows = _rows(
+            queryset,
             queryset.filter(Q(**{f"{field}__lte": value}))
             .exclude(Q(**{field: value, "pk__gte": before.pk}))
-            .order_by(f"-{field}", "-pk")[: size + 1]
+            .order_by(f"-{field}", "-pk")[: size + 1],
         )
         if rows:
             return KeysetPage(rows[:size][::-1], has_previous=len(rows) > size, has_next=True)
         after = None  # nothing before it any more: the first page
     if after is not None:
         value = getattr(after, field)
-        rows = list(
+        rows = _rows(
+            queryset,
             ordered.filter(Q(**{f"{field}__gte": value})).exclude(
                 Q(**{field: value, "pk__lte": after.pk})
-            )[: size + 1]
+            )[: size + 1],
         )
         return KeysetPage(rows[:size], has_previous=True, has_next=len(rows) > size)
-    rows = list(ordered[: size + 1])
+    rows = _rows(queryset, ordered[: size + 1])
     return KeysetPage(rows[:size], has_previous=False, has_next=len(rows) > size)
+
+
+def _rows(queryset: QuerySet[Any], page: QuerySet[Any]) -> list[Any]:
+    """The page's ids first, then their rows: the ids can come from an index holding the
+    sort key and the filtered columns alone, where the rows skipped over by a search are
+    never fetched from the table."""
+    ids = list(page.values_list("pk", flat=True))
+    found = queryset.order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def bounded_count(queryset: QuerySet[Any], cap: int) -> tuple[int, bool]:
@@ -71,7 +83,8 @@ def bounded_count(queryset: QuerySet[Any], cap: int) -> tuple[int, bool]:
     rows of an embedded registry in a moment, so it is always exact there."""
     if _vendor(queryset) == "sqlite":
         return queryset.count(), False
-    counted = queryset.order_by()[: cap + 1].count()
+    # Ids only: the related rows a page shows (select_related) do not change the count.
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
     return (cap, True) if counted > cap else (counted, False)
 
 

@@ -1,10 +1,12 @@
 """Aggregates for the home page: numbers only, no personal data, safe for every role."""
 
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -29,19 +31,38 @@ class HomeFigures:
 
 
 def home_figures() -> HomeFigures:
-    """The home page's figures, counted at most once per RENTAN_HOME_FIGURES_SECONDS in each
-    server process: counting them reads every person (a second or more at a million rows),
-    and every role opens this page first. The page says when they were counted."""
+    """The home page's figures. Counting them reads every person (seconds at a million rows)
+    and every role opens this page first, so each server process keeps the last count and
+    serves it; once it is older than RENTAN_HOME_FIGURES_SECONDS one thread counts again in
+    the background while the others still serve the last count. Only the first visit after
+    a start waits for a count. The page says when the figures were counted."""
     seconds = settings.RENTAN_HOME_FIGURES_SECONDS
     if seconds <= 0:
         return count_home_figures()
-    figures = cache.get(HOME_FIGURES_KEY)
+    figures: HomeFigures | None = cache.get(HOME_FIGURES_KEY)
     if figures is None:
-        figures = count_home_figures()
-        cache.set(HOME_FIGURES_KEY, figures, seconds)
+        with _first_count:  # one thread counts; the others wait for its figures
+            figures = cache.get(HOME_FIGURES_KEY)
+            if figures is None:
+                figures = count_home_figures()
+                cache.set(HOME_FIGURES_KEY, figures, None)
+        return figures
+    stale = figures.counted_at < timezone.now() - timedelta(seconds=seconds)
+    if stale and _recount.acquire(blocking=False):
+        threading.Thread(target=_count_again, daemon=True).start()
     return figures
 
 
+def _count_again() -> None:
+    try:
+        cache.set(HOME_FIGURES_KEY, count_home_figures(), None)
+    finally:
+        connection.close()  # the thread's own connection, which no request will close
+        _recount.release()
+
+
+_first_count = threading.Lock()
+_recount = threading.Lock()
 HOME_FIGURES_KEY = "rentan:home-figures"
 
 
