@@ -157,6 +157,10 @@ RENTAN_POLLING_URL_NAMES = ["imports:batch_progress"]
 # Another kabupaten/kota changes this value (and its data), never the code.
 RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 
+# The home page's figures are counted at most once per this many seconds in each server
+# process (they read the whole person table); 0 counts them on every visit.
+RENTAN_HOME_FIGURES_SECONDS = int(os.environ.get("RENTAN_HOME_FIGURES_SECONDS", "60"))
+
 # Steps `rentan demo_data` runs after the registry's synthetic workers, in order; each is a
 # function load(*, out, today) that leaves existing data alone.
 RENTAN_DEMO_STEPS: list[str] = [

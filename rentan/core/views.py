@@ -15,8 +15,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "core/home.html",
         {
             "region": region,
-            "totals": selectors.registry_totals(),
-            "per_kecamatan": selectors.persons_per_kecamatan(),
-            "per_occupation": selectors.persons_per_occupation(),
+            "figures": selectors.home_figures(),
         },
     )

@@ -150,7 +150,11 @@ class Person(models.Model):
         # "contains", NIK search "starts with"). The occupation's key has its own index.
         indexes = [
             models.Index(fields=["kelurahan", "name"]),
-            models.Index(fields=["name"], name="registry_person_name_idx"),
+            # The list's order (name, id) with what its search tests beside it: a page
+            # of ids is read from the index alone (no row fetched for the rows it skips).
+            models.Index(
+                fields=["name", "id"], include=["is_active"], name="registry_person_name_id_idx"
+            ),
             models.Index(fields=["birth_date"]),
             models.Index(
                 fields=["verified_by"],

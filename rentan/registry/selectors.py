@@ -102,20 +102,18 @@ def kk_registered_elsewhere(user: Any, kk_number: str, *, excluding: Person | No
 
 def open_duplicate_pairs(user: Any) -> QuerySet[DuplicatePair]:
     """Pairs awaiting a decision, both persons visible to the user, the likeliest first."""
-    visible = scope_to_user(user, Person.objects.all(), kelurahan_field="kelurahan")
-    return (
-        DuplicatePair.objects.open()
-        .filter(left__in=visible, right__in=visible)
-        .select_related(
-            "left__kelurahan__parent",
-            "left__occupation",
-            "left__household",
-            "right__kelurahan__parent",
-            "right__occupation",
-            "right__household",
-        )
-        .order_by("-is_exact", "-score", "id")
-    )
+    # The scope on each side's kelurahan, not "id IN (persons visible)": for the Dinas roles
+    # that subquery would be the whole registry, read on every page.
+    pairs = scope_to_user(user, DuplicatePair.objects.open(), kelurahan_field="left__kelurahan")
+    pairs = scope_to_user(user, pairs, kelurahan_field="right__kelurahan")
+    return pairs.select_related(
+        "left__kelurahan__parent",
+        "left__occupation",
+        "left__household",
+        "right__kelurahan__parent",
+        "right__occupation",
+        "right__household",
+    ).order_by("-is_exact", "-score", "id")
 
 
 def duplicate_pair_for(user: Any, pk: Any) -> DuplicatePair:

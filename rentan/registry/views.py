@@ -1,14 +1,14 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rentan.accounts.access import Capability, can, requires
+from rentan.accounts.access import Capability, can, kelurahan_scope, requires
 from rentan.core.audit import events_for, reads_of, record_read
+from rentan.core.keyset import bounded_count, estimated_rows, keyset_page
 from rentan.core.models import AuditAction
 from rentan.registry import selectors, services
 from rentan.registry.forms import DeactivateForm, PersonForm, PersonSearchForm
@@ -16,6 +16,8 @@ from rentan.registry.models import DeactivationReason, Person
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 25
+# Above this many matches a list says "more than" instead of counting them all.
+COUNT_CAP = 1000
 # The latest reads of a person's data shown on their page; the rest are on the Audit page.
 VIEWERS_SHOWN = 10
 
@@ -35,9 +37,26 @@ def person_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         persons = persons.active()
-    page = Paginator(persons.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = selectors.persons_visible_to(request.user)
+    page = keyset_page(
+        persons,
+        field="name",
+        size=PAGE_SIZE,
+        after=_cursor(visible, request.GET.get("sesudah")),
+        before=_cursor(visible, request.GET.get("sebelum")),
+    )
+    total, more = bounded_count(persons, COUNT_CAP)
+    # The whole registry on PostgreSQL: its estimate, not a count of a million rows.
+    estimate = (
+        estimated_rows(Person)
+        if more
+        and not any(request.GET.get(f) for f in form.fields)
+        and kelurahan_scope(request.user) is None
+        else None
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("sesudah", None)
+    query.pop("sebelum", None)
     template = (
         "registry/_person_rows.html"
         if request.headers.get("HX-Request")
@@ -50,10 +69,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "total": page.paginator.count,
+            "total": total,
+            "total_is_more": more,
+            "estimate": estimate,
             "may_add": can(request.user, Capability.EDIT_PERSONS),
         },
     )
+
+
+def _cursor(visible: Any, pk: str | None) -> Person | None:
+    """The row a page starts after or ends before, among the persons the user may see."""
+    if not pk or not pk.isdigit():
+        return None
+    return visible.select_related(None).only("pk", "name").filter(pk=int(pk)).first()
 
 
 @requires(Capability.VIEW_PERSONS)

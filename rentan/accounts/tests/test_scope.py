@@ -86,7 +86,7 @@ def test_leader_home_shows_aggregates_without_nik(client, leader_user, own_and_o
     assert own.nik not in body and other.nik not in body
     assert own.masked_nik not in body
     assert own.name not in body
-    assert response.context["totals"]["active"] == 2
+    assert response.context["figures"].totals["active"] == 2
 
 
 def test_leader_cannot_open_a_person(client, leader_user, own_and_other):

@@ -99,13 +99,14 @@ def test_search_by_name_and_filter_by_occupation(client, admin_user):
     assert list(page) == []
 
 
-def test_list_is_paginated(client, admin_user):
+def test_list_pages_on_by_the_last_name_shown(client, admin_user):
     for _ in range(30):
         PersonFactory()
     client.login(username=admin_user.username, password=TEST_PASSWORD)
-    response = client.get(reverse("registry:person_list"), {"page": 2})
-    assert response.context["page"].number == 2
+    first = client.get(reverse("registry:person_list")).context["page"]
+    response = client.get(reverse("registry:person_list"), {"sesudah": first.last_pk})
     assert len(response.context["page"].object_list) == 5
+    assert f"sebelum={response.context['page'].first_pk}" in response.content.decode()
 
 
 def test_admin_reads_audit_trail_operator_does_not(client, admin_user, operator_user):
