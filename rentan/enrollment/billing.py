@@ -145,9 +145,6 @@ class Reconciliation:
     matched: int
     differences: list[DifferenceLine] = field(default_factory=list)
 
-    def of_kind(self, kind: Difference) -> list[DifferenceLine]:
-        return [d for d in self.differences if d.kind == kind]
-
     @property
     def explained_total(self) -> int:
         return self.expected_total + sum(d.delta for d in self.differences)

@@ -114,12 +114,6 @@ class ImportBatch(models.Model):
     def is_busy(self) -> bool:
         return self.status in (BatchStatus.VALIDATING, BatchStatus.COMMITTING)
 
-    @property
-    def progress_percent(self) -> int:
-        if not self.progress_total:
-            return 0
-        return min(100, round(100 * self.progress_done / self.progress_total))
-
 
 class StagedRowQuerySet(models.QuerySet["StagedRow"]):
     def imported(self) -> "StagedRowQuerySet":

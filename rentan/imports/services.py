@@ -24,9 +24,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
-from rentan.accounts.models import Role
 from rentan.core import foreign_keys
-from rentan.core.audit import record_event
+from rentan.core.audit import record_change
 from rentan.core.models import AuditAction
 from rentan.core.safe_files import printable
 from rentan.imports import workers
@@ -117,9 +116,9 @@ def upload_batch(
     done = ImportBatch.objects.filter(checksum=digest, status=BatchStatus.COMMITTED).first()
     if done is not None:
         raise FileAlreadyImported(done)
-    if getattr(actor, "role", None) == Role.OPERATOR:
-        # Operators import only into their own kelurahan (accounts.access scope).
-        default_kelurahan_code = actor.kelurahan_id or ""
+    confined_to = kelurahan_scope(actor)
+    if confined_to is not None:
+        default_kelurahan_code = confined_to
     with path.open("rb") as handle, transaction.atomic():
         batch = ImportBatch(
             original_name=original_name,
@@ -131,6 +130,18 @@ def upload_batch(
         )
         batch.file.save(Path(original_name).name, File(handle), save=False)
         batch.save()
+        record_change(
+            actor=actor,
+            action=AuditAction.BATCH_UPLOADED,
+            target=batch,
+            before={},
+            after={
+                "berkas": batch.original_name,
+                "sidik": digest,
+                "kelurahan": default_kelurahan_code,
+                "satu_per_kk": household_rule,
+            },
+        )
     return batch
 
 
@@ -241,9 +252,17 @@ def map_columns(*, actor: Any, batch: ImportBatch, mapping: dict[int, ImportFiel
                 # The user moves a field to another column: the old guess gives way.
                 column_map = {i: f for i, f in column_map.items() if f != field.value}
             column_map[str(index)] = field.value
+        before = {"kolom": batch.column_map, "status": batch.status}
         batch.column_map = column_map
         batch.status = BatchStatus.UPLOADED
         batch.save(update_fields=["column_map", "status"])
+        record_change(
+            actor=actor,
+            action=AuditAction.BATCH_COLUMNS_MAPPED,
+            target=batch,
+            before=before,
+            after={"kolom": column_map, "status": batch.status},
+        )
     return batch
 
 
@@ -609,11 +628,22 @@ def decide_duplicate(*, actor: Any, batch: ImportBatch, row_number: int, accept:
     """Take a probable duplicate in anyway (the user knows they are different people), or
     leave it out."""
     with transaction.atomic():
-        updated = StagedRow.objects.filter(
-            batch=batch, row_number=row_number, status=RowStatus.DUPLICATE
-        ).update(is_accepted=accept)
-        if not updated:
+        row = (
+            StagedRow.objects.select_for_update()
+            .filter(batch=batch, row_number=row_number, status=RowStatus.DUPLICATE)
+            .only("pk", "is_accepted")
+            .first()
+        )
+        if row is None:
             raise BatchNotReady("Baris ini bukan baris yang mungkin ganda.")
+        StagedRow.objects.filter(pk=row.pk).update(is_accepted=accept)
+        record_change(
+            actor=actor,
+            action=AuditAction.BATCH_ROW_DECIDED,
+            target=batch,
+            before={"baris": row_number, "diterima": row.is_accepted},
+            after={"baris": row_number, "diterima": accept},
+        )
 
 
 def discard_batch(
@@ -638,11 +668,13 @@ def discard_batch(
         batch.status = BatchStatus.DISCARDED
         batch.save(update_fields=["status"])
         StagedRow.objects.filter(batch=batch).delete()
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.DISCARD,
+            action=AuditAction.BATCH_DISCARDED,
             target=batch,
-            changes={"status_sebelumnya": before, "berkas": batch.original_name},
+            before={"status": before},
+            after={"status": batch.status},
+            note=batch.original_name,
         )
 
 
@@ -680,6 +712,7 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             raise BatchAlreadyCommitted(batch)
         if batch.status not in (BatchStatus.REVIEW, BatchStatus.COMMITTING):
             raise BatchNotReady("Impor ini belum siap atau sudah disimpan.")
+        status_before = batch.status
         table = StagedRow._meta.db_table
         person = Person._meta.db_table
         household = Household._meta.db_table
@@ -773,11 +806,13 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
         batch.save()
         # One event for the whole batch: an event per person would turn the bulk insert back
         # into per-row writes. Every person stays traceable through ImportedPerson.
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.IMPORT,
+            action=AuditAction.BATCH_COMMITTED,
             target=batch,
-            changes={
+            before={"status": status_before},
+            after={
+                "status": batch.status,
                 "berkas": batch.original_name,
                 "sidik": batch.checksum,
                 "pekerja_ditambahkan": created,
@@ -846,11 +881,12 @@ def fail_batch(*, batch_id: int, step: BatchStep, reason: str, actor: Any = None
         batch.failed_step = step
         batch.problem = reason
         batch.save(update_fields=["status", "failed_step", "problem"])
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.FAIL,
+            action=AuditAction.BATCH_FAILED,
             target=batch,
-            changes={"langkah": step.value, "status_sebelumnya": before, "alasan": reason},
+            before={"status": before},
+            after={"status": batch.status, "langkah": step.value, "alasan": reason},
         )
     return True
 
@@ -983,6 +1019,7 @@ def retry_batch(
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         step, reason = _stopped_step(batch, is_alive)
+        status_before = batch.status
         if step == BatchStep.STAGE:
             StagedRow.objects.filter(batch=batch).delete()
             batch.status = BatchStatus.UPLOADED
@@ -994,14 +1031,11 @@ def retry_batch(
         batch.failed_step = ""
         batch.task_id = ""
         batch.save()
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.RETRY,
+            action=AuditAction.BATCH_RETRIED,
             target=batch,
-            changes={"langkah": step.value, "alasan_gagal": reason},
+            before={"status": status_before, "alasan": reason},
+            after={"status": batch.status, "langkah": step.value},
         )
     return step
-
-
-def kelurahan_for_default(code: str) -> Area | None:
-    return Area.objects.filter(code=code).first() if code else None

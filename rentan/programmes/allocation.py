@@ -238,7 +238,3 @@ def allocate(
 
 def one_per_household(rules: RuleSet) -> bool:
     return RuleCode.ONE_PER_HOUSEHOLD in rules.codes
-
-
-def reason_counts(result: AllocationResult) -> list[tuple[Reason, int]]:
-    return [(Reason(code), count) for code, count in result.ineligible.most_common()]

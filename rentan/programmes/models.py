@@ -322,7 +322,3 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} #{self.rank} {self.kind}"
-
-    @property
-    def is_selected(self) -> bool:
-        return self.kind in (PlacementKind.CONTINUING, PlacementKind.NEW)

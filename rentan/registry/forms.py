@@ -3,8 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rentan.accounts.access import Capability, can
-from rentan.accounts.models import Role
+from rentan.accounts.access import Capability, can, kelurahan_open_to
 from rentan.registry.models import DeactivationReason, Occupation
 from rentan.registry.nik import Sex
 from rentan.registry.selectors import programme_kelurahan
@@ -63,9 +62,7 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, user: Any, context: RegistryContext, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.context = context
-        villages = programme_kelurahan()
-        if user.role == Role.OPERATOR:
-            villages = [v for v in villages if v.code == user.kelurahan_id]
+        villages = kelurahan_open_to(user, programme_kelurahan())
         _choices(self, "kelurahan").choices = [("", "—")] + [
             (v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages
         ]
@@ -129,9 +126,7 @@ class PersonSearchForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        villages = programme_kelurahan()
-        if user.role == Role.OPERATOR:
-            villages = [v for v in villages if v.code == user.kelurahan_id]
+        villages = kelurahan_open_to(user, programme_kelurahan())
         districts = sorted({(v.parent_id, v.parent.name) for v in villages if v.parent})
         _choices(self, "kecamatan").choices = [("", _("Semua kecamatan")), *districts]
         _choices(self, "kelurahan").choices = [("", _("Semua kelurahan"))] + [

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope
-from rentan.core.audit import record_event
+from rentan.core.audit import record_change, record_event, record_event_on
 from rentan.core.models import AuditAction
 from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
 from rentan.registry.models import (
@@ -147,7 +147,13 @@ def register_person(
     person = Person(source=source, source_detail=source_detail)
     _apply(person, draft)
     person.save()
-    record_event(actor=actor, action=AuditAction.CREATE, target=person, changes=_snapshot(person))
+    record_change(
+        actor=actor,
+        action=AuditAction.PERSON_REGISTERED,
+        target=person,
+        before={},
+        after=_snapshot(person),
+    )
     return person
 
 
@@ -161,16 +167,21 @@ def update_person(
     old_nik = person.nik
     _apply(person, draft)
     after = _snapshot(person)
-    changed = {
-        name: {"lama": before[name], "baru": after[name]}
+    # A NIK is stored masked: two NIKs with the same masked form still show as a change.
+    changed = [
+        name
         for name in after
-        if before[name] != after[name]
-    }
-    if person.nik != old_nik:
-        changed["nik"] = {"lama": before["nik"], "baru": after["nik"], "berubah": True}
+        if before[name] != after[name] or (name == "nik" and person.nik != old_nik)
+    ]
     if changed:
         person.save()
-        record_event(actor=actor, action=AuditAction.UPDATE, target=person, changes=changed)
+        record_change(
+            actor=actor,
+            action=AuditAction.PERSON_UPDATED,
+            target=person,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
     return person
 
 
@@ -185,11 +196,12 @@ def deactivate_person(
     person.deactivation_reason = reason
     person.deactivated_on = on
     person.save(update_fields=["is_active", "deactivation_reason", "deactivated_on", "updated_at"])
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.DEACTIVATE,
         target=person,
-        changes={"alasan": reason.value, "tanggal": on.isoformat()},
+        before={"is_active": True},
+        after={"is_active": False, "alasan": reason.value, "tanggal": on.isoformat()},
         note=note,
     )
     return person
@@ -205,11 +217,12 @@ def reactivate_person(*, actor: Any, person: Person, note: str) -> Person:
     person.deactivation_reason = ""
     person.deactivated_on = None
     person.save(update_fields=["is_active", "deactivation_reason", "deactivated_on", "updated_at"])
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.REACTIVATE,
         target=person,
-        changes={"alasan_sebelumnya": previous},
+        before={"is_active": False, "alasan": previous},
+        after={"is_active": True},
         note=note,
     )
     return person
@@ -222,8 +235,12 @@ def verify_person(*, actor: Any, person: Person) -> Person:
         person.verified_at = timezone.now()
         person.verified_by = actor
         person.save(update_fields=["verified_at", "verified_by", "updated_at"])
-        record_event(
-            actor=actor, action=AuditAction.UPDATE, target=person, changes={"verifikasi": True}
+        record_change(
+            actor=actor,
+            action=AuditAction.PERSON_VERIFIED,
+            target=person,
+            before={"verified_at": None},
+            after={"verified_at": person.verified_at.isoformat()},
         )
     return person
 
@@ -287,7 +304,9 @@ def registry_dedup_records() -> list[DedupRecord]:
 
 
 @transaction.atomic
-def detect_registry_duplicates(*, threshold: float = DEFAULT_THRESHOLD) -> DuplicateDetection:
+def detect_registry_duplicates(
+    *, actor: Any = None, threshold: float = DEFAULT_THRESHOLD
+) -> DuplicateDetection:
     """Look for duplicates over the whole registry and queue the pairs not seen before.
 
     A pair already in the queue, merged or marked as different people, is left as it is."""
@@ -309,6 +328,16 @@ def detect_registry_duplicates(*, threshold: float = DEFAULT_THRESHOLD) -> Dupli
             )
         )
     DuplicatePair.objects.bulk_create(new_pairs, batch_size=2000)
+    record_event_on(
+        actor=actor,
+        action=AuditAction.DUPLICATES_DETECTED,
+        target_type=DuplicatePair._meta.label_lower,
+        target_id=f"{len(new_pairs)} data",
+        changes={
+            "before": {"pasangan": len(known) - len(new_pairs)},
+            "after": {"pasangan": len(known), "dibandingkan": search.compared},
+        },
+    )
     return DuplicateDetection(
         compared=search.compared, found=len(search.pairs), created=len(new_pairs)
     )
@@ -377,19 +406,22 @@ def merge_persons(*, actor: Any, keep: Person, remove: Person, note: str = "") -
             "updated_at",
         ]
     )
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.MERGE,
         target=keep,
-        changes={"digabung_dari": remove.pk, "nik_digabung": mask_nik(remove.nik), "diisi": filled},
+        before={name: None for name in filled},
+        after={**filled, "digabung_dari": remove.pk, "nik_digabung": mask_nik(remove.nik)},
         note=note,
     )
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.MERGE,
         target=remove,
-        changes={
-            "digabung_ke": keep.pk,
+        before={"is_active": True, "merged_into": None},
+        after={
+            "is_active": False,
+            "merged_into": keep.pk,
             "alasan": DeactivationReason.DUPLICATE.value,
             "tanggal": today.isoformat(),
         },
@@ -410,14 +442,12 @@ def mark_distinct(*, actor: Any, pair: DuplicatePair, note: str = "") -> Duplica
     pair.decided_at = timezone.now()
     pair.note = note
     pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.PAIR_DISTINCT,
         target=pair,
-        changes={
-            "status": {"lama": DuplicateStatus.OPEN.value, "baru": DuplicateStatus.DISTINCT.value},
-            "pekerja": [pair.left_id, pair.right_id],
-        },
+        before={"status": DuplicateStatus.OPEN.value},
+        after={"status": DuplicateStatus.DISTINCT.value, "pekerja": [pair.left_id, pair.right_id]},
         note=note,
     )
     return pair

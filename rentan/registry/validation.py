@@ -135,7 +135,7 @@ _TITLES = re.compile(r"^(?:(?:h|hj|dr|drs|ir|prof)\.?\s+)+", re.IGNORECASE)
 _PARTICLES = {"bin", "binti", "bt", "bn"}
 
 
-def normalise_name(raw: str) -> str:
+def tidy_name(raw: str) -> str:
     """Collapse spaces; a name typed all in capitals or small letters gets capitalised words."""
     name = " ".join(str(raw or "").split())
     if name.isupper() or name.islower():
@@ -169,7 +169,7 @@ def check_person(
         kk_column_has_numbers = nik_column_has_numbers
     issues: list[FieldIssue] = []
 
-    draft.name = normalise_name(draft.name)
+    draft.name = tidy_name(draft.name)
     if not draft.name:
         issues.append(_issue(PersonField.NAME, RecordProblem.NAME_MISSING))
     elif any(ch.isdigit() for ch in draft.name):

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from rentan.core.models import AuditEvent
+from rentan.core.models import AuditAction, AuditEvent
 from rentan.programmes import services
 from rentan.programmes.lifecycle import Refusal, TransitionRefused
 from rentan.programmes.models import (
@@ -78,8 +78,8 @@ def test_allocation_stores_the_list_and_its_audit_event(programme, admin_user):
     assert Placement.objects.get(person=poor).score == Decimal("40.00")
     assert Placement.objects.get(person=middle).score == Decimal("20.00")
     event = AuditEvent.objects.get(target_type="programmes.cycle", target_id=str(cycle.pk))
-    assert event.actor == admin_user
-    assert event.changes["alokasi"]["baru"] == 2
+    assert (event.actor, event.action) == (admin_user, AuditAction.CYCLE_ALLOCATED)
+    assert event.changes["after"]["alokasi"]["baru"] == 2
     assert result.cost == 2 * 16_800 * 12
 
 
