@@ -50,7 +50,6 @@ from rentan.imports.models import (
 )
 from rentan.imports.reading import FileError, FileProblem, RowSource, checksum, open_rows
 from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
-from rentan.regions.models import Area
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
 from rentan.registry.models import Household, Occupation, Person, PersonSource, ProcessingBasis
 from rentan.registry.selectors import programme_kelurahan, registry_context

@@ -28,7 +28,7 @@ from operator import itemgetter
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from rentan.programmes.eligibility import Candidate, CycleContext, Reason, RuleCode, RuleSet
+from rentan.programmes.eligibility import Candidate, CycleContext, RuleCode, RuleSet
 from rentan.programmes.eligibility import checks_for as eligibility_checks
 from rentan.programmes.scoring import Facts, ScoreWeights, parts_of, score_facts
 

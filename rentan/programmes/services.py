@@ -12,9 +12,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
-from rentan.core.audit import record_change
+from rentan.core.audit import record_change, record_export, record_read
 from rentan.core.models import AuditAction
-from rentan.programmes import lifecycle, selectors
+from rentan.programmes import candidates, explanation, lifecycle, selectors
 from rentan.programmes.allocation import AllocationResult, allocate
 from rentan.programmes.eligibility import RulesInvalid
 from rentan.programmes.lifecycle import Refusal, TransitionRefused, check_transition
@@ -30,7 +30,7 @@ from rentan.programmes.models import (
 )
 from rentan.programmes.premiums import NoRateInForce
 from rentan.programmes.scoring import WeightsInvalid, as_points
-from rentan.registry.models import Occupation
+from rentan.registry.models import Occupation, Person
 
 
 @contextmanager
@@ -47,17 +47,17 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 def compute_allocation(
-    cycle: Cycle, overrides: selectors.Overrides | None = None
+    cycle: Cycle, overrides: candidates.Overrides | None = None
 ) -> AllocationResult:
     """Run the allocation in memory; nothing is saved (the what-if, and the dry run)."""
     try:
-        inputs = selectors.allocation_inputs(cycle, overrides)
+        inputs = candidates.allocation_inputs(cycle, overrides)
     except NoRateInForce as missing:
         raise TransitionRefused(Refusal.NO_RATE, str(missing)) from missing
     except (RulesInvalid, WeightsInvalid) as bad:
         raise TransitionRefused(Refusal.RULES_INVALID, str(bad)) from bad
     with _without_cyclic_gc():
-        loaded = selectors.load_eligible_candidates(cycle, inputs)
+        loaded = candidates.load_eligible_candidates(cycle, inputs)
         return allocate(
             loaded.candidates,
             ctx=inputs.ctx,
@@ -302,6 +302,34 @@ def record_occupation_decision(
         note=note,
     )
     return decision
+
+
+@transaction.atomic
+def explain_selection(*, actor: Any, cycle: Cycle, person: Person, page: str) -> dict[str, Any]:
+    """Why this person is, or is not, on the cycle's list, recorded as a read of their data."""
+    shown = explanation.explain_person(cycle, person)
+    record_read(
+        actor=actor,
+        persons=[person.pk],
+        page=page,
+        note=f"Penjelasan seleksi {cycle}",
+        target=person,
+    )
+    return shown
+
+
+@transaction.atomic
+def record_lampiran_export(
+    *, actor: Any, cycle: Cycle, person_ids: list[int], file_format: str, full_nik: bool
+) -> None:
+    """The decree's lampiran left the system with these persons' data."""
+    record_export(
+        actor=actor,
+        target_type="registry.person",
+        target_ids=person_ids,
+        note=f"Lampiran SK {cycle} ({file_format}, NIK {'utuh' if full_nik else 'tersamar'})",
+        persons=person_ids,
+    )
 
 
 class ExclusionRejected(Exception):

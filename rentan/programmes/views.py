@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
 from rentan.core import safe_files
-from rentan.core.audit import record_export, record_read
 from rentan.core.exports import attachment_disposition, xlsx_workbook
 from rentan.core.formatting import format_date
-from rentan.programmes import selectors, services
+from rentan.programmes import candidates, selectors, services
 from rentan.programmes.eligibility import Reason
 from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
 from rentan.programmes.lampiran import group_by_kelurahan
@@ -178,7 +177,7 @@ def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, 
     if not form.is_bound or not form.is_valid():
         return form, None
     data = form.cleaned_data
-    overrides = selectors.Overrides(
+    overrides = candidates.Overrides(
         target=data["target"],
         budget_ceiling=data["budget_ceiling"],
         weights=form.weights(),
@@ -291,17 +290,11 @@ def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpR
         kelurahan_field="kelurahan",
         pk=person_pk,
     )
-    record_read(
-        actor=request.user,
-        persons=[person.pk],
-        page=request.get_full_path(),
-        note=f"Penjelasan seleksi {cycle}",
-        target=person,
+    shown = services.explain_selection(
+        actor=request.user, cycle=cycle, person=person, page=request.get_full_path()
     )
     return render(
-        request,
-        "programmes/explain.html",
-        {"cycle": cycle, "person": person, "x": selectors.explain_person(cycle, person)},
+        request, "programmes/explain.html", {"cycle": cycle, "person": person, "x": shown}
     )
 
 
@@ -310,12 +303,12 @@ def _lampiran_rows(request: HttpRequest, cycle: Cycle, fmt: str) -> list[dict[st
     full = can(request.user, Capability.SEE_FULL_NIK)
     for row in rows:
         row["nik_shown"] = row["nik"] if full else mask_nik(row["nik"])
-    record_export(
+    services.record_lampiran_export(
         actor=request.user,
-        target_type="registry.person",
-        target_ids=[row["person_id"] for row in rows],
-        note=f"Lampiran SK {cycle} ({fmt}, NIK {'utuh' if full else 'tersamar'})",
-        persons=[row["person_id"] for row in rows],
+        cycle=cycle,
+        person_ids=[row["person_id"] for row in rows],
+        file_format=fmt,
+        full_nik=full,
     )
     return rows
 

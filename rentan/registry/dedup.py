@@ -29,7 +29,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import Hamming, Indel
 
-from rentan.registry.names import name_key, comparable_name
+from rentan.registry.names import comparable_name, name_key
 
 
 class MatchReason(TextChoices):

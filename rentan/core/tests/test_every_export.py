@@ -20,8 +20,8 @@ from django.urls import reverse
 
 import rentan
 from rentan.core.exports import FORMULA_STARTS
-from rentan.enrollment import services as enrollment_services
 from rentan.enrollment.models import ExchangeFile, Membership
+from rentan.enrollment.services import memberships as membership_services
 from rentan.imports.models import ImportBatch
 from rentan.imports.tests.files import write_csv
 from rentan.registry.models import Occupation, Person
@@ -72,7 +72,7 @@ def hostile(admin_user: Any) -> Hostile:
             occupation=occupation,
         )
         PlacementFactory(cycle=cycle, person=person, rank=rank, kind="new")
-    enrollment_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
     Membership.objects.update(mother_name=MOTHER)
     return Hostile(cycle=cycle, admin=admin_user)
 

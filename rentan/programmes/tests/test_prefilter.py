@@ -1,7 +1,7 @@
 """The rules judged in SQL before candidates are built agree with the Python rules.
 
 The check_* functions of eligibility.py define eligibility; the SQL translation of the rules on
-the person's own row (selectors.row_rules_sql) must give, for every person, the same first
+the person's own row (candidates.row_rules_sql) must give, for every person, the same first
 failing reason, so that it never drops anyone the Python rules would pass and the counts by
 reason stay exact. The persons below sit on every edge of those rules: the local midnight of
 the verification cut-off, the birthdays that make someone 18 or 66, 29 February, a kelurahan
@@ -20,6 +20,12 @@ from hypothesis import strategies as st
 
 from rentan.programmes import services
 from rentan.programmes.allocation import allocate
+from rentan.programmes.candidates import (
+    allocation_inputs,
+    load_candidates,
+    load_eligible_candidates,
+    row_rules_sql,
+)
 from rentan.programmes.eligibility import (
     RuleCode,
     age_on,
@@ -29,12 +35,6 @@ from rentan.programmes.eligibility import (
     parse_rules,
 )
 from rentan.programmes.models import ExcludedNik, ExclusionList
-from rentan.programmes.selectors import (
-    allocation_inputs,
-    load_candidates,
-    load_eligible_candidates,
-    row_rules_sql,
-)
 from rentan.programmes.tests.conftest import make_cycle
 from rentan.registry.models import Household, Occupation, Person
 from rentan.testing.factories import PersonFactory

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from rentan.core.models import AuditAction, AuditEvent
 from rentan.programmes import services
+from rentan.programmes.candidates import Overrides
+from rentan.programmes.explanation import explain_person
 from rentan.programmes.lifecycle import Refusal, TransitionRefused
 from rentan.programmes.models import (
     CycleStatus,
@@ -17,12 +19,7 @@ from rentan.programmes.models import (
     PlacementKind,
     RateTable,
 )
-from rentan.programmes.selectors import (
-    Overrides,
-    active_participant_count,
-    explain_person,
-    vulnerable_occupations,
-)
+from rentan.programmes.selectors import active_participant_count, vulnerable_occupations
 from rentan.programmes.tests.conftest import make_cycle
 from rentan.registry.models import Household, Occupation
 from rentan.testing.factories import PersonFactory

@@ -1,6 +1,6 @@
 import pytest
 
-from rentan.registry.names import name_key, comparable_name
+from rentan.registry.names import comparable_name, name_key
 
 
 @pytest.mark.parametrize(

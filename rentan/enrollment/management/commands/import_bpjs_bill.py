@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rentan.core.formatting import format_rupiah
 from rentan.enrollment import selectors, services
 from rentan.enrollment.bpjs_files import FileNotReadable
+from rentan.enrollment.services import bills as bill_services
 from rentan.programmes.models import Cycle
 
 
@@ -50,10 +51,15 @@ class Command(BaseCommand):
         except Cycle.DoesNotExist as missing:
             raise CommandError(f"Periode “{cycle}” tidak ditemukan.") from missing
         try:
-            bill = services.import_bpjs_bill(
+            bill = bill_services.import_bpjs_bill(
                 actor=None, cycle=found, month=month, content=file.read_bytes(), filename=file.name
             )
-        except (FileNotReadable, services.BillRejected, services.EnrollmentRefused, OSError) as bad:
+        except (
+            FileNotReadable,
+            bill_services.BillRejected,
+            services.EnrollmentRefused,
+            OSError,
+        ) as bad:
             raise CommandError(str(bad)) from bad
         result = selectors.bill_reconciliation(bill)
         self.stdout.write(
