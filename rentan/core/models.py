@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
 
     # Persons
     PERSON_REGISTERED = "person_registered", _("Pekerja didaftarkan")
+    PERSONS_LOADED = "persons_loaded", _("Pekerja dimuat sekaligus")
     PERSON_UPDATED = "person_updated", _("Data pekerja diubah")
     PERSON_VERIFIED = "person_verified", _("Pekerja diverifikasi")
     DEACTIVATE = "deactivate", _("Dinonaktifkan")
@@ -26,6 +27,7 @@ class AuditAction(models.TextChoices):
     # Imports
     BATCH_UPLOADED = "batch_uploaded", _("Berkas impor diunggah")
     BATCH_COLUMNS_MAPPED = "batch_columns_mapped", _("Kolom impor dipasangkan")
+    BATCH_STAGED = "batch_staged", _("Impor selesai diperiksa")
     BATCH_ROW_DECIDED = "batch_row_decided", _("Baris mungkin ganda diputuskan")
     BATCH_COMMITTED = "batch_committed", _("Impor disimpan ke data pekerja")
     BATCH_DISCARDED = "batch_discarded", _("Impor dibatalkan")

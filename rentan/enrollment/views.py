@@ -44,7 +44,7 @@ from rentan.enrollment.services import claims as claim_services
 from rentan.enrollment.services import exchange_files as file_services
 from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
-from rentan.programmes.models import Cycle, Placement, PlacementKind, Programme
+from rentan.programmes.models import Cycle, Placement, Programme
 
 PAGE_SIZE = 50
 
@@ -88,12 +88,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
         }
         if manage:
             context |= {
-                "unenrolled": Placement.objects.filter(
-                    cycle=cycle,
-                    kind__in=[PlacementKind.NEW, PlacementKind.CONTINUING],
-                    ended_on__isnull=True,
-                    membership__isnull=True,
-                ).count(),
+                "unenrolled": selectors.placements_awaiting_membership(cycle).count(),
                 "sendable": selectors.sendable_memberships(cycle).count(),
                 "files": ExchangeFile.objects.filter(cycle=cycle)
                 .exclude(kind=ExchangeKind.BILL)

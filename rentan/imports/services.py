@@ -382,7 +382,22 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
     batch.problem = ""
     batch.failed_step = ""
     batch.progress_done = batch.progress_total = total
-    batch.save()
+    with transaction.atomic():
+        batch.save()
+        record_change(
+            actor=batch.uploaded_by,
+            action=AuditAction.BATCH_STAGED,
+            target=batch,
+            before={"status": BatchStatus.VALIDATING.value},
+            after={
+                "status": batch.status,
+                "baris": batch.rows_total,
+                "siap": batch.rows_ready,
+                "salah": batch.rows_error,
+                "mungkin_ganda": batch.rows_duplicate,
+                "sudah_terdaftar": batch.rows_registered,
+            },
+        )
     return batch
 
 

@@ -41,6 +41,7 @@ from rentan.programmes.selectors import (
     cycle_premium,
     minimum_wage,
     previous_cycle,
+    selected_placements,
     vulnerable_occupations,
 )
 from rentan.regions.models import Area
@@ -279,11 +280,7 @@ def _load(
     frozen_lists = {nik: frozenset(kinds) for nik, kinds in lists.items()}
     previous_ids: set[int] = set()
     if previous is not None:
-        previous_ids = set(
-            Placement.objects.filter(
-                cycle=previous, kind__in=SELECTED_KINDS, ended_on__isnull=True
-            ).values_list("person_id", flat=True)
-        )
+        previous_ids = set(selected_placements(previous).values_list("person_id", flat=True))
     covered_ids = set(
         Placement.objects.filter(
             cycle_id__in=_overlapping_cycle_ids(cycle, previous),
@@ -307,23 +304,21 @@ def _load(
     if connection.vendor == "postgresql":
         verified, select_params = "((verified_at AT TIME ZONE 'UTC') + %s)::date", [offset]
     table = Person._meta.db_table
-    # Whether an active man is registered on the person's KK, asked of the database: for
-    # everyone, one hash join with the households that have one; for a few, a lookup each.
-    men = (
-        f"SELECT 1 FROM {table} m "
-        "WHERE m.household_id = p.household_id AND m.sex = 'L' AND m.is_active"
-    )
-    has_man, join = f"EXISTS ({men})", ""
-    if not few:
-        has_man = "men.household_id IS NOT NULL"
-        join = (
-            f" LEFT JOIN (SELECT DISTINCT household_id FROM {table} WHERE sex = 'L' AND is_active "
-            "AND household_id IS NOT NULL) men ON men.household_id = p.household_id"
-        )
+    # Whether an active man is registered on the person's KK, asked of the database in one
+    # hash join with the households that have one. Loading a few people (the explanation of
+    # one person) asks the same query with those households only, so the explanation reads a
+    # person exactly as the allocation does.
+    men = f"SELECT DISTINCT household_id FROM {table} WHERE sex = 'L' AND is_active"
+    men_params: list[Any] = []
+    if few:
+        men += f" AND household_id IN (SELECT p.household_id FROM {table} p WHERE {where})"
+        men_params = list(params)
     sql = (
         "SELECT p.id, nik, name, birth_date, sex, kelurahan_id, occupation_id, p.household_id, "
-        f"{verified}, is_active, monthly_income, dependents, has_disability, {has_man} "
-        f"FROM {table} p{join}"
+        f"{verified}, is_active, monthly_income, dependents, has_disability, "
+        f"men.household_id IS NOT NULL FROM {table} p "
+        f"LEFT JOIN ({men} AND household_id IS NOT NULL) men "
+        "ON men.household_id = p.household_id"
     )
     if where:
         sql += f" WHERE {where}"
@@ -353,7 +348,7 @@ def _load(
             deps,
             dis,
             man,
-        ) in _rows(cursor, sql, select_params + params):
+        ) in _rows(cursor, sql, select_params + men_params + params):
             if isinstance(verified_at, str):
                 verified_at = datetime.fromisoformat(verified_at)
             if isinstance(verified_at, datetime):

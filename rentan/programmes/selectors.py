@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.module_loading import import_string
 
 from rentan.programmes.lifecycle import APPROVED, CLOSED, RUNNING
@@ -92,6 +92,11 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
     )
 
 
+def selected_placements(cycle: Cycle | int) -> QuerySet[Placement]:
+    """The people on a cycle's list (continuing and new), their place not ended."""
+    return Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True)
+
+
 def placement_counts(cycle: Cycle) -> Counter[str]:
     return Counter(
         dict(
@@ -106,9 +111,7 @@ def approved_participant_count(cycle: Cycle) -> int:
     """People on the approved list of a cycle (continuing + new, not ended); 0 before approval."""
     if cycle.status not in _APPROVED_STATUSES:
         return 0
-    return Placement.objects.filter(
-        cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True
-    ).count()
+    return selected_placements(cycle).count()
 
 
 def active_participant_count(cycle: Cycle) -> int:
@@ -153,7 +156,7 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
 
 def selected_spread(cycle: Cycle) -> dict[str, list[tuple[str, str, int]]]:
     """Selected people by job type and by kecamatan/kelurahan (names, counts)."""
-    selected = Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True)
+    selected = selected_placements(cycle)
     by_job = [
         ("", name, n)
         for name, n in selected.values_list("person__occupation__name")
@@ -186,7 +189,7 @@ def lampiran_rows(cycle: Cycle) -> list[dict[str, Any]]:
             "kind": PlacementKind(kind).label,
         }
         for person_id, nik, name, born, sex, kecamatan, kelurahan, occupation, kind in (
-            Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True)
+            selected_placements(cycle)
             .order_by("kelurahan__parent__name", "kelurahan__name", "person__name", "person__nik")
             .values_list(
                 "person_id",

@@ -38,12 +38,7 @@ def create_memberships(*, actor: Any, cycle: Cycle, today: date) -> int:
             _("Periode %(cycle)s belum ditetapkan (status: %(status)s).")
             % {"cycle": cycle, "status": cycle.get_status_display()}
         )
-    placements = Placement.objects.filter(
-        cycle=cycle,
-        kind__in=[PlacementKind.CONTINUING, PlacementKind.NEW],
-        ended_on__isnull=True,
-        membership__isnull=True,
-    ).values_list("id", "person_id")
+    placements = selectors.placements_awaiting_membership(cycle).values_list("id", "person_id")
     start = billing.month_start(cycle.coverage_start_on)
     existing = Membership.objects.filter(cycle=cycle).count()
     new = [

@@ -27,6 +27,7 @@ from rentan.programmes.candidates import (
     row_rules_sql,
 )
 from rentan.programmes.eligibility import (
+    ROW_RULES,
     RuleCode,
     age_on,
     first_failure,
@@ -193,3 +194,51 @@ def test_without_row_rules_everyone_becomes_a_candidate(programme):
     assert sorted(c.person_id for c in loaded.candidates) == [inside.pk, outside.pk]
     assert loaded.ineligible == Counter()
     assert loaded.rules_left.codes == (RuleCode.NOT_COVERED,)
+
+
+# Each row rule with each of its parameters, beyond the programme's own rules above: ages
+# that leave nobody too young or too old and one nobody alive is old enough for, another
+# region, an empty list of vulnerable job types, the verification rule on its own.
+RULE_PARAMETERS = [
+    pytest.param({"age": {"min": 0, "max": 200}}, "33.75", True, id="age-open"),
+    pytest.param({"age": {"min": 2100, "max": 2200}}, "33.75", True, id="age-nobody"),
+    pytest.param({"age": {"min": 30, "max": 40}, "active": {}}, "33.75", True, id="age-narrow"),
+    pytest.param({"region": {}, "vulnerable_job": {}}, "33.26", False, id="other-region-no-jobs"),
+    pytest.param({"region": {}, "vulnerable_job": {}}, "33.75", True, id="region-and-jobs"),
+    pytest.param({"verified": {}, "active": {}}, "33.75", True, id="verified"),
+]
+
+
+def test_the_rule_parameters_cover_every_row_rule():
+    covered = {
+        code for case in RULE_PARAMETERS for code in leading_row_rules(parse_rules(case.values[0]))
+    }
+    assert covered == set(ROW_RULES)
+
+
+@pytest.mark.parametrize(("rules", "region", "has_vulnerable_jobs"), RULE_PARAMETERS)
+def test_sql_and_python_agree_for_every_rule_parameter(
+    programme, rules, region, has_vulnerable_jobs
+):
+    programme.eligibility_rules = rules
+    programme.region_id = region
+    programme.save()
+    if not has_vulnerable_jobs:
+        programme.occupation_decisions.all().delete()
+    start, cutoff = date(2023, 1, 1), date(2022, 12, 31)
+    _edge_persons(start, cutoff)
+    cycle = make_cycle(programme, coverage_start_on=start, verification_cutoff_on=cutoff)
+    inputs = allocation_inputs(cycle)
+    codes = leading_row_rules(inputs.rules)
+    assert codes == inputs.rules.codes
+    everyone = load_candidates(cycle, inputs.previous)
+    expected = {c.person_id: first_failure(c, inputs.ctx, inputs.rules) for c in everyone}
+    case_sql, params = row_rules_sql(inputs.ctx, inputs.rules, codes)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {case_sql} FROM {Person._meta.db_table}", params)
+        assert dict(cursor.fetchall()) == expected
+    loaded = load_eligible_candidates(cycle, inputs)
+    assert sorted(c.person_id for c in loaded.candidates) == sorted(
+        pk for pk, reason in expected.items() if reason is None
+    )
+    assert loaded.ineligible == Counter(r for r in expected.values() if r is not None)

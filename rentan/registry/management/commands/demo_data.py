@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from rentan.accounts.models import Role, User
-from rentan.core.audit import record_event
+from rentan.core.audit import record_change
 from rentan.core.models import AuditAction
 from rentan.regions.models import Area
 from rentan.registry.demo import JobShare, Village, generate_people, plausible_weights
@@ -113,11 +113,12 @@ class Command(BaseCommand):
             batch_size=2000,
         )
         region_area = Area.objects.get(code=settings.RENTAN_REGION_CODE)
-        record_event(
+        record_change(
             actor=None,
-            action=AuditAction.IMPORT,
+            action=AuditAction.PERSONS_LOADED,
             target=region_area,
-            changes={"pekerja": len(people)},
+            before={},
+            after={"pekerja": len(people)},
             note=f"Data demo sintetis, seed {seed}",
         )
         self.stdout.write(f"{len(people)} pekerja demo dimuat di {len(villages)} kelurahan.")
