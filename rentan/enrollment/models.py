@@ -78,7 +78,7 @@ class RegistrationMapping(models.Model):
 
 class Membership(models.Model):
     """A person's membership (kepesertaan) in one cycle; its status changes only through
-    services.change_membership_status, which keeps the history in MembershipChange."""
+    services.memberships.change_membership_status, which keeps the history in MembershipChange."""
 
     cycle = models.ForeignKey(
         "programmes.Cycle",
