@@ -7,9 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 import rentan
@@ -91,6 +93,21 @@ def test_every_kind_of_event_can_be_chosen_on_the_audit_page(admin_user, client)
     for action in set(AuditAction) - NO_LONGER_WRITTEN:
         assert f'value="{action.value}"' in page
         assert str(action.label) in page
+
+
+def test_the_audit_export_names_the_kind_of_event_in_indonesian(admin_user, client):
+    programme_services.create_cycle(
+        actor=admin_user,
+        programme=ProgrammeFactory(),
+        year=2023,
+        target=1,
+        budget_ceiling=1,
+        coverage_start_on=date(2023, 1, 1),
+    )
+    client.force_login(admin_user)
+    response = client.get(reverse("audit:event_export"), {"jenis": AuditAction.CYCLE_CREATED})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert [row[3] for row in rows[1:]] == ["Periode dibuat"]
 
 
 # --- persons ------------------------------------------------------------------------------
