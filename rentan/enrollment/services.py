@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rentan.core import plain_xlsx
 from rentan.core.audit import record_event, record_export
 from rentan.core.models import AuditAction
 from rentan.enrollment import billing, bpjs_files, selectors
@@ -55,6 +54,7 @@ from rentan.programmes.models import (
     PlacementKind,
     Programme,
 )
+from rentan.registry.nik import mask_nik
 
 BATCH = 2000
 
@@ -65,10 +65,6 @@ class EnrollmentRefused(ValueError):
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _masked(nik: str) -> str:
-    return nik[:4] + "*" * 8 + nik[12:]
 
 
 @transaction.atomic
@@ -306,7 +302,7 @@ def export_registration(
         checksum=digest,
         rows=len(items),
         results=[
-            {"row": n, "nik": _masked(row.nik), "outcome": "sent"}
+            {"row": n, "nik": mask_nik(row.nik), "outcome": "sent"}
             for n, (_pk, _s, row) in enumerate(items, start=2)
         ],
         summary={"columns": [c.header for c in columns]},
@@ -367,7 +363,7 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
     """The branch's answer. Accepted rows become aktif, rejected rows ditolak, together;
     rows matching nobody awaiting an answer, or giving a KPJ another person holds, are
     reported and change nothing. A file that is no reply raises FileNotReadable."""
-    parsed = bpjs_files.parse_reply(content)
+    parsed = bpjs_files.parse_reply(content, today=today)
     problems = list(parsed.problems)
     awaiting: dict[str, tuple[int, int, int]] = {}
     for pk, nik, person_id, cycle_id in (
@@ -389,13 +385,13 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
             problems.append(
                 Problem(
                     row.row,
-                    _masked(row.nik),
+                    mask_nik(row.nik),
                     RowProblem.UNKNOWN_NIK,
                     _(
                         "Baris %(row)d, kolom NIK: %(nik)s tidak cocok dengan peserta mana pun "
                         "yang menunggu balasan BPJS."
                     )
-                    % {"row": row.row, "nik": _masked(row.nik)},
+                    % {"row": row.row, "nik": mask_nik(row.nik)},
                 )
             )
             continue
@@ -406,7 +402,7 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
                 problems.append(
                     Problem(
                         row.row,
-                        _masked(row.nik),
+                        mask_nik(row.nik),
                         RowProblem.KPJ_USED_BY_OTHER,
                         _("Baris %(row)d, kolom Nomor KPJ: %(kpj)s sudah dipakai peserta lain.")
                         % {"row": row.row, "kpj": row.kpj_number},
@@ -419,7 +415,7 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
         cycles.add(cycle_id)
     problems.sort(key=lambda p: p.row)
     results = [
-        {"row": row.row, "nik": _masked(row.nik), "outcome": row.outcome.value}
+        {"row": row.row, "nik": mask_nik(row.nik), "outcome": row.outcome.value}
         for _pk, row in sorted(accepted + rejected, key=lambda item: item[1].row)
     ] + [
         {
@@ -530,7 +526,7 @@ def import_bpjs_bill(
         filename=filename,
         checksum=bpjs_files.checksum(content),
         rows=len(parsed.rows),
-        results=[{"row": r.row, "nik": _masked(r.nik), "amount": r.amount} for r in parsed.rows],
+        results=[{"row": r.row, "nik": mask_nik(r.nik), "amount": r.amount} for r in parsed.rows],
         summary={"month": month.isoformat(), "stated_total": parsed.stated_total},
         created_by=_actor(actor),
     )
@@ -742,7 +738,7 @@ def save_registration_mapping(
 ) -> RegistrationMapping:
     """The programme's registration columns and sheet name (SheetNameError if Excel would
     refuse the name, MappingError for no column or a heading twice)."""
-    sheet_name = plain_xlsx.check_sheet_name(sheet_name)
+    sheet_name = bpjs_files.check_sheet_name(sheet_name)
     columns = bpjs_files.check_columns(columns)
     mapping, _created = RegistrationMapping.objects.update_or_create(
         programme=programme,

@@ -42,6 +42,7 @@ from rentan.enrollment.models import (
 )
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
 from rentan.programmes.models import Cycle, Placement, PlacementKind, Programme
+from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 50
 
@@ -396,7 +397,7 @@ def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "difference": d,
             "membership": people.get(d.nik),
-            "masked": d.nik[:4] + "********" + d.nik[12:],
+            "masked": mask_nik(d.nik),
         }
         for d in result.differences
     ]

@@ -33,6 +33,7 @@ from rentan.imports import workers
 from rentan.imports.cells import (
     ERROR_COLUMN,
     FIELD_LABELS,
+    PERSON_HEADERS,
     CellProblem,
     ChoiceLookup,
     ImportField,
@@ -190,7 +191,7 @@ def _columns(batch: ImportBatch) -> Columns:
 
 def _read_header(batch: ImportBatch, source: RowSource) -> None:
     head = list(itertools.islice(source.rows(), 20))
-    guess = find_header([row.cells for row in head])
+    guess = find_header([row.cells for row in head], PERSON_HEADERS)
     if guess is None:
         raise FileError(
             FileProblem.NO_HEADER,
