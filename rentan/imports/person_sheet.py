@@ -83,11 +83,11 @@ def read_persons(path: Path, *, mapping: Mapping[str, str] | None = None) -> She
         table = list(open_rows(path).rows())
     except FileError as refused:
         raise SpreadsheetError(str(refused)) from refused
-    for row in table:
-        if row.control_columns:
+    for checked in table:
+        if checked.control_columns:
             raise SpreadsheetError(
-                f"Baris {row.number}, kolom {row.control_columns[0] + 1}: sel berisi karakter "
-                "kendali (mis. NUL); ketik ulang isinya lalu periksa lagi."
+                f"Baris {checked.number}, kolom {checked.control_columns[0] + 1}: sel berisi "
+                "karakter kendali (mis. NUL); ketik ulang isinya lalu periksa lagi."
             )
     guess = find_header([row.cells for row in table], _HEADERS, extra=user_mapping)
     if guess is None:
