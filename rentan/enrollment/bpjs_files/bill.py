@@ -14,17 +14,7 @@ from django.utils.translation import gettext as _
 
 from rentan.core.exports import xlsx_workbook
 from rentan.core.formatting import format_month
-from rentan.enrollment.bpjs_files.incoming import (
-    KPJ_SPELLINGS,
-    NIK_SPELLINGS,
-    FileNotReadable,
-    Problem,
-    RowProblem,
-    cell,
-    problem_message,
-    read_nik,
-    read_rows,
-)
+from rentan.enrollment.bpjs_files import incoming
 from rentan.enrollment.bpjs_files.registration import FIXED_CREATED
 from rentan.imports.cells import (
     HEADER_SCAN_ROWS,
@@ -49,7 +39,7 @@ class BillRow:
 @dataclass
 class ParsedBill:
     rows: list[BillRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[incoming.Problem] = field(default_factory=list)
     stated_total: int | None = None
 
 
@@ -62,8 +52,8 @@ class BillColumn(StrEnum):
 
 BILL_HEADERS = HeaderSpec(
     {
-        BillColumn.NIK: NIK_SPELLINGS,
-        BillColumn.KPJ: KPJ_SPELLINGS,
+        BillColumn.NIK: incoming.NIK_SPELLINGS,
+        BillColumn.KPJ: incoming.KPJ_SPELLINGS,
         BillColumn.NAME: ("nama", "nama peserta", "nama lengkap", "nama tenaga kerja"),
         BillColumn.AMOUNT: (
             "iuran",
@@ -90,11 +80,11 @@ def _amount(value: Any) -> int | None:
 
 
 def parse_bill(content: bytes) -> ParsedBill:
-    """The branch's monthly bill; FileNotReadable when the file has no NIK and premium columns."""
-    sheet = read_rows(content)
+    """The branch's monthly bill; FileNotReadable when it has no NIK and premium columns."""
+    sheet = incoming.read_rows(content)
     found = find_header([row.cells for row in sheet], BILL_HEADERS)
     if found is None:
-        raise FileNotReadable(
+        raise incoming.FileNotReadable(
             _(
                 "Berkas ini bukan surat tagihan BPJS: tidak ada kolom NIK dan kolom Iuran pada "
                 "%(n)d baris pertama. Tidak ada data yang diubah."
@@ -110,17 +100,17 @@ def parse_bill(content: bytes) -> ParsedBill:
         if all(is_blank(value) for value in row):
             continue
         if any(header_key(value) in _TOTAL_WORDS for value in row[: max(nik_col or 0, 1) + 2]):
-            parsed.stated_total = _amount(cell(row, amount_col))
+            parsed.stated_total = _amount(incoming.cell(row, amount_col))
             continue
-        nik, nik_problem = read_nik(cell(row, nik_col))
-        amount = _amount(cell(row, amount_col))
+        nik, nik_problem = incoming.read_nik(incoming.cell(row, nik_col))
+        amount = _amount(incoming.cell(row, amount_col))
         if nik_problem is not None:
             parsed.problems.append(
-                Problem(
+                incoming.Problem(
                     number,
                     mask_nik(nik),
                     nik_problem,
-                    problem_message(
+                    incoming.problem_message(
                         number,
                         "NIK",
                         _("NIK harus 16 angka sebagai teks, tertulis “%(v)s”.") % {"v": nik},
@@ -130,32 +120,40 @@ def parse_bill(content: bytes) -> ParsedBill:
             continue
         if nik in seen:
             parsed.problems.append(
-                Problem(
+                incoming.Problem(
                     number,
                     mask_nik(nik),
-                    RowProblem.DUPLICATE_NIK,
-                    problem_message(number, "NIK", _("NIK ini ditagih lebih dari sekali.")),
+                    incoming.RowProblem.DUPLICATE_NIK,
+                    incoming.problem_message(
+                        number, "NIK", _("NIK ini ditagih lebih dari sekali.")
+                    ),
                 )
             )
             continue
         if amount is None:
             parsed.problems.append(
-                Problem(
+                incoming.Problem(
                     number,
                     mask_nik(nik),
-                    RowProblem.BAD_AMOUNT,
-                    problem_message(
+                    incoming.RowProblem.BAD_AMOUNT,
+                    incoming.problem_message(
                         number,
                         "Iuran",
                         _("jumlah iuran tidak terbaca (“%(v)s”).")
-                        % {"v": text(cell(row, amount_col))},
+                        % {"v": text(incoming.cell(row, amount_col))},
                     ),
                 )
             )
             continue
         seen.add(nik)
         parsed.rows.append(
-            BillRow(number, nik, text(cell(row, kpj_col)), text(cell(row, name_col)), amount)
+            BillRow(
+                number,
+                nik,
+                text(incoming.cell(row, kpj_col)),
+                text(incoming.cell(row, name_col)),
+                amount,
+            )
         )
     return parsed
 

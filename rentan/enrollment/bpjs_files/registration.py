@@ -275,15 +275,18 @@ def write_registration(
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(table), len(headers) - 1)
     sheet.write_row(0, 0, headers, bold)
-    write = sheet.write
+    write, write_string = sheet.write, sheet.write_string
     for r, values in enumerate(table, start=1):
         for c, value in enumerate(values):
-            # Excel has no date without a time: a date is written as the midnight it begins.
-            if type(value) is date:
-                sheet.write_datetime(
-                    r, c, datetime(value.year, value.month, value.day), date_format
-                )
-            elif value != "":
+            kind = type(value)
+            if kind is str:
+                if value:
+                    write_string(r, c, value)
+            elif kind is date:
+                # Excel has no date without a time: a date is the midnight it begins.
+                day = datetime(value.year, value.month, value.day)
+                sheet.write_datetime(r, c, day, date_format)
+            elif value is not None:
                 write(r, c, value)
     workbook.close()
     return output.getvalue()

@@ -8,6 +8,7 @@ from rentan.core.formatting import format_rupiah
 from rentan.enrollment import selectors, services
 from rentan.enrollment.bpjs_files import FileNotReadable
 from rentan.programmes.models import Cycle
+from rentan.registry.nik import mask_nik
 
 
 def _month(text: str) -> date:
@@ -68,7 +69,7 @@ class Command(BaseCommand):
         )
         for difference in result.differences:
             self.stdout.write(
-                f"  {difference.kind.value} {difference.nik[:4]}********{difference.nik[12:]}: "
+                f"  {difference.kind.value} {mask_nik(difference.nik)}: "
                 f"diharapkan {format_rupiah(difference.expected)}, "
                 f"ditagih {format_rupiah(difference.billed)}"
             )
