@@ -8,7 +8,7 @@ list the city hands out, and a ``=cmd|…`` DDE formula can start a program on a
 
 - in .xlsx, text is written as a text cell, never as a formula or a link, and comes back
   exactly as typed: build XlsxWriter workbooks with `xlsx_workbook` (its ``write()`` then
-  gives a text cell for any ``str``); `core.plain_xlsx` writes only inline strings;
+  gives a text cell for any ``str``);
 - a CSV has no cell types: `csv_writer` puts an apostrophe before a text cell that begins
   with one of those characters (`csv_text`; spreadsheet programs read the apostrophe as
   "this is text"). Numbers the program writes as numbers (``int``, ``float``,

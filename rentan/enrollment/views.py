@@ -45,6 +45,7 @@ from rentan.enrollment.services import exchange_files as file_services
 from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
 from rentan.programmes.models import Cycle, Placement, Programme
+from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 50
 
@@ -386,7 +387,7 @@ def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "difference": d,
             "membership": people.get(d.nik),
-            "masked": d.nik[:4] + "********" + d.nik[12:],
+            "masked": mask_nik(d.nik),
         }
         for d in result.differences
     ]

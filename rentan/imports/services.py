@@ -32,6 +32,7 @@ from rentan.imports import workers
 from rentan.imports.cells import (
     ERROR_COLUMN,
     FIELD_LABELS,
+    PERSON_HEADERS,
     CellProblem,
     ChoiceLookup,
     ImportField,
@@ -51,8 +52,10 @@ from rentan.imports.models import (
 from rentan.imports.reading import FileError, FileProblem, RowSource, checksum, open_rows
 from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
-from rentan.registry.models import Household, Occupation, Person, PersonSource, ProcessingBasis
+from rentan.registry.models import Occupation, Person
+from rentan.registry.person_fields import DRAFT_NAMES
 from rentan.registry.selectors import programme_kelurahan, registry_context
+from rentan.registry.services import StagedPersons, register_persons_from_staging
 from rentan.registry.validation import RecordProblem
 
 logger = logging.getLogger(__name__)
@@ -200,7 +203,7 @@ def _columns(batch: ImportBatch) -> Columns:
 
 def _read_header(batch: ImportBatch, source: RowSource) -> None:
     head = list(itertools.islice(source.rows(), 20))
-    guess = find_header([row.cells for row in head])
+    guess = find_header([row.cells for row in head], PERSON_HEADERS)
     if guess is None:
         raise FileError(
             FileProblem.NO_HEADER,
@@ -454,27 +457,14 @@ _COMMIT_COLUMNS = (
     "occupation_code",
 )
 
+# A staged row holds a person's fields under their draft names (registry.person_fields), the
+# order _staged_row writes them in.
 _STAGED_COLUMNS = (
     "batch_id",
     "row_number",
     "status",
     "is_accepted",
-    "nik",
-    "kk_number",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "street_address",
-    "rt",
-    "rw",
-    "kelurahan_code",
-    "phone",
-    "occupation_code",
-    "monthly_income",
-    "dependents",
-    "has_disability",
-    "disability_note",
+    *DRAFT_NAMES,
     "cells",
     "issues",
     "matches",
@@ -729,8 +719,6 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
         status_before = batch.status
         table = StagedRow._meta.db_table
         person = Person._meta.db_table
-        household = Household._meta.db_table
-        occupation = Occupation._meta.db_table
         accepted = (
             f"s.batch_id = %s AND s.is_accepted AND s.status IN "
             f"('{RowStatus.READY.value}', '{RowStatus.DUPLICATE.value}')"
@@ -757,48 +745,32 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
                 [RowStatus.ALREADY_REGISTERED.value, False, batch_id],
             )
             tell(1)
-            _step_hook("households")
-            cursor.execute(
-                f"INSERT INTO {household} (kk_number) SELECT DISTINCT s.kk_number FROM {table} s "
-                f"WHERE {accepted} AND s.kk_number <> '' AND NOT EXISTS "
-                f"(SELECT 1 FROM {household} h WHERE h.kk_number = s.kk_number)",
-                [batch_id],
+            # Counted before the persons are written: the insert does not change a staged row.
+            _count(batch)
+            steps = {"households": 1, "persons": 2, "audit": 3}
+
+            def step(reached: str) -> None:
+                if steps[reached] > 1:
+                    tell(steps[reached])
+                _step_hook(reached)
+
+            created = register_persons_from_staging(
+                actor=actor,
+                staged=StagedPersons(table=table, where=accepted, params=[batch_id]),
+                source_detail=f"Impor #{batch_id} {batch.original_name}",
+                action=AuditAction.BATCH_COMMITTED,
+                target=batch,
+                before={"status": status_before},
+                describe=lambda created: {
+                    "status": BatchStatus.COMMITTED,
+                    "berkas": batch.original_name,
+                    "sidik": batch.checksum,
+                    "pekerja_ditambahkan": created,
+                    "sudah_terdaftar": batch.rows_registered,
+                    "tidak_disimpan": batch.rows_total - created - batch.rows_registered,
+                },
+                step=step,
             )
-            tell(2)
-            _step_hook("persons")
-            source_detail = f"Impor #{batch_id} {batch.original_name}"[:200]
-            cursor.execute(
-                f"""
-                INSERT INTO {person} (
-                    nik, household_id, name, birth_place, birth_date, sex, street_address, rt,
-                    rw, kelurahan_id, phone, occupation_id, monthly_income, dependents,
-                    has_disability, disability_note, processing_basis, source, source_detail,
-                    is_active, deactivation_reason, created_at, updated_at
-                )
-                SELECT
-                    s.nik, h.id, s.name, s.birth_place, s.birth_date, s.sex, s.street_address,
-                    s.rt, s.rw, s.kelurahan_code, s.phone, o.id, s.monthly_income, s.dependents,
-                    s.has_disability, s.disability_note, %s, %s,
-                    %s || ' baris ' || CAST(s.row_number AS VARCHAR(10)),
-                    %s, '', %s, %s
-                FROM {table} s
-                JOIN {occupation} o ON o.code = s.occupation_code
-                LEFT JOIN {household} h ON h.kk_number = s.kk_number AND s.kk_number <> ''
-                WHERE {accepted}
-                ORDER BY s.row_number
-                """,
-                [
-                    ProcessingBasis.PUBLIC_TASK.value,
-                    PersonSource.IMPORT.value,
-                    source_detail,
-                    True,
-                    now,
-                    now,
-                    batch_id,
-                ],
-            )
-            created = cursor.rowcount
-            tell(3)
             _step_hook("links")
             cursor.execute(
                 f"INSERT INTO {ImportedPerson._meta.db_table} (person_id, batch_id, row_number) "
@@ -810,30 +782,12 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             # the imported ones. Rewriting a million staged rows would cost more than the
             # insert itself.
             tell(4)
-        _step_hook("audit")
-        _count(batch)
         left_out = batch.rows_total - created - batch.rows_registered
         batch.status = BatchStatus.COMMITTED
         batch.rows_created = created
         batch.committed_at = now
         batch.committed_by = actor if getattr(actor, "is_authenticated", False) else None
         batch.save()
-        # One event for the whole batch: an event per person would turn the bulk insert back
-        # into per-row writes. Every person stays traceable through ImportedPerson.
-        record_change(
-            actor=actor,
-            action=AuditAction.BATCH_COMMITTED,
-            target=batch,
-            before={"status": status_before},
-            after={
-                "status": batch.status,
-                "berkas": batch.original_name,
-                "sidik": batch.checksum,
-                "pekerja_ditambahkan": created,
-                "sudah_terdaftar": batch.rows_registered,
-                "tidak_disimpan": left_out,
-            },
-        )
     tell(5)
     return CommitResult(
         created=created, already_registered=batch.rows_registered, left_out=left_out

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rentan.accounts.access import Capability, can, kelurahan_open_to
 from rentan.registry.models import DeactivationReason, Occupation
 from rentan.registry.nik import Sex
+from rentan.registry.person_fields import PERSON_FIELDS
 from rentan.registry.selectors import programme_kelurahan
 from rentan.registry.validation import PersonDraft, RegistryContext, check_person
 
@@ -79,22 +80,11 @@ class PersonForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         draft = PersonDraft(
-            nik=data.get("nik", ""),
-            kk_number=data.get("kk_number", ""),
-            name=data.get("name", ""),
-            birth_place=data.get("birth_place", ""),
-            birth_date=data.get("birth_date"),
-            sex=data.get("sex", ""),
-            street_address=data.get("street_address", ""),
-            rt=data.get("rt", ""),
-            rw=data.get("rw", ""),
-            kelurahan_code=data.get("kelurahan", ""),
-            phone=data.get("phone", ""),
-            occupation_code=data.get("occupation", ""),
-            monthly_income=data.get("monthly_income"),
-            dependents=data.get("dependents") or 0,
-            has_disability=bool(data.get("has_disability")),
-            disability_note=data.get("disability_note", ""),
+            **{
+                spec.name: value
+                for spec in PERSON_FIELDS
+                if (value := data.get(spec.form_field)) is not None
+            }
         )
         checked = check_person(draft, self.context)
         for issue in checked.errors:

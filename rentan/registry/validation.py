@@ -82,14 +82,15 @@ class FieldIssue:
 
 @dataclass
 class PersonDraft:
-    """What someone typed or a spreadsheet row said, before checking."""
+    """What someone typed or a spreadsheet row said, before checking (its fields are
+    those of registry.person_fields; a value not given is empty)."""
 
-    nik: object
-    name: str
-    birth_date: date | None
-    sex: str
-    kelurahan_code: str
-    occupation_code: str
+    nik: object = ""
+    name: str = ""
+    birth_date: date | None = None
+    sex: str = ""
+    kelurahan_code: str = ""
+    occupation_code: str = ""
     kk_number: object = ""
     birth_place: str = ""
     street_address: str = ""

@@ -19,10 +19,6 @@ def actor_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def masked(nik: str) -> str:
-    return nik[:4] + "*" * 8 + nik[12:]
-
-
 def insert_rows(
     cursor: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:

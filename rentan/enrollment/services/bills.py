@@ -19,10 +19,11 @@ from rentan.enrollment.models import (
     ExchangeKind,
     Payment,
 )
-from rentan.enrollment.services import BATCH, EnrollmentRefused, actor_or_none, masked
+from rentan.enrollment.services import BATCH, EnrollmentRefused, actor_or_none
 from rentan.programmes.models import (
     Cycle,
 )
+from rentan.registry.nik import mask_nik
 
 
 class BillRejected(ValueError):
@@ -53,7 +54,7 @@ def import_bpjs_bill(
         filename=filename,
         checksum=bpjs_files.checksum(content),
         rows=len(parsed.rows),
-        results=[{"row": r.row, "nik": masked(r.nik), "amount": r.amount} for r in parsed.rows],
+        results=[{"row": r.row, "nik": mask_nik(r.nik), "amount": r.amount} for r in parsed.rows],
         summary={"month": month.isoformat(), "stated_total": parsed.stated_total},
         created_by=actor_or_none(actor),
     )

@@ -9,7 +9,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from rentan.core import plain_xlsx
 from rentan.core.audit import record_change, record_export
 from rentan.core.models import AuditAction
 from rentan.enrollment import bpjs_files, selectors
@@ -26,7 +25,7 @@ from rentan.enrollment.models import (
     Membership,
     RegistrationMapping,
 )
-from rentan.enrollment.services import EnrollmentRefused, actor_or_none, insert_rows, masked
+from rentan.enrollment.services import EnrollmentRefused, actor_or_none, insert_rows
 from rentan.enrollment.services.memberships import move_memberships
 from rentan.enrollment.states import MembershipStatus
 from rentan.programmes.models import (
@@ -34,6 +33,7 @@ from rentan.programmes.models import (
     Cycle,
     Programme,
 )
+from rentan.registry.nik import mask_nik
 
 
 def _programmes_text(programme: Programme) -> str:
@@ -72,7 +72,7 @@ def export_registration(
         checksum=digest,
         rows=len(items),
         results=[
-            {"row": n, "nik": masked(row.nik), "outcome": "sent"}
+            {"row": n, "nik": mask_nik(row.nik), "outcome": "sent"}
             for n, (_pk, _s, row) in enumerate(items, start=2)
         ],
         summary={"columns": [c.header for c in columns]},
@@ -148,7 +148,7 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
     """The branch's answer. Accepted rows become aktif, rejected rows ditolak, together;
     rows matching nobody awaiting an answer, or giving a KPJ another person holds, are
     reported and change nothing. A file that is no reply raises FileNotReadable."""
-    parsed = bpjs_files.parse_reply(content)
+    parsed = bpjs_files.parse_reply(content, today=today)
     problems = list(parsed.problems)
     awaiting: dict[str, tuple[int, int, int]] = {}
     for pk, nik, person_id, cycle_id in (
@@ -170,13 +170,13 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
             problems.append(
                 Problem(
                     row.row,
-                    masked(row.nik),
+                    mask_nik(row.nik),
                     RowProblem.UNKNOWN_NIK,
                     _(
                         "Baris %(row)d, kolom NIK: %(nik)s tidak cocok dengan peserta mana pun "
                         "yang menunggu balasan BPJS."
                     )
-                    % {"row": row.row, "nik": masked(row.nik)},
+                    % {"row": row.row, "nik": mask_nik(row.nik)},
                 )
             )
             continue
@@ -187,7 +187,7 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
                 problems.append(
                     Problem(
                         row.row,
-                        masked(row.nik),
+                        mask_nik(row.nik),
                         RowProblem.KPJ_USED_BY_OTHER,
                         _("Baris %(row)d, kolom Nomor KPJ: %(kpj)s sudah dipakai peserta lain.")
                         % {"row": row.row, "kpj": row.kpj_number},
@@ -200,7 +200,7 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
         cycles.add(cycle_id)
     problems.sort(key=lambda p: p.row)
     results = [
-        {"row": row.row, "nik": masked(row.nik), "outcome": row.outcome.value}
+        {"row": row.row, "nik": mask_nik(row.nik), "outcome": row.outcome.value}
         for _pk, row in sorted(accepted + rejected, key=lambda item: item[1].row)
     ] + [
         {
@@ -290,7 +290,7 @@ def save_registration_mapping(
 ) -> RegistrationMapping:
     """The programme's registration columns and sheet name (SheetNameError if Excel would
     refuse the name, MappingError for no column or a heading twice)."""
-    sheet_name = plain_xlsx.check_sheet_name(sheet_name)
+    sheet_name = bpjs_files.check_sheet_name(sheet_name)
     columns = bpjs_files.check_columns(columns)
     before = dict(
         RegistrationMapping.objects.filter(programme=programme)

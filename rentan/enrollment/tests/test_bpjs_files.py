@@ -227,6 +227,6 @@ def test_each_format_shapes_the_cell(value, fmt, cell):
     ],
 )
 def test_reply_start_dates_are_read_in_the_forms_branches_write(text, expected):
-    from rentan.enrollment.bpjs_files import _date
+    from rentan.enrollment.bpjs_files.reply import read_start_date
 
-    assert _date(text) == expected
+    assert read_start_date(text, today=TODAY) == expected

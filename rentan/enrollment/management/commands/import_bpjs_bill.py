@@ -9,6 +9,7 @@ from rentan.enrollment import selectors, services
 from rentan.enrollment.bpjs_files import FileNotReadable
 from rentan.enrollment.services import bills as bill_services
 from rentan.programmes.models import Cycle
+from rentan.registry.nik import mask_nik
 
 
 def _month(text: str) -> date:
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         )
         for difference in result.differences:
             self.stdout.write(
-                f"  {difference.kind.value} {difference.nik[:4]}********{difference.nik[12:]}: "
+                f"  {difference.kind.value} {mask_nik(difference.nik)}: "
                 f"diharapkan {format_rupiah(difference.expected)}, "
                 f"ditagih {format_rupiah(difference.billed)}"
             )
