@@ -82,6 +82,6 @@ def test_bulk_registration_stores_every_field_the_households_and_one_audit_event
     assert (siti.verified_at, slamet.verified_at) == (None, moment)
     assert siti.source == PersonSource.DEMO and siti.source_detail == "demo_data --seed 1"
     event = AuditEvent.objects.get()
-    assert event.action == AuditAction.IMPORT
-    assert event.changes == {"pekerja": 2}
+    assert event.action == AuditAction.PERSONS_LOADED
+    assert event.changes == {"before": {}, "after": {"pekerja": 2}}
     assert event.target_id == str(region.pk)
