@@ -16,5 +16,6 @@ urlpatterns = [
     path("program/", include("rentan.programmes.urls")),
     path("kepesertaan/", include("rentan.enrollment.urls")),
     path("audit/", include("rentan.registry.audit_urls")),
+    path("laporan/", include("rentan.reporting.urls")),
     path("sehat/", health.health, name="health"),
 ]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rentan.imports",
     "rentan.programmes",
     "rentan.enrollment",
+    "rentan.reporting",
     "django_tasks",
     "django_tasks_db",
     "axes",
