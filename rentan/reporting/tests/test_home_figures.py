@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from rentan.core import selectors
-from rentan.core.selectors import count_home_figures
+from rentan.reporting import selectors
+from rentan.reporting.selectors import count_home_figures
 from rentan.testing.factories import TEST_PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rentan.core import selectors
+from rentan.reporting import selectors
 from rentan.regions.models import Area
 
 
@@ -12,7 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
     region = Area.objects.filter(code=settings.RENTAN_REGION_CODE).first()
     return render(
         request,
-        "core/home.html",
+        "reporting/home.html",
         {
             "region": region,
             "figures": selectors.home_figures(),
