@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -468,6 +468,13 @@ def placement_counts(cycle: Cycle) -> Counter[str]:
             .annotate(n=Count("id"))
         )
     )
+
+
+def selected_placements(cycle: Cycle) -> QuerySet[Placement]:
+    """Every place on a cycle's list, as approved and since: ended places and their
+    replacements included (a replacement is the waiting place that took over, `replaces`
+    naming the ended one)."""
+    return Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS)
 
 
 def approved_participant_count(cycle: Cycle) -> int:
