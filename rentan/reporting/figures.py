@@ -51,18 +51,6 @@ def band_birth_dates(on: date) -> list[tuple[str, date | None, date | None]]:
     return bands
 
 
-def age_on(birth_date: date, on: date) -> int:
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-def age_band(birth_date: date, on: date) -> str:
-    age = age_on(birth_date, on)
-    for low, high in AGE_BANDS:
-        if age >= low and (high is None or age <= high):
-            return band_label(low, high)
-    return band_label(*AGE_BANDS[0])
-
-
 @dataclass(frozen=True)
 class Cell:
     """A count as published: the number, or "<5" when it is too small to show."""

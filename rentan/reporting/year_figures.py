@@ -37,8 +37,9 @@ def in_area(field_name: str, area: str) -> Q:
     if not area:
         return Q()
     if area.count(".") >= 3:
-        return Q(**{field_name: area})
-    return Q(**{f"{field_name}__startswith": f"{area}."})
+        return Q(**{f"{field_name}_id": area})
+    # The kelurahan's code is the key itself: no join to the area table.
+    return Q(**{f"{field_name}__code__startswith": f"{area}."})
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def list_counts(cycle: Cycle, area: str = "") -> ListCounts:
     """One GROUP BY over the cycle's selected places (the waiting list is not read)."""
     rows = (
         programmes.selected_placements(cycle)
-        .filter(in_area("kelurahan_id", area))
+        .filter(in_area("kelurahan", area))
         .values_list("kind")
         .annotate(
             approved=Count("id", filter=Q(replaces__isnull=True)),
@@ -120,7 +121,7 @@ def _premium(cycle: Cycle) -> int:
 
 
 def year_row(cycle: Cycle, area: str = "") -> YearRow:
-    memberships = enrollment.cycle_memberships(cycle).filter(in_area("person__kelurahan_id", area))
+    memberships = enrollment.cycle_memberships(cycle).filter(in_area("person__kelurahan", area))
     paid = None
     if not area:
         paid = enrollment.payments_of(cycle).aggregate(total=Sum("amount"))["total"] or 0
@@ -201,7 +202,7 @@ def _coverage(cycle: Cycle, area: str) -> dict[str, list[Share]]:
     now = (
         programmes.selected_placements(cycle)
         .filter(ended_on__isnull=True)
-        .filter(in_area("kelurahan_id", area))
+        .filter(in_area("kelurahan", area))
     )
     names = dict(
         Area.objects.filter(code__startswith=f"{cycle.programme.region_id}.").values_list(
@@ -235,7 +236,7 @@ def _coverage(cycle: Cycle, area: str) -> dict[str, list[Share]]:
     for label, born_after, born_by in bands:
         condition = Q()
         if born_after is not None:
-            condition &= Q(person__birth_date__gte=born_after)
+            condition &= Q(person__birth_date__gt=born_after)
         if born_by is not None:
             condition &= Q(person__birth_date__lte=born_by)
         whens.append(When(condition, then=Value(label)))
@@ -259,7 +260,7 @@ def _coverage(cycle: Cycle, area: str) -> dict[str, list[Share]]:
 
 def _claims(cycle: Cycle, area: str) -> tuple[ClaimFigures, Counter[date]]:
     claims = enrollment.cycle_claims(cycle).filter(
-        in_area("membership__person__kelurahan_id", area)
+        in_area("membership__person__kelurahan", area)
     )
     rows = list(
         claims.values_list("kind", "status", "event_on")
@@ -293,7 +294,7 @@ def _claims(cycle: Cycle, area: str) -> tuple[ClaimFigures, Counter[date]]:
 def year_figures(cycle: Cycle, *, area: str = "", on: date | None = None) -> YearFigures:
     on = on or timezone.localdate()
     row = year_row(cycle, area)
-    memberships = enrollment.cycle_memberships(cycle).filter(in_area("person__kelurahan_id", area))
+    memberships = enrollment.cycle_memberships(cycle).filter(in_area("person__kelurahan", area))
     statuses = enrollment.status_counts(memberships)
     # Cover per membership (no person read): the months it touches and what they cost.
     covers = [
