@@ -61,11 +61,11 @@ def _show(value: Any, kind: Kind) -> str:
     return str(value)
 
 
-def _shares(slug: str, title: Any, label: Any, shares: list[Share]) -> Table:
+def _shares(slug: str, title: Any, label: Any, shares: list[Share], counted: Any = None) -> Table:
     return Table(
         slug,
         title,
-        [Column(label, Kind.TEXT), Column(_("Peserta saat ini"))],
+        [Column(label, Kind.TEXT), Column(counted or _("Peserta saat ini"))],
         [(share.label, share.count) for share in shares],
     )
 
@@ -133,7 +133,11 @@ def tables(years: list[YearRow], figures: YearFigures | None) -> dict[str, Table
         ],
     )
     result["kepesertaan"] = _shares(
-        "kepesertaan", _("Kepesertaan BPJS per status"), _("Status"), figures.membership_statuses
+        "kepesertaan",
+        _("Kepesertaan BPJS per status"),
+        _("Status"),
+        figures.membership_statuses,
+        _("Kepesertaan"),
     )
     result["wilayah"] = Table(
         "wilayah",

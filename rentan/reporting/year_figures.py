@@ -101,6 +101,7 @@ class YearRow:
     is_approved: bool
     lists: ListCounts
     active_now: int
+    memberships: int  # every membership recorded, whatever its status
     budget_ceiling: int
     premium: int
     months: int
@@ -134,6 +135,7 @@ def year_row(cycle: Cycle, area: str = "") -> YearRow:
         is_approved=cycle.status in APPROVED_STATUSES,
         lists=list_counts(cycle, area),
         active_now=memberships.filter(status=MembershipStatus.ACTIVE).count(),
+        memberships=memberships.count(),
         budget_ceiling=cycle.budget_ceiling,
         premium=_premium(cycle),
         months=cycle.coverage_months,
@@ -194,7 +196,12 @@ class YearFigures:
 
     @property
     def has_memberships(self) -> bool:
-        return any(share.count for share in self.membership_statuses)
+        return self.row.memberships > 0
+
+    @property
+    def is_over(self) -> bool:
+        """The year's cover has ended: "aktif" then means active until its last day."""
+        return self.coverage_end_on < self.counted_at.date()
 
 
 def _coverage(cycle: Cycle, area: str) -> dict[str, list[Share]]:
@@ -259,9 +266,7 @@ def _coverage(cycle: Cycle, area: str) -> dict[str, list[Share]]:
 
 
 def _claims(cycle: Cycle, area: str) -> tuple[ClaimFigures, Counter[date]]:
-    claims = enrollment.cycle_claims(cycle).filter(
-        in_area("membership__person__kelurahan", area)
-    )
+    claims = enrollment.cycle_claims(cycle).filter(in_area("membership__person__kelurahan", area))
     rows = list(
         claims.values_list("kind", "status", "event_on")
         .annotate(n=Count("id"), estimated=Sum("estimated_benefit"), paid=Sum("benefit_paid"))
