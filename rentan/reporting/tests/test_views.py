@@ -16,9 +16,9 @@ from rentan.testing.factories import PersonFactory, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(role: str, **kwargs: object) -> Client:
+def _signed_in(role: str, *, kelurahan_code: str | None = None) -> Client:
     client = Client()
-    client.force_login(make_user(role, username=f"{role}-laporan", **kwargs))
+    client.force_login(make_user(role, username=f"{role}-laporan", kelurahan_code=kelurahan_code))
     return client
 
 
@@ -87,9 +87,10 @@ def test_an_operator_sees_their_own_kelurahan_and_nothing_of_another(running_yea
     client = _signed_in("operator", kelurahan_code=MEDONO)
     home = client.get(reverse("home"))
     assert home.context["kelurahan"].code == MEDONO
-    assert home.context["figures"].totals["active"] == Person.objects.filter(
-        kelurahan_id=MEDONO, is_active=True
-    ).count()
+    assert (
+        home.context["figures"].totals["active"]
+        == Person.objects.filter(kelurahan_id=MEDONO, is_active=True).count()
+    )
     (programme,) = home.context["programmes"]
     assert (programme["row"].lists.now, programme["row"].active_now) == (3, 3)
     assert "figures" not in programme  # no city-wide year figures for an operator
