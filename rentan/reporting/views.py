@@ -17,7 +17,7 @@ from rentan.core.exports import attachment_disposition
 from rentan.programmes.models import Cycle, Programme
 from rentan.regions.models import Area
 from rentan.reporting import selectors, tables
-from rentan.reporting.figures import published_total, suppress_small
+from rentan.reporting.figures import Cell, published_total, suppress_small
 from rentan.reporting.year_figures import (
     YearFigures,
     YearRow,
@@ -217,22 +217,28 @@ def public(request: HttpRequest) -> HttpResponse:
     sections = []
     for programme in programmes_reported():
         districts = list(Area.objects.districts_of(programme.region_id))
-        years = []
-        for row in _kept_years(programme, ""):
-            if not row.is_approved:
-                continue
+        years = [row for row in _kept_years(programme, "") if row.is_approved]
+        per_year = []
+        for row in years:
             cycle = programme.cycles.get(pk=row.cycle_id)
-            figures = _kept_figures(cycle, "")
-            per_district = {share.label: share.count for share in figures.by_kecamatan}
-            counts = [per_district.get(d.name, 0) for d in districts]
-            years.append(
-                {
-                    "row": row,
-                    "cells": list(zip(districts, suppress_small(counts), strict=True)),
-                    "total": published_total(row.lists.now),
-                    "approved": published_total(row.lists.approved),
-                    "active": published_total(row.active_now),
-                }
-            )
-        sections.append({"programme": programme, "districts": districts, "years": years})
+            per_district = {s.label: s.count for s in _kept_figures(cycle, "").by_kecamatan}
+            per_year.append(suppress_small([per_district.get(d.name, 0) for d in districts]))
+        # One column per year, one line per figure: narrow enough for a phone.
+        lines = [
+            (_("Target"), [Cell(row.target, is_suppressed=False) for row in years]),
+            (_("Ditetapkan"), [published_total(row.lists.approved) for row in years]),
+            (_("Peserta saat ini"), [published_total(row.lists.now) for row in years]),
+            *(
+                (f"Kec. {district.name}", [cells[i] for cells in per_year])
+                for i, district in enumerate(districts)
+            ),
+            # A year whose memberships were never recorded has no "active" figure, not a small one.
+            (
+                _("Aktif di BPJS"),
+                [published_total(row.active_now) if row.memberships else "\u2013" for row in years],
+            ),
+        ]
+        sections.append(
+            {"programme": programme, "years": [row.year for row in years], "lines": lines}
+        )
     return render(request, "reporting/public.html", {"sections": sections})

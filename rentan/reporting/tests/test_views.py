@@ -139,16 +139,15 @@ def test_public_page_is_off_unless_the_setting_turns_it_on(running_year, setting
     response = Client().get(reverse("reporting:public"))
     assert response.status_code == 200
     (section,) = response.context["sections"]
-    (year,) = section["years"]
-    cells = {district.name: str(cell) for district, cell in year["cells"]}
+    assert section["years"] == [2023]
+    lines = {str(label): [str(cell) for cell in cells] for label, cells in section["lines"]}
     # Three people in each of two kecamatan, none in the other two: every cell is small.
-    assert cells == {
-        "Pekalongan Barat": "<5",
-        "Pekalongan Timur": "<5",
-        "Pekalongan Utara": "<5",
-        "Pekalongan Selatan": "<5",
-    }
-    assert str(year["total"]) == "6"
+    assert lines["Kec. Pekalongan Barat"] == ["<5"]
+    assert lines["Kec. Pekalongan Timur"] == ["<5"]
+    assert lines["Kec. Pekalongan Selatan"] == ["<5"]
+    assert lines["Peserta saat ini"] == ["6"]
+    assert lines["Target"] == ["10"]
+    assert lines["Aktif di BPJS"] == ["6"]
     body = response.content.decode()
     assert "&lt;5" in body
     assert not [value for value in _personal_data() if value in body]
