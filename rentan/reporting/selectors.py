@@ -17,8 +17,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 from rentan.accounts.access import Capability, can, kelurahan_scope
 from rentan.core.formatting import format_date, format_month
@@ -145,18 +144,31 @@ class Task:
     """One kind of work waiting: how many, and the page where it is done (for those who may
     open it)."""
 
-    label: Any  # lazy text: the figures are kept across requests in either language
+    # The Indonesian source text (marked for translation) and what fills it: a task is kept
+    # across requests in either language and translated when shown (`label`).
+    text: str
     count: int
     url_name: str = ""
     is_urgent: bool = False
     amount: int | None = None  # rupiah, for a premium to pay
+    year: int | None = None
+    month: date | None = None
+    due_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        text = gettext(self.text).format(
+            month=format_month(self.month) if self.month else "",
+            due=format_date(self.due_on),
+        )
+        return f"{self.year}: {text}" if self.year else text
 
 
 _PAYMENT_LABELS = {
-    billing.WarningKind.DUE_SOON: _("Iuran {month} jatuh tempo {due}"),
-    billing.WarningKind.OVERDUE: _("Iuran {month} belum dibayar"),
-    billing.WarningKind.HEADING_FOR_LAPSE: _("Peserta menuju nonaktif (iuran {month})"),
-    billing.WarningKind.LAPSED: _("Peserta nonaktif: 3 bulan iuran tidak dibayar"),
+    billing.WarningKind.DUE_SOON: gettext_noop("Iuran {month} jatuh tempo {due}"),
+    billing.WarningKind.OVERDUE: gettext_noop("Iuran {month} belum dibayar"),
+    billing.WarningKind.HEADING_FOR_LAPSE: gettext_noop("Peserta menuju nonaktif (iuran {month})"),
+    billing.WarningKind.LAPSED: gettext_noop("Peserta nonaktif: 3 bulan iuran tidak dibayar"),
 }
 
 
@@ -166,23 +178,17 @@ def _payment_tasks(today: date) -> list[Task]:
     tasks = []
     for cycle in enrollment.enrollment_cycles().exclude(status=CycleStatus.CLOSED):
         for warning in enrollment.payment_warnings(cycle, today=today):
-            label = format_lazy(
-                "{year}: {text}",
-                year=cycle.year,
-                text=format_lazy(
-                    _PAYMENT_LABELS[warning.kind],
-                    month=format_month(warning.month),
-                    due=format_date(warning.due_on),
-                ),
-            )
             is_bill = warning.kind in (billing.WarningKind.DUE_SOON, billing.WarningKind.OVERDUE)
             tasks.append(
                 Task(
-                    label,
+                    _PAYMENT_LABELS[warning.kind],
                     warning.members,
                     "enrollment:billing",
                     is_urgent=warning.kind != billing.WarningKind.DUE_SOON,
                     amount=warning.amount if is_bill else None,
+                    year=cycle.year,
+                    month=warning.month,
+                    due_on=warning.due_on,
                 )
             )
     return tasks
@@ -205,19 +211,28 @@ def count_work_waiting(user: Any, today: date) -> list[Task]:
     if kelurahan is not None:
         unverified = unverified.filter(kelurahan_id=kelurahan)
     tasks = [
-        Task(_("Impor siap ditinjau"), batches[BatchStatus.REVIEW], "imports:batch_list"),
         Task(
-            _("Impor perlu pemetaan kolom"),
+            gettext_noop("Impor siap ditinjau"), batches[BatchStatus.REVIEW], "imports:batch_list"
+        ),
+        Task(
+            gettext_noop("Impor perlu pemetaan kolom"),
             batches[BatchStatus.NEEDS_MAPPING],
             "imports:batch_list",
         ),
-        Task(_("Impor gagal"), batches[BatchStatus.FAILED], "imports:batch_list", is_urgent=True),
-        Task(_("Pekerja belum diverifikasi"), unverified.count(), "registry:person_list"),
+        Task(
+            gettext_noop("Impor gagal"),
+            batches[BatchStatus.FAILED],
+            "imports:batch_list",
+            is_urgent=True,
+        ),
+        Task(
+            gettext_noop("Pekerja belum diverifikasi"), unverified.count(), "registry:person_list"
+        ),
     ]
     if kelurahan is None:
         tasks.append(
             Task(
-                _("Pasangan duplikat terbuka"),
+                gettext_noop("Pasangan duplikat terbuka"),
                 registry.open_duplicate_pairs(user).count(),
                 "registry:duplicate_list",
             )
@@ -234,8 +249,10 @@ def count_work_waiting(user: Any, today: date) -> list[Task]:
                 1 for _, waiting in enrollment.replacement_proposals(cycle) if waiting
             )
         tasks += [
-            Task(_("Klaim menunggu"), claims_waiting, "enrollment:claims"),
-            Task(_("Pengganti peserta berhenti"), replacements, "enrollment:memberships"),
+            Task(gettext_noop("Klaim menunggu"), claims_waiting, "enrollment:claims"),
+            Task(
+                gettext_noop("Pengganti peserta berhenti"), replacements, "enrollment:memberships"
+            ),
             *_payment_tasks(today),
         ]
     return tasks

@@ -185,8 +185,9 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_xlsx(request: HttpRequest, table: str) -> HttpResponse:
     """One table of the Laporan as .xlsx, recorded as an export (it holds no person)."""
     choice = _choice(request)
-    years = programme_years(choice.programme, choice.area) if choice.programme else []
-    figures = year_figures(choice.cycle, area=choice.area) if choice.cycle else None
+    # The figures the page showed (kept), so the file says what the page said.
+    years = _kept_years(choice.programme, choice.area) if choice.programme else []
+    figures = _kept_figures(choice.cycle, choice.area) if choice.cycle else None
     wanted = tables.tables(years, figures).get(table)
     if wanted is None:
         raise Http404

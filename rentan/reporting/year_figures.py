@@ -23,7 +23,7 @@ from rentan.enrollment.models import ClaimKind, ClaimStatus
 from rentan.enrollment.states import MembershipStatus
 from rentan.programmes import selectors as programmes
 from rentan.programmes.models import Cycle, CycleStatus, PlacementKind, Programme
-from rentan.programmes.premiums import NoRateInForce
+from rentan.programmes.premiums import NoRateInForce, monthly_premium, rule_in_force
 from rentan.regions.models import Area
 from rentan.registry.nik import Sex
 from rentan.reporting.figures import band_birth_dates
@@ -301,38 +301,40 @@ def year_figures(cycle: Cycle, *, area: str = "", on: date | None = None) -> Yea
     row = year_row(cycle, area)
     memberships = enrollment.cycle_memberships(cycle).filter(in_area("person__kelurahan", area))
     statuses = enrollment.status_counts(memberships)
-    # Cover per membership (no person read): the months it touches and what they cost.
-    covers = [
-        billing.Cover(nik=str(pk), start_on=start, ended_on=ended)
-        for pk, start, ended in memberships.filter(start_on__isnull=False).values_list(
-            "pk", "start_on", "ended_on"
-        )
-    ]
+    # Members share a few (start, end) pairs: count each pair once and apply billing's own
+    # rule (a whole month for any day covered, the rate in force on the 1st) to the pairs.
+    spans = list(
+        memberships.filter(start_on__isnull=False)
+        .values_list("start_on", "ended_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     rules = enrollment.rate_rules()
-    months = billing.cycle_months(cycle.coverage_start_on, cycle.coverage_months)
     bills = []
-    for month in months:
+    for month in billing.cycle_months(cycle.coverage_start_on, cycle.coverage_months):
+        members = sum(
+            n
+            for start, ended, n in spans
+            if billing.is_billable(billing.Cover("", start, ended), month)
+        )
         try:
-            bills.append(
-                billing.expected_bill(
-                    covers, month=month, rules=rules, declared_income=cycle.declared_income
-                )
-            )
+            premium = monthly_premium(rule_in_force(rules, month), cycle.declared_income)
         except NoRateInForce:
-            bills.append(billing.ExpectedBill(month=month, premium=0, lines={}))
+            premium = 0
+        bills.append((month, members, members * premium))
     paid_per_month: dict[date, int] = {}
     if not area:
         paid_per_month = dict(enrollment.payments_of(cycle).values_list("month", "amount"))
     claims, claims_per_month = _claims(cycle, area)
     trend = [
         MonthRow(
-            month=bill.month,
-            members=bill.members,
-            premiums=bill.total,
-            paid=None if area else paid_per_month.get(bill.month, 0),
-            claims=claims_per_month.get(bill.month, 0),
+            month=month,
+            members=members,
+            premiums=premiums,
+            paid=None if area else paid_per_month.get(month, 0),
+            claims=claims_per_month.get(month, 0),
         )
-        for bill in bills
+        for month, members, premiums in bills
     ]
     area_name = ""
     if area:
@@ -346,8 +348,8 @@ def year_figures(cycle: Cycle, *, area: str = "", on: date | None = None) -> Yea
         coverage_start_on=cycle.coverage_start_on,
         coverage_end_on=cycle.coverage_end_on,
         membership_statuses=[Share(str(s.label), statuses[s.value]) for s in MembershipStatus],
-        premiums_year=sum(bill.total for bill in bills),
-        premiums_to_date=sum(bill.total for bill in bills if bill.month <= on),
+        premiums_year=sum(m.premiums for m in trend),
+        premiums_to_date=sum(m.premiums for m in trend if m.month <= on),
         claims=claims,
         trend=trend,
         counted_at=timezone.now(),
