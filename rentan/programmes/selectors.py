@@ -510,9 +510,22 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
         except LookupError:
             premium = 0
         approved = approved_participant_count(cycle)
+        # The list as approved (ended places in, their replacements out) beside the list now:
+        # replacements during the year change the second, never the first.
+        as_approved = Counter(
+            dict(
+                selected_placements(cycle)
+                .filter(replaces__isnull=True)
+                .values_list("kind")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+        )
         rows.append(
             {
                 "cycle": cycle,
+                "approved_continuing": as_approved.get(PlacementKind.CONTINUING, 0),
+                "approved_new": as_approved.get(PlacementKind.NEW, 0),
                 "allocated": selected,
                 "continuing": counts.get(PlacementKind.CONTINUING, 0),
                 "new": counts.get(PlacementKind.NEW, 0),

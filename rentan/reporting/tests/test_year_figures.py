@@ -7,8 +7,9 @@ import pytest
 from django.db.models import Sum
 
 from rentan.enrollment import selectors as enrollment_selectors
-from rentan.enrollment.models import Claim, Membership, Payment
+from rentan.enrollment.models import Bill, Claim, Membership, Payment
 from rentan.enrollment.states import MembershipStatus
+from rentan.programmes import selectors as programmes_selectors
 from rentan.programmes.models import Placement
 from rentan.reporting.tests.conftest import MEDONO, SOKODUWET
 from rentan.reporting.year_figures import programme_years, year_figures
@@ -44,6 +45,15 @@ def test_the_year_ties_out_to_the_allocation_memberships_bills_and_claims(runnin
     ]
     assert [m.members for m in figures.trend][:6] == [6, 6, 6, 5, 6, 6]
     assert figures.premiums_year == sum(bill.total for bill in expected)
+    # ... and as the branch billed them, line by line, for the months imported.
+    billed = dict(
+        Bill.objects.filter(cycle=cycle)
+        .values_list("month")
+        .annotate(total=Sum("lines__amount"))
+        .order_by()
+    )
+    assert len(billed) == 4
+    assert all(billed[m.month] == m.premiums for m in figures.trend if m.month in billed)
     assert figures.premiums_to_date == sum(b.total for b in expected if b.month <= TODAY)
     assert (
         row.paid
@@ -109,3 +119,19 @@ def test_years_table_shows_each_year_of_the_programme(running_year):
         (2023, 10, True, 6),
         (2024, 4_000, False, 0),
     ]
+
+
+def test_the_programme_page_and_the_report_agree_on_approved_and_now(running_year):
+    cycle = running_year.cycle
+    (page,) = programmes_selectors.programme_cycles_overview(cycle.programme)
+    report = year_figures(cycle, on=TODAY).row
+    assert (page["approved_continuing"], page["approved_new"]) == (
+        report.lists.approved_continuing,
+        report.lists.approved_new,
+    )
+    assert (page["continuing"], page["new"], page["approved"]) == (
+        report.lists.now_continuing,
+        report.lists.now_new,
+        report.lists.now,
+    )
+    assert page["budget_used"] == report.committed
