@@ -5,8 +5,8 @@ whole stack under 20 clients). Goal: p95 under 300 ms for each page as it is ser
 
 A Beranda or Laporan figure is counted once per server process and kept
 (RENTAN_HOME_FIGURES_SECONDS): the first visit of each (programme, year, area) counts, and
-is shown apart; later visits are served from what was kept. A table's .xlsx is counted anew
-on every download.
+is shown apart; later visits are served from what was kept. A table's .xlsx holds the figures
+kept for its page; its workbook is written anew on every download.
 
 RENTAN_BENCH_LOAD_PERSONS and RENTAN_BENCH_REPORT_REQUESTS override the sizes.
 """
@@ -133,7 +133,7 @@ def run(db: str, report: Report, workdir: Path) -> None:
     for table in ("tahun", "bulan", "wilayah", "usia"):
         _measure(
             report,
-            f"table .xlsx '{table}' (counted on each download)",
+            f"table .xlsx '{table}' (workbook written on each download)",
             leader,
             lambda n, table=table: f"/laporan/unduh/{table}/?program={code}&tahun={year}",
         )
