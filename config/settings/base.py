@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rentan.imports",
     "rentan.programmes",
     "rentan.enrollment",
+    "rentan.reporting",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -160,6 +161,11 @@ RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 # The home page's figures are counted at most once per this many seconds in each server
 # process (they read the whole person table); 0 counts them on every visit.
 RENTAN_HOME_FIGURES_SECONDS = int(os.environ.get("RENTAN_HOME_FIGURES_SECONDS", "60"))
+
+# The public page laporan/publik/ (no login): the programme's figures per year and kecamatan,
+# cells under 5 people shown as "<5". Off unless set: publishing is the Dinas's decision
+# (its information officer, PPID, decides what is public), not something a new install does.
+RENTAN_PUBLIC_REPORT = env_flag("RENTAN_PUBLIC_REPORT", False)
 
 # Steps `rentan demo_data` runs after the registry's synthetic workers, in order; each is a
 # function load(*, out, today) that leaves existing data alone.

@@ -223,6 +223,8 @@ def payment_warnings(
     for bill in sorted(bills, key=lambda b: b.month):
         if bill.month > today:
             break
+        if not bill.lines:
+            continue  # nobody was covered that month: nothing is owed, nothing can lapse
         due_on = bill.month.replace(day=DUE_DAY)
         paid = bill.month in paid_months
         if paid:

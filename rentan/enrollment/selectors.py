@@ -17,6 +17,7 @@ from rentan.enrollment.claims import BenefitRule
 from rentan.enrollment.models import (
     BenefitRate,
     Bill,
+    Claim,
     ExchangeFile,
     Membership,
     Payment,
@@ -258,6 +259,14 @@ def continuing_candidates(cycle: Cycle) -> QuerySet[Person]:
         memberships__cycle=cycle,
         memberships__status=MembershipStatus.ACTIVE,
     ).order_by("id")
+
+
+def cycle_memberships(cycle: Cycle) -> QuerySet[Membership]:
+    return Membership.objects.filter(cycle=cycle)
+
+
+def cycle_claims(cycle: Cycle) -> QuerySet[Claim]:
+    return Claim.objects.filter(membership__cycle=cycle)
 
 
 def active_member_count(cycle: Cycle) -> int:

@@ -107,6 +107,13 @@ def placement_counts(cycle: Cycle) -> Counter[str]:
     )
 
 
+def placements_ever_selected(cycle: Cycle) -> QuerySet[Placement]:
+    """Every place on a cycle's list, as approved and since: ended places and their
+    replacements included (a replacement is the waiting place that took over, `replaces`
+    naming the ended one)."""
+    return Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS)
+
+
 def approved_participant_count(cycle: Cycle) -> int:
     """People on the approved list of a cycle (continuing + new, not ended); 0 before approval."""
     if cycle.status not in _APPROVED_STATUSES:
@@ -138,9 +145,22 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
         except LookupError:
             premium = 0
         approved = approved_participant_count(cycle)
+        # The list as approved (ended places in, their replacements out) beside the list now:
+        # replacements during the year change the second, never the first.
+        as_approved = Counter(
+            dict(
+                placements_ever_selected(cycle)
+                .filter(replaces__isnull=True)
+                .values_list("kind")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+        )
         rows.append(
             {
                 "cycle": cycle,
+                "approved_continuing": as_approved.get(PlacementKind.CONTINUING, 0),
+                "approved_new": as_approved.get(PlacementKind.NEW, 0),
                 "allocated": selected,
                 "continuing": counts.get(PlacementKind.CONTINUING, 0),
                 "new": counts.get(PlacementKind.NEW, 0),

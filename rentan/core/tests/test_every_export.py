@@ -150,6 +150,12 @@ def _audit(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[st
     return response.content, {NAME}
 
 
+def _report(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    url = reverse("reporting:report_xlsx", args=["pekerjaan"])
+    response = client.get(url, {"program": "rumus", "tahun": 2023})
+    return response.content, {OCCUPATION}
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str  # "xlsx" or "csv"
@@ -164,6 +170,7 @@ EXPORTS = {
     "berkas pendaftaran BPJS (rentan export_bpjs)": Export("xlsx", _registration_command),
     "dedup_file (csv)": Export("csv", _dedup_file),
     "jejak audit (xlsx)": Export("xlsx", _audit),
+    "tabel laporan (xlsx)": Export("xlsx", _report),
 }
 
 _FORMULA_OR_LINK = re.compile(rb"<f[ >/]|<hyperlink[ >]")
