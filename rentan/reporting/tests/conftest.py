@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from rentan.enrollment import selectors as enrollment_selectors
-from rentan.enrollment import services as enrollment
 from rentan.enrollment.models import ClaimKind, ClaimStatus, Membership
+from rentan.enrollment.services import bills, claims, exchange_files, memberships
 from rentan.enrollment.states import EndReason, MembershipStatus
 from rentan.enrollment.tests.helpers import accepted, bill_file, reply_file
 from rentan.programmes.models import Placement, PlacementKind
@@ -52,28 +52,28 @@ def running_year() -> Year:
     for rank, (kelurahan, kind, sex, born) in enumerate(people, start=1):
         person = PersonFactory(kelurahan_id=kelurahan, sex=sex, birth_date=born)
         PlacementFactory(cycle=cycle, person=person, kind=kind, rank=rank)
-    enrollment.create_memberships(actor=admin, cycle=cycle, today=date(2022, 12, 15))
-    enrollment.export_registration(actor=admin, cycle=cycle, today=date(2022, 12, 20))
+    memberships.create_memberships(actor=admin, cycle=cycle, today=date(2022, 12, 15))
+    exchange_files.export_registration(actor=admin, cycle=cycle, today=date(2022, 12, 20))
     niks = Membership.objects.filter(cycle=cycle).values_list("person__nik", flat=True)
-    enrollment.import_bpjs_reply(
+    exchange_files.import_bpjs_reply(
         actor=admin,
         content=reply_file(*(accepted(nik, f"230000000{n:02d}") for n, nik in enumerate(niks))),
         filename="balasan.xlsx",
         today=date(2022, 12, 28),
     )
     leaving = Membership.objects.get(cycle=cycle, placement__rank=1)
-    enrollment.end_membership(
+    memberships.end_membership(
         actor=admin, membership=leaving, reason=EndReason.MOVED_AWAY, on=date(2023, 3, 20)
     )
     leaving.refresh_from_db()
     waiting = Placement.objects.get(cycle=cycle, kind=PlacementKind.WAITING)
-    replacement = enrollment.approve_replacement(
+    replacement = memberships.approve_replacement(
         actor=admin, ended=leaving, waiting=waiting, reason="Pengganti", today=date(2023, 4, 3)
     )
-    enrollment.export_registration(
+    exchange_files.export_registration(
         actor=admin, cycle=cycle, today=date(2023, 4, 4), membership_ids=[replacement.pk]
     )
-    enrollment.import_bpjs_reply(
+    exchange_files.import_bpjs_reply(
         actor=admin,
         content=reply_file(accepted(waiting.person.nik, "23000000099", date(2023, 5, 1))),
         filename="balasan-pengganti.xlsx",
@@ -82,14 +82,14 @@ def running_year() -> Year:
     for expected in enrollment_selectors.expected_bills(cycle):
         if expected.month > date(2023, 4, 1):
             break
-        enrollment.import_bpjs_bill(
+        bills.import_bpjs_bill(
             actor=admin,
             cycle=cycle,
             month=expected.month,
             content=bill_file(dict(expected.lines), month=expected.month),
             filename=f"tagihan-{expected.month:%m}.xlsx",
         )
-        enrollment.record_payment(
+        bills.record_payment(
             actor=admin,
             cycle=cycle,
             month=expected.month,
@@ -99,13 +99,11 @@ def running_year() -> Year:
     members = list(
         Membership.objects.filter(cycle=cycle, status=MembershipStatus.ACTIVE).order_by("pk")
     )
-    paid = enrollment.record_claim(
+    paid = claims.record_claim(
         actor=admin, membership=members[0], kind=ClaimKind.JKK_MEDICAL, event_on=date(2023, 2, 7)
     )
-    enrollment.update_claim(
-        actor=admin, claim=paid, status=ClaimStatus.PAID, benefit_paid=3_250_000
-    )
-    enrollment.record_claim(
+    claims.update_claim(actor=admin, claim=paid, status=ClaimStatus.PAID, benefit_paid=3_250_000)
+    claims.record_claim(
         actor=admin, membership=members[-1], kind=ClaimKind.JKK_MEDICAL, event_on=date(2023, 5, 2)
     )
     return Year(cycle, admin)
