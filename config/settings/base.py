@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rentan.imports",
     "rentan.programmes",
     "rentan.enrollment",
+    "rentan.reporting",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -157,6 +158,14 @@ RENTAN_POLLING_URL_NAMES = ["imports:batch_progress"]
 # Another kabupaten/kota changes this value (and its data), never the code.
 RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 
+# Who signs the lampiran and the mayor's page: the head of the Dinas (a decree changes the
+# person, not the code). An empty name prints a dotted line to sign over. The place defaults
+# to the region's name without "Kota"/"Kabupaten".
+RENTAN_SIGNATORY_TITLE = os.environ.get("RENTAN_SIGNATORY_TITLE", "Kepala Dinas")
+RENTAN_SIGNATORY_NAME = os.environ.get("RENTAN_SIGNATORY_NAME", "")
+RENTAN_SIGNATORY_NIP = os.environ.get("RENTAN_SIGNATORY_NIP", "")
+RENTAN_SIGNATURE_PLACE = os.environ.get("RENTAN_SIGNATURE_PLACE", "")
+
 # The home page's figures are counted at most once per this many seconds in each server
 # process (they read the whole person table); 0 counts them on every visit.
 RENTAN_HOME_FIGURES_SECONDS = int(os.environ.get("RENTAN_HOME_FIGURES_SECONDS", "60"))
@@ -221,5 +230,11 @@ CACHES = {
     "imports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "imports"),
+    },
+    # PDFs laid out by the worker (lampiran, the mayor's page) and their progress, read by
+    # the web server: a file cache both processes share.
+    "reports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "reports"),
     },
 }
