@@ -131,4 +131,7 @@ ACCESS: dict[str, Expect] = {
     "enrollment:record_payment": post("cycle", admin=302),
     "enrollment:claims": get(admin=200, bpjs=200),
     "enrollment:claim_detail": get("claim", admin=200, bpjs=200),
+    # -- laporan: figures only, city-wide (no operator: their view is one kelurahan)
+    "reporting:mayor_report": get(admin=200, pimpinan=200),
+    "reporting:mayor_pdf": get("cycle", admin=200, pimpinan=200),
 }

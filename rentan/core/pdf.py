@@ -8,6 +8,7 @@ on from the last, and the pages are joined into one file at the end, so the page
 many parts are done.
 """
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,7 +21,22 @@ KEEP_SECONDS = 7 * 24 * 3600
 # may be asked for again.
 STALE_SECONDS = 15 * 60
 
+# The reason noted under a key when what it names changed before the worker got to it: the
+# page asks again for the document as it is now.
+CHANGED = "changed"
+
 Part = Callable[[int], str]  # the first page's number -> the part's HTML
+
+
+def templates_digest(*names: str) -> str:
+    """A digest of the templates' source, part of every key: a new layout after an upgrade
+    is never served from a PDF laid out by the old one."""
+    from django.template.loader import get_template
+
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
+    return digest.hexdigest()
 
 
 def cached(key: str) -> bytes | None:

@@ -107,7 +107,7 @@ def pdf_key(cycle: Any, rows: list[dict[str, Any]], signature: Signature, *, mas
     """A digest of everything the PDF prints: another list, name, decree, signatory or
     masking is another PDF."""
     printed = [
-        "lampiran-v2",
+        pdf.templates_digest("programmes/lampiran.html", "core/_signature.html"),
         cycle.pk,
         masked,
         _heading(cycle),

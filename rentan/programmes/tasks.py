@@ -19,10 +19,6 @@ from rentan.programmes.models import Cycle
 
 logger = logging.getLogger(__name__)
 
-# The key's state when the list changed between the request and the work: the page asks
-# again for the list as it is now.
-CHANGED = "changed"
-
 
 def lampiran_signature(cycle: Cycle, today: date | None = None) -> Signature:
     return signature_for(
@@ -46,7 +42,7 @@ def make_lampiran_pdf(cycle_id: int, masked: bool, wanted_key: str = "") -> None
     signature = lampiran_signature(cycle)
     key = lampiran.pdf_key(cycle, rows, signature, masked=masked)
     if wanted_key and wanted_key != key:
-        pdf.note_failed(wanted_key, CHANGED)
+        pdf.note_failed(wanted_key, pdf.CHANGED)
     if pdf.cached(key) is not None:
         return
     try:

@@ -346,7 +346,7 @@ def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     content = pdf.cached(key)
     if content is None:
         state = pdf.progress(key) or {}
-        if state.get("reason") == tasks.CHANGED or not state:
+        if state.get("reason") == pdf.CHANGED or not state:
             tasks.ask_for_pdf(cycle, key, masked=masked)
             content = pdf.cached(key)  # a worker running tasks at once is done already
     is_polling = bool(request.headers.get("HX-Request"))

@@ -147,9 +147,7 @@ def test_lampiran_pdf_prints_masked_niks_when_asked_and_records_the_masking(
     assert response["Content-Disposition"].endswith('nik-tersamar.pdf"')
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("id")
     assert "NIK tersamar" in event.note
-    assert sorted(event.subjects.values_list("person_id", flat=True)) == sorted(
-        [budi.pk, agus.pk]
-    )
+    assert sorted(event.subjects.values_list("person_id", flat=True)) == sorted([budi.pk, agus.pk])
 
 
 REAL_TASK = tasks.make_lampiran_pdf
@@ -200,7 +198,7 @@ def test_lampiran_pdf_not_yet_laid_out_shows_its_progress_and_asks_the_worker_on
 def test_a_list_changed_while_waiting_is_laid_out_as_it_is_now(
     client, allocated, admin_user, monkeypatch
 ):
-    cycle, (budi, _agus) = allocated
+    _cycle, (budi, _agus) = allocated
     asked = []
     _hold_the_worker(monkeypatch, asked)
     client.force_login(admin_user)
@@ -216,7 +214,7 @@ def test_a_list_changed_while_waiting_is_laid_out_as_it_is_now(
 
 @pytest.mark.django_db
 def test_approval_asks_for_both_pdfs(client, allocated, admin_user, monkeypatch):
-    cycle, _people = allocated
+    _cycle, _people = allocated
     asked = []
     _hold_the_worker(monkeypatch, asked)
     client.force_login(admin_user)
@@ -232,12 +230,10 @@ def test_approval_asks_for_both_pdfs(client, allocated, admin_user, monkeypatch)
 def test_lampiran_xlsx_has_dates_as_dates_a_frozen_filtered_header_and_totals(
     client, allocated, admin_user
 ):
-    cycle, (budi, agus) = allocated
+    cycle, (budi, _agus) = allocated
     _approve(cycle, admin_user)
     client.force_login(admin_user)
-    response = client.get(
-        reverse("programmes:lampiran_xlsx", args=["uji", 2023]) + "?nik=tersamar"
-    )
+    response = client.get(reverse("programmes:lampiran_xlsx", args=["uji", 2023]) + "?nik=tersamar")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book["Lampiran"]
     assert [c.value for c in sheet[4]][:3] == ["No", "NIK", "Nama"]
