@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rentan.reporting import mayor_views
+from rentan.reporting import list_exports, mayor_views
 
 app_name = "reporting"
 urlpatterns = [
@@ -10,4 +10,20 @@ urlpatterns = [
         mayor_views.mayor_pdf_view,
         name="mayor_pdf",
     ),
+    # Every list as .xlsx, scoped and masked as its page.
+    path("ekspor/pekerja.xlsx", list_exports.persons_xlsx, name="export_persons"),
+    path("ekspor/kepesertaan.xlsx", list_exports.memberships_xlsx, name="export_memberships"),
+    path("ekspor/iuran.xlsx", list_exports.bills_xlsx, name="export_bills"),
+    path(
+        "ekspor/tagihan/<int:pk>.xlsx",
+        list_exports.reconciliation_xlsx,
+        name="export_reconciliation",
+    ),
+    path("ekspor/klaim.xlsx", list_exports.claims_xlsx, name="export_claims"),
+    path(
+        "ekspor/alokasi/<slug:code>/<int:year>.xlsx",
+        list_exports.placements_xlsx,
+        name="export_placements",
+    ),
+    path("ekspor/duplikat.xlsx", list_exports.duplicates_xlsx, name="export_duplicates"),
 ]
