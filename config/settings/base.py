@@ -166,6 +166,11 @@ RENTAN_SIGNATORY_NAME = os.environ.get("RENTAN_SIGNATORY_NAME", "")
 RENTAN_SIGNATORY_NIP = os.environ.get("RENTAN_SIGNATORY_NIP", "")
 RENTAN_SIGNATURE_PLACE = os.environ.get("RENTAN_SIGNATURE_PLACE", "")
 
+# The largest kelurahan boundary file (GeoJSON) the Dinas may upload for the coverage map.
+RENTAN_BOUNDARY_UPLOAD_MAX_BYTES = int(
+    os.environ.get("RENTAN_BOUNDARY_UPLOAD_MAX_BYTES", str(20 * 1000 * 1000))
+)
+
 # The home page's figures are counted at most once per this many seconds in each server
 # process (they read the whole person table); 0 counts them on every visit.
 RENTAN_HOME_FIGURES_SECONDS = int(os.environ.get("RENTAN_HOME_FIGURES_SECONDS", "60"))

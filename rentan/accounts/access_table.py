@@ -134,6 +134,8 @@ ACCESS: dict[str, Expect] = {
     # -- laporan: figures only, city-wide (no operator: their view is one kelurahan)
     "reporting:mayor_report": get(admin=200, pimpinan=200),
     "reporting:mayor_pdf": get("cycle", admin=200, pimpinan=200),
+    "reporting:coverage_map": get(admin=200, pimpinan=200),
+    "reporting:upload_boundaries": post(admin=302),
     # Each list as .xlsx: whoever sees the list, in the same scope (an operator's own
     # kelurahan only), NIKs masked as on the page.
     "reporting:export_persons": get(admin=200, operator=200, verifikator=200),

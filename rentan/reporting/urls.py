@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rentan.reporting import list_exports, mayor_views
+from rentan.reporting import list_exports, map_views, mayor_views
 
 app_name = "reporting"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
         mayor_views.mayor_pdf_view,
         name="mayor_pdf",
     ),
+    path("peta/", map_views.coverage_map_view, name="coverage_map"),
+    path("peta/batas/", map_views.upload_boundaries, name="upload_boundaries"),
     # Every list as .xlsx, scoped and masked as its page.
     path("ekspor/pekerja.xlsx", list_exports.persons_xlsx, name="export_persons"),
     path("ekspor/kepesertaan.xlsx", list_exports.memberships_xlsx, name="export_memberships"),
