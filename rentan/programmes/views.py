@@ -344,12 +344,15 @@ def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     rows = tasks.lampiran_rows(cycle, masked=masked)
     key = lampiran.pdf_key(cycle, rows, tasks.lampiran_signature(cycle), masked=masked)
     content = pdf.cached(key)
+    is_polling = bool(request.headers.get("HX-Request"))
     if content is None:
         state = pdf.progress(key) or {}
-        if state.get("reason") == pdf.CHANGED or not state:
+        # Asked again when nobody has, when the list changed under the worker, or when the
+        # person reloads the page after a failure (never by the poll, which would loop).
+        failed = state.get("state") == "failed"
+        if not state or state.get("reason") == pdf.CHANGED or (failed and not is_polling):
             tasks.ask_for_pdf(cycle, key, masked=masked)
             content = pdf.cached(key)  # a worker running tasks at once is done already
-    is_polling = bool(request.headers.get("HX-Request"))
     if content is None or is_polling:
         return render(
             request,

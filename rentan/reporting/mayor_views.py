@@ -59,12 +59,15 @@ def mayor_pdf_view(request: HttpRequest, code: str, year: int, month: str) -> Ht
     figures = selectors.month_figures_of(cycle, first)
     key = tasks.pdf_key(figures, tasks.heading(cycle), tasks.signature(cycle))
     content = pdf.cached(key)
+    is_polling = bool(request.headers.get("HX-Request"))
     if content is None:
         state = pdf.progress(key) or {}
-        if not state or state.get("reason") == pdf.CHANGED:
+        # Asked again when nobody has, when the figures changed under the worker, or when
+        # the person reloads the page after a failure (never by the poll, which would loop).
+        failed = state.get("state") == "failed"
+        if not state or state.get("reason") == pdf.CHANGED or (failed and not is_polling):
             tasks.ask_for_pdf(cycle, first, key)
             content = pdf.cached(key)  # a worker running tasks at once is done already
-    is_polling = bool(request.headers.get("HX-Request"))
     if content is None or is_polling:
         return render(
             request,

@@ -246,3 +246,22 @@ def test_lampiran_xlsx_has_dates_as_dates_a_frozen_filtered_header_and_totals(
     assert ["Pekalongan Barat", budi.kelurahan.name, 1] in [r[:3] for r in recap]
     assert ["Jumlah", None, 2] in [r[:3] for r in recap]
     assert any(r[3] == "Pekalongan, 10 Januari 2023" for r in recap)
+
+
+@pytest.mark.django_db
+def test_a_failed_pdf_says_why_and_is_asked_for_again_on_reload_not_by_the_poll(
+    client, allocated, admin_user, monkeypatch
+):
+    asked: list = []
+    _hold_the_worker(monkeypatch, asked)
+    client.force_login(admin_user)
+    url = reverse("programmes:lampiran_pdf", args=["uji", 2023])
+    client.get(url)
+    key = asked[0][2]
+    pdf.note_failed(key, "pustaka Pango tidak ditemukan")
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "PDF gagal disusun: pustaka Pango tidak ditemukan" in polled
+    assert 'hx-trigger="every 1s"' not in polled  # the poll stops
+    assert len(asked) == 1
+    client.get(url)
+    assert len(asked) == 2
