@@ -15,6 +15,7 @@ urlpatterns = [
     path("impor/", include("rentan.imports.urls")),
     path("program/", include("rentan.programmes.urls")),
     path("kepesertaan/", include("rentan.enrollment.urls")),
+    path("laporan/", include("rentan.reporting.urls")),
     path("audit/", include("rentan.registry.audit_urls")),
     path("laporan/", include("rentan.reporting.urls")),
     path("sehat/", health.health, name="health"),

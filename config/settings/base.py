@@ -158,6 +158,19 @@ RENTAN_POLLING_URL_NAMES = ["imports:batch_progress"]
 # Another kabupaten/kota changes this value (and its data), never the code.
 RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 
+# Who signs the lampiran and the mayor's page: the head of the Dinas (a decree changes the
+# person, not the code). An empty name prints a dotted line to sign over. The place defaults
+# to the region's name without "Kota"/"Kabupaten".
+RENTAN_SIGNATORY_TITLE = os.environ.get("RENTAN_SIGNATORY_TITLE", "Kepala Dinas")
+RENTAN_SIGNATORY_NAME = os.environ.get("RENTAN_SIGNATORY_NAME", "")
+RENTAN_SIGNATORY_NIP = os.environ.get("RENTAN_SIGNATORY_NIP", "")
+RENTAN_SIGNATURE_PLACE = os.environ.get("RENTAN_SIGNATURE_PLACE", "")
+
+# The largest kelurahan boundary file (GeoJSON) the Dinas may upload for the coverage map.
+RENTAN_BOUNDARY_UPLOAD_MAX_BYTES = int(
+    os.environ.get("RENTAN_BOUNDARY_UPLOAD_MAX_BYTES", str(20 * 1000 * 1000))
+)
+
 # The home page's figures are counted at most once per this many seconds in each server
 # process (they read the whole person table); 0 counts them on every visit.
 RENTAN_HOME_FIGURES_SECONDS = int(os.environ.get("RENTAN_HOME_FIGURES_SECONDS", "60"))
@@ -227,5 +240,11 @@ CACHES = {
     "imports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "imports"),
+    },
+    # PDFs laid out by the worker (lampiran, the mayor's page) and their progress, read by
+    # the web server: a file cache both processes share.
+    "reports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "reports"),
     },
 }

@@ -32,6 +32,8 @@ class Capability(StrEnum):
     READ_SELECTION = "read_selection"
     MANAGE_ENROLLMENT = "manage_enrollment"
     VIEW_ENROLLED_ROSTER = "view_enrolled_roster"
+    # The city-wide reports (Laporan): figures only, for the Dinas and the leadership.
+    READ_REPORTS = "read_reports"
 
 
 _ALL = frozenset(Capability)
@@ -62,7 +64,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.BPJS_OFFICER: frozenset(
         {Capability.VIEW_ENROLLED_ROSTER, Capability.SEE_FULL_NIK, Capability.VIEW_AGGREGATES}
     ),
-    Role.LEADER: frozenset({Capability.VIEW_AGGREGATES}),
+    Role.LEADER: frozenset({Capability.VIEW_AGGREGATES, Capability.READ_REPORTS}),
 }
 
 

@@ -137,4 +137,18 @@ ACCESS: dict[str, Expect] = {
     "reporting:report_xlsx": get("report_table", semua=200),
     # Off unless RENTAN_PUBLIC_REPORT is set (the test settings leave it off).
     "reporting:public": get(anonim=404, semua=404),
+    # -- laporan: figures only, city-wide (no operator: their view is one kelurahan)
+    "reporting:mayor_report": get(admin=200, pimpinan=200),
+    "reporting:mayor_pdf": get("cycle", admin=200, pimpinan=200),
+    "reporting:coverage_map": get(admin=200, pimpinan=200),
+    "reporting:upload_boundaries": post(admin=302),
+    # Each list as .xlsx: whoever sees the list, in the same scope (an operator's own
+    # kelurahan only), NIKs masked as on the page.
+    "reporting:export_persons": get(admin=200, operator=200, verifikator=200),
+    "reporting:export_memberships": get(admin=200, bpjs=200),
+    "reporting:export_bills": get(admin=200),
+    "reporting:export_reconciliation": get("bill", admin=200),
+    "reporting:export_claims": get(admin=200, bpjs=200),
+    "reporting:export_placements": get("cycle", admin=200, verifikator=200),
+    "reporting:export_duplicates": get(admin=200, verifikator=200),
 }
