@@ -17,6 +17,5 @@ urlpatterns = [
     path("kepesertaan/", include("rentan.enrollment.urls")),
     path("laporan/", include("rentan.reporting.urls")),
     path("audit/", include("rentan.registry.audit_urls")),
-    path("laporan/", include("rentan.reporting.urls")),
     path("sehat/", health.health, name="health"),
 ]

@@ -177,6 +177,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "tables": report_tables,
             "query": query.urlencode(),
             "chart": _chart(years, figures),
+            "may_read_reports": can(request.user, Capability.READ_REPORTS),
         },
     )
 

@@ -151,3 +151,16 @@ def test_public_page_is_off_unless_the_setting_turns_it_on(running_year, setting
     body = response.content.decode()
     assert "&lt;5" in body
     assert not [value for value in _personal_data() if value in body]
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"), [("pimpinan", True), ("admin", True), ("operator", False)]
+)
+def test_the_laporan_links_the_mayors_page_and_the_map_for_those_who_may_open_them(
+    running_year, role, linked
+):
+    client = _signed_in(role, kelurahan_code=MEDONO if role == "operator" else None)
+    page = client.get(reverse("reporting:report")).content.decode()
+    for url in (reverse("reporting:mayor_report"), reverse("reporting:coverage_map")):
+        assert (f'href="{url}"' in page) is linked
+        assert client.get(url).status_code == (200 if linked else 403)
