@@ -1,5 +1,4 @@
 import io
-import subprocess
 from datetime import date, datetime
 
 import openpyxl
@@ -13,6 +12,7 @@ from rentan.core.models import AuditAction, AuditEvent
 from rentan.programmes import lampiran, tasks
 from rentan.programmes.lampiran import group_by_kelurahan
 from rentan.registry.nik import mask_nik
+from rentan.testing.documents import pdf_text
 
 
 def _row(kecamatan: str, kelurahan: str, name: str, occupation: str = "Becak") -> dict[str, object]:
@@ -90,13 +90,6 @@ def test_parts_hold_whole_kelurahan_until_they_reach_the_size(sizes, part_rows, 
     assert [[len(g.rows) for g in chunk] for chunk in chunks] == expected
 
 
-def _pdf_text(content: bytes) -> str:
-    assert content.startswith(b"%PDF")
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
-
-
 def _approve(cycle, admin_user):
     cycle.status = "approved"
     cycle.decree_reference = "SK Wali Kota 560/12/2023"
@@ -116,7 +109,7 @@ def test_lampiran_pdf_prints_the_list_its_totals_and_the_signature_block(
     client.force_login(admin_user)
     response = client.get(reverse("programmes:lampiran_pdf", args=["uji", 2023]))
     assert response["Content-Type"] == "application/pdf"
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     assert "Lampiran SK Wali Kota 560/12/2023" in text
     assert "Perwal 19 B/2022" in text  # the programme's legal basis
     # One block per kelurahan, Barat before Selatan, full NIKs for the admin.
@@ -140,7 +133,7 @@ def test_lampiran_pdf_prints_masked_niks_when_asked_and_records_the_masking(
     client.force_login(admin_user)
     url = reverse("programmes:lampiran_pdf", args=["uji", 2023]) + "?nik=tersamar"
     response = client.get(url)
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     assert mask_nik(budi.nik) in text and mask_nik(agus.nik) in text
     assert budi.nik not in text and agus.nik not in text
     assert "NIK disamarkan" in text
@@ -208,7 +201,7 @@ def test_a_list_changed_while_waiting_is_laid_out_as_it_is_now(
     budi.birth_date = date(1980, 2, 3)
     budi.save()
     REAL_TASK.call(*asked[0])  # lays out the list as it is now
-    text = _pdf_text(client.get(url).content)
+    text = pdf_text(client.get(url).content)
     assert "Budi Santoso" in text
 
 

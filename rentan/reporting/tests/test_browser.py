@@ -9,6 +9,7 @@ import pytest
 from rentan.programmes.models import Placement, PlacementKind
 from rentan.registry.models import Occupation, Person
 from rentan.registry.nik import Sex, compose_nik
+from rentan.testing.documents import pdf_text
 from rentan.testing.factories import TEST_PASSWORD, CycleFactory, ProgrammeFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -105,4 +106,13 @@ def test_pimpinan_reads_2022_and_2023_target_against_realisation(page):
     with page.expect_download() as download_info:
         page.get_by_test_id("table-wilayah").get_by_role("link").click()
     assert download_info.value.suggested_filename == "laporan-wilayah-2022.xlsx"
-    # The mayor's one-page PDF is downloaded from this page too; its step follows here.
+
+    # The mayor's one-page PDF, from the Laporan.
+    page.get_by_role("link", name="Laporan satu halaman untuk Wali Kota (PDF)").click()
+    with page.expect_download() as pdf_info:
+        page.get_by_test_id("mayor-pdf-default").click()
+    pdf_file = pdf_info.value
+    assert pdf_file.suggested_filename.endswith(".pdf")
+    with open(pdf_file.path(), "rb") as stream:
+        printed = pdf_text(stream.read())
+    assert "Kepala Dinas" in printed
