@@ -54,6 +54,9 @@ class AuditAction(models.TextChoices):
     CLAIM_RECORDED = "claim_recorded", _("Klaim dicatat")
     CLAIM_UPDATED = "claim_updated", _("Status klaim diubah")
     MAPPING_SAVED = "mapping_saved", _("Susunan kolom berkas disimpan")
+    # Reports
+    BOUNDARIES_LOADED = "boundaries_loaded", _("Batas kelurahan untuk peta diunggah")
+    REPORT_DOWNLOADED = "report_downloaded", _("Tabel laporan (angka saja) diunduh")
     # Reads and exports of personal data
     VIEW_NIK = "view_nik", _("NIK dilihat utuh")
     VIEW = "view", _("Data pribadi dilihat")

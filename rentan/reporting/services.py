@@ -1,4 +1,5 @@
-"""The one change the reporting app makes: the kelurahan boundaries behind the map."""
+"""What the reporting app records: the kelurahan boundaries behind the map (its one change of
+state), and each download of a report table (figures only, no person)."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from rentan.reporting.models import KelurahanBoundary
 @transaction.atomic
 def load_boundaries(*, actor: Any, boundaries: Boundaries, filename: str) -> int:
     """The uploaded file takes the place of the boundaries held before, whole."""
+    held_before = sorted(KelurahanBoundary.objects.values_list("area_id", flat=True))
     KelurahanBoundary.objects.all().delete()
     KelurahanBoundary.objects.bulk_create(
         [
@@ -22,14 +24,29 @@ def load_boundaries(*, actor: Any, boundaries: Boundaries, filename: str) -> int
     )
     record_event_on(
         actor=actor,
-        action=AuditAction.IMPORT,
+        action=AuditAction.BOUNDARIES_LOADED,
         target_type="reporting.kelurahanboundary",
         target_id="*",
         changes={
-            "berkas": filename,
-            "kelurahan": sorted(boundaries.shapes),
-            "kode_tidak_dikenal": boundaries.unknown_codes,
+            "before": {"kelurahan": held_before},
+            "after": {
+                "berkas": filename,
+                "kelurahan": sorted(boundaries.shapes),
+                "kode_tidak_dikenal": boundaries.unknown_codes,
+            },
         },
         note=f"Batas {len(boundaries.shapes)} kelurahan diunggah",
     )
     return len(boundaries.shapes)
+
+
+def record_report_download(*, actor: Any, table: str, heading: str) -> None:
+    """A report table left the system: figures only, so no person is named in the event."""
+    record_event_on(
+        actor=actor,
+        action=AuditAction.REPORT_DOWNLOADED,
+        target_type="reporting.laporan",
+        target_id=table,
+        changes={"tabel": table, "judul": heading},
+        note=heading,
+    )

@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rentan.accounts.access import Capability, can, kelurahan_scope, requires
-from rentan.core.audit import record_export
 from rentan.core.exports import attachment_disposition
 from rentan.programmes.models import Cycle, Programme
 from rentan.regions.models import Area
-from rentan.reporting import selectors, tables
+from rentan.reporting import selectors, services, tables
 from rentan.reporting.figures import Cell, published_total, suppress_small
 from rentan.reporting.year_figures import (
     YearFigures,
@@ -198,12 +197,7 @@ def report_xlsx(request: HttpRequest, table: str) -> HttpResponse:
     parts.append(choice.area_name or _("seluruh wilayah"))
     heading = f"{wanted.title} — {' — '.join(parts)}"
     content = tables.workbook(wanted, heading=heading)
-    record_export(
-        actor=request.user,
-        target_type="reporting.laporan",
-        target_ids=[table],
-        note=_("Laporan diunduh: %(heading)s") % {"heading": heading},
-    )
+    services.record_report_download(actor=request.user, table=table, heading=heading)
     response = HttpResponse(content, content_type=XLSX)
     year = f"-{choice.cycle.year}" if choice.cycle is not None and table != "tahun" else ""
     area = f"-{choice.area}" if choice.area else ""

@@ -23,7 +23,7 @@ def test_verifier_merges_probable_duplicate_from_the_queue(page, verifier_user):
     page.get_by_label("Nama pengguna").fill(verifier_user.username)
     page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_role("link", name="Duplikat").click()
+    page.get_by_role("link", name="Duplikat", exact=True).click()
 
     card = page.get_by_test_id("duplicate-pair")
     card.wait_for()

@@ -164,7 +164,8 @@ def test_uploaded_boundaries_draw_the_map_inline(client, admin_user, leader_user
     assert "Batas 2 kelurahan dimuat." in response.content.decode()
     assert KelurahanBoundary.objects.count() == 2
     event = AuditEvent.objects.get(target_type="reporting.kelurahanboundary")
-    assert event.action == AuditAction.IMPORT and event.changes["kelurahan"] == [MEDONO, SOKODUWET]
+    assert event.action == AuditAction.BOUNDARIES_LOADED
+    assert event.changes["after"]["kelurahan"] == [MEDONO, SOKODUWET]
 
     client.force_login(leader_user)
     page = client.get(reverse("reporting:coverage_map")).content.decode()

@@ -122,8 +122,9 @@ def test_each_table_downloads_with_numbers_dates_a_frozen_header_and_filters(run
     january = [cell.value for cell in sheet[4]]
     assert january == [datetime(2023, 1, 1), 6, 100_800, 100_800, 0]
     assert sheet["C4"].number_format == '"Rp" #,##0'
-    event = AuditEvent.objects.get(action=AuditAction.EXPORT, target_type="reporting.laporan")
-    assert event.changes["ids"] == ["bulan"] and event.actor.username == "pimpinan-laporan"
+    event = AuditEvent.objects.get(action=AuditAction.REPORT_DOWNLOADED)
+    assert (event.target_type, event.target_id) == ("reporting.laporan", "bulan")
+    assert event.changes["tabel"] == "bulan" and event.actor.username == "pimpinan-laporan"
     assert "Per bulan" in event.note and not event.subjects.exists()
 
     years = openpyxl.load_workbook(
