@@ -1,3 +1,6 @@
+"""Users, each with one `Role` and, for an operator, the kelurahan they work in. What a role
+may do and which records it sees is decided in `access.py`, nowhere else."""
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,4 +1,8 @@
-"""Changes to accounts and the record of every login, failed login, lockout and logout."""
+"""Changes to accounts and the record of every login, failed login, lockout and logout.
+
+An attempt is recorded against the username tried (target `accounts.login_attempt`), so an
+unknown name is recorded too; the login signals (`signals.py`) call these services, and the
+password page (`kata-sandi/`) calls `change_password`."""
 
 from typing import Any
 

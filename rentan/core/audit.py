@@ -3,6 +3,15 @@ or views recording what they have just shown (`record_read`).
 
 An event that showed or exported personal data names its persons as `AuditSubject` rows,
 written with the event in one transaction and in one INSERT, however many rows the page held.
+
+A change of state is `record_change` with its own `AuditAction` member and the payload
+`{"before": …, "after": …}` (`record_event_on` when the target is named by type and id rather
+than loaded); `core/tests/test_audit_actions.py` holds every service to its action and payload.
+A read is recorded where a page shows one person's data or a set chosen for a reason (person
+page with the household listed, selection explanation, duplicate queue, import review); an
+export names every person of its file. Lists (person list, rosters) show masked NIKs and are
+not recorded. Import rows not yet in the registry are named by row number under their batch
+(`"baris"`), since they have no person id yet.
 """
 
 import json

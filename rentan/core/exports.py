@@ -16,6 +16,10 @@ list the city hands out, and a ``=cmd|…`` DDE formula can start a program on a
   kept as text (``+62812…``) does get the apostrophe, in a CSV only;
 - a download's file name may hold anything an upload was called (``a"b;c.xlsx``):
   `attachment_disposition` gives a valid ``Content-Disposition`` for it (RFC 6266).
+
+`table_workbook` is the plain list export (typed columns: numbers and dates as such, header
+frozen, filters on). `core/tests/test_every_export.py` downloads every export that holds such
+text, and fails on a workbook, CSV writer or download header built anywhere but here.
 """
 
 import csv

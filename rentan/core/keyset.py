@@ -1,6 +1,10 @@
 """Keyset pagination: a page is the rows after (or before) the last one shown, in the order
 of a unique sort key, so the database reads one page from its index whatever the page's
-depth, and never counts the rows before it (OFFSET and COUNT(*) read them all)."""
+depth, and never counts the rows before it (OFFSET and COUNT(*) read them all).
+
+A list of a size without bound pages by its sort key ("Berikutnya"/"Sebelumnya" after or
+before the id of a row shown), and its total stops at a cap (`bounded_count`, exact on
+SQLite); for the whole registry PostgreSQL's own estimate stands in (`estimated_rows`)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -1,3 +1,6 @@
+"""Audit events: who did or saw what (`AuditEvent`, one `AuditAction` per kind), and whose
+data each one showed or exported (`AuditSubject`). Written only through `core.audit`."""
+
 from typing import Any
 
 from django.conf import settings

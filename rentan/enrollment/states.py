@@ -4,6 +4,9 @@ ditetapkan (on the approved list) > didaftarkan (sent to the BPJS branch) > akti
 number and start date from the branch) or ditolak (the branch's reason) > berhenti (ended,
 with a reason). A rejected person may be corrected and sent again; an ended membership is
 final (a person who comes back gets a new placement and a new membership).
+
+Templates ask the membership which moves it allows (`Membership.may_end`, from `may_move`)
+and how its state is marked (`BADGE`, the one status-to-badge mapping), never a status string.
 """
 
 from django.db.models import TextChoices

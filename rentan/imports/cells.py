@@ -5,6 +5,11 @@ about form (case, spaces, punctuation, Indonesian month names, Excel serial date
 about meaning: a value that cannot be read raises :class:`CellError` with a member of
 :class:`CellProblem` and an Indonesian sentence naming what was found.
 
+Headers: a `HeaderSpec` per kind of file lists the spellings of each column ("No. KTP" for
+the NIK), compared without case, spaces or punctuation; `find_header` finds the header row
+below any title rows. The import, `rentan dedup_file` and the BPJS reply and bill all read
+their headers this way.
+
 Pure: no ORM, settings or HTTP.
 """
 

@@ -1,3 +1,8 @@
+"""An import: the uploaded file and its state (`ImportBatch`), its rows staged and checked
+(`StagedRow`), and the link from each person it brought in to its file and row
+(`ImportedPerson`). Only the import's services write the two row tables, up to a million rows
+at a time, so neither has a per-row foreign-key check in the database (see each model)."""
+
 import uuid
 
 from django.conf import settings

@@ -5,6 +5,25 @@ Staging writes only to this app's tables, in chunks, so a large file shows its p
 memory stays flat. Commit writes to the registry in ONE transaction with set-based SQL
 (INSERT ... SELECT from the staging table): a failure or a kill in the middle rolls back and
 leaves the registry exactly as before.
+
+The path of a file:
+- `upload_batch` refuses a file already committed (same SHA-256);
+- `stage_batch` writes every row to `StagedRow` (COPY on PostgreSQL), each checked by the
+  registry's own rules (`rows.py`), and marks probable duplicates through
+  `registry.dedup.find_pairs`; a NIK already in the registry is "already registered", so the
+  same rows never come in twice;
+- `commit_batch` hands the accepted rows to `registry.services.register_persons_from_staging`
+  (one audit event for the batch) and links each new person to its file and row
+  (`ImportedPerson`). A commit large next to the registry has the person table's foreign
+  keys checked in one pass (`core.foreign_keys`). A second commit of the same batch waits
+  for the first (the batch row is locked; on SQLite every transaction begins IMMEDIATE with a
+  busy timeout, SQLITE_BUSY_SECONDS) and is told who has it (`BatchAlreadyCommitted`).
+
+Large files are staged and committed by the worker (`tasks.py`), their progress in the
+`imports` file cache (`report_progress`). Nothing stays stuck: an error ends in a FAILED
+batch with its reason (`fail_batch`), a dead worker's batches are failed when a worker starts
+(`fail_abandoned_work`), and the page offers `retry_batch` and `discard_batch`.
+`imports/tests/test_killed_worker.py` kills a real worker while staging and committing.
 """
 
 import itertools

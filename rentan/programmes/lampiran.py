@@ -6,6 +6,10 @@ files print one block per kelurahan, the running number counting across the whol
 PDF is laid out by the worker at approval or on first request (`tasks.make_lampiran_pdf`),
 a few kelurahan per part so the page can show progress (`core.pdf`); small fixed-layout
 tables and a system font keep WeasyPrint's layout quick.
+
+NIKs are masked for a role without SEE_FULL_NIK, and for anyone who asks (`?nik=tersamar`);
+each download is recorded as an export naming its persons
+(`services.record_lampiran_export`).
 """
 
 import hashlib

@@ -1,6 +1,9 @@
 """Reads for selection: the programme's settings as plain values, and a cycle's results.
 The candidates of an allocation are loaded by `candidates.py`; one person's explanation is
 `explanation.py`.
+
+`selected_placements` is the one definition of who is on a list (the list now);
+`placements_ever_selected` the list as approved, ended places and replacements included.
 """
 
 from collections import Counter

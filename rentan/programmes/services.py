@@ -1,4 +1,11 @@
-"""The only ways to change programmes, cycles, decisions, exclusion lists and placements."""
+"""The only ways to change programmes, cycles, decisions, exclusion lists and placements.
+
+A cycle moves as `lifecycle.py` allows: `create_cycle`, `allocate_cycle` (again and again
+until approved), `approve_cycle` (the list is frozen; the approval page then queues the
+lampiran's PDFs, `tasks.schedule_at_approval`), `start_cycle`, `close_cycle`.
+`allocate_cycle` writes the whole list, waiting list included, in person order with COPY on
+PostgreSQL and one `executemany` on SQLite (why the placement table has so few indexes and
+unchecked keys: see `models.Placement`)."""
 
 import gc
 import json

@@ -1,3 +1,8 @@
+"""The Kemendagri areas: provinsi > kabupaten/kota > kecamatan > kelurahan/desa, every one of
+the country (loaded by migration 0002_load_areas, see `loading`). The programme's own
+kabupaten/kota is the setting RENTAN_REGION_CODE; the registry, the reports and the map work
+within it."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,6 +1,12 @@
 """The Audit page (admin): who did or saw what, filtered by user, person, kind and period,
 and its xlsx export: the answer to "whose data did this account see between these two
-dates" that a breach report under UU 27/2022 must give within 3 x 24 hours."""
+dates" that a breach report under UU 27/2022 must give within 3 x 24 hours.
+
+A person is named by NIK or id; a period is whole days in the server's time zone
+(Asia/Jakarta); the list pages by event id (`newest_events`), never by OFFSET. The export
+writes one row per person each event showed or exported, NIK masked, with the name (itself
+recorded as an export). A person's own page lists their latest viewers to the same role
+(`views.person_detail`)."""
 
 import io
 from collections.abc import Iterator

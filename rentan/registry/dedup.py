@@ -12,6 +12,13 @@ birth date + kelurahan; sound-alike name + kelurahan; house/RT/RW numbers + stre
 kelurahan), so the cost grows with the candidate pairs, not with n².
 A block larger than `MAX_BLOCK` (a very common name in a big kelurahan) is sorted and each
 record compared with its `WINDOW` nearest neighbours only.
+
+A pair with no evidence besides the name is set aside before any text is compared (a test
+skipped for the kinds of key whose pairs all have such evidence: birth date, address); the
+score then compares the names first, cut short below `NAME_GATE`. The order of these tests
+never changes a score. From `PARALLEL_FROM` records on, the kinds of key are shared with one
+forked process (same pairs as one process). Names are compared in the form `names.py` gives
+them; quality is measured on `dedup_sample.py` (`bench/bench_dedup.py`).
 """
 
 import gc

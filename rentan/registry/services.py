@@ -1,4 +1,12 @@
-"""The only ways to change a person's record. Each runs in one transaction with its audit event."""
+"""The only ways to change a person's record. Each runs in one transaction with its audit event.
+
+Persons are never deleted, only deactivated with a reason (a merged duplicate too: it points
+to the kept person through `merged_into`). The audit trail records NIK and KK changes masked.
+An operator who meets a NIK or KK held outside their kelurahan is told only that
+(`RecordProblem.NIK_ELSEWHERE`, `KK_ELSEWHERE`), never whose it is; joining a family card with
+members elsewhere is for the Dinas roles. Persons come in one at a time (`register_person`,
+the form) or in bulk (`register_persons_from_staging` for an import's commit,
+`register_persons_in_bulk` for the demo), a bulk load written as one audit event."""
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass

@@ -1,7 +1,8 @@
 """Checks a person's record before it is stored, the same way for the form and the import.
 
 Pure: values in, cleaned values and field problems out. Every problem names the field and
-carries an enum member, so callers and tests do not depend on the wording.
+carries an enum member, so callers and tests do not depend on the wording. A value longer
+than its column is an error of its record (`TOO_LONG`), never cut to fit.
 """
 
 import re

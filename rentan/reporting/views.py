@@ -1,4 +1,10 @@
-"""Beranda, Laporan and the public page: thin pages over the reporting selectors."""
+"""Beranda, Laporan and the public page: thin pages over the reporting selectors.
+
+The Laporan (every signed-in role; an operator's area is always their kelurahan) shows any
+programme, year and area as the tables of `tables.py` (each also an .xlsx) and Chart.js
+charts; its template keeps blocks (`report_top`, `report_more`) for further sections. The
+public page (off unless RENTAN_PUBLIC_REPORT) hides small cells (`figures.suppress_small`).
+"""
 
 from dataclasses import dataclass
 from functools import partial

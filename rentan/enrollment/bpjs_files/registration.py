@@ -4,6 +4,10 @@ No official bulk template exists, so the registration file's columns come from a
 as data (RegistrationMapping); DEFAULT_COLUMNS follows the usual fields. The same rows and
 mapping always give the same bytes: every part is stamped 1 January 1980 and the document's
 creation date is fixed here, so a file sent twice can be compared by its checksum.
+
+The mapping is edited on the page "Susunan kolom berkas" or with `rentan bpjs_mapping`. The
+file is written by XlsxWriter in `constant_memory` mode (`write_registration`), so a file of a
+hundred thousand rows keeps one row in memory.
 """
 
 import hashlib

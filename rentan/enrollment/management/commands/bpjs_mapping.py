@@ -1,3 +1,6 @@
+"""rentan bpjs_mapping PROGRAMME [--set FILE.json]: a programme's registration file columns as
+JSON, or replaced from a file (the page "Susunan kolom berkas" does the same)."""
+
 import json
 from pathlib import Path
 from typing import Any

@@ -1,3 +1,6 @@
+"""rentan export_bpjs CYCLE --out FILE: a cycle's registration file for the BPJS branch, as the
+page makes it. CYCLE is the cycle's id or PROGRAMMECODE-YEAR."""
+
 from pathlib import Path
 from typing import Any
 

@@ -1,3 +1,6 @@
+"""rentan import_bpjs_bill FILE --month 2023-03 [--cycle CYCLE]: the branch's bill for one
+month, reconciled against the members as the page does."""
+
 from datetime import date
 from pathlib import Path
 from typing import Any

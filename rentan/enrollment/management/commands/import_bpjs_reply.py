@@ -1,3 +1,6 @@
+"""rentan import_bpjs_reply FILE: the branch's reply to a registration file, as the page reads
+it (KPJ numbers and start dates, or the reasons refused)."""
+
 from pathlib import Path
 from typing import Any
 
