@@ -119,6 +119,19 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def reports_cache(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """PDFs laid out in one test are not found by another (nor by the next run)."""
+    folder = tmp_path_factory.mktemp("reports-cache")
+    settings.CACHES = {
+        **settings.CACHES,
+        "reports": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(folder),
+        },
+    }
+
+
 @pytest.fixture
 def import_media(settings: Any, tmp_path: Path) -> Path:
     """Uploaded import files go to a temporary folder, not var/."""

@@ -35,8 +35,8 @@ def _status(field: str) -> int:
 def _read(reader: str, path: Path, content: bytes) -> str:
     from rentan.core import safe_files
     from rentan.enrollment.bpjs_files import FileNotReadable, parse_bill, parse_reply
+    from rentan.imports.person_sheet import SpreadsheetError, read_persons
     from rentan.imports.reading import FileError, open_rows
-    from rentan.registry.spreadsheet import SpreadsheetError, read_table
 
     try:
         if reader == "impor":
@@ -52,7 +52,7 @@ def _read(reader: str, path: Path, content: bytes) -> str:
             )
             return f"dibaca: {len(text.splitlines())} baris (lalu diperiksa per baris)"
         if reader == "dedup_file":
-            return f"dibaca: {len(read_table(path))} baris"
+            return f"dibaca: {len(read_persons(path).records)} baris"
         if reader == "calamine":
             from python_calamine import CalamineWorkbook
 
@@ -69,8 +69,10 @@ def child(name: str, reader: str, workdir: str) -> None:
     django.setup()
     from rentan.core import safe_files  # noqa: F401  (imported before the idle figure)
     from rentan.enrollment import bpjs_files  # noqa: F401
-    from rentan.imports import reading  # noqa: F401
-    from rentan.registry import spreadsheet  # noqa: F401
+    from rentan.imports import (
+        person_sheet,  # noqa: F401
+        reading,  # noqa: F401
+    )
     from rentan.testing import hostile_files
 
     path = hostile_files.write(Path(workdir), name)

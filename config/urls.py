@@ -2,11 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from rentan.accounts import views as accounts_views
-from rentan.core import views as core_views
 from rentan.operations import health
+from rentan.reporting import views as reporting_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", reporting_views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/", accounts_views.PasswordChangeView.as_view(), name="password_change"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("impor/", include("rentan.imports.urls")),
     path("program/", include("rentan.programmes.urls")),
     path("kepesertaan/", include("rentan.enrollment.urls")),
+    path("laporan/", include("rentan.reporting.urls")),
     path("audit/", include("rentan.registry.audit_urls")),
     path("sehat/", health.health, name="health"),
 ]

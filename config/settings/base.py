@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rentan.imports",
     "rentan.programmes",
     "rentan.enrollment",
+    "rentan.reporting",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -157,9 +158,27 @@ RENTAN_POLLING_URL_NAMES = ["imports:batch_progress"]
 # Another kabupaten/kota changes this value (and its data), never the code.
 RENTAN_REGION_CODE = os.environ.get("RENTAN_REGION_CODE", "33.75")
 
+# Who signs the lampiran and the mayor's page: the head of the Dinas (a decree changes the
+# person, not the code). An empty name prints a dotted line to sign over. The place defaults
+# to the region's name without "Kota"/"Kabupaten".
+RENTAN_SIGNATORY_TITLE = os.environ.get("RENTAN_SIGNATORY_TITLE", "Kepala Dinas")
+RENTAN_SIGNATORY_NAME = os.environ.get("RENTAN_SIGNATORY_NAME", "")
+RENTAN_SIGNATORY_NIP = os.environ.get("RENTAN_SIGNATORY_NIP", "")
+RENTAN_SIGNATURE_PLACE = os.environ.get("RENTAN_SIGNATURE_PLACE", "")
+
+# The largest kelurahan boundary file (GeoJSON) the Dinas may upload for the coverage map.
+RENTAN_BOUNDARY_UPLOAD_MAX_BYTES = int(
+    os.environ.get("RENTAN_BOUNDARY_UPLOAD_MAX_BYTES", str(20 * 1000 * 1000))
+)
+
 # The home page's figures are counted at most once per this many seconds in each server
 # process (they read the whole person table); 0 counts them on every visit.
 RENTAN_HOME_FIGURES_SECONDS = int(os.environ.get("RENTAN_HOME_FIGURES_SECONDS", "60"))
+
+# The public page laporan/publik/ (no login): the programme's figures per year and kecamatan,
+# cells under 5 people shown as "<5". Off unless set: publishing is the Dinas's decision
+# (its information officer, PPID, decides what is public), not something a new install does.
+RENTAN_PUBLIC_REPORT = env_flag("RENTAN_PUBLIC_REPORT", False)
 
 # Steps `rentan demo_data` runs after the registry's synthetic workers, in order; each is a
 # function load(*, out, today) that leaves existing data alone.
@@ -221,5 +240,11 @@ CACHES = {
     "imports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "imports"),
+    },
+    # PDFs laid out by the worker (lampiran, the mayor's page) and their progress, read by
+    # the web server: a file cache both processes share.
+    "reports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "reports"),
     },
 }

@@ -4,10 +4,10 @@ Every view and selector asks here; templates only display what they are handed. 
 may not see a record gets a 404 (the record does not exist for them), never the data.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -32,6 +32,8 @@ class Capability(StrEnum):
     READ_SELECTION = "read_selection"
     MANAGE_ENROLLMENT = "manage_enrollment"
     VIEW_ENROLLED_ROSTER = "view_enrolled_roster"
+    # The city-wide reports (Laporan): figures only, for the Dinas and the leadership.
+    READ_REPORTS = "read_reports"
 
 
 _ALL = frozenset(Capability)
@@ -62,7 +64,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.BPJS_OFFICER: frozenset(
         {Capability.VIEW_ENROLLED_ROSTER, Capability.SEE_FULL_NIK, Capability.VIEW_AGGREGATES}
     ),
-    Role.LEADER: frozenset({Capability.VIEW_AGGREGATES}),
+    Role.LEADER: frozenset({Capability.VIEW_AGGREGATES, Capability.READ_REPORTS}),
 }
 
 
@@ -75,12 +77,25 @@ def can(user: Any, capability: Capability) -> bool:
 M = TypeVar("M", bound=Model)
 
 
+class _Area(Protocol):
+    code: str
+
+
+A = TypeVar("A", bound=_Area)
+
+
 def kelurahan_scope(user: Any) -> str | None:
     """The one kelurahan a user's work is confined to, or None for the Dinas roles, whose work
     spans the whole region. An operator with no kelurahan is confined to none ("")."""
     if getattr(user, "role", None) == Role.OPERATOR:
         return user.kelurahan_id or ""
     return None
+
+
+def kelurahan_open_to(user: Any, villages: Iterable[A]) -> list[A]:
+    """The kelurahan among `villages` a user may choose (an operator, only their own)."""
+    scope = kelurahan_scope(user)
+    return [v for v in villages if scope is None or v.code == scope]
 
 
 def scope_to_user(user: Any, queryset: QuerySet[M], *, kelurahan_field: str) -> QuerySet[M]:

@@ -10,7 +10,8 @@ a URL is one line:
 - `get` or `post`: the method the test calls (`post` for views that take only POST; the
   test then also checks that a GET gives 405, and that a refused POST changes nothing).
 - the record the URL names, or None: one of the kinds the test builds (`person`, `pair`,
-  `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`),
+  `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`,
+  `report_table`),
   each in two versions: inside the operator's kelurahan (Medono) and outside it (Sokoduwet).
 - per role (`anonim`, `admin`, `operator`, `verifikator`, `bpjs`, `pimpinan`; `semua` for
   every signed-in role) the status code, or (inside, outside) when the two differ. A role
@@ -131,4 +132,23 @@ ACCESS: dict[str, Expect] = {
     "enrollment:record_payment": post("cycle", admin=302),
     "enrollment:claims": get(admin=200, bpjs=200),
     "enrollment:claim_detail": get("claim", admin=200, bpjs=200),
+    # -- laporan: aggregates only, no person; an operator's figures are their kelurahan's
+    "reporting:report": get(semua=200),
+    "reporting:report_xlsx": get("report_table", semua=200),
+    # Off unless RENTAN_PUBLIC_REPORT is set (the test settings leave it off).
+    "reporting:public": get(anonim=404, semua=404),
+    # -- laporan: figures only, city-wide (no operator: their view is one kelurahan)
+    "reporting:mayor_report": get(admin=200, pimpinan=200),
+    "reporting:mayor_pdf": get("cycle", admin=200, pimpinan=200),
+    "reporting:coverage_map": get(admin=200, pimpinan=200),
+    "reporting:upload_boundaries": post(admin=302),
+    # Each list as .xlsx: whoever sees the list, in the same scope (an operator's own
+    # kelurahan only), NIKs masked as on the page.
+    "reporting:export_persons": get(admin=200, operator=200, verifikator=200),
+    "reporting:export_memberships": get(admin=200, bpjs=200),
+    "reporting:export_bills": get(admin=200),
+    "reporting:export_reconciliation": get("bill", admin=200),
+    "reporting:export_claims": get(admin=200, bpjs=200),
+    "reporting:export_placements": get("cycle", admin=200, verifikator=200),
+    "reporting:export_duplicates": get(admin=200, verifikator=200),
 }

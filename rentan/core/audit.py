@@ -65,6 +65,29 @@ def record_event(
     )
 
 
+def record_change(
+    *,
+    actor: Any,
+    action: AuditAction,
+    target: models.Model,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    note: str = "",
+    persons: Iterable[int] = (),
+) -> AuditEvent:
+    """A change of state, in the one payload every kind of change shares: the values it
+    changed as they were and as they became (`before` is empty for a record just made, and
+    for a batch of records it holds their counts)."""
+    return record_event(
+        actor=actor,
+        action=action,
+        target=target,
+        changes={"before": dict(before), "after": dict(after)},
+        note=note,
+        persons=persons,
+    )
+
+
 @transaction.atomic(savepoint=False)
 def record_event_on(
     *,

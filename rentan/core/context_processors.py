@@ -18,6 +18,7 @@ MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Kepesertaan"), "enrollment:memberships", Capability.VIEW_ENROLLED_ROSTER),
     (_("Iuran & Tagihan"), "enrollment:billing", Capability.MANAGE_ENROLLMENT),
     (_("Klaim"), "enrollment:claims", Capability.VIEW_ENROLLED_ROSTER),
+    (_("Laporan"), "reporting:report", Capability.VIEW_AGGREGATES),
     (_("Audit"), "audit:event_list", Capability.READ_AUDIT),
 ]
 

@@ -8,7 +8,7 @@ list the city hands out, and a ``=cmd|…`` DDE formula can start a program on a
 
 - in .xlsx, text is written as a text cell, never as a formula or a link, and comes back
   exactly as typed: build XlsxWriter workbooks with `xlsx_workbook` (its ``write()`` then
-  gives a text cell for any ``str``); `core.plain_xlsx` writes only inline strings;
+  gives a text cell for any ``str``);
 - a CSV has no cell types: `csv_writer` puts an apostrophe before a text cell that begins
   with one of those characters (`csv_text`; spreadsheet programs read the apostrophe as
   "this is text"). Numbers the program writes as numbers (``int``, ``float``,
@@ -19,8 +19,9 @@ list the city hands out, and a ``=cmd|…`` DDE formula can start a program on a
 """
 
 import csv
+import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -81,3 +82,44 @@ def attachment_disposition(filename: str) -> str:
     when it is plain ASCII, ``filename*=utf-8''…`` otherwise. Control characters and path
     separators, which no saved file name may hold, become ``_``."""
     return content_disposition_header(True, _UNSAFE_IN_FILE_NAME.sub("_", filename)) or ""
+
+
+# The kinds of column a list's workbook holds: each written as its own cell type, so a sum,
+# a filter or a sort in the spreadsheet works on numbers and dates, not on text.
+TEXT, NUMBER, DATE, RUPIAH = "text", "number", "date", "rupiah"
+
+
+def table_workbook(
+    sheet_name: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[object]],
+) -> bytes:
+    """One sheet: a bold header row, frozen, with filters on, then the rows; `columns` are
+    (header, kind) with kind one of TEXT, NUMBER, DATE, RUPIAH. Empty cells stay empty."""
+    buffer = io.BytesIO()
+    book = xlsx_workbook(buffer)
+    sheet = book.add_worksheet(sheet_name[:31])
+    bold = book.add_format({"bold": True})
+    formats = {
+        DATE: book.add_format({"num_format": "d mmmm yyyy"}),
+        RUPIAH: book.add_format({"num_format": '"Rp" #,##0'}),
+        NUMBER: None,
+        TEXT: None,
+    }
+    sheet.write_row(0, 0, [header for header, _kind in columns], bold)
+    last = 0
+    for last, row in enumerate(rows, start=1):
+        for col, ((_header, kind), value) in enumerate(zip(columns, row, strict=True)):
+            if value is None or value == "":
+                continue
+            if kind == DATE:
+                sheet.write_datetime(last, col, value, formats[DATE])
+            elif kind in (NUMBER, RUPIAH):
+                sheet.write_number(last, col, value, formats[kind])
+            else:
+                sheet.write_string(last, col, str(value))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
+    sheet.set_column(0, len(columns) - 1, 18)
+    book.close()
+    return buffer.getvalue()

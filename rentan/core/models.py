@@ -1,23 +1,73 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("Dibuat")
-    UPDATE = "update", _("Diubah")
+    """One member per kind of event, as an auditor asks for it ("who ended this membership"),
+    each with one payload: `{"before": …, "after": …}` for a change of state (see
+    `core.audit.record_change`); what was seen for reads and exports.
+
+    CREATE, UPDATE, IMPORT, DISCARD, RETRY and FAIL are no longer written: events recorded
+    before each kind had its own member still carry them, so they stay to be shown and
+    filtered on."""
+
+    # Persons
+    PERSON_REGISTERED = "person_registered", _("Pekerja didaftarkan")
+    PERSONS_LOADED = "persons_loaded", _("Pekerja dimuat sekaligus")
+    PERSON_UPDATED = "person_updated", _("Data pekerja diubah")
+    PERSON_VERIFIED = "person_verified", _("Pekerja diverifikasi")
     DEACTIVATE = "deactivate", _("Dinonaktifkan")
     REACTIVATE = "reactivate", _("Diaktifkan kembali")
-    VIEW_NIK = "view_nik", _("NIK dilihat utuh")
-    EXPORT = "export", _("Data pribadi diekspor")
     MERGE = "merge", _("Digabung")
-    IMPORT = "import", _("Diimpor")
+    DUPLICATES_DETECTED = "duplicates_detected", _("Pencarian data ganda dijalankan")
+    PAIR_DISTINCT = "pair_distinct", _("Pasangan ditandai orang berbeda")
+    # Imports
+    BATCH_UPLOADED = "batch_uploaded", _("Berkas impor diunggah")
+    BATCH_COLUMNS_MAPPED = "batch_columns_mapped", _("Kolom impor dipasangkan")
+    BATCH_STAGED = "batch_staged", _("Impor selesai diperiksa")
+    BATCH_ROW_DECIDED = "batch_row_decided", _("Baris mungkin ganda diputuskan")
+    BATCH_COMMITTED = "batch_committed", _("Impor disimpan ke data pekerja")
+    BATCH_DISCARDED = "batch_discarded", _("Impor dibatalkan")
+    BATCH_FAILED = "batch_failed", _("Impor gagal")
+    BATCH_RETRIED = "batch_retried", _("Impor dicoba ulang")
+    # Programmes and selection
+    CYCLE_CREATED = "cycle_created", _("Periode dibuat")
+    CYCLE_ALLOCATED = "cycle_allocated", _("Kuota periode dialokasikan")
+    CYCLE_APPROVED = "cycle_approved", _("Daftar peserta ditetapkan")
+    CYCLE_STARTED = "cycle_started", _("Masa perlindungan dimulai")
+    CYCLE_CLOSED = "cycle_closed", _("Periode ditutup")
+    OCCUPATION_DECIDED = "occupation_decided", _("Keputusan jenis pekerjaan dicatat")
+    EXCLUSIONS_IMPORTED = "exclusions_imported", _("Daftar NIK pengecualian diimpor")
+    # Memberships, exchange files, bills and claims
+    MEMBERSHIPS_CREATED = "memberships_created", _("Kepesertaan dibuat untuk daftar tetap")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Status kepesertaan diubah")
+    MEMBERSHIP_ENDED = "membership_ended", _("Kepesertaan dihentikan")
+    MEMBER_REPLACED = "member_replaced", _("Peserta diganti dari daftar cadangan")
+    MEMBERS_CARRIED_OVER = "members_carried_over", _("Peserta dilanjutkan ke periode berikutnya")
+    REGISTRATION_SENT = "registration_sent", _("Berkas pendaftaran BPJS dibuat")
+    BPJS_REPLY_IMPORTED = "bpjs_reply_imported", _("Balasan BPJS diimpor")
+    BILL_IMPORTED = "bill_imported", _("Tagihan BPJS diimpor")
+    PAYMENT_RECORDED = "payment_recorded", _("Pembayaran iuran dicatat")
+    CLAIM_RECORDED = "claim_recorded", _("Klaim dicatat")
+    CLAIM_UPDATED = "claim_updated", _("Status klaim diubah")
+    MAPPING_SAVED = "mapping_saved", _("Susunan kolom berkas disimpan")
+    # Reads and exports of personal data
+    VIEW_NIK = "view_nik", _("NIK dilihat utuh")
     VIEW = "view", _("Data pribadi dilihat")
+    EXPORT = "export", _("Data pribadi diekspor")
+    # Accounts
     LOGIN = "login", _("Masuk")
     LOGIN_FAILED = "login_failed", _("Gagal masuk")
     LOCKOUT = "lockout", _("Akun dikunci sementara")
     LOGOUT = "logout", _("Keluar")
     PASSWORD_CHANGE = "password_change", _("Kata sandi diganti")
+    # Written before each kind of change had its own member (see above).
+    CREATE = "create", _("Dibuat")
+    UPDATE = "update", _("Diubah")
+    IMPORT = "import", _("Diimpor")
     RETRY = "retry", _("Dicoba ulang")
     DISCARD = "discard", _("Dibatalkan")
     FAIL = "fail", _("Gagal")
@@ -35,7 +85,7 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="audit_events",
     )
-    action = models.CharField(_("tindakan"), max_length=20, choices=AuditAction.choices)
+    action = models.CharField(_("tindakan"), max_length=30, choices=AuditAction.choices)
     target_type = models.CharField(_("jenis data"), max_length=50)
     target_id = models.CharField(_("ID data"), max_length=50)
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
@@ -49,6 +99,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+    @property
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """(name, before, after) for each value a change set, for the history pages. Events
+        written before the `before`/`after` payload held `{name: {"lama": …, "baru": …}}`."""
+        changes = self.changes if isinstance(self.changes, dict) else {}
+        if "after" in changes:
+            before = changes.get("before") or {}
+            return [(name, before.get(name), value) for name, value in changes["after"].items()]
+        return [
+            (name, change.get("lama"), change.get("baru"))
+            for name, change in changes.items()
+            if isinstance(change, dict) and "baru" in change
+        ]
 
 
 class AuditSubject(models.Model):

@@ -145,9 +145,6 @@ class Reconciliation:
     matched: int
     differences: list[DifferenceLine] = field(default_factory=list)
 
-    def of_kind(self, kind: Difference) -> list[DifferenceLine]:
-        return [d for d in self.differences if d.kind == kind]
-
     @property
     def explained_total(self) -> int:
         return self.expected_total + sum(d.delta for d in self.differences)
@@ -226,6 +223,8 @@ def payment_warnings(
     for bill in sorted(bills, key=lambda b: b.month):
         if bill.month > today:
             break
+        if not bill.lines:
+            continue  # nobody was covered that month: nothing is owed, nothing can lapse
         due_on = bill.month.replace(day=DUE_DAY)
         paid = bill.month in paid_months
         if paid:

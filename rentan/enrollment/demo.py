@@ -11,9 +11,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from rentan.accounts.models import Role, User
-from rentan.enrollment import billing, selectors, services
+from rentan.enrollment import billing, selectors
 from rentan.enrollment.bpjs_files import BillRow, ReplyOutcome, ReplyRow, write_bill, write_reply
 from rentan.enrollment.models import ClaimKind, ClaimStatus, Membership
+from rentan.enrollment.services import bills as bill_services
+from rentan.enrollment.services import claims as claim_services
+from rentan.enrollment.services import exchange_files as file_services
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import EndReason, MembershipStatus
 
 DEMO_YEAR = 2023
@@ -41,7 +45,7 @@ def _answer(actor: Any, exchange_rows: list[tuple[str, date]], first_serial: int
         ReplyRow(0, nik, ReplyOutcome.ACCEPTED, kpj_number=_kpj(first_serial + n), start_on=start)
         for n, (nik, start) in enumerate(exchange_rows)
     ]
-    result = services.import_bpjs_reply(
+    result = file_services.import_bpjs_reply(
         actor=actor, content=write_reply(rows), filename=f"balasan-bpjs-{on:%Y%m%d}.xlsx", today=on
     )
     return result.activated
@@ -58,9 +62,9 @@ def load(*, out: Any, today: date) -> None:
     actor = User.objects.filter(role=Role.ADMIN).order_by("id").first()
     start = cycle.coverage_start_on
     approved_on = start - timedelta(days=14)
-    created = services.create_memberships(actor=actor, cycle=cycle, today=approved_on)
+    created = membership_services.create_memberships(actor=actor, cycle=cycle, today=approved_on)
     sent_on = start - timedelta(days=10)
-    services.export_registration(actor=actor, cycle=cycle, today=sent_on)
+    file_services.export_registration(actor=actor, cycle=cycle, today=sent_on)
     waiting = Membership.objects.filter(cycle=cycle, status=MembershipStatus.REGISTERED)
     roster = list(waiting.order_by("person__nik").values_list("person__nik", flat=True))
     serial = 1
@@ -76,27 +80,27 @@ def load(*, out: Any, today: date) -> None:
     for fraction, reason, on in ENDINGS:
         member = members[int(fraction * len(members))]
         if reason == EndReason.DIED:
-            claim = services.record_claim(
+            claim = claim_services.record_claim(
                 actor=actor, membership=member, kind=ClaimKind.JKM_DEATH, event_on=on
             )
-            services.update_claim(
+            claim_services.update_claim(
                 actor=actor, claim=claim, status=ClaimStatus.PAID, benefit_paid=42_000_000
             )
         else:
-            services.end_membership(actor=actor, membership=member, reason=reason, on=on)
+            membership_services.end_membership(actor=actor, membership=member, reason=reason, on=on)
         if reason == EndReason.MOVED_AWAY:
             moved_away_nik = member.person.nik
         for ended, proposed in selectors.replacement_proposals(cycle):
             if proposed is None:
                 continue
-            replacement = services.approve_replacement(
+            replacement = membership_services.approve_replacement(
                 actor=actor,
                 ended=ended,
                 waiting=proposed,
                 reason=f"Pengganti dari daftar cadangan (peringkat {proposed.rank})",
                 today=on + timedelta(days=7),
             )
-            services.export_registration(
+            file_services.export_registration(
                 actor=actor,
                 cycle=cycle,
                 today=on + timedelta(days=8),
@@ -117,7 +121,7 @@ def load(*, out: Any, today: date) -> None:
         )
     )
     for fraction, kind, on, paid in JKK_CLAIMS:
-        claim = services.record_claim(
+        claim = claim_services.record_claim(
             actor=actor,
             membership=active[int(fraction * len(active))],
             kind=kind,
@@ -125,7 +129,7 @@ def load(*, out: Any, today: date) -> None:
             note="Kecelakaan saat bekerja (data demo)",
         )
         if paid is not None:
-            services.update_claim(
+            claim_services.update_claim(
                 actor=actor, claim=claim, status=ClaimStatus.PAID, benefit_paid=paid
             )
 
@@ -137,7 +141,7 @@ def load(*, out: Any, today: date) -> None:
             lines[moved_away_nik] = expected.premium
         rows = [BillRow(0, nik, *names[nik], amount) for nik, amount in sorted(lines.items())]
         total = sum(lines.values())
-        services.import_bpjs_bill(
+        bill_services.import_bpjs_bill(
             actor=actor,
             cycle=cycle,
             month=expected.month,
@@ -145,7 +149,7 @@ def load(*, out: Any, today: date) -> None:
             filename=f"tagihan-{expected.month:%Y-%m}.xlsx",
         )
         if expected.month <= today:
-            services.record_payment(
+            bill_services.record_payment(
                 actor=actor,
                 cycle=cycle,
                 month=expected.month,

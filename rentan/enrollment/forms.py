@@ -4,7 +4,6 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rentan.core.plain_xlsx import SheetNameError, check_sheet_name
 from rentan.core.safe_files import checked_upload
 from rentan.enrollment.bpjs_files import (
     FIELD_LABELS,
@@ -13,7 +12,9 @@ from rentan.enrollment.bpjs_files import (
     Field,
     Format,
     MappingError,
+    SheetNameError,
     check_columns,
+    check_sheet_name,
 )
 from rentan.enrollment.models import ClaimKind, ClaimStatus
 from rentan.enrollment.states import EndReason

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rentan.enrollment.states import EndReason, MembershipStatus
+from rentan.enrollment.states import BADGE, EndReason, MembershipStatus, may_move
 from rentan.programmes.models import Benefit
 
 
@@ -78,7 +78,7 @@ class RegistrationMapping(models.Model):
 
 class Membership(models.Model):
     """A person's membership (kepesertaan) in one cycle; its status changes only through
-    services.change_membership_status, which keeps the history in MembershipChange."""
+    services.memberships.change_membership_status, which keeps the history in MembershipChange."""
 
     cycle = models.ForeignKey(
         "programmes.Cycle",
@@ -138,6 +138,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.person_id} {self.status}"
+
+    @property
+    def may_end(self) -> bool:
+        return may_move(MembershipStatus(self.status), MembershipStatus.ENDED)
+
+    @property
+    def status_badge(self) -> str:
+        return BADGE.get(MembershipStatus(self.status), "")
 
 
 class MembershipChange(models.Model):

@@ -17,14 +17,15 @@ from rentan.enrollment.claims import BenefitRule
 from rentan.enrollment.models import (
     BenefitRate,
     Bill,
+    Claim,
     ExchangeFile,
     Membership,
     Payment,
     RegistrationMapping,
 )
 from rentan.enrollment.states import MembershipStatus
-from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind, RateTable
-from rentan.programmes.premiums import RateRule
+from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind
+from rentan.programmes.selectors import rate_rules, selected_placements
 from rentan.registry.models import Person
 
 ENROLLING_STATUSES = (CycleStatus.APPROVED, CycleStatus.RUNNING, CycleStatus.CLOSED)
@@ -42,6 +43,11 @@ def find_cycle(reference: str) -> Cycle:
     if not code or not year.isdigit():
         raise Cycle.DoesNotExist(reference)
     return Cycle.objects.select_related("programme").get(programme__code=code, year=int(year))
+
+
+def placements_awaiting_membership(cycle: Cycle) -> QuerySet[Placement]:
+    """The people on a cycle's list who have no membership yet."""
+    return selected_placements(cycle).filter(membership__isnull=True)
 
 
 def memberships_visible_to(user: Any) -> QuerySet[Membership]:
@@ -159,19 +165,6 @@ def registration_rows(
     return result
 
 
-def rate_rules() -> list[RateRule]:
-    return [
-        RateRule(
-            effective_on=t.effective_on,
-            jkk_rate=t.jkk_rate,
-            minimum_declared_income=t.minimum_declared_income,
-            jkm_amount=t.jkm_amount,
-            discount_percent=t.discount_percent,
-        )
-        for t in RateTable.objects.all()
-    ]
-
-
 def benefit_rules() -> list[BenefitRule]:
     return [
         BenefitRule(r.claim_kind, r.effective_on, r.fixed_amount, r.income_multiple, r.is_ceiling)
@@ -266,6 +259,14 @@ def continuing_candidates(cycle: Cycle) -> QuerySet[Person]:
         memberships__cycle=cycle,
         memberships__status=MembershipStatus.ACTIVE,
     ).order_by("id")
+
+
+def cycle_memberships(cycle: Cycle) -> QuerySet[Membership]:
+    return Membership.objects.filter(cycle=cycle)
+
+
+def cycle_claims(cycle: Cycle) -> QuerySet[Claim]:
+    return Claim.objects.filter(membership__cycle=cycle)
 
 
 def active_member_count(cycle: Cycle) -> int:

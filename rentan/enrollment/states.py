@@ -53,6 +53,11 @@ def may_move(current: MembershipStatus, target: MembershipStatus) -> bool:
     return target in TRANSITIONS[current]
 
 
+# How each state is marked in lists and on the membership page (the stylesheet's badge
+# classes): covered is good news, refused or ended is not, the rest is under way.
+BADGE: dict[MembershipStatus, str] = {S.ACTIVE: "ok", S.REJECTED: "off", S.ENDED: "off"}
+
+
 def check_transition(current: MembershipStatus, target: MembershipStatus) -> None:
     """Raise TransitionRefused unless the table allows current -> target."""
     if not may_move(MembershipStatus(current), MembershipStatus(target)):

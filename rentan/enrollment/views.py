@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
-from rentan.core.audit import record_export
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_month, format_rupiah
 from rentan.enrollment import billing, selectors, services
@@ -40,8 +39,13 @@ from rentan.enrollment.models import (
     ExchangeKind,
     Membership,
 )
+from rentan.enrollment.services import bills as bill_services
+from rentan.enrollment.services import claims as claim_services
+from rentan.enrollment.services import exchange_files as file_services
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
-from rentan.programmes.models import Cycle, Placement, PlacementKind, Programme
+from rentan.programmes.models import Cycle, Placement, Programme
+from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 50
 
@@ -85,12 +89,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
         }
         if manage:
             context |= {
-                "unenrolled": Placement.objects.filter(
-                    cycle=cycle,
-                    kind__in=[PlacementKind.NEW, PlacementKind.CONTINUING],
-                    ended_on__isnull=True,
-                    membership__isnull=True,
-                ).count(),
+                "unenrolled": selectors.placements_awaiting_membership(cycle).count(),
                 "sendable": selectors.sendable_memberships(cycle).count(),
                 "files": ExchangeFile.objects.filter(cycle=cycle)
                 .exclude(kind=ExchangeKind.BILL)
@@ -110,7 +109,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
 def create_memberships(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
     try:
-        created = services.create_memberships(
+        created = membership_services.create_memberships(
             actor=request.user, cycle=cycle, today=timezone.localdate()
         )
         messages.success(request, _("%(n)d kepesertaan ditetapkan.") % {"n": created})
@@ -124,7 +123,7 @@ def create_memberships(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
     try:
-        exchange = services.export_registration(
+        exchange = file_services.export_registration(
             actor=request.user, cycle=cycle, today=timezone.localdate()
         )
     except services.EnrollmentRefused as refused:
@@ -152,7 +151,7 @@ def import_reply(request: HttpRequest) -> HttpResponse:
         return _back(cycle)
     upload = form.cleaned_data["file"]
     try:
-        result = services.import_bpjs_reply(
+        result = file_services.import_bpjs_reply(
             actor=request.user,
             content=upload.read(),
             filename=upload.name,
@@ -183,16 +182,8 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.MANAGE_ENROLLMENT)
 def exchange_download(request: HttpRequest, pk: int) -> HttpResponse:
     exchange = get_object_or_404(ExchangeFile, pk=pk, kind=ExchangeKind.REGISTRATION)
-    record_export(
-        actor=request.user,
-        target_type="enrollment.exchangefile",
-        target_ids=[exchange.pk],
-        note=_("Unduh berkas pendaftaran %(name)s (%(n)d peserta)")
-        % {"name": exchange.filename, "n": exchange.rows},
-        persons=selectors.persons_in_registration_file(exchange),
-    )
     response = HttpResponse(
-        bytes(exchange.content),
+        file_services.download_registration_file(actor=request.user, exchange=exchange),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = attachment_disposition(exchange.filename)
@@ -207,7 +198,7 @@ def registration_mapping(request: HttpRequest, programme_id: int) -> HttpRespons
     back = back if back.isdigit() else ""
     here = reverse("enrollment:mapping", args=[programme.pk]) + (f"?periode={back}" if back else "")
     if request.method == "POST" and "reset" in request.POST:
-        services.save_registration_mapping(
+        file_services.save_registration_mapping(
             actor=request.user, programme=programme, columns=DEFAULT_COLUMNS
         )
         messages.success(request, _("Susunan kolom dikembalikan ke bawaan."))
@@ -222,7 +213,7 @@ def registration_mapping(request: HttpRequest, programme_id: int) -> HttpRespons
         ],
     )
     if data is not None and sheet_form.is_valid() and formset.is_valid():
-        services.save_registration_mapping(
+        file_services.save_registration_mapping(
             actor=request.user,
             programme=programme,
             columns=formset.columns(),
@@ -270,7 +261,7 @@ def end_membership(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("enrollment:membership_detail", pk=pk)
     reason = EndReason(form.cleaned_data["reason"])
     try:
-        services.end_membership(
+        membership_services.end_membership(
             actor=request.user,
             membership=membership,
             reason=reason,
@@ -301,7 +292,7 @@ def approve_replacement(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Penggantian memerlukan calon pengganti dan alasan."))
         return _back(ended.cycle)
     try:
-        services.approve_replacement(
+        membership_services.approve_replacement(
             actor=request.user,
             ended=ended,
             waiting=waiting,
@@ -367,14 +358,14 @@ def import_bill(request: HttpRequest) -> HttpResponse:
         return _back(cycle, "enrollment:billing")
     upload = form.cleaned_data["file"]
     try:
-        bill = services.import_bpjs_bill(
+        bill = bill_services.import_bpjs_bill(
             actor=request.user,
             cycle=cycle,
             month=form.cleaned_data["month"],
             content=upload.read(),
             filename=upload.name,
         )
-    except (FileNotReadable, services.BillRejected, services.EnrollmentRefused) as refused:
+    except (FileNotReadable, bill_services.BillRejected, services.EnrollmentRefused) as refused:
         messages.error(request, str(refused))
         return _back(cycle, "enrollment:billing")
     messages.success(request, _("Surat tagihan %(m)s diimpor.") % {"m": format_month(bill.month)})
@@ -396,7 +387,7 @@ def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "difference": d,
             "membership": people.get(d.nik),
-            "masked": d.nik[:4] + "********" + d.nik[12:],
+            "masked": mask_nik(d.nik),
         }
         for d in result.differences
     ]
@@ -421,7 +412,9 @@ def record_payment(request: HttpRequest, cycle_id: int, month: str) -> HttpRespo
         messages.error(request, _("Isi jumlah dan tanggal pembayaran."))
         return _back(cycle, "enrollment:billing")
     try:
-        services.record_payment(actor=request.user, cycle=cycle, month=first, **form.cleaned_data)
+        bill_services.record_payment(
+            actor=request.user, cycle=cycle, month=first, **form.cleaned_data
+        )
         messages.success(
             request,
             _("Pembayaran iuran %(m)s sebesar %(a)s dicatat.")
@@ -449,7 +442,7 @@ def claims(request: HttpRequest) -> HttpResponse:
             if membership is None:
                 form.add_error("kpj_number", _("Tidak ada peserta dengan nomor KPJ ini."))
             else:
-                claim = services.record_claim(
+                claim = claim_services.record_claim(
                     actor=request.user,
                     membership=membership,
                     kind=ClaimKind(form.cleaned_data["kind"]),
@@ -507,7 +500,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=403)
         if form.is_valid():
             try:
-                services.update_claim(
+                claim_services.update_claim(
                     actor=request.user,
                     claim=claim,
                     status=ClaimStatus(form.cleaned_data["status"]),

@@ -11,10 +11,11 @@ Pure: no ORM, settings or HTTP.
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -172,13 +173,11 @@ _SYNONYMS: dict[ImportField, tuple[str, ...]] = {
     ImportField.IGNORE: ("no", "no urut", "nomor urut", "keterangan kesalahan"),
 }
 
-HEADER_LOOKUP: dict[str, ImportField] = {
-    spelling: field for field, spellings in _SYNONYMS.items() for spelling in spellings
-}
+F = TypeVar("F", bound=StrEnum)
 
 # Fewer recognised headers than this and the row is not taken for the header.
 _MIN_HEADER_MATCHES = 3
-_HEADER_SCAN_ROWS = 20
+HEADER_SCAN_ROWS = 20
 
 
 class CellProblem(TextChoices):
@@ -219,40 +218,95 @@ def normalise_header(raw: object) -> str:
     return " ".join(text.split())
 
 
+def header_key(raw: object) -> str:
+    """A header as compared: ``"No. KTP "`` and ``"NoKTP"`` -> ``"noktp"``."""
+    return normalise_header(raw).replace(" ", "")
+
+
+class HeaderSpec(Generic[F]):
+    """One kind of file's headers: the spellings met for each column, and what a row must name
+    to be taken for the header row.
+
+    Headers are compared without case, spaces or punctuation (``header_key``), so ``No. KPJ``,
+    ``NO KPJ`` and ``NoKPJ`` are one spelling. `ignored` is the field of columns that are
+    recognised only to be left out (a row number); it may stand in several columns and does not
+    count towards a header.
+    """
+
+    def __init__(
+        self,
+        synonyms: Mapping[F, Iterable[str]],
+        *,
+        is_header: Callable[[Collection[F]], bool],
+        ignored: F | None = None,
+    ) -> None:
+        self.synonyms = synonyms
+        self.is_header = is_header
+        self.ignored = ignored
+        self.lookup: dict[str, F] = {
+            header_key(spelling): field
+            for field, spellings in synonyms.items()
+            for spelling in spellings
+        }
+
+    def match(self, raw: object) -> F | None:
+        return self.lookup.get(header_key(raw))
+
+
+PERSON_HEADERS = HeaderSpec(
+    _SYNONYMS,
+    is_header=lambda fields: len(fields) >= _MIN_HEADER_MATCHES,
+    ignored=ImportField.IGNORE,
+)
+
+
 def match_header(raw: object) -> ImportField | None:
-    return HEADER_LOOKUP.get(normalise_header(raw))
+    return PERSON_HEADERS.match(raw)
 
 
 @dataclass(frozen=True)
-class HeaderGuess:
+class HeaderGuess(Generic[F]):
     row_index: int  # 0-based index of the header row among the file's rows
-    columns: dict[int, ImportField]  # column index -> field, for recognised headers
+    columns: dict[int, F]  # column index -> field, for recognised headers
     unknown: dict[int, str]  # column index -> header text, for headers not recognised
 
+    def column_of(self, field: F) -> int | None:
+        for column, found in self.columns.items():
+            if found == field:
+                return column
+        return None
 
-def find_header(rows: Sequence[Sequence[object]]) -> HeaderGuess | None:
-    """The header row among the first rows: the one naming the most known columns.
 
-    Kelurahan files often start with a title, a date or a blank line before the header.
+def find_header(
+    rows: Sequence[Sequence[object]],
+    spec: HeaderSpec[F],
+    *,
+    extra: Mapping[str, F] | None = None,
+) -> HeaderGuess[F] | None:
+    """The header row among the first rows: the one naming the most known columns, if it names
+    what `spec` asks of a header. `extra` maps a header as written (compared as `header_key`)
+    to a field, before the spec's own spellings: a user's reading of their file.
+
+    Files often start with a title, a date or a blank line before the header.
     """
-    best: HeaderGuess | None = None
+    own = {header_key(header): field for header, field in (extra or {}).items()}
+    best: HeaderGuess[F] | None = None
     best_count = 0
-    for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        columns: dict[int, ImportField] = {}
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        columns: dict[int, F] = {}
         unknown: dict[int, str] = {}
         for column, cell in enumerate(row):
             if is_blank(cell):
                 continue
-            field = match_header(cell)
+            key = header_key(cell)
+            field = own.get(key) or spec.lookup.get(key)
             if field is None:
                 unknown[column] = " ".join(str(cell).split())
-            elif field not in columns.values() or field is ImportField.IGNORE:
+            elif field not in columns.values() or field is spec.ignored:
                 columns[column] = field
-        count = sum(1 for f in columns.values() if f is not ImportField.IGNORE)
-        if count > best_count:
-            best, best_count = HeaderGuess(index, columns, unknown), count
-    if best is None or best_count < _MIN_HEADER_MATCHES:
-        return None
+        named = {f for f in columns.values() if f is not spec.ignored}
+        if len(named) > best_count and spec.is_header(named):
+            best, best_count = HeaderGuess(index, columns, unknown), len(named)
     return best
 
 
@@ -341,7 +395,15 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def parse_birth_date(cell: object, *, today: date) -> date | None:
-    """A birth date as Excel or a person wrote it; None for an empty cell.
+    """A birth date as Excel or a person wrote it (see `parse_date`); never after today."""
+    return parse_date(cell, today=today)
+
+
+def parse_date(
+    cell: object, *, today: date, noun: str = "Tanggal lahir", may_be_future: bool = False
+) -> date | None:
+    """A date as Excel or a person wrote it; None for an empty cell. `noun` names the date in
+    messages; unless `may_be_future`, a date after `today` is refused.
 
     Reads date cells, Excel serial numbers (27526), ``12-05-1975``, ``12/05/75``,
     ``12.05.1975``, ``1975-05-12`` and ``12 Mei 1975`` (Indonesian or English month names and
@@ -350,35 +412,35 @@ def parse_birth_date(cell: object, *, today: date) -> date | None:
     """
     if is_blank(cell):
         return None
+    latest = None if may_be_future else today
     if isinstance(cell, datetime):
-        return _not_future(cell.date(), today)
+        return _not_after(cell.date(), latest, noun)
     if isinstance(cell, date):
-        return _not_future(cell, today)
+        return _not_after(cell, latest, noun)
     if isinstance(cell, bool):
-        raise CellError(CellProblem.DATE_UNREADABLE, "Tanggal lahir tertulis ya/tidak.")
+        raise CellError(CellProblem.DATE_UNREADABLE, f"{noun} tertulis ya/tidak.")
     if isinstance(cell, int | float):
-        return _from_serial(float(cell), today)
+        return _from_serial(float(cell), noun, latest)
 
     raw = " ".join(str(cell).split())
     lowered = raw.lower()
     if _SERIAL.fullmatch(lowered):
-        return _from_serial(float(lowered.replace(",", ".")), today)
+        return _from_serial(float(lowered.replace(",", ".")), noun, latest)
     if match := _ISO_DATE.fullmatch(lowered):
-        return _build(int(match[3]), int(match[2]), int(match[1]), raw, today)
+        return _build(int(match[3]), int(match[2]), int(match[1]), raw, noun, latest)
     if match := _NUMERIC_DATE.fullmatch(lowered):
-        return _build(int(match[1]), int(match[2]), _full_year(match[3], today), raw, today)
+        return _build(int(match[1]), int(match[2]), _full_year(match[3], today), raw, noun, latest)
     if match := _NAMED_DATE.fullmatch(lowered):
         month = _MONTHS.get(match[2])
         if month is None:
             raise CellError(
                 CellProblem.DATE_UNREADABLE,
-                f"Nama bulan \u201c{match[2]}\u201d pada tanggal lahir {raw} tidak dikenal.",
+                f"Nama bulan \u201c{match[2]}\u201d pada {noun.lower()} {raw} tidak dikenal.",
             )
-        return _build(int(match[1]), month, _full_year(match[3], today), raw, today)
+        return _build(int(match[1]), month, _full_year(match[3], today), raw, noun, latest)
     raise CellError(
         CellProblem.DATE_UNREADABLE,
-        f"Tanggal lahir \u201c{raw}\u201d tidak terbaca. Tulis seperti 12-05-1975 atau "
-        f"12 Mei 1975.",
+        f"{noun} \u201c{raw}\u201d tidak terbaca. Tulis seperti 12-05-1975 atau 12 Mei 1975.",
     )
 
 
@@ -389,31 +451,28 @@ def _full_year(digits: str, today: date) -> int:
     return 2000 + year if year <= today.year % 100 else 1900 + year
 
 
-def _build(day: int, month: int, year: int, raw: str, today: date) -> date:
+def _build(day: int, month: int, year: int, raw: str, noun: str, latest: date | None) -> date:
     try:
         value = date(year, month, day)
     except ValueError:
         raise CellError(
-            CellProblem.DATE_IMPOSSIBLE,
-            f"Tanggal lahir {raw} tidak ada di kalender (hari-bulan-tahun).",
+            CellProblem.DATE_IMPOSSIBLE, f"{noun} {raw} tidak ada di kalender (hari-bulan-tahun)."
         ) from None
-    return _not_future(value, today)
+    return _not_after(value, latest, noun)
 
 
-def _from_serial(serial: float, today: date) -> date:
+def _from_serial(serial: float, noun: str, latest: date | None) -> date:
     if not serial.is_integer() or not 1 <= serial <= 2_958_465:
         raise CellError(
-            CellProblem.DATE_UNREADABLE,
-            f"Tanggal lahir berisi angka {serial:g}, bukan tanggal.",
+            CellProblem.DATE_UNREADABLE, f"{noun} berisi angka {serial:g}, bukan tanggal."
         )
-    return _not_future(_EXCEL_EPOCH + timedelta(days=int(serial)), today)
+    return _not_after(_EXCEL_EPOCH + timedelta(days=int(serial)), latest, noun)
 
 
-def _not_future(value: date, today: date) -> date:
-    if value > today:
+def _not_after(value: date, latest: date | None, noun: str) -> date:
+    if latest is not None and value > latest:
         raise CellError(
-            CellProblem.DATE_IN_FUTURE,
-            f"Tanggal lahir {format_date(value)} jatuh setelah hari ini.",
+            CellProblem.DATE_IN_FUTURE, f"{noun} {format_date(value)} jatuh setelah hari ini."
         )
     return value
 

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rentan.accounts.models import Role
+from rentan.accounts.access import kelurahan_scope
 from rentan.core.safe_files import checked_upload, format_size, limits_for
 from rentan.imports.cells import FIELD_LABELS, ImportField
 from rentan.imports.reading import SUFFIXES
@@ -33,7 +33,7 @@ class UploadForm(forms.Form):
         self.fields["file"].help_text = _("Paling besar %(limit)s.") % {
             "limit": format_size(limits_for("import").max_bytes)
         }
-        if user.role == Role.OPERATOR:
+        if kelurahan_scope(user) is not None:  # an operator imports into their own only
             del self.fields["kelurahan"]
         else:
             field: Any = self.fields["kelurahan"]

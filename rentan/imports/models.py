@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rentan.registry.nik import mask_nik
+
 
 class BatchStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Diunggah")
@@ -114,12 +116,6 @@ class ImportBatch(models.Model):
     def is_busy(self) -> bool:
         return self.status in (BatchStatus.VALIDATING, BatchStatus.COMMITTING)
 
-    @property
-    def progress_percent(self) -> int:
-        if not self.progress_total:
-            return 0
-        return min(100, round(100 * self.progress_done / self.progress_total))
-
 
 class StagedRowQuerySet(models.QuerySet["StagedRow"]):
     def imported(self) -> "StagedRowQuerySet":
@@ -185,6 +181,10 @@ class StagedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number}"
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
 
 
 class ImportedPerson(models.Model):

@@ -92,9 +92,18 @@ def open_rows(path: Path, *, original_name: str = "") -> RowSource:
     return RowSource(lambda: loaded, len(loaded))
 
 
-def _sheet_rows(path: Path, name: str) -> list[SheetRow]:
+def read_spreadsheet(content: bytes, *, name: str, kind: str) -> list[SheetRow]:
+    """A spreadsheet received whole (a file the BPJS branch sends), with the limits of `kind`
+    (see safe_files.limits_for); FileError when it is refused."""
+    try:
+        return _sheet_rows(content, name, kind=kind)
+    except safe_files.FileRefused as refused:
+        raise FileError(FileProblem.UNREADABLE, str(refused)) from refused
+
+
+def _sheet_rows(source: Path | bytes, name: str, *, kind: str = "import") -> list[SheetRow]:
     rows, may_have_control = safe_files.read_sheet(
-        path, name=name, limits=safe_files.limits_for("import"), sheet=DATA_SHEET
+        source, name=name, limits=safe_files.limits_for(kind), sheet=DATA_SHEET
     )
     # Lists made by calamine and only ever read: no copy needed.
     if not may_have_control:

@@ -41,7 +41,7 @@ from rentan.registry.validation import (
     PersonField,
     RegistryContext,
     check_person,
-    normalise_name,
+    tidy_name,
 )
 
 # Which import column a registry problem belongs to.
@@ -598,7 +598,7 @@ class _CleanRows:
 
     @staticmethod
     def _name(cell: object) -> Any:
-        name = normalise_name(text(cell))
+        name = tidy_name(text(cell))
         if not name or any(ch.isdigit() for ch in name) or len(name) > MAX_LENGTHS["name"]:
             return _NOT_CLEAN
         return name

@@ -24,15 +24,15 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
-from rentan.accounts.models import Role
 from rentan.core import foreign_keys
-from rentan.core.audit import record_event
+from rentan.core.audit import record_change
 from rentan.core.models import AuditAction
 from rentan.core.safe_files import printable
 from rentan.imports import workers
 from rentan.imports.cells import (
     ERROR_COLUMN,
     FIELD_LABELS,
+    PERSON_HEADERS,
     CellProblem,
     ChoiceLookup,
     ImportField,
@@ -51,10 +51,11 @@ from rentan.imports.models import (
 )
 from rentan.imports.reading import FileError, FileProblem, RowSource, checksum, open_rows
 from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
-from rentan.regions.models import Area
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
-from rentan.registry.models import Household, Occupation, Person, PersonSource, ProcessingBasis
+from rentan.registry.models import Occupation, Person
+from rentan.registry.person_fields import DRAFT_NAMES
 from rentan.registry.selectors import programme_kelurahan, registry_context
+from rentan.registry.services import StagedPersons, register_persons_from_staging
 from rentan.registry.validation import RecordProblem
 
 logger = logging.getLogger(__name__)
@@ -117,9 +118,9 @@ def upload_batch(
     done = ImportBatch.objects.filter(checksum=digest, status=BatchStatus.COMMITTED).first()
     if done is not None:
         raise FileAlreadyImported(done)
-    if getattr(actor, "role", None) == Role.OPERATOR:
-        # Operators import only into their own kelurahan (accounts.access scope).
-        default_kelurahan_code = actor.kelurahan_id or ""
+    confined_to = kelurahan_scope(actor)
+    if confined_to is not None:
+        default_kelurahan_code = confined_to
     with path.open("rb") as handle, transaction.atomic():
         batch = ImportBatch(
             original_name=original_name,
@@ -131,6 +132,18 @@ def upload_batch(
         )
         batch.file.save(Path(original_name).name, File(handle), save=False)
         batch.save()
+        record_change(
+            actor=actor,
+            action=AuditAction.BATCH_UPLOADED,
+            target=batch,
+            before={},
+            after={
+                "berkas": batch.original_name,
+                "sidik": digest,
+                "kelurahan": default_kelurahan_code,
+                "satu_per_kk": household_rule,
+            },
+        )
     return batch
 
 
@@ -190,7 +203,7 @@ def _columns(batch: ImportBatch) -> Columns:
 
 def _read_header(batch: ImportBatch, source: RowSource) -> None:
     head = list(itertools.islice(source.rows(), 20))
-    guess = find_header([row.cells for row in head])
+    guess = find_header([row.cells for row in head], PERSON_HEADERS)
     if guess is None:
         raise FileError(
             FileProblem.NO_HEADER,
@@ -241,9 +254,17 @@ def map_columns(*, actor: Any, batch: ImportBatch, mapping: dict[int, ImportFiel
                 # The user moves a field to another column: the old guess gives way.
                 column_map = {i: f for i, f in column_map.items() if f != field.value}
             column_map[str(index)] = field.value
+        before = {"kolom": batch.column_map, "status": batch.status}
         batch.column_map = column_map
         batch.status = BatchStatus.UPLOADED
         batch.save(update_fields=["column_map", "status"])
+        record_change(
+            actor=actor,
+            action=AuditAction.BATCH_COLUMNS_MAPPED,
+            target=batch,
+            before=before,
+            after={"kolom": column_map, "status": batch.status},
+        )
     return batch
 
 
@@ -364,7 +385,22 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
     batch.problem = ""
     batch.failed_step = ""
     batch.progress_done = batch.progress_total = total
-    batch.save()
+    with transaction.atomic():
+        batch.save()
+        record_change(
+            actor=batch.uploaded_by,
+            action=AuditAction.BATCH_STAGED,
+            target=batch,
+            before={"status": BatchStatus.VALIDATING.value},
+            after={
+                "status": batch.status,
+                "baris": batch.rows_total,
+                "siap": batch.rows_ready,
+                "salah": batch.rows_error,
+                "mungkin_ganda": batch.rows_duplicate,
+                "sudah_terdaftar": batch.rows_registered,
+            },
+        )
     return batch
 
 
@@ -421,27 +457,14 @@ _COMMIT_COLUMNS = (
     "occupation_code",
 )
 
+# A staged row holds a person's fields under their draft names (registry.person_fields), the
+# order _staged_row writes them in.
 _STAGED_COLUMNS = (
     "batch_id",
     "row_number",
     "status",
     "is_accepted",
-    "nik",
-    "kk_number",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "street_address",
-    "rt",
-    "rw",
-    "kelurahan_code",
-    "phone",
-    "occupation_code",
-    "monthly_income",
-    "dependents",
-    "has_disability",
-    "disability_note",
+    *DRAFT_NAMES,
     "cells",
     "issues",
     "matches",
@@ -609,11 +632,22 @@ def decide_duplicate(*, actor: Any, batch: ImportBatch, row_number: int, accept:
     """Take a probable duplicate in anyway (the user knows they are different people), or
     leave it out."""
     with transaction.atomic():
-        updated = StagedRow.objects.filter(
-            batch=batch, row_number=row_number, status=RowStatus.DUPLICATE
-        ).update(is_accepted=accept)
-        if not updated:
+        row = (
+            StagedRow.objects.select_for_update()
+            .filter(batch=batch, row_number=row_number, status=RowStatus.DUPLICATE)
+            .only("pk", "is_accepted")
+            .first()
+        )
+        if row is None:
             raise BatchNotReady("Baris ini bukan baris yang mungkin ganda.")
+        StagedRow.objects.filter(pk=row.pk).update(is_accepted=accept)
+        record_change(
+            actor=actor,
+            action=AuditAction.BATCH_ROW_DECIDED,
+            target=batch,
+            before={"baris": row_number, "diterima": row.is_accepted},
+            after={"baris": row_number, "diterima": accept},
+        )
 
 
 def discard_batch(
@@ -638,11 +672,13 @@ def discard_batch(
         batch.status = BatchStatus.DISCARDED
         batch.save(update_fields=["status"])
         StagedRow.objects.filter(batch=batch).delete()
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.DISCARD,
+            action=AuditAction.BATCH_DISCARDED,
             target=batch,
-            changes={"status_sebelumnya": before, "berkas": batch.original_name},
+            before={"status": before},
+            after={"status": batch.status},
+            note=batch.original_name,
         )
 
 
@@ -680,10 +716,9 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             raise BatchAlreadyCommitted(batch)
         if batch.status not in (BatchStatus.REVIEW, BatchStatus.COMMITTING):
             raise BatchNotReady("Impor ini belum siap atau sudah disimpan.")
+        status_before = batch.status
         table = StagedRow._meta.db_table
         person = Person._meta.db_table
-        household = Household._meta.db_table
-        occupation = Occupation._meta.db_table
         accepted = (
             f"s.batch_id = %s AND s.is_accepted AND s.status IN "
             f"('{RowStatus.READY.value}', '{RowStatus.DUPLICATE.value}')"
@@ -710,48 +745,32 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
                 [RowStatus.ALREADY_REGISTERED.value, False, batch_id],
             )
             tell(1)
-            _step_hook("households")
-            cursor.execute(
-                f"INSERT INTO {household} (kk_number) SELECT DISTINCT s.kk_number FROM {table} s "
-                f"WHERE {accepted} AND s.kk_number <> '' AND NOT EXISTS "
-                f"(SELECT 1 FROM {household} h WHERE h.kk_number = s.kk_number)",
-                [batch_id],
+            # Counted before the persons are written: the insert does not change a staged row.
+            _count(batch)
+            steps = {"households": 1, "persons": 2, "audit": 3}
+
+            def step(reached: str) -> None:
+                if steps[reached] > 1:
+                    tell(steps[reached])
+                _step_hook(reached)
+
+            created = register_persons_from_staging(
+                actor=actor,
+                staged=StagedPersons(table=table, where=accepted, params=[batch_id]),
+                source_detail=f"Impor #{batch_id} {batch.original_name}",
+                action=AuditAction.BATCH_COMMITTED,
+                target=batch,
+                before={"status": status_before},
+                describe=lambda created: {
+                    "status": BatchStatus.COMMITTED,
+                    "berkas": batch.original_name,
+                    "sidik": batch.checksum,
+                    "pekerja_ditambahkan": created,
+                    "sudah_terdaftar": batch.rows_registered,
+                    "tidak_disimpan": batch.rows_total - created - batch.rows_registered,
+                },
+                step=step,
             )
-            tell(2)
-            _step_hook("persons")
-            source_detail = f"Impor #{batch_id} {batch.original_name}"[:200]
-            cursor.execute(
-                f"""
-                INSERT INTO {person} (
-                    nik, household_id, name, birth_place, birth_date, sex, street_address, rt,
-                    rw, kelurahan_id, phone, occupation_id, monthly_income, dependents,
-                    has_disability, disability_note, processing_basis, source, source_detail,
-                    is_active, deactivation_reason, created_at, updated_at
-                )
-                SELECT
-                    s.nik, h.id, s.name, s.birth_place, s.birth_date, s.sex, s.street_address,
-                    s.rt, s.rw, s.kelurahan_code, s.phone, o.id, s.monthly_income, s.dependents,
-                    s.has_disability, s.disability_note, %s, %s,
-                    %s || ' baris ' || CAST(s.row_number AS VARCHAR(10)),
-                    %s, '', %s, %s
-                FROM {table} s
-                JOIN {occupation} o ON o.code = s.occupation_code
-                LEFT JOIN {household} h ON h.kk_number = s.kk_number AND s.kk_number <> ''
-                WHERE {accepted}
-                ORDER BY s.row_number
-                """,
-                [
-                    ProcessingBasis.PUBLIC_TASK.value,
-                    PersonSource.IMPORT.value,
-                    source_detail,
-                    True,
-                    now,
-                    now,
-                    batch_id,
-                ],
-            )
-            created = cursor.rowcount
-            tell(3)
             _step_hook("links")
             cursor.execute(
                 f"INSERT INTO {ImportedPerson._meta.db_table} (person_id, batch_id, row_number) "
@@ -763,28 +782,12 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             # the imported ones. Rewriting a million staged rows would cost more than the
             # insert itself.
             tell(4)
-        _step_hook("audit")
-        _count(batch)
         left_out = batch.rows_total - created - batch.rows_registered
         batch.status = BatchStatus.COMMITTED
         batch.rows_created = created
         batch.committed_at = now
         batch.committed_by = actor if getattr(actor, "is_authenticated", False) else None
         batch.save()
-        # One event for the whole batch: an event per person would turn the bulk insert back
-        # into per-row writes. Every person stays traceable through ImportedPerson.
-        record_event(
-            actor=actor,
-            action=AuditAction.IMPORT,
-            target=batch,
-            changes={
-                "berkas": batch.original_name,
-                "sidik": batch.checksum,
-                "pekerja_ditambahkan": created,
-                "sudah_terdaftar": batch.rows_registered,
-                "tidak_disimpan": left_out,
-            },
-        )
     tell(5)
     return CommitResult(
         created=created, already_registered=batch.rows_registered, left_out=left_out
@@ -846,11 +849,12 @@ def fail_batch(*, batch_id: int, step: BatchStep, reason: str, actor: Any = None
         batch.failed_step = step
         batch.problem = reason
         batch.save(update_fields=["status", "failed_step", "problem"])
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.FAIL,
+            action=AuditAction.BATCH_FAILED,
             target=batch,
-            changes={"langkah": step.value, "status_sebelumnya": before, "alasan": reason},
+            before={"status": before},
+            after={"status": batch.status, "langkah": step.value, "alasan": reason},
         )
     return True
 
@@ -983,6 +987,7 @@ def retry_batch(
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         step, reason = _stopped_step(batch, is_alive)
+        status_before = batch.status
         if step == BatchStep.STAGE:
             StagedRow.objects.filter(batch=batch).delete()
             batch.status = BatchStatus.UPLOADED
@@ -994,14 +999,11 @@ def retry_batch(
         batch.failed_step = ""
         batch.task_id = ""
         batch.save()
-        record_event(
+        record_change(
             actor=actor,
-            action=AuditAction.RETRY,
+            action=AuditAction.BATCH_RETRIED,
             target=batch,
-            changes={"langkah": step.value, "alasan_gagal": reason},
+            before={"status": status_before, "alasan": reason},
+            after={"status": batch.status, "langkah": step.value},
         )
     return step
-
-
-def kelurahan_for_default(code: str) -> Area | None:
-    return Area.objects.filter(code=code).first() if code else None

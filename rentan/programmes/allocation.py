@@ -28,7 +28,7 @@ from operator import itemgetter
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from rentan.programmes.eligibility import Candidate, CycleContext, Reason, RuleCode, RuleSet
+from rentan.programmes.eligibility import Candidate, CycleContext, RuleCode, RuleSet
 from rentan.programmes.eligibility import checks_for as eligibility_checks
 from rentan.programmes.scoring import Facts, ScoreWeights, parts_of, score_facts
 
@@ -238,7 +238,3 @@ def allocate(
 
 def one_per_household(rules: RuleSet) -> bool:
     return RuleCode.ONE_PER_HOUSEHOLD in rules.codes
-
-
-def reason_counts(result: AllocationResult) -> list[tuple[Reason, int]]:
-    return [(Reason(code), count) for code, count in result.ineligible.most_common()]

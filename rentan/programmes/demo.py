@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from rentan.accounts.models import Role, User
 from rentan.core.formatting import format_rupiah
-from rentan.programmes import selectors, services
+from rentan.programmes import candidates, services
 from rentan.programmes.allocation import QuotaBasis
 from rentan.programmes.eligibility import (
     CycleContext,
@@ -177,7 +177,7 @@ def _stage_verification(cycle_2022: Cycle, cycle_2023: Cycle) -> None:
     choices = []
     staged = []
     for cycle in (cycle_2022, cycle_2023):
-        inputs = selectors.allocation_inputs(cycle)
+        inputs = candidates.allocation_inputs(cycle)
         rules = RuleSet(
             codes=tuple(c for c in inputs.rules.codes if c != RuleCode.VERIFIED),
             age=inputs.rules.age,
@@ -185,8 +185,8 @@ def _stage_verification(cycle_2022: Cycle, cycle_2023: Cycle) -> None:
         )
         staged.append((inputs.ctx, rules))
     ctx_2022: CycleContext = staged[0][0]
-    candidates_2022 = selectors.load_candidates(cycle_2022, None)
-    candidates_2023 = {c.person_id: c for c in selectors.load_candidates(cycle_2023, None)}
+    candidates_2022 = candidates.load_candidates(cycle_2022, None)
+    candidates_2023 = {c.person_id: c for c in candidates.load_candidates(cycle_2023, None)}
     households: set[int] = set()
     for c in candidates_2022:
         if c.verified_on is None or c.household_id is None or c.household_id in households:

@@ -326,7 +326,7 @@ def checks_for(rules: RuleSet) -> list[Check]:
 
 
 # The rules that look only at columns of the person's own row: the database can judge these
-# for a million people before a single Candidate is built (selectors.load_eligible_candidates
+# for a million people before a single Candidate is built (candidates.load_eligible_candidates
 # translates them). The functions above stay their definition; a test holds the translation to
 # them, person by person.
 ROW_RULES = frozenset(

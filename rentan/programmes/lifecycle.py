@@ -41,8 +41,12 @@ class TransitionRefused(Exception):
         self.refusal = refusal
 
 
+def may_move(current: str, target: str) -> bool:
+    return target in ALLOWED.get(current, frozenset())
+
+
 def check_transition(current: str, target: str) -> None:
-    if target in ALLOWED.get(current, frozenset()):
+    if may_move(current, target):
         return
     if current == CLOSED:
         raise TransitionRefused(Refusal.CLOSED)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rentan.programmes import lifecycle
 from rentan.programmes.allocation import QuotaBasis
 
 
@@ -128,6 +129,18 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code} {self.year}"
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.status == lifecycle.DRAFT)
+
+    @property
+    def may_allocate(self) -> bool:
+        return lifecycle.may_move(self.status, lifecycle.ALLOCATED)
+
+    @property
+    def may_approve(self) -> bool:
+        return lifecycle.may_move(self.status, lifecycle.APPROVED)
 
     @property
     def cutoff_on(self) -> date:
@@ -322,7 +335,3 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} #{self.rank} {self.kind}"
-
-    @property
-    def is_selected(self) -> bool:
-        return self.kind in (PlacementKind.CONTINUING, PlacementKind.NEW)

@@ -61,12 +61,6 @@ class ScoreWeights:
     no_other_protection: int = 0
     job_risk_levels: Mapping[str, int] = field(default_factory=dict)
 
-    def as_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {code: _points(getattr(self, code)) for code in Factor.values}
-        data["dependents_cap"] = self.dependents_cap
-        data["job_risk_levels"] = dict(sorted(self.job_risk_levels.items()))
-        return data
-
 
 DEFAULT_WEIGHTS: dict[str, Any] = {
     "low_income": 30,
@@ -216,10 +210,6 @@ def explain_score(
     return [
         ScoreLine(factor, _points(parts.get(factor.value, 0)), texts[factor]) for factor in Factor
     ]
-
-
-def total_points(parts: Mapping[str, int]) -> int:
-    return sum(parts.values())
 
 
 def as_points(parts: Mapping[str, int]) -> dict[str, float]:

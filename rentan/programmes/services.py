@@ -12,9 +12,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
-from rentan.core.audit import record_event
+from rentan.core.audit import record_change, record_export, record_read
 from rentan.core.models import AuditAction
-from rentan.programmes import lifecycle, selectors
+from rentan.programmes import candidates, explanation, lifecycle, selectors
 from rentan.programmes.allocation import AllocationResult, allocate
 from rentan.programmes.eligibility import RulesInvalid
 from rentan.programmes.lifecycle import Refusal, TransitionRefused, check_transition
@@ -30,7 +30,7 @@ from rentan.programmes.models import (
 )
 from rentan.programmes.premiums import NoRateInForce
 from rentan.programmes.scoring import WeightsInvalid, as_points
-from rentan.registry.models import Occupation
+from rentan.registry.models import Occupation, Person
 
 
 @contextmanager
@@ -47,17 +47,17 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 def compute_allocation(
-    cycle: Cycle, overrides: selectors.Overrides | None = None
+    cycle: Cycle, overrides: candidates.Overrides | None = None
 ) -> AllocationResult:
     """Run the allocation in memory; nothing is saved (the what-if, and the dry run)."""
     try:
-        inputs = selectors.allocation_inputs(cycle, overrides)
+        inputs = candidates.allocation_inputs(cycle, overrides)
     except NoRateInForce as missing:
         raise TransitionRefused(Refusal.NO_RATE, str(missing)) from missing
     except (RulesInvalid, WeightsInvalid) as bad:
         raise TransitionRefused(Refusal.RULES_INVALID, str(bad)) from bad
     with _without_cyclic_gc():
-        loaded = selectors.load_eligible_candidates(cycle, inputs)
+        loaded = candidates.load_eligible_candidates(cycle, inputs)
         return allocate(
             loaded.candidates,
             ctx=inputs.ctx,
@@ -166,17 +166,18 @@ def allocate_cycle(*, actor: Any, cycle: Cycle) -> AllocationResult:
     """Compute and store a cycle's list; allowed again and again until it is approved."""
     cycle = Cycle.objects.select_for_update().select_related("programme").get(pk=cycle.pk)
     check_transition(cycle.status, lifecycle.ALLOCATED)
+    before = cycle.status
     result = compute_allocation(cycle)
     with _without_cyclic_gc():
         _write_placements(cycle, result)
     cycle.status = CycleStatus.ALLOCATED
     cycle.save(update_fields=["status"])
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.CYCLE_ALLOCATED,
         target=cycle,
-        changes={"alokasi": summary_of(result)},
-        note="Alokasi kuota",
+        before={"status": before},
+        after={"status": cycle.status, "alokasi": summary_of(result)},
     )
     return result
 
@@ -185,6 +186,7 @@ def allocate_cycle(*, actor: Any, cycle: Cycle) -> AllocationResult:
 def approve_cycle(*, actor: Any, cycle: Cycle, decree_reference: str) -> Cycle:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     check_transition(cycle.status, lifecycle.APPROVED)
+    before = cycle.status
     decree_reference = decree_reference.strip()
     if not decree_reference:
         raise TransitionRefused(Refusal.NO_DECREE)
@@ -195,49 +197,40 @@ def approve_cycle(*, actor: Any, cycle: Cycle, decree_reference: str) -> Cycle:
     cycle.approved_at = timezone.now()
     cycle.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     cycle.save(update_fields=["status", "decree_reference", "approved_at", "approved_by"])
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.CYCLE_APPROVED,
         target=cycle,
-        changes={"status": CycleStatus.APPROVED.value, "sk": decree_reference},
-        note="Penetapan daftar peserta",
+        before={"status": before},
+        after={"status": cycle.status, "sk": decree_reference},
     )
     return cycle
 
 
-def _move(actor: Any, cycle: Cycle, target: CycleStatus, note: str) -> Cycle:
+def _move(actor: Any, cycle: Cycle, target: CycleStatus, action: AuditAction) -> Cycle:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     check_transition(cycle.status, target.value)
     before = cycle.status
     cycle.status = target
     cycle.save(update_fields=["status"])
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=action,
         target=cycle,
-        changes={"status": {"lama": before, "baru": target.value}},
-        note=note,
+        before={"status": before},
+        after={"status": target.value},
     )
     return cycle
 
 
 @transaction.atomic
 def start_cycle(*, actor: Any, cycle: Cycle) -> Cycle:
-    return _move(actor, cycle, CycleStatus.RUNNING, "Masa perlindungan dimulai")
+    return _move(actor, cycle, CycleStatus.RUNNING, AuditAction.CYCLE_STARTED)
 
 
 @transaction.atomic
 def close_cycle(*, actor: Any, cycle: Cycle) -> Cycle:
-    return _move(actor, cycle, CycleStatus.CLOSED, "Periode ditutup")
-
-
-@transaction.atomic
-def discard_allocation(*, actor: Any, cycle: Cycle) -> Cycle:
-    """Back to draft before approval: the computed list is removed."""
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    check_transition(cycle.status, lifecycle.DRAFT)
-    Placement.objects.filter(cycle=cycle)._raw_delete(connection.alias)
-    return _move(actor, cycle, CycleStatus.DRAFT, "Alokasi dibatalkan")
+    return _move(actor, cycle, CycleStatus.CLOSED, AuditAction.CYCLE_CLOSED)
 
 
 @transaction.atomic
@@ -265,11 +258,12 @@ def create_cycle(
         verification_cutoff_on=verification_cutoff_on,
         quota_basis=quota_basis,
     )
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.CYCLE_CREATED,
         target=cycle,
-        changes={"tahun": year, "target": target, "pagu": budget_ceiling},
+        before={},
+        after={"tahun": year, "target": target, "pagu": budget_ceiling, "status": cycle.status},
     )
     return cycle
 
@@ -294,18 +288,48 @@ def record_occupation_decision(
         note=note,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.OCCUPATION_DECIDED,
         target=decision,
-        changes={
+        before={},
+        after={
             "pekerjaan": occupation.code,
             "keputusan": action.value,
             "berlaku": effective_on.isoformat(),
             "dasar": reference,
         },
+        note=note,
     )
     return decision
+
+
+@transaction.atomic
+def explain_selection(*, actor: Any, cycle: Cycle, person: Person, page: str) -> dict[str, Any]:
+    """Why this person is, or is not, on the cycle's list, recorded as a read of their data."""
+    shown = explanation.explain_person(cycle, person)
+    record_read(
+        actor=actor,
+        persons=[person.pk],
+        page=page,
+        note=f"Penjelasan seleksi {cycle}",
+        target=person,
+    )
+    return shown
+
+
+@transaction.atomic
+def record_lampiran_export(
+    *, actor: Any, cycle: Cycle, person_ids: list[int], file_format: str, full_nik: bool
+) -> None:
+    """The decree's lampiran left the system with these persons' data."""
+    record_export(
+        actor=actor,
+        target_type="registry.person",
+        target_ids=person_ids,
+        note=f"Lampiran SK {cycle} ({file_format}, NIK {'utuh' if full_nik else 'tersamar'})",
+        persons=person_ids,
+    )
 
 
 class ExclusionRejected(Exception):
@@ -357,12 +381,14 @@ def import_excluded_niks(
         ],
         batch_size=5000,
     )
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.IMPORT,
+        action=AuditAction.EXCLUSIONS_IMPORTED,
         target=programme,
-        changes={
+        before={"daftar": list_kind.value, "nik": len(existing)},
+        after={
             "daftar": list_kind.value,
+            "nik": len(existing) + len(fresh),
             "nik_baru": len(fresh),
             "sudah_ada": len(niks) - len(fresh),
         },

@@ -1,27 +1,20 @@
-import hashlib
-import io
 import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
-from rentan.core import safe_files
-from rentan.core.audit import record_export, record_read
-from rentan.core.exports import attachment_disposition, xlsx_workbook
-from rentan.core.formatting import format_date
-from rentan.programmes import selectors, services
+from rentan.core import pdf, safe_files
+from rentan.core.exports import attachment_disposition
+from rentan.programmes import candidates, lampiran, selectors, services, tasks
 from rentan.programmes.eligibility import Reason
 from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
-from rentan.programmes.lampiran import group_by_kelurahan
 from rentan.programmes.lifecycle import TransitionRefused
 from rentan.programmes.models import (
     Cycle,
@@ -33,7 +26,6 @@ from rentan.programmes.models import (
 )
 from rentan.programmes.scoring import DEFAULT_WEIGHTS, Factor
 from rentan.registry.models import Occupation, Person
-from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 50
 
@@ -178,7 +170,7 @@ def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, 
     if not form.is_bound or not form.is_valid():
         return form, None
     data = form.cleaned_data
-    overrides = selectors.Overrides(
+    overrides = candidates.Overrides(
         target=data["target"],
         budget_ceiling=data["budget_ceiling"],
         weights=form.weights(),
@@ -278,6 +270,7 @@ def cycle_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except TransitionRefused as refused:
         messages.error(request, str(refused))
     else:
+        tasks.schedule_at_approval(cycle)
         messages.success(request, _("Daftar peserta ditetapkan."))
     return redirect("programmes:cycle_selection", code=code, year=year)
 
@@ -291,118 +284,84 @@ def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpR
         kelurahan_field="kelurahan",
         pk=person_pk,
     )
-    record_read(
-        actor=request.user,
-        persons=[person.pk],
-        page=request.get_full_path(),
-        note=f"Penjelasan seleksi {cycle}",
-        target=person,
+    shown = services.explain_selection(
+        actor=request.user, cycle=cycle, person=person, page=request.get_full_path()
     )
     return render(
-        request,
-        "programmes/explain.html",
-        {"cycle": cycle, "person": person, "x": selectors.explain_person(cycle, person)},
+        request, "programmes/explain.html", {"cycle": cycle, "person": person, "x": shown}
     )
 
 
-def _lampiran_rows(request: HttpRequest, cycle: Cycle, fmt: str) -> list[dict[str, Any]]:
-    rows = selectors.lampiran_rows(cycle)
-    full = can(request.user, Capability.SEE_FULL_NIK)
-    for row in rows:
-        row["nik_shown"] = row["nik"] if full else mask_nik(row["nik"])
-    record_export(
+def _masked(request: HttpRequest) -> bool:
+    """Masked NIKs for a role without SEE_FULL_NIK, and for anyone who asks for them."""
+    return request.GET.get("nik") == "tersamar" or not can(request.user, Capability.SEE_FULL_NIK)
+
+
+def _record_lampiran(request: HttpRequest, cycle: Cycle, rows: list[Any], fmt: str) -> None:
+    services.record_lampiran_export(
         actor=request.user,
-        target_type="registry.person",
-        target_ids=[row["person_id"] for row in rows],
-        note=f"Lampiran SK {cycle} ({fmt}, NIK {'utuh' if full else 'tersamar'})",
-        persons=[row["person_id"] for row in rows],
+        cycle=cycle,
+        person_ids=[row["person_id"] for row in rows],
+        file_format=fmt,
+        full_nik=not _masked(request),
     )
-    return rows
+
+
+def _lampiran_name(code: str, year: int, masked: bool, ext: str) -> str:
+    return f"lampiran-{code}-{year}{'-nik-tersamar' if masked else ''}.{ext}"
 
 
 @requires(Capability.READ_SELECTION)
 def lampiran_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cycle = _cycle(code, year)
-    rows = _lampiran_rows(request, cycle, "xlsx")
-    buffer = io.BytesIO()
-    book = xlsx_workbook(buffer)
-    sheet = book.add_worksheet("Lampiran")
-    bold = book.add_format({"bold": True})
-    sheet.write(0, 0, f"Lampiran {cycle.decree_reference or '(belum ditetapkan)'}", bold)
-    sheet.write(1, 0, f"{cycle.programme.name} — periode {cycle.year}")
-    headers = [
-        "No",
-        "NIK",
-        "Nama",
-        "Tanggal lahir",
-        "L/P",
-        "Kecamatan",
-        "Kelurahan",
-        "Jenis pekerjaan",
-        "Jenis peserta",
-    ]
-    for col, header in enumerate(headers):
-        sheet.write(3, col, header, bold)
-    for i, row in enumerate(rows, start=1):
-        values = [
-            i,
-            row["nik_shown"],
-            row["name"],
-            format_date(row["birth_date"]),
-            row["sex"],
-            row["kecamatan"],
-            row["kelurahan"],
-            row["occupation"],
-            str(row["kind"]),
-        ]
-        for col, value in enumerate(values):
-            if col == 1:
-                sheet.write_string(3 + i, col, value)
-            else:
-                sheet.write(3 + i, col, value)
-    sheet.set_column(1, 2, 22)
-    sheet.set_column(5, 8, 20)
-    book.close()
+    masked = _masked(request)
+    rows = tasks.lampiran_rows(cycle, masked=masked)
+    content = lampiran.workbook(cycle, rows, tasks.lampiran_signature(cycle))
+    _record_lampiran(request, cycle, rows, "xlsx")
     response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = attachment_disposition(f"lampiran-{code}-{year}.xlsx")
+    response["Content-Disposition"] = attachment_disposition(
+        _lampiran_name(code, year, masked, "xlsx")
+    )
     return response
 
 
 @requires(Capability.READ_SELECTION)
 def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The PDF when the worker has laid out the list as it is now; otherwise the worker is
+    asked for it and the page shows its progress (htmx asks this URL again every second)."""
     cycle = _cycle(code, year)
-    rows = _lampiran_rows(request, cycle, "pdf")
-    pdf = lampiran_pdf_bytes(lampiran_html(cycle, rows))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = attachment_disposition(f"lampiran-{code}-{year}.pdf")
-    return response
-
-
-LAMPIRAN_CACHE_SECONDS = 6 * 3600
-
-
-def lampiran_html(cycle: Cycle, rows: list[dict[str, Any]]) -> str:
-    """The lampiran as HTML: one table per kelurahan, rows as ordered by the selector."""
-    return render_to_string(
-        "programmes/lampiran.html",
-        {"cycle": cycle, "rows": rows, "groups": group_by_kelurahan(rows)},
+    masked = _masked(request)
+    rows = tasks.lampiran_rows(cycle, masked=masked)
+    key = lampiran.pdf_key(cycle, rows, tasks.lampiran_signature(cycle), masked=masked)
+    content = pdf.cached(key)
+    is_polling = bool(request.headers.get("HX-Request"))
+    if content is None:
+        state = pdf.progress(key) or {}
+        # Asked again when nobody has, when the list changed under the worker, or when the
+        # person reloads the page after a failure (never by the poll, which would loop).
+        failed = state.get("state") == "failed"
+        if not state or state.get("reason") == pdf.CHANGED or (failed and not is_polling):
+            tasks.ask_for_pdf(cycle, key, masked=masked)
+            content = pdf.cached(key)  # a worker running tasks at once is done already
+    if content is None or is_polling:
+        return render(
+            request,
+            "programmes/_lampiran_progress.html"
+            if is_polling
+            else "programmes/lampiran_progress.html",
+            {
+                "cycle": cycle,
+                "people": len(rows),
+                "state": pdf.progress(key) or {"state": "queued"},
+                "is_ready": content is not None,
+                "query": request.GET.urlencode(),
+            },
+        )
+    _record_lampiran(request, cycle, rows, "pdf")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = attachment_disposition(
+        _lampiran_name(code, year, masked, "pdf")
     )
-
-
-def lampiran_pdf_bytes(html: str) -> bytes:
-    """The PDF of this exact HTML, laid out once and then kept for a few hours.
-
-    The key is a digest of the HTML itself (names, NIKs as shown, decree reference), so a
-    replacement in the list or another masking gives another key and never a stale file.
-    """
-    from weasyprint import HTML
-
-    key = "programmes:lampiran-pdf:" + hashlib.sha256(html.encode()).hexdigest()
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = HTML(string=html).write_pdf()
-        cache.set(key, pdf, LAMPIRAN_CACHE_SECONDS)
-    return pdf
+    return response

@@ -30,8 +30,3 @@ def vulnerable_on(decisions: Iterable[Decision], on: date) -> frozenset[str]:
         elif decision.action == REMOVE:
             in_force.discard(decision.occupation_code)
     return frozenset(in_force)
-
-
-def change_dates(decisions: Iterable[Decision]) -> list[date]:
-    """The days on which the list changed, in order (for the history page)."""
-    return sorted({d.effective_on for d in decisions})

@@ -38,8 +38,3 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def nik_prefix(self) -> str:
-        """The digits a NIK or KK starts with when issued in this area (kecamatan and above)."""
-        return self.code.replace(".", "")[:6]

@@ -29,7 +29,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import Hamming, Indel
 
-from rentan.registry.names import name_key, normalize_name
+from rentan.registry.names import comparable_name, name_key
 
 
 class MatchReason(TextChoices):
@@ -175,13 +175,6 @@ def _distinctive(name: str) -> str:
 _indel = Indel.normalized_similarity
 
 
-def name_similarity(left: str, right: str) -> float:
-    """0..1 for two names: the better of the plain and the word-order-free
-    comparison of their distinctive words (Muhammad, Siti and the like left out when the
-    rest differs); a name that is the other with a word left out (two words or more) is 0.9."""
-    return _name_similarity(_name_forms(left), _name_forms(right))
-
-
 def _name_similarity(a: _NameForms, b: _NameForms, at_least: float = 0.0) -> float:
     """With `at_least`, a similarity below it may come back as 0 (rapidfuzz stops early)."""
     if a.name == b.name:
@@ -243,13 +236,6 @@ SERIAL_START = 12  # NIK digits 13-16: the serial
 
 def _first_difference(left: str, right: str) -> int:
     return next(i for i, (x, y) in enumerate(zip(left, right, strict=True)) if x != y)
-
-
-def score_pair(
-    left: DedupRecord, right: DedupRecord, *, household_rule: bool = False
-) -> tuple[float, tuple[MatchReason, ...]]:
-    """The score and the reasons for one pair, as find_pairs would give them."""
-    return _score(_prepare(left), _prepare(right), household_rule)
 
 
 def _score(
@@ -345,7 +331,7 @@ def _birth_agreement(left: date | None, right: date | None) -> _Birth:
 
 
 def _name_forms(raw: str) -> _NameForms:
-    return _forms_of(normalize_name(raw))
+    return _forms_of(comparable_name(raw))
 
 
 @lru_cache(maxsize=500_000)

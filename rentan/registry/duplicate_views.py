@@ -72,7 +72,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Capability.REVIEW_DUPLICATES)
 def duplicate_search(request: HttpRequest) -> HttpResponse:
-    result = services.detect_registry_duplicates()
+    result = services.detect_registry_duplicates(actor=request.user)
     messages.success(
         request,
         _("%(found)d pasangan ditemukan, %(created)d baru masuk antrean.")

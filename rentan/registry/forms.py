@@ -3,10 +3,10 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rentan.accounts.access import Capability, can
-from rentan.accounts.models import Role
+from rentan.accounts.access import Capability, can, kelurahan_open_to
 from rentan.registry.models import DeactivationReason, Occupation
 from rentan.registry.nik import Sex
+from rentan.registry.person_fields import PERSON_FIELDS
 from rentan.registry.selectors import programme_kelurahan
 from rentan.registry.validation import PersonDraft, RegistryContext, check_person
 
@@ -63,9 +63,7 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, user: Any, context: RegistryContext, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.context = context
-        villages = programme_kelurahan()
-        if user.role == Role.OPERATOR:
-            villages = [v for v in villages if v.code == user.kelurahan_id]
+        villages = kelurahan_open_to(user, programme_kelurahan())
         _choices(self, "kelurahan").choices = [("", "—")] + [
             (v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages
         ]
@@ -82,22 +80,11 @@ class PersonForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         draft = PersonDraft(
-            nik=data.get("nik", ""),
-            kk_number=data.get("kk_number", ""),
-            name=data.get("name", ""),
-            birth_place=data.get("birth_place", ""),
-            birth_date=data.get("birth_date"),
-            sex=data.get("sex", ""),
-            street_address=data.get("street_address", ""),
-            rt=data.get("rt", ""),
-            rw=data.get("rw", ""),
-            kelurahan_code=data.get("kelurahan", ""),
-            phone=data.get("phone", ""),
-            occupation_code=data.get("occupation", ""),
-            monthly_income=data.get("monthly_income"),
-            dependents=data.get("dependents") or 0,
-            has_disability=bool(data.get("has_disability")),
-            disability_note=data.get("disability_note", ""),
+            **{
+                spec.name: value
+                for spec in PERSON_FIELDS
+                if (value := data.get(spec.form_field)) is not None
+            }
         )
         checked = check_person(draft, self.context)
         for issue in checked.errors:
@@ -129,9 +116,7 @@ class PersonSearchForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        villages = programme_kelurahan()
-        if user.role == Role.OPERATOR:
-            villages = [v for v in villages if v.code == user.kelurahan_id]
+        villages = kelurahan_open_to(user, programme_kelurahan())
         districts = sorted({(v.parent_id, v.parent.name) for v in villages if v.parent})
         _choices(self, "kecamatan").choices = [("", _("Semua kecamatan")), *districts]
         _choices(self, "kelurahan").choices = [("", _("Semua kelurahan"))] + [

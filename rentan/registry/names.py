@@ -129,7 +129,7 @@ def _plain(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def normalize_name(raw: str) -> str:
+def comparable_name(raw: str) -> str:
     """The comparable form of a name: lower case, single spaces, no titles or degrees,
     one spelling of Muhammad and Siti, the words bin/binti left out."""
     text = _plain(raw).split(",", 1)[0]  # degrees follow a comma: "Budi, S.Pd."

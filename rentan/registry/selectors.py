@@ -18,10 +18,6 @@ def programme_kelurahan() -> list[Area]:
     return list(Area.objects.villages_of(settings.RENTAN_REGION_CODE).select_related("parent"))
 
 
-def programme_kecamatan() -> list[Area]:
-    return list(Area.objects.districts_of(settings.RENTAN_REGION_CODE))
-
-
 def registry_context(today: date | None = None) -> RegistryContext:
     district_names = dict(Area.objects.filter(level=AreaLevel.DISTRICT).values_list("code", "name"))
     return RegistryContext(

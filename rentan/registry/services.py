@@ -1,15 +1,15 @@
 """The only ways to change a person's record. Each runs in one transaction with its audit event."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope
-from rentan.core.audit import record_event
+from rentan.core.audit import record_change, record_event, record_event_on
 from rentan.core.models import AuditAction
 from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
 from rentan.registry.models import (
@@ -20,8 +20,10 @@ from rentan.registry.models import (
     Occupation,
     Person,
     PersonSource,
+    ProcessingBasis,
 )
 from rentan.registry.nik import mask_nik
+from rentan.registry.person_fields import AS_IS, PERSON_FIELDS, PersonFieldSpec, Stored
 from rentan.registry.selectors import kk_registered_elsewhere
 from rentan.registry.validation import (
     CheckedPerson,
@@ -44,22 +46,7 @@ class PersonRejected(Exception):
 
 # Fields whose old and new values are written to the audit trail in full. NIK and KK are
 # recorded masked: the trail must say that they changed without spreading the numbers.
-_AUDITED_FIELDS = (
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "street_address",
-    "rt",
-    "rw",
-    "kelurahan_id",
-    "phone",
-    "occupation_id",
-    "monthly_income",
-    "dependents",
-    "has_disability",
-    "disability_note",
-)
+_AUDITED_FIELDS = tuple(spec.column for spec in PERSON_FIELDS if spec.is_audited)
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -74,21 +61,12 @@ def _snapshot(person: Person) -> dict[str, Any]:
 
 
 def _apply(person: Person, draft: PersonDraft) -> None:
+    for spec in AS_IS:
+        setattr(person, spec.column, getattr(draft, spec.name))
+    # A checked NIK and phone number are parsed values; the record keeps their text.
     person.nik = str(draft.nik)
-    person.name = draft.name
-    person.birth_place = draft.birth_place
-    person.birth_date = draft.birth_date  # type: ignore[assignment]
-    person.sex = draft.sex
-    person.street_address = draft.street_address
-    person.rt = draft.rt
-    person.rw = draft.rw
-    person.kelurahan_id = draft.kelurahan_code
     person.phone = str(draft.phone)
     person.occupation = Occupation.objects.get(code=draft.occupation_code)
-    person.monthly_income = draft.monthly_income
-    person.dependents = draft.dependents
-    person.has_disability = draft.has_disability
-    person.disability_note = draft.disability_note
     person.household = (
         Household.objects.get_or_create(kk_number=str(draft.kk_number))[0]
         if draft.kk_number
@@ -147,7 +125,13 @@ def register_person(
     person = Person(source=source, source_detail=source_detail)
     _apply(person, draft)
     person.save()
-    record_event(actor=actor, action=AuditAction.CREATE, target=person, changes=_snapshot(person))
+    record_change(
+        actor=actor,
+        action=AuditAction.PERSON_REGISTERED,
+        target=person,
+        before={},
+        after=_snapshot(person),
+    )
     return person
 
 
@@ -161,16 +145,21 @@ def update_person(
     old_nik = person.nik
     _apply(person, draft)
     after = _snapshot(person)
-    changed = {
-        name: {"lama": before[name], "baru": after[name]}
+    # A NIK is stored masked: two NIKs with the same masked form still show as a change.
+    changed = [
+        name
         for name in after
-        if before[name] != after[name]
-    }
-    if person.nik != old_nik:
-        changed["nik"] = {"lama": before["nik"], "baru": after["nik"], "berubah": True}
+        if before[name] != after[name] or (name == "nik" and person.nik != old_nik)
+    ]
     if changed:
         person.save()
-        record_event(actor=actor, action=AuditAction.UPDATE, target=person, changes=changed)
+        record_change(
+            actor=actor,
+            action=AuditAction.PERSON_UPDATED,
+            target=person,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
     return person
 
 
@@ -185,11 +174,12 @@ def deactivate_person(
     person.deactivation_reason = reason
     person.deactivated_on = on
     person.save(update_fields=["is_active", "deactivation_reason", "deactivated_on", "updated_at"])
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.DEACTIVATE,
         target=person,
-        changes={"alasan": reason.value, "tanggal": on.isoformat()},
+        before={"is_active": True},
+        after={"is_active": False, "alasan": reason.value, "tanggal": on.isoformat()},
         note=note,
     )
     return person
@@ -205,11 +195,12 @@ def reactivate_person(*, actor: Any, person: Person, note: str) -> Person:
     person.deactivation_reason = ""
     person.deactivated_on = None
     person.save(update_fields=["is_active", "deactivation_reason", "deactivated_on", "updated_at"])
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.REACTIVATE,
         target=person,
-        changes={"alasan_sebelumnya": previous},
+        before={"is_active": False, "alasan": previous},
+        after={"is_active": True},
         note=note,
     )
     return person
@@ -222,8 +213,12 @@ def verify_person(*, actor: Any, person: Person) -> Person:
         person.verified_at = timezone.now()
         person.verified_by = actor
         person.save(update_fields=["verified_at", "verified_by", "updated_at"])
-        record_event(
-            actor=actor, action=AuditAction.UPDATE, target=person, changes={"verifikasi": True}
+        record_change(
+            actor=actor,
+            action=AuditAction.PERSON_VERIFIED,
+            target=person,
+            before={"verified_at": None},
+            after={"verified_at": person.verified_at.isoformat()},
         )
     return person
 
@@ -287,7 +282,9 @@ def registry_dedup_records() -> list[DedupRecord]:
 
 
 @transaction.atomic
-def detect_registry_duplicates(*, threshold: float = DEFAULT_THRESHOLD) -> DuplicateDetection:
+def detect_registry_duplicates(
+    *, actor: Any = None, threshold: float = DEFAULT_THRESHOLD
+) -> DuplicateDetection:
     """Look for duplicates over the whole registry and queue the pairs not seen before.
 
     A pair already in the queue, merged or marked as different people, is left as it is."""
@@ -309,20 +306,25 @@ def detect_registry_duplicates(*, threshold: float = DEFAULT_THRESHOLD) -> Dupli
             )
         )
     DuplicatePair.objects.bulk_create(new_pairs, batch_size=2000)
+    record_event_on(
+        actor=actor,
+        action=AuditAction.DUPLICATES_DETECTED,
+        target_type=DuplicatePair._meta.label_lower,
+        target_id=f"{len(new_pairs)} data",
+        changes={
+            "before": {"pasangan": len(known) - len(new_pairs)},
+            "after": {"pasangan": len(known), "dibandingkan": search.compared},
+        },
+    )
     return DuplicateDetection(
         compared=search.compared, found=len(search.pairs), created=len(new_pairs)
     )
 
 
-# Fields a merge may fill on the kept record when it has no value of its own.
-_FILLABLE_FIELDS = (
-    "birth_place",
-    "street_address",
-    "rt",
-    "rw",
-    "phone",
-    "monthly_income",
-    "household",
+# Fields a merge may fill on the kept record when it has no value of its own (the household
+# as the related record, so the audit trail can mask its KK number).
+_FILLABLE_FIELDS = tuple(
+    spec.column.removesuffix("_id") for spec in PERSON_FIELDS if spec.is_fillable
 )
 
 
@@ -377,19 +379,22 @@ def merge_persons(*, actor: Any, keep: Person, remove: Person, note: str = "") -
             "updated_at",
         ]
     )
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.MERGE,
         target=keep,
-        changes={"digabung_dari": remove.pk, "nik_digabung": mask_nik(remove.nik), "diisi": filled},
+        before={name: None for name in filled},
+        after={**filled, "digabung_dari": remove.pk, "nik_digabung": mask_nik(remove.nik)},
         note=note,
     )
-    record_event(
+    record_change(
         actor=actor,
         action=AuditAction.MERGE,
         target=remove,
-        changes={
-            "digabung_ke": keep.pk,
+        before={"is_active": True, "merged_into": None},
+        after={
+            "is_active": False,
+            "merged_into": keep.pk,
             "alasan": DeactivationReason.DUPLICATE.value,
             "tanggal": today.isoformat(),
         },
@@ -410,14 +415,152 @@ def mark_distinct(*, actor: Any, pair: DuplicatePair, note: str = "") -> Duplica
     pair.decided_at = timezone.now()
     pair.note = note
     pair.save(update_fields=["status", "decided_by", "decided_at", "note"])
-    record_event(
+    record_change(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.PAIR_DISTINCT,
         target=pair,
-        changes={
-            "status": {"lama": DuplicateStatus.OPEN.value, "baru": DuplicateStatus.DISTINCT.value},
-            "pekerja": [pair.left_id, pair.right_id],
-        },
+        before={"status": DuplicateStatus.OPEN.value},
+        after={"status": DuplicateStatus.DISTINCT.value, "pekerja": [pair.left_id, pair.right_id]},
         note=note,
     )
     return pair
+
+
+# --------------------------------------------------------------------------- in bulk
+
+
+@dataclass(frozen=True)
+class StagedPersons:
+    """Persons waiting in a staging table (an import's checked rows): its columns are named
+    after `person_fields.PERSON_FIELDS` (plus `row_number`), and `where` (with `params`)
+    chooses the rows, the table being aliased `s`."""
+
+    table: str
+    where: str
+    params: Sequence[Any]
+
+
+def _staged_select(spec: PersonFieldSpec) -> str:
+    if spec.stored == Stored.HOUSEHOLD:
+        return "h.id"
+    if spec.stored == Stored.OCCUPATION:
+        return "o.id"
+    return f"s.{spec.name}"
+
+
+@transaction.atomic
+def register_persons_from_staging(
+    *,
+    actor: Any,
+    staged: StagedPersons,
+    source_detail: str,
+    action: AuditAction,
+    target: Any,
+    before: dict[str, Any],
+    describe: Callable[[int], dict[str, Any]],
+    step: Callable[[str], None] = lambda reached: None,
+) -> int:
+    """Put the staged persons into the registry, in row order, with their new households:
+    two INSERT ... SELECT statements, so a million rows never become Python objects. Each
+    person's source names `source_detail` and their row. One audit event `action` on `target`
+    (the batch), from `before` to `describe(created)`: an event per person would turn the bulk
+    insert back into per-row writes. `step` is told before each step ("households", "persons",
+    "audit"). Returns how many persons were created.
+
+    The caller has checked the rows and holds what they come from; a NIK already in the
+    registry breaks the unique index and rolls everything back."""
+    person = Person._meta.db_table
+    household = Household._meta.db_table
+    occupation = Occupation._meta.db_table
+    where, params = staged.where, list(staged.params)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        step("households")
+        cursor.execute(
+            f"INSERT INTO {household} (kk_number) SELECT DISTINCT s.kk_number "
+            f"FROM {staged.table} s "
+            f"WHERE {where} AND s.kk_number <> '' AND NOT EXISTS "
+            f"(SELECT 1 FROM {household} h WHERE h.kk_number = s.kk_number)",
+            params,
+        )
+        step("persons")
+        columns = ", ".join(spec.column for spec in PERSON_FIELDS)
+        values = ", ".join(_staged_select(spec) for spec in PERSON_FIELDS)
+        cursor.execute(
+            f"""
+            INSERT INTO {person} (
+                {columns}, processing_basis, source, source_detail,
+                is_active, deactivation_reason, created_at, updated_at
+            )
+            SELECT
+                {values}, %s, %s,
+                %s || ' baris ' || CAST(s.row_number AS VARCHAR(10)),
+                %s, '', %s, %s
+            FROM {staged.table} s
+            JOIN {occupation} o ON o.code = s.occupation_code
+            LEFT JOIN {household} h ON h.kk_number = s.kk_number AND s.kk_number <> ''
+            WHERE {where}
+            ORDER BY s.row_number
+            """,
+            [
+                ProcessingBasis.PUBLIC_TASK.value,
+                PersonSource.IMPORT.value,
+                source_detail[:200],
+                True,
+                now,
+                now,
+                *params,
+            ],
+        )
+        created = cursor.rowcount
+    step("audit")
+    record_change(actor=actor, action=action, target=target, before=before, after=describe(created))
+    return created
+
+
+@transaction.atomic
+def register_persons_in_bulk(
+    *,
+    actor: Any,
+    people: Sequence[Any],
+    source: PersonSource,
+    source_detail: str,
+    target: Any,
+    changes: dict[str, Any],
+    note: str = "",
+    verified_at: Callable[[Any], datetime | None] = lambda person: None,
+) -> int:
+    """Persons made by the program (the demo), each with the attributes named in
+    `person_fields.PERSON_FIELDS`, stored with their households in a few bulk INSERTs,
+    and one audit event on `target`. Their NIKs are new: a NIK already registered rolls
+    everything back."""
+    Household.objects.bulk_create(
+        [Household(kk_number=kk) for kk in sorted({p.kk_number for p in people if p.kk_number})],
+        batch_size=5000,
+        ignore_conflicts=True,  # a family card already registered keeps its household
+    )
+    households = dict(Household.objects.values_list("kk_number", "id"))
+    occupations = dict(Occupation.objects.values_list("code", "id"))
+    Person.objects.bulk_create(
+        [
+            Person(
+                **{spec.column: getattr(p, spec.name) for spec in AS_IS},
+                household_id=households.get(p.kk_number),
+                occupation_id=occupations[p.occupation_code],
+                source=source,
+                source_detail=source_detail,
+                verified_at=verified_at(p),
+            )
+            for p in people
+        ],
+        batch_size=2000,
+    )
+    record_change(
+        actor=actor,
+        action=AuditAction.PERSONS_LOADED,
+        target=target,
+        before={},
+        after=changes,
+        note=note,
+    )
+    return len(people)

@@ -82,14 +82,15 @@ class FieldIssue:
 
 @dataclass
 class PersonDraft:
-    """What someone typed or a spreadsheet row said, before checking."""
+    """What someone typed or a spreadsheet row said, before checking (its fields are
+    those of registry.person_fields; a value not given is empty)."""
 
-    nik: object
-    name: str
-    birth_date: date | None
-    sex: str
-    kelurahan_code: str
-    occupation_code: str
+    nik: object = ""
+    name: str = ""
+    birth_date: date | None = None
+    sex: str = ""
+    kelurahan_code: str = ""
+    occupation_code: str = ""
     kk_number: object = ""
     birth_place: str = ""
     street_address: str = ""
@@ -135,7 +136,7 @@ _TITLES = re.compile(r"^(?:(?:h|hj|dr|drs|ir|prof)\.?\s+)+", re.IGNORECASE)
 _PARTICLES = {"bin", "binti", "bt", "bn"}
 
 
-def normalise_name(raw: str) -> str:
+def tidy_name(raw: str) -> str:
     """Collapse spaces; a name typed all in capitals or small letters gets capitalised words."""
     name = " ".join(str(raw or "").split())
     if name.isupper() or name.islower():
@@ -169,7 +170,7 @@ def check_person(
         kk_column_has_numbers = nik_column_has_numbers
     issues: list[FieldIssue] = []
 
-    draft.name = normalise_name(draft.name)
+    draft.name = tidy_name(draft.name)
     if not draft.name:
         issues.append(_issue(PersonField.NAME, RecordProblem.NAME_MISSING))
     elif any(ch.isdigit() for ch in draft.name):

@@ -14,6 +14,7 @@ from rentan.registry import selectors, services
 from rentan.registry.forms import DeactivateForm, PersonForm, PersonSearchForm
 from rentan.registry.models import DeactivationReason, Person
 from rentan.registry.nik import mask_nik
+from rentan.registry.person_fields import AS_IS
 
 PAGE_SIZE = 25
 # Above this many matches a list says "more than" instead of counting them all.
@@ -124,26 +125,14 @@ def _save_person(request: HttpRequest, person: Person | None) -> HttpResponse:
     context = selectors.registry_context()
     initial: dict[str, Any] = {}
     if person is not None:
-        initial = {
-            "nik": services.reveal_nik(actor=request.user, person=person)
+        initial = {spec.form_field: getattr(person, spec.column) for spec in AS_IS}
+        initial["nik"] = (
+            services.reveal_nik(actor=request.user, person=person)
             if request.method == "GET"
-            else person.nik,
-            "kk_number": person.household.kk_number if person.household else "",
-            "name": person.name,
-            "birth_place": person.birth_place,
-            "birth_date": person.birth_date,
-            "sex": person.sex,
-            "street_address": person.street_address,
-            "rt": person.rt,
-            "rw": person.rw,
-            "kelurahan": person.kelurahan_id,
-            "phone": person.phone,
-            "occupation": person.occupation.code,
-            "monthly_income": person.monthly_income,
-            "dependents": person.dependents,
-            "has_disability": person.has_disability,
-            "disability_note": person.disability_note,
-        }
+            else person.nik
+        )
+        initial["kk_number"] = person.household.kk_number if person.household else ""
+        initial["occupation"] = person.occupation.code
     form = PersonForm(
         request.POST if request.method == "POST" else None,
         initial=initial,

@@ -26,8 +26,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rentan.accounts.access_table import ACCESS, ROLES, Expect
 from rentan.core.models import AuditEvent
-from rentan.enrollment import services as enrollment
 from rentan.enrollment.models import ClaimKind, Membership
+from rentan.enrollment.services import bills as bill_services
+from rentan.enrollment.services import claims as claim_services
+from rentan.enrollment.services import exchange_files as file_services
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.tests.helpers import accepted, bill_file, reply_file
 from rentan.imports import services as imports
 from rentan.imports.models import ImportBatch, RowStatus
@@ -190,9 +193,9 @@ def build_world(folder: Path) -> World:
     cycle: Any = CycleFactory(programme=programme)
     for rank, person in enumerate((slamet, warsini), start=1):
         PlacementFactory(cycle=cycle, person=person, rank=rank, kind="new")
-    enrollment.create_memberships(actor=admin, cycle=cycle, today=TODAY)
-    exchange = enrollment.export_registration(actor=admin, cycle=cycle, today=TODAY)
-    enrollment.import_bpjs_reply(
+    membership_services.create_memberships(actor=admin, cycle=cycle, today=TODAY)
+    exchange = file_services.export_registration(actor=admin, cycle=cycle, today=TODAY)
+    file_services.import_bpjs_reply(
         actor=admin,
         content=reply_file(
             accepted(slamet.nik, "23000000001"), accepted(warsini.nik, "23000000002")
@@ -200,7 +203,7 @@ def build_world(folder: Path) -> World:
         filename="balasan.xlsx",
         today=TODAY,
     )
-    bill = enrollment.import_bpjs_bill(
+    bill = bill_services.import_bpjs_bill(
         actor=admin,
         cycle=cycle,
         month=date(2023, 1, 1),
@@ -209,7 +212,7 @@ def build_world(folder: Path) -> World:
     )
     memberships = {m.person_id: m for m in Membership.objects.filter(cycle=cycle)}
     claims = [
-        enrollment.record_claim(
+        claim_services.record_claim(
             actor=admin,
             membership=memberships[person.pk],
             kind=ClaimKind.JKK_MEDICAL,
@@ -242,6 +245,7 @@ def build_world(folder: Path) -> World:
         ),
         "bill": same({"pk": bill.pk}),
         "claim": ({"pk": claims[0].pk}, {"pk": claims[1].pk}),
+        "report_table": same({"table": "wilayah"}),
     }
     sokoduwet = Person.objects.filter(kelurahan_id=SOKODUWET)
     # The Medono import holds Warsini's NIK as its own row's: that much the operator may

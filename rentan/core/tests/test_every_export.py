@@ -9,7 +9,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,15 @@ from django.urls import reverse
 
 import rentan
 from rentan.core.exports import FORMULA_STARTS
-from rentan.enrollment import services as enrollment_services
-from rentan.enrollment.models import ExchangeFile, Membership
+from rentan.core.models import AuditAction, AuditEvent
+from rentan.enrollment.models import ClaimKind, ExchangeFile, Membership
+from rentan.enrollment.services import bills as bill_services
+from rentan.enrollment.services import claims as claim_services
+from rentan.enrollment.services import memberships as membership_services
+from rentan.enrollment.tests.helpers import bill_file
 from rentan.imports.models import ImportBatch
 from rentan.imports.tests.files import write_csv
-from rentan.registry.models import Occupation, Person
+from rentan.registry.models import DuplicatePair, Occupation, Person
 from rentan.testing.factories import (
     CycleFactory,
     PersonFactory,
@@ -72,7 +76,7 @@ def hostile(admin_user: Any) -> Hostile:
             occupation=occupation,
         )
         PlacementFactory(cycle=cycle, person=person, rank=rank, kind="new")
-    enrollment_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
     Membership.objects.update(mother_name=MOTHER)
     return Hostile(cycle=cycle, admin=admin_user)
 
@@ -150,6 +154,75 @@ def _audit(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[st
     return response.content, {NAME}
 
 
+def _report(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    url = reverse("reporting:report_xlsx", args=["pekerjaan"])
+    response = client.get(url, {"program": "rumus", "tahun": 2023})
+    return response.content, {OCCUPATION}
+
+
+def _persons(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    response = client.get(reverse("reporting:export_persons"))
+    return response.content, {NAME, OTHER_NAME, OCCUPATION}
+
+
+def _memberships(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    url = reverse("reporting:export_memberships") + f"?periode={hostile.cycle.pk}"
+    return client.get(url).content, {NAME, OTHER_NAME}
+
+
+def _bills(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    url = reverse("reporting:export_bills") + f"?periode={hostile.cycle.pk}"
+    return client.get(url).content, set()
+
+
+def _claims(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    for membership in Membership.objects.all():
+        claim_services.record_claim(
+            actor=hostile.admin,
+            membership=membership,
+            kind=ClaimKind.JKK_MEDICAL,
+            event_on=date(2023, 2, 1),
+        )
+    return client.get(reverse("reporting:export_claims")).content, {NAME, OTHER_NAME}
+
+
+def _placements(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    url = reverse("reporting:export_placements", args=["rumus", 2023])
+    return client.get(url).content, {NAME, OTHER_NAME, OCCUPATION}
+
+
+def _duplicates(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    left, right = Person.objects.order_by("id")
+    DuplicatePair.objects.create(left=left, right=right, score=0.9, reasons=["same_birth_date"])
+    return client.get(reverse("reporting:export_duplicates")).content, {NAME, OTHER_NAME}
+
+
+def _reconciliation(client: Any, hostile: Hostile, tmp_path: Path) -> tuple[bytes, set[str]]:
+    return client.get(
+        reverse("reporting:export_reconciliation", args=[_bill(hostile).pk])
+    ).content, {NAME}
+
+
+def _bill(hostile: Hostile) -> Any:
+    """January's bill from the branch: the first person active and billed at a wrong amount,
+    a NIK nobody knows billed too."""
+    first = Membership.objects.select_related("person").order_by("person__name").first()
+    assert first is not None
+    first.status = "active"
+    first.start_on = date(2023, 1, 1)
+    first.kpj_number = "23000000001"
+    first.save()
+    return bill_services.import_bpjs_bill(
+        actor=hostile.admin,
+        cycle=hostile.cycle,
+        month=date(2023, 1, 1),
+        content=bill_file(
+            {first.person.nik: 10_000, "3375010101900009": 16_800}, month=date(2023, 1, 1)
+        ),
+        filename="tagihan.xlsx",
+    )
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str  # "xlsx" or "csv"
@@ -164,7 +237,26 @@ EXPORTS = {
     "berkas pendaftaran BPJS (rentan export_bpjs)": Export("xlsx", _registration_command),
     "dedup_file (csv)": Export("csv", _dedup_file),
     "jejak audit (xlsx)": Export("xlsx", _audit),
+    "tabel laporan (xlsx)": Export("xlsx", _report),
+    "daftar pekerja (xlsx)": Export("xlsx", _persons),
+    "daftar kepesertaan (xlsx)": Export("xlsx", _memberships),
+    "iuran dan tagihan (xlsx)": Export("xlsx", _bills),
+    "pencocokan tagihan (xlsx)": Export("xlsx", _reconciliation),
+    "daftar klaim (xlsx)": Export("xlsx", _claims),
+    "alokasi dan cadangan (xlsx)": Export("xlsx", _placements),
+    "antrean duplikat (xlsx)": Export("xlsx", _duplicates),
 }
+
+# The lists' own exports: scoped and masked as their pages, typed cells, recorded.
+LIST_EXPORTS = (
+    "daftar pekerja (xlsx)",
+    "daftar kepesertaan (xlsx)",
+    "iuran dan tagihan (xlsx)",
+    "pencocokan tagihan (xlsx)",
+    "daftar klaim (xlsx)",
+    "alokasi dan cadangan (xlsx)",
+    "antrean duplikat (xlsx)",
+)
 
 _FORMULA_OR_LINK = re.compile(rb"<f[ >/]|<hyperlink[ >]")
 
@@ -201,6 +293,64 @@ def test_export_keeps_formula_like_text_as_text(name, client, hostile, tmp_path,
     content, expected = export.fetch(client, hostile, tmp_path)
     texts = _xlsx_texts(content) if export.kind == "xlsx" else _csv_texts(content)
     assert expected <= texts  # the text itself survives, character for character
+
+
+# --- the lists' exports: masked, typed, recorded, scoped -----------------------------------
+
+# Per export, a column and the type its cells hold (openpyxl reads a date as a datetime).
+TYPED = {
+    "daftar pekerja (xlsx)": ("Tanggal lahir", datetime),
+    "daftar kepesertaan (xlsx)": ("Nama", str),
+    "iuran dan tagihan (xlsx)": ("Bulan", datetime),
+    "pencocokan tagihan (xlsx)": ("Seharusnya", int),
+    "daftar klaim (xlsx)": ("Tanggal kejadian", datetime),
+    "alokasi dan cadangan (xlsx)": ("Peringkat", int),
+    "antrean duplikat (xlsx)": ("Skor", float),
+}
+
+
+@pytest.mark.parametrize("name", LIST_EXPORTS)
+def test_list_export_masks_niks_types_its_cells_freezes_and_filters_and_is_recorded(
+    name, client, hostile, tmp_path, import_media
+):
+    client.force_login(hostile.admin)
+    before = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
+    content, _texts = EXPORTS[name].fetch(client, hostile, tmp_path)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:")
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert body, "the export is empty"
+    column, kind = TYPED[name]
+    values = [row[header.index(column)] for row in body]
+    assert all(isinstance(value, kind) for value in values), values
+    full = set(Person.objects.values_list("nik", flat=True)) | {"3375010101900009"}
+    assert not full & {str(value) for row in body for value in row}
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == before + 1
+
+
+def test_person_export_holds_what_the_operator_sees_with_the_pages_filter(
+    client, hostile, operator_user
+):
+    elsewhere = PersonFactory(name="Warga Sokoduwet", kelurahan_id="33.75.04.1010")
+    PersonFactory(name="Budi Medono")
+    client.force_login(operator_user)
+    content = client.get(reverse("reporting:export_persons")).content
+    names = {row[0] for row in _rows(content)}
+    assert "Budi Medono" in names and NAME in names
+    assert elsewhere.name not in names
+    filtered = client.get(reverse("reporting:export_persons") + "?q=Budi").content
+    assert [row[0] for row in _rows(filtered)] == ["Budi Medono"]
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("id")
+    assert list(event.subjects.values_list("person_id", flat=True)) == [
+        Person.objects.get(name="Budi Medono").pk
+    ]
+
+
+def _rows(content: bytes) -> list[tuple[Any, ...]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    return list(sheet.iter_rows(min_row=2, values_only=True))
 
 
 # --- download names ------------------------------------------------------------------------

@@ -106,3 +106,21 @@ def test_unpaid_months_warn_before_the_15th_and_before_cover_stops():
     assert (WarningKind.HEADING_FOR_LAPSE, 4, 1) in kinds  # April's 15th would be the third
     lapsed = payment_warnings(bills, paid_months={date(2023, 1, 1)}, today=date(2023, 4, 20))
     assert (WarningKind.LAPSED, 4, 1) in [(w.kind, w.month.month, w.members) for w in lapsed]
+
+
+def test_a_month_nobody_was_covered_owes_nothing_and_warns_of_nothing():
+    """A year approved but whose memberships were never recorded (the demo's 2022) has
+    months of Rp 0 with no member: no premium is due and no one can lapse."""
+    bills = [
+        expected_bill([], month=m, rules=RULES, declared_income=1_000_000)
+        for m in cycle_months(date(2022, 11, 1), 2)
+    ]
+    assert payment_warnings(bills, paid_months=set(), today=date(2026, 12, 2)) == []
+    covered = [
+        expected_bill([Cover("a", date(2022, 12, 1))], month=m, rules=RULES, declared_income=0)
+        for m in cycle_months(date(2022, 11, 1), 2)
+    ]
+    warnings = payment_warnings(covered, paid_months=set(), today=date(2022, 12, 20))
+    assert [(w.kind, w.month, w.members) for w in warnings] == [
+        (WarningKind.OVERDUE, date(2022, 12, 1), 1)
+    ]

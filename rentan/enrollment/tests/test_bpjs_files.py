@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from rentan.enrollment import services
 from rentan.enrollment.bpjs_files import (
     Column,
     Field,
@@ -20,6 +19,8 @@ from rentan.enrollment.bpjs_files import (
     parse_reply,
 )
 from rentan.enrollment.models import ExchangeFile, Membership
+from rentan.enrollment.services import exchange_files as file_services
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import MembershipStatus
 from rentan.enrollment.tests.helpers import accepted, fixed_cycle, rejected, reply_file
 from rentan.programmes.models import Programme
@@ -47,8 +48,8 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 @pytest.mark.django_db
 def test_default_export_of_fixed_people_equals_the_golden_file(admin_user):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
-    exchange = services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    exchange = file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
     assert bytes(exchange.content) == GOLDEN.read_bytes()
     rows = _sheet(bytes(exchange.content))
     assert rows[0][:5] == ("NIK", "NAMA LENGKAP", "TEMPAT LAHIR", "TANGGAL LAHIR", "JENIS KELAMIN")
@@ -66,9 +67,11 @@ def test_default_export_of_fixed_people_equals_the_golden_file(admin_user):
 @pytest.mark.django_db
 def test_exporting_the_same_batch_again_gives_the_same_bytes(admin_user):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
-    first = services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
-    second = services.export_registration(actor=admin_user, cycle=cycle, today=date(2023, 2, 1))
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    first = file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    second = file_services.export_registration(
+        actor=admin_user, cycle=cycle, today=date(2023, 2, 1)
+    )
     assert bytes(first.content) == bytes(second.content)
     assert first.checksum == second.checksum
     assert ExchangeFile.objects.filter(kind="registration").count() == 2
@@ -77,7 +80,7 @@ def test_exporting_the_same_batch_again_gives_the_same_bytes(admin_user):
 @pytest.mark.django_db
 def test_custom_mapping_changes_headers_order_and_formats(admin_user):
     cycle = fixed_cycle()
-    services.save_registration_mapping(
+    file_services.save_registration_mapping(
         actor=admin_user,
         programme=Programme.objects.get(),
         columns=[
@@ -88,9 +91,9 @@ def test_custom_mapping_changes_headers_order_and_formats(admin_user):
         ],
         sheet_name="Template Cabang",
     )
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
     content = bytes(
-        services.export_registration(actor=admin_user, cycle=cycle, today=TODAY).content
+        file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY).content
     )
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == ["Template Cabang"]
@@ -105,11 +108,11 @@ def test_custom_mapping_changes_headers_order_and_formats(admin_user):
 @pytest.mark.django_db
 def test_only_people_who_may_be_sent_are_in_the_file(admin_user):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
     inactive = Membership.objects.get(person__name="Bambang Sutrisno")
     inactive.person.is_active = False
     inactive.person.save()
-    exchange = services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    exchange = file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
     niks = {row[0] for row in _sheet(bytes(exchange.content))[1:]}
     assert inactive.person.nik not in niks and len(niks) == 2
     assert Membership.objects.get(pk=inactive.pk).status == MembershipStatus.APPROVED
@@ -224,6 +227,6 @@ def test_each_format_shapes_the_cell(value, fmt, cell):
     ],
 )
 def test_reply_start_dates_are_read_in_the_forms_branches_write(text, expected):
-    from rentan.enrollment.bpjs_files import _date
+    from rentan.enrollment.bpjs_files.reply import read_start_date
 
-    assert _date(text) == expected
+    assert read_start_date(text, today=TODAY) == expected

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from rentan.enrollment import services
 from rentan.enrollment.models import Membership
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import MembershipStatus
 from rentan.enrollment.tests.helpers import accepted, bill_file, fixed_cycle, rejected, reply_file
 from rentan.testing.factories import TEST_PASSWORD
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_admin_exports_imports_reply_and_sees_bill_difference_explained(page, admin_user, tmp_path):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 2))
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 2))
 
     page.goto(page.base_url + "/masuk/")
     page.get_by_label("Nama pengguna").fill(admin_user.username)

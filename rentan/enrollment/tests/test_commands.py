@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from rentan.enrollment import services
 from rentan.enrollment.models import Bill, Membership
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import MembershipStatus
 from rentan.enrollment.tests.helpers import accepted, bill_file, fixed_cycle, reply_file
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_export_reply_and_bill_commands_run_a_month(admin_user, tmp_path):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 2))
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 2))
     out = tmp_path / "daftar.xlsx"
     call_command(
         "export_bpjs", f"{cycle.programme.code}-2023", "--out", str(out), stdout=io.StringIO()

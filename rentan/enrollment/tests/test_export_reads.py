@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from rentan.core.models import AuditAction, AuditEvent
-from rentan.enrollment import services
 from rentan.enrollment.models import Membership
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.tests.helpers import fixed_cycle
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_registration_file_made_and_downloaded_names_its_persons(client, admin_user):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
     persons = sorted(Membership.objects.values_list("person_id", flat=True))
     client.force_login(admin_user)
     response = client.post(reverse("enrollment:export", args=[cycle.pk]), follow=True)

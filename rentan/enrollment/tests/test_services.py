@@ -16,6 +16,10 @@ from rentan.enrollment.models import (
     Membership,
     MembershipChange,
 )
+from rentan.enrollment.services import bills as bill_services
+from rentan.enrollment.services import claims as claim_services
+from rentan.enrollment.services import exchange_files as file_services
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
 from rentan.enrollment.tests.helpers import accepted, bill_file, fixed_cycle, rejected, reply_file
 from rentan.programmes.models import CycleStatus, Placement, PlacementKind
@@ -27,8 +31,8 @@ TODAY = date(2023, 1, 5)
 
 def _sent(admin_user, *, waiting: int = 0):
     cycle = fixed_cycle(waiting=waiting)
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
-    services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
     return cycle, list(Membership.objects.order_by("person__nik").select_related("person"))
 
 
@@ -45,13 +49,15 @@ def _active(admin_user, *, waiting: int = 0):
     content = reply_file(
         *[accepted(m.person.nik, f"2300000000{n}") for n, m in enumerate(members, start=1)]
     )
-    services.import_bpjs_reply(actor=admin_user, content=content, filename="r.xlsx", today=TODAY)
+    file_services.import_bpjs_reply(
+        actor=admin_user, content=content, filename="r.xlsx", today=TODAY
+    )
     return cycle, list(Membership.objects.order_by("person__nik").select_related("person"))
 
 
 def test_memberships_are_created_for_selected_placements_only(admin_user):
     cycle = fixed_cycle(waiting=2)
-    assert services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY) == 3
+    assert membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY) == 3
     assert set(Membership.objects.values_list("status", flat=True)) == {MembershipStatus.APPROVED}
     assert MembershipChange.objects.filter(to_status=MembershipStatus.APPROVED).count() == 3
 
@@ -60,7 +66,7 @@ def test_memberships_are_refused_for_a_cycle_not_yet_approved(admin_user):
     cycle = CycleFactory(status=CycleStatus.ALLOCATED)
     PlacementFactory(cycle=cycle)
     with pytest.raises(services.EnrollmentRefused):
-        services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+        membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
     assert not Membership.objects.exists()
 
 
@@ -70,7 +76,7 @@ def test_reply_activates_accepted_and_rejects_with_the_branch_reason(admin_user)
         accepted(first.person.nik, "23000000001", date(2023, 1, 1)),
         rejected(second.person.nik, "Nama ibu kandung wajib diisi"),
     )
-    result = services.import_bpjs_reply(
+    result = file_services.import_bpjs_reply(
         actor=admin_user, content=content, filename="balasan.xlsx", today=TODAY
     )
     assert (result.activated, result.rejected, result.problems) == (1, 1, [])
@@ -86,13 +92,15 @@ def test_reply_activates_accepted_and_rejects_with_the_branch_reason(admin_user)
     assert change.actor == admin_user and change.reason == "Nama ibu kandung wajib diisi"
     exchange = ExchangeFile.objects.get(kind="reply")
     assert [r["outcome"] for r in exchange.results] == ["accepted", "rejected"]
-    assert AuditEvent.objects.filter(action=AuditAction.IMPORT, target_id=str(exchange.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.BPJS_REPLY_IMPORTED, target_id=str(exchange.pk)
+    ).exists()
 
 
 def test_reply_row_for_unknown_nik_is_reported_and_changes_nothing(admin_user):
     _cycle, (_first, _second, _third) = _sent(admin_user)
     before = _snapshot()
-    result = services.import_bpjs_reply(
+    result = file_services.import_bpjs_reply(
         actor=admin_user,
         content=reply_file(accepted("3375010101900009", "23000000009")),
         filename="b.xlsx",
@@ -105,14 +113,14 @@ def test_reply_row_for_unknown_nik_is_reported_and_changes_nothing(admin_user):
 
 def test_reply_giving_a_kpj_held_by_someone_else_changes_nothing_for_that_row(admin_user):
     _cycle, (first, second, _third) = _sent(admin_user)
-    services.import_bpjs_reply(
+    file_services.import_bpjs_reply(
         actor=admin_user,
         content=reply_file(accepted(first.person.nik, "23000000001")),
         filename="a.xlsx",
         today=TODAY,
     )
     before = _snapshot()
-    result = services.import_bpjs_reply(
+    result = file_services.import_bpjs_reply(
         actor=admin_user,
         content=reply_file(accepted(second.person.nik, "23000000001")),
         filename="b.xlsx",
@@ -130,7 +138,7 @@ def test_valid_rows_are_applied_together_and_bad_rows_reported(admin_user):
         accepted(second.person.nik, "23000000001"),  # the same KPJ twice in one file
         accepted(third.person.nik, "12"),
     )
-    result = services.import_bpjs_reply(
+    result = file_services.import_bpjs_reply(
         actor=admin_user, content=content, filename="c", today=TODAY
     )
     assert result.activated == 1
@@ -145,7 +153,7 @@ def test_a_file_that_is_no_reply_changes_nothing_and_records_nothing(admin_user)
     _sent(admin_user)
     before = _snapshot()
     with pytest.raises(FileNotReadable) as refused:
-        services.import_bpjs_reply(
+        file_services.import_bpjs_reply(
             actor=admin_user,
             content=bill_file({"3375011403750001": 16800}, month=date(2023, 1, 1)),
             filename="tagihan.xlsx",
@@ -159,7 +167,7 @@ def test_a_file_that_is_no_reply_changes_nothing_and_records_nothing(admin_user)
 def test_refused_transition_through_the_service_changes_nothing(admin_user):
     _cycle, (first, _second, _third) = _sent(admin_user)
     with pytest.raises(TransitionRefused):
-        services.change_membership_status(
+        membership_services.change_membership_status(
             actor=admin_user, membership=first, to=MembershipStatus.APPROVED, on=TODAY
         )
     first.refresh_from_db()
@@ -168,7 +176,7 @@ def test_refused_transition_through_the_service_changes_nothing(admin_user):
 
 def test_ending_a_membership_ends_its_placement_and_is_audited(admin_user):
     _cycle, (first, _s, _t) = _active(admin_user)
-    services.end_membership(
+    membership_services.end_membership(
         actor=admin_user, membership=first, reason=EndReason.FORMAL_WORK, on=date(2023, 5, 20)
     )
     first.refresh_from_db()
@@ -176,18 +184,20 @@ def test_ending_a_membership_ends_its_placement_and_is_audited(admin_user):
     placement = Placement.objects.get(pk=first.placement_id)
     assert placement.ended_on == date(2023, 5, 20) and placement.end_reason
     event = AuditEvent.objects.filter(target_type="enrollment.membership", target_id=str(first.pk))
-    assert event.get().changes["status"] == ["active", "ended"]
+    assert event.get().action == AuditAction.MEMBERSHIP_ENDED
+    assert event.get().changes["before"] == {"status": "active"}
+    assert event.get().changes["after"]["status"] == "ended"
 
 
 def test_ended_member_is_replaced_by_the_best_ranked_unused_waiting_person(admin_user):
     cycle, (first, _s, _t) = _active(admin_user, waiting=2)
-    services.end_membership(
+    membership_services.end_membership(
         actor=admin_user, membership=first, reason=EndReason.MOVED_AWAY, on=date(2023, 4, 3)
     )
     ((ended, proposed),) = selectors.replacement_proposals(cycle)
     best = Placement.objects.filter(kind=PlacementKind.WAITING).order_by("rank").first()
     assert ended.pk == first.pk and proposed == best
-    replacement = services.approve_replacement(
+    replacement = membership_services.approve_replacement(
         actor=admin_user,
         ended=ended,
         waiting=proposed,
@@ -203,12 +213,15 @@ def test_ended_member_is_replaced_by_the_best_ranked_unused_waiting_person(admin
 
 def test_active_members_are_the_continuing_candidates_of_the_next_cycle(admin_user):
     cycle, (first, second, third) = _active(admin_user)
-    services.end_membership(
+    membership_services.end_membership(
         actor=admin_user, membership=third, reason=EndReason.DIED, on=date(2023, 9, 1)
     )
     nxt = CycleFactory(programme=cycle.programme, year=2024, status=CycleStatus.DRAFT)
     assert set(selectors.continuing_candidates(cycle)) == {first.person, second.person}
-    assert services.carry_over_members(actor=admin_user, from_cycle=cycle, to_cycle=nxt) == 2
+    assert (
+        membership_services.carry_over_members(actor=admin_user, from_cycle=cycle, to_cycle=nxt)
+        == 2
+    )
     assert set(
         Placement.objects.filter(cycle=nxt, kind=PlacementKind.CONTINUING).values_list(
             "person", flat=True
@@ -218,21 +231,21 @@ def test_active_members_are_the_continuing_candidates_of_the_next_cycle(admin_us
 
 def test_death_claim_checks_cover_ends_membership_and_estimates_jkm(admin_user):
     _cycle, (first, second, _t) = _active(admin_user)
-    claim = services.record_claim(
+    claim = claim_services.record_claim(
         actor=admin_user, membership=first, kind=ClaimKind.JKM_DEATH, event_on=date(2023, 6, 2)
     )
     first.refresh_from_db()
     assert claim.was_active_on_event and claim.estimated_benefit == 42_000_000
     assert first.status == MembershipStatus.ENDED and first.end_reason == EndReason.DIED
-    late = services.record_claim(
+    late = claim_services.record_claim(
         actor=admin_user, membership=first, kind=ClaimKind.JKK_MEDICAL, event_on=date(2023, 7, 1)
     )
     assert not late.was_active_on_event and late.status == ClaimStatus.REFUSED
-    jkk = services.record_claim(
+    jkk = claim_services.record_claim(
         actor=admin_user, membership=second, kind=ClaimKind.JKK_DEATH, event_on=date(2023, 3, 1)
     )
     assert jkk.estimated_benefit == 10_000_000 + 48 * 1_000_000
-    services.update_claim(
+    claim_services.update_claim(
         actor=admin_user, claim=claim, status=ClaimStatus.PAID, benefit_paid=42_000_000
     )
     claim.refresh_from_db()
@@ -241,13 +254,13 @@ def test_death_claim_checks_cover_ends_membership_and_estimates_jkm(admin_user):
 
 def test_bill_reconciliation_explains_every_kind_of_difference_and_ties_out(admin_user):
     cycle, (first, second, third) = _active(admin_user)
-    services.end_membership(
+    membership_services.end_membership(
         actor=admin_user, membership=third, reason=EndReason.BY_REQUEST, on=date(2023, 2, 10)
     )
     stranger = "3375010101900009"
     lines = {first.person.nik: 16_800, third.person.nik: 16_800, stranger: 16_800}
     lines[first.person.nik] = 26_800
-    services.import_bpjs_bill(
+    bill_services.import_bpjs_bill(
         actor=admin_user,
         cycle=cycle,
         month=date(2023, 3, 1),
@@ -269,8 +282,8 @@ def test_bill_reconciliation_explains_every_kind_of_difference_and_ties_out(admi
 
 def test_bill_with_an_unreadable_row_is_refused_whole(admin_user):
     cycle, (first, _s, _t) = _active(admin_user)
-    with pytest.raises(services.BillRejected):
-        services.import_bpjs_bill(
+    with pytest.raises(bill_services.BillRejected):
+        bill_services.import_bpjs_bill(
             actor=admin_user,
             cycle=cycle,
             month=date(2023, 3, 1),
@@ -282,7 +295,7 @@ def test_bill_with_an_unreadable_row_is_refused_whole(admin_user):
 
 def test_payment_warnings_before_the_15th_and_heading_for_lapse(admin_user):
     cycle, _members = _active(admin_user)
-    services.record_payment(
+    bill_services.record_payment(
         actor=admin_user,
         cycle=cycle,
         month=date(2023, 1, 1),
@@ -303,5 +316,7 @@ def test_programme_page_counts_members_active_with_bpjs(admin_user):
     cycle, members = _sent(admin_user)
     assert active_participant_count(cycle) == 0
     content = reply_file(accepted(members[0].person.nik, "23000000001"))
-    services.import_bpjs_reply(actor=admin_user, content=content, filename="r.xlsx", today=TODAY)
+    file_services.import_bpjs_reply(
+        actor=admin_user, content=content, filename="r.xlsx", today=TODAY
+    )
     assert active_participant_count(cycle) == 1

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from rentan.core.models import AuditAction, AuditEvent
-from rentan.enrollment import services
 from rentan.enrollment.models import Bill, Claim, ClaimKind, Membership, Payment
+from rentan.enrollment.services import exchange_files as file_services
+from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import MembershipStatus
 from rentan.enrollment.tests.helpers import accepted, bill_file, fixed_cycle, reply_file
 from rentan.testing.factories import TEST_PASSWORD
@@ -23,10 +24,10 @@ def _login(client, user):
 
 def _running(admin_user):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
-    services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
     members = list(Membership.objects.order_by("person__nik").select_related("person"))
-    services.import_bpjs_reply(
+    file_services.import_bpjs_reply(
         actor=admin_user,
         content=reply_file(accepted(members[0].person.nik, "23000000001")),
         filename="r.xlsx",
@@ -63,7 +64,7 @@ def test_bpjs_officer_sees_only_the_enrolled_roster_with_masked_niks(client, adm
 
 def test_admin_export_downloads_the_file_and_records_the_export(client, admin_user):
     cycle = fixed_cycle()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
     _login(client, admin_user)
     response = client.post(reverse("enrollment:export", args=[cycle.pk]), follow=True)
     assert response.status_code == 200
@@ -169,9 +170,11 @@ def test_the_admin_matches_the_branch_template_on_a_page_and_the_next_file_follo
     mapping = RegistrationMapping.objects.get()
     assert [c["header"] for c in mapping.columns] == ["Nama Tenaga Kerja", "No. KTP", "Tgl Lahir"]
     assert mapping.sheet_name == "Template Cabang"
-    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, target_id=str(mapping.pk)).exists()
-    services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
-    exported = services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.MAPPING_SAVED, target_id=str(mapping.pk)
+    ).exists()
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=TODAY)
+    exported = file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
     content = bytes(exported.content)
     assert _sheet(content)[0] == ("Nama Tenaga Kerja", "No. KTP", "Tgl Lahir")
     client.post(url, {"reset": "1"})

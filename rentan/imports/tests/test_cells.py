@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from rentan.imports.cells import (
+    PERSON_HEADERS,
     CellError,
     CellProblem,
     Choice,
@@ -54,7 +55,7 @@ def test_header_row_is_found_below_a_title_and_blank_rows():
         ["No", "No. KTP", "Nama", "Tgl Lahir", "Catatan", None],
         [1, "3375014501850001", "Siti", "05-01-1985", "", None],
     ]
-    guess = find_header(rows)
+    guess = find_header(rows, PERSON_HEADERS)
     assert guess is not None
     assert guess.row_index == 2
     assert guess.columns == {
@@ -67,7 +68,7 @@ def test_header_row_is_found_below_a_title_and_blank_rows():
 
 
 def test_no_header_is_found_in_a_sheet_of_data_only():
-    assert find_header([["a", "b"], [1, 2]]) is None
+    assert find_header([["a", "b"], [1, 2]], PERSON_HEADERS) is None
 
 
 @pytest.mark.parametrize(

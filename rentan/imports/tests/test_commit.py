@@ -74,9 +74,9 @@ def test_commit_adds_ready_rows_with_their_source_file_and_row(tmp_path, import_
     batch.refresh_from_db()
     assert batch.status == BatchStatus.COMMITTED
     assert batch.rows_created == 2
-    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    event = AuditEvent.objects.get(action=AuditAction.BATCH_COMMITTED)
     assert event.target_id == str(batch.pk)
-    assert event.changes["pekerja_ditambahkan"] == 2
+    assert event.changes["after"]["pekerja_ditambahkan"] == 2
     assert event.actor == admin_user
 
 
@@ -121,7 +121,7 @@ def test_failure_during_commit_leaves_the_registry_as_it_was(
     after = (Person.objects.count(), Household.objects.count(), ImportedPerson.objects.count())
     assert after == before
     assert list(Person.objects.all()) == [existing]
-    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.BATCH_COMMITTED).exists()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REVIEW
     assert not StagedRow.objects.imported().exists()

@@ -14,8 +14,8 @@ from rentan.core import safe_files
 from rentan.enrollment.bpjs_files import FileNotReadable, parse_bill, parse_reply
 from rentan.imports import cells
 from rentan.imports.cells import CellError
+from rentan.imports.person_sheet import SpreadsheetError, read_persons
 from rentan.imports.reading import FileError, open_rows
-from rentan.registry.spreadsheet import SpreadsheetError, read_table
 from rentan.testing import hostile_files
 
 TODAY = date(2026, 12, 1)
@@ -125,7 +125,7 @@ def test_readers_raise_only_their_own_errors(tmp_path_factory, content, suffix):
     except FileError as error:
         assert str(error)
     try:
-        read_table(path)
+        read_persons(path)
     except SpreadsheetError as error:
         assert str(error)
     for parse in (parse_reply, parse_bill):

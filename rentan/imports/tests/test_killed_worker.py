@@ -174,7 +174,9 @@ def test_worker_killed_while_staging(
         "stage",
         services.WORKER_DIED,
     )
-    assert AuditEvent.objects.filter(action=AuditAction.FAIL, target_id=str(batch.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.BATCH_FAILED, target_id=str(batch.pk)
+    ).exists()
     page = _page(client, batch)
     assert services.WORKER_DIED in page
     assert reverse("imports:batch_retry", args=[batch.pk]) in page
@@ -225,4 +227,6 @@ def test_worker_killed_while_committing(
     assert batch.status == BatchStatus.COMMITTED
     assert batch.rows_created == accepted
     assert Person.objects.count() == registered[0] + accepted
-    assert AuditEvent.objects.filter(action=AuditAction.RETRY, target_id=str(batch.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.BATCH_RETRIED, target_id=str(batch.pk)
+    ).exists()

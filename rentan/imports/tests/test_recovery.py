@@ -108,7 +108,7 @@ def test_staging_error_ends_in_failed_batch_with_reason(batch, monkeypatch):
     assert batch.failed_step == BatchStep.STAGE
     assert "RuntimeError" in batch.problem
     assert "disk penuh" not in batch.problem  # the error's own text stays in the log
-    assert _events(batch, AuditAction.FAIL).get().changes["langkah"] == "stage"
+    assert _events(batch, AuditAction.BATCH_FAILED).get().changes["after"]["langkah"] == "stage"
 
 
 def test_file_error_while_reading_rows_names_the_problem(batch, monkeypatch):
@@ -159,7 +159,7 @@ def test_new_worker_fails_the_tasks_of_a_dead_worker(batch, tmp_path):
         services.WORKER_DIED,
     )
     assert ImportBatch.objects.get(pk=other.pk).status == BatchStatus.VALIDATING
-    assert _events(batch, AuditAction.FAIL).exists()
+    assert _events(batch, AuditAction.BATCH_FAILED).exists()
     workers.stop("live-worker")
 
 
@@ -249,9 +249,10 @@ def test_retry_of_a_half_staged_batch_starts_staging_again(client, batch, operat
     assert batch.status == BatchStatus.REVIEW
     assert sorted(batch.rows.values_list("row_number", flat=True)) == [2, 3]
     assert batch.rows_ready == 2
-    retry = _events(batch, AuditAction.RETRY).get()
+    retry = _events(batch, AuditAction.BATCH_RETRIED).get()
     assert retry.actor == operator_user
-    assert retry.changes == {"langkah": "stage", "alasan_gagal": services.WORKER_DIED}
+    assert retry.changes["before"]["alasan"] == services.WORKER_DIED
+    assert retry.changes["after"] == {"status": BatchStatus.UPLOADED, "langkah": "stage"}
 
 
 def test_retry_of_a_batch_that_did_not_fail_is_refused(client, batch, operator_user):
@@ -259,7 +260,7 @@ def test_retry_of_a_batch_that_did_not_fail_is_refused(client, batch, operator_u
     client.force_login(operator_user)
     response = client.post(reverse("imports:batch_retry", args=[batch.pk]), follow=True)
     assert "tidak sedang gagal" in response.content.decode()
-    assert not _events(batch, AuditAction.RETRY).exists()
+    assert not _events(batch, AuditAction.BATCH_RETRIED).exists()
 
 
 def test_retry_of_a_killed_commit_commits(client, batch, operator_user):
@@ -285,7 +286,7 @@ def test_discard_asks_first_then_discards_with_an_audit_event(client, batch, ope
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DISCARDED
     assert not batch.rows.exists()
-    assert _events(batch, AuditAction.DISCARD).get().actor == operator_user
+    assert _events(batch, AuditAction.BATCH_DISCARDED).get().actor == operator_user
 
 
 def test_discard_of_a_failed_batch(client, batch, operator_user):

@@ -238,7 +238,9 @@ def test_background_commit_that_fails_leaves_registry_and_offers_retry(
     page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
     assert "kesalahan tak terduga (RuntimeError)" in page
     assert reverse("imports:batch_retry", args=[batch.pk]) in page
-    assert AuditEvent.objects.filter(action=AuditAction.FAIL, target_id=str(batch.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.BATCH_FAILED, target_id=str(batch.pk)
+    ).exists()
 
     monkeypatch.undo()
     client.force_login(admin_user)
@@ -246,7 +248,9 @@ def test_background_commit_that_fails_leaves_registry_and_offers_retry(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.COMMITTED
     assert Person.objects.count() == 1
-    assert AuditEvent.objects.filter(action=AuditAction.RETRY, target_id=str(batch.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.BATCH_RETRIED, target_id=str(batch.pk)
+    ).exists()
 
 
 def test_upload_form_names_the_size_limit(client, operator_user, settings):

@@ -1,7 +1,7 @@
 """The rules judged in SQL before candidates are built agree with the Python rules.
 
 The check_* functions of eligibility.py define eligibility; the SQL translation of the rules on
-the person's own row (selectors.row_rules_sql) must give, for every person, the same first
+the person's own row (candidates.row_rules_sql) must give, for every person, the same first
 failing reason, so that it never drops anyone the Python rules would pass and the counts by
 reason stay exact. The persons below sit on every edge of those rules: the local midnight of
 the verification cut-off, the birthdays that make someone 18 or 66, 29 February, a kelurahan
@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 
 from rentan.programmes import services
 from rentan.programmes.allocation import allocate
+from rentan.programmes.candidates import (
+    allocation_inputs,
+    load_candidates,
+    load_eligible_candidates,
+    row_rules_sql,
+)
 from rentan.programmes.eligibility import (
+    ROW_RULES,
     RuleCode,
     age_on,
     first_failure,
@@ -29,12 +36,6 @@ from rentan.programmes.eligibility import (
     parse_rules,
 )
 from rentan.programmes.models import ExcludedNik, ExclusionList
-from rentan.programmes.selectors import (
-    allocation_inputs,
-    load_candidates,
-    load_eligible_candidates,
-    row_rules_sql,
-)
 from rentan.programmes.tests.conftest import make_cycle
 from rentan.registry.models import Household, Occupation, Person
 from rentan.testing.factories import PersonFactory
@@ -193,3 +194,51 @@ def test_without_row_rules_everyone_becomes_a_candidate(programme):
     assert sorted(c.person_id for c in loaded.candidates) == [inside.pk, outside.pk]
     assert loaded.ineligible == Counter()
     assert loaded.rules_left.codes == (RuleCode.NOT_COVERED,)
+
+
+# Each row rule with each of its parameters, beyond the programme's own rules above: ages
+# that leave nobody too young or too old and one nobody alive is old enough for, another
+# region, an empty list of vulnerable job types, the verification rule on its own.
+RULE_PARAMETERS = [
+    pytest.param({"age": {"min": 0, "max": 200}}, "33.75", True, id="age-open"),
+    pytest.param({"age": {"min": 2100, "max": 2200}}, "33.75", True, id="age-nobody"),
+    pytest.param({"age": {"min": 30, "max": 40}, "active": {}}, "33.75", True, id="age-narrow"),
+    pytest.param({"region": {}, "vulnerable_job": {}}, "33.26", False, id="other-region-no-jobs"),
+    pytest.param({"region": {}, "vulnerable_job": {}}, "33.75", True, id="region-and-jobs"),
+    pytest.param({"verified": {}, "active": {}}, "33.75", True, id="verified"),
+]
+
+
+def test_the_rule_parameters_cover_every_row_rule():
+    covered = {
+        code for case in RULE_PARAMETERS for code in leading_row_rules(parse_rules(case.values[0]))
+    }
+    assert covered == set(ROW_RULES)
+
+
+@pytest.mark.parametrize(("rules", "region", "has_vulnerable_jobs"), RULE_PARAMETERS)
+def test_sql_and_python_agree_for_every_rule_parameter(
+    programme, rules, region, has_vulnerable_jobs
+):
+    programme.eligibility_rules = rules
+    programme.region_id = region
+    programme.save()
+    if not has_vulnerable_jobs:
+        programme.occupation_decisions.all().delete()
+    start, cutoff = date(2023, 1, 1), date(2022, 12, 31)
+    _edge_persons(start, cutoff)
+    cycle = make_cycle(programme, coverage_start_on=start, verification_cutoff_on=cutoff)
+    inputs = allocation_inputs(cycle)
+    codes = leading_row_rules(inputs.rules)
+    assert codes == inputs.rules.codes
+    everyone = load_candidates(cycle, inputs.previous)
+    expected = {c.person_id: first_failure(c, inputs.ctx, inputs.rules) for c in everyone}
+    case_sql, params = row_rules_sql(inputs.ctx, inputs.rules, codes)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {case_sql} FROM {Person._meta.db_table}", params)
+        assert dict(cursor.fetchall()) == expected
+    loaded = load_eligible_candidates(cycle, inputs)
+    assert sorted(c.person_id for c in loaded.candidates) == sorted(
+        pk for pk, reason in expected.items() if reason is None
+    )
+    assert loaded.ineligible == Counter(r for r in expected.values() if r is not None)

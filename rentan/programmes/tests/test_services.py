@@ -4,8 +4,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from rentan.core.models import AuditEvent
+from rentan.core.models import AuditAction, AuditEvent
 from rentan.programmes import services
+from rentan.programmes.candidates import Overrides
+from rentan.programmes.explanation import explain_person
 from rentan.programmes.lifecycle import Refusal, TransitionRefused
 from rentan.programmes.models import (
     CycleStatus,
@@ -17,12 +19,7 @@ from rentan.programmes.models import (
     PlacementKind,
     RateTable,
 )
-from rentan.programmes.selectors import (
-    Overrides,
-    active_participant_count,
-    explain_person,
-    vulnerable_occupations,
-)
+from rentan.programmes.selectors import active_participant_count, vulnerable_occupations
 from rentan.programmes.tests.conftest import make_cycle
 from rentan.registry.models import Household, Occupation
 from rentan.testing.factories import PersonFactory
@@ -78,8 +75,8 @@ def test_allocation_stores_the_list_and_its_audit_event(programme, admin_user):
     assert Placement.objects.get(person=poor).score == Decimal("40.00")
     assert Placement.objects.get(person=middle).score == Decimal("20.00")
     event = AuditEvent.objects.get(target_type="programmes.cycle", target_id=str(cycle.pk))
-    assert event.actor == admin_user
-    assert event.changes["alokasi"]["baru"] == 2
+    assert (event.actor, event.action) == (admin_user, AuditAction.CYCLE_ALLOCATED)
+    assert event.changes["after"]["alokasi"]["baru"] == 2
     assert result.cost == 2 * 16_800 * 12
 
 

@@ -57,8 +57,8 @@ def test_pair_marked_distinct_never_comes_back(verifier_user):
     assert pair.status == DuplicateStatus.DISTINCT
     assert pair.decided_by == verifier_user and pair.decided_at is not None
     (event,) = events_for(pair)
-    assert event.action == AuditAction.UPDATE and event.actor == verifier_user
-    assert event.changes["status"]["baru"] == DuplicateStatus.DISTINCT
+    assert event.action == AuditAction.PAIR_DISTINCT and event.actor == verifier_user
+    assert event.changes["after"]["status"] == DuplicateStatus.DISTINCT
     assert detect_registry_duplicates().created == 0
     assert not DuplicatePair.objects.open().exists()
     with pytest.raises(MergeRefused):
@@ -84,11 +84,11 @@ def test_merge_keeps_both_histories_and_fills_missing_fields(verifier_user):
     assert remove.merged_into == merged
     assert remove.deactivated_on is not None
     kept_event = events_for(merged).get(action=AuditAction.MERGE)
-    assert kept_event.changes["digabung_dari"] == remove.pk
-    assert set(kept_event.changes["diisi"]) == {"phone", "monthly_income", "household"}
-    assert kept_event.changes["diisi"]["household"] == "3375********0005"
+    assert kept_event.changes["after"]["digabung_dari"] == remove.pk
+    assert set(kept_event.changes["before"]) == {"phone", "monthly_income", "household"}
+    assert kept_event.changes["after"]["household"] == "3375********0005"
     removed_event = events_for(remove).get(action=AuditAction.MERGE)
-    assert removed_event.changes["digabung_ke"] == merged.pk
+    assert removed_event.changes["after"]["merged_into"] == merged.pk
     assert removed_event.actor == verifier_user and removed_event.note == "Data ganda"
     pair = DuplicatePair.objects.get()
     assert pair.status == DuplicateStatus.MERGED and pair.decided_by == verifier_user

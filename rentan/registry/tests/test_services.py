@@ -40,9 +40,10 @@ def test_register_person_stores_clean_values_and_audit_event(admin_user):
     assert (person.rt, person.rw) == ("003", "012")
     assert person.household is not None and person.household.kk_number == "3375011203100005"
     event = AuditEvent.objects.get(target_type="registry.person", target_id=str(person.pk))
-    assert event.action == AuditAction.CREATE
+    assert event.action == AuditAction.PERSON_REGISTERED
     assert event.actor == admin_user
-    assert event.changes["nik"] == "3375********0001"
+    assert event.changes["before"] == {}
+    assert event.changes["after"]["nik"] == "3375********0001"
 
 
 def test_register_person_rejects_birth_date_disagreeing_with_nik(admin_user):
@@ -80,10 +81,12 @@ def test_update_person_records_old_and_new_values(admin_user):
         draft=draft(name="Siti Aminah Rahayu", occupation_code="buruh-batik"),
         context=registry_context(date(2026, 11, 25)),
     )
-    event = AuditEvent.objects.get(action=AuditAction.UPDATE)
-    assert event.changes["name"] == {"lama": "Siti Aminah", "baru": "Siti Aminah Rahayu"}
-    assert event.changes["occupation_id"] == {"lama": "pedagang-keliling", "baru": "buruh-batik"}
-    assert "phone" not in event.changes
+    event = AuditEvent.objects.get(action=AuditAction.PERSON_UPDATED)
+    assert event.changes["before"]["name"] == "Siti Aminah"
+    assert event.changes["after"]["name"] == "Siti Aminah Rahayu"
+    assert event.changes["before"]["occupation_id"] == "pedagang-keliling"
+    assert event.changes["after"]["occupation_id"] == "buruh-batik"
+    assert "phone" not in event.changes["after"]
 
 
 def test_update_without_changes_writes_no_event(admin_user):
@@ -96,7 +99,7 @@ def test_update_without_changes_writes_no_event(admin_user):
         draft=draft(),
         context=registry_context(date(2026, 11, 25)),
     )
-    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.PERSON_UPDATED).exists()
 
 
 def test_deactivation_keeps_the_record_with_its_reason(admin_user):
@@ -113,7 +116,7 @@ def test_deactivation_keeps_the_record_with_its_reason(admin_user):
     assert person.deactivation_reason == DeactivationReason.DIED
     assert person.deactivated_on == date(2026, 10, 1)
     event = AuditEvent.objects.get(action=AuditAction.DEACTIVATE)
-    assert event.changes["alasan"] == "died" and event.note == "Laporan kelurahan"
+    assert event.changes["after"]["alasan"] == "died" and event.note == "Laporan kelurahan"
     assert Person.objects.filter(pk=person.pk).exists()
 
 

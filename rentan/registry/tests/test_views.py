@@ -1,8 +1,11 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from rentan.core.models import AuditAction, AuditEvent
-from rentan.registry.models import Person
+from rentan.registry import services
+from rentan.registry.models import DeactivationReason, Person
 from rentan.testing.factories import TEST_PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +140,16 @@ def test_interface_is_indonesian_even_for_an_english_browser(client, admin_user)
     client.login(username=admin_user.username, password=TEST_PASSWORD)
     body = client.get(reverse("registry:person_list"), HTTP_ACCEPT_LANGUAGE="en-US,en").content
     assert "Tambah pekerja" in body.decode()
+
+
+def test_person_history_shows_each_change_before_and_after(client, admin_user):
+    client.force_login(admin_user)
+    client.post(reverse("registry:person_create"), form_data())
+    person = Person.objects.get()
+    client.post(reverse("registry:person_edit", args=[person.pk]), form_data(name="Budi Utomo"))
+    services.deactivate_person(
+        actor=admin_user, person=person, reason=DeactivationReason.MOVED_AWAY, on=date(2026, 10, 1)
+    )
+    page = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
+    assert "<b>name</b>: Budi Santoso → Budi Utomo" in page
+    assert "<b>is_active</b>: True → False" in page

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rentan.enrollment import services
 from rentan.enrollment.bpjs_files import (
     DEFAULT_COLUMNS,
     Field,
@@ -14,6 +13,7 @@ from rentan.enrollment.bpjs_files import (
     columns_to_data,
 )
 from rentan.enrollment.models import RegistrationMapping
+from rentan.enrollment.services import exchange_files as file_services
 from rentan.programmes.models import Programme
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if source is not None:
             try:
                 columns = columns_from_data(json.loads(source.read_text(encoding="utf-8")))
-                services.save_registration_mapping(
+                file_services.save_registration_mapping(
                     actor=None, programme=found, columns=columns, sheet_name=sheet
                 )
             except (OSError, ValueError, MappingError, TypeError) as bad:

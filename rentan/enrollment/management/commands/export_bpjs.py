@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from rentan.enrollment import selectors, services
+from rentan.enrollment.services import exchange_files as file_services
 from rentan.programmes.models import Cycle
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         except Cycle.DoesNotExist as missing:
             raise CommandError(f"Periode “{cycle}” tidak ditemukan.") from missing
         try:
-            exchange = services.export_registration(
+            exchange = file_services.export_registration(
                 actor=None, cycle=found, today=timezone.localdate()
             )
         except services.EnrollmentRefused as refused:

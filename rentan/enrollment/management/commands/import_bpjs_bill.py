@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rentan.core.formatting import format_rupiah
 from rentan.enrollment import selectors, services
 from rentan.enrollment.bpjs_files import FileNotReadable
+from rentan.enrollment.services import bills as bill_services
 from rentan.programmes.models import Cycle
+from rentan.registry.nik import mask_nik
 
 
 def _month(text: str) -> date:
@@ -50,10 +52,15 @@ class Command(BaseCommand):
         except Cycle.DoesNotExist as missing:
             raise CommandError(f"Periode “{cycle}” tidak ditemukan.") from missing
         try:
-            bill = services.import_bpjs_bill(
+            bill = bill_services.import_bpjs_bill(
                 actor=None, cycle=found, month=month, content=file.read_bytes(), filename=file.name
             )
-        except (FileNotReadable, services.BillRejected, services.EnrollmentRefused, OSError) as bad:
+        except (
+            FileNotReadable,
+            bill_services.BillRejected,
+            services.EnrollmentRefused,
+            OSError,
+        ) as bad:
             raise CommandError(str(bad)) from bad
         result = selectors.bill_reconciliation(bill)
         self.stdout.write(
@@ -68,7 +75,7 @@ class Command(BaseCommand):
         )
         for difference in result.differences:
             self.stdout.write(
-                f"  {difference.kind.value} {difference.nik[:4]}********{difference.nik[12:]}: "
+                f"  {difference.kind.value} {mask_nik(difference.nik)}: "
                 f"diharapkan {format_rupiah(difference.expected)}, "
                 f"ditagih {format_rupiah(difference.billed)}"
             )

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from rentan.enrollment import services
 from rentan.enrollment.bpjs_files import FileNotReadable
+from rentan.enrollment.services import exchange_files as file_services
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
         try:
-            result = services.import_bpjs_reply(
+            result = file_services.import_bpjs_reply(
                 actor=None,
                 content=file.read_bytes(),
                 filename=file.name,

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from rentan.accounts.models import Role, User
-from rentan.core.audit import record_event
-from rentan.core.models import AuditAction
 from rentan.regions.models import Area
+from rentan.registry import services
 from rentan.registry.demo import JobShare, Village, generate_people, plausible_weights
-from rentan.registry.models import Household, Occupation, Person, PersonSource
+from rentan.registry.models import Person, PersonSource
 
 DEMO_PASSWORD = "rentan-demo"
 DEMO_SEED = 2023
@@ -69,7 +68,6 @@ class Command(BaseCommand):
     def _load_people(self, villages: list[Area], total: int, seed: int) -> None:
         weights = plausible_weights([v.code for v in villages], seed)
         self._store_plausible_populations(villages, weights)
-        occupations = dict(Occupation.objects.values_list("code", "id"))
         people = list(
             generate_people(
                 villages=[Village(v.code, w) for v, w in zip(villages, weights, strict=True)],
@@ -79,46 +77,16 @@ class Command(BaseCommand):
                 seed=seed,
             )
         )
-        Household.objects.bulk_create(
-            [Household(kk_number=k) for k in sorted({p.kk_number for p in people})],
-            batch_size=5000,
-        )
-        households = dict(Household.objects.values_list("kk_number", "id"))
         now = timezone.now()
-        Person.objects.bulk_create(
-            [
-                Person(
-                    nik=p.nik,
-                    household_id=households[p.kk_number],
-                    name=p.name,
-                    birth_place=p.birth_place,
-                    birth_date=p.birth_date,
-                    sex=p.sex,
-                    street_address=p.street_address,
-                    rt=p.rt,
-                    rw=p.rw,
-                    kelurahan_id=p.kelurahan_code,
-                    phone=p.phone,
-                    occupation_id=occupations[p.occupation_code],
-                    monthly_income=p.monthly_income,
-                    dependents=p.dependents,
-                    has_disability=p.has_disability,
-                    disability_note=p.disability_note,
-                    source=PersonSource.DEMO,
-                    source_detail=f"demo_data --seed {seed}",
-                    verified_at=now if p.is_verified else None,
-                )
-                for p in people
-            ],
-            batch_size=2000,
-        )
-        region_area = Area.objects.get(code=settings.RENTAN_REGION_CODE)
-        record_event(
+        services.register_persons_in_bulk(
             actor=None,
-            action=AuditAction.IMPORT,
-            target=region_area,
+            people=people,
+            source=PersonSource.DEMO,
+            source_detail=f"demo_data --seed {seed}",
+            target=Area.objects.get(code=settings.RENTAN_REGION_CODE),
             changes={"pekerja": len(people)},
             note=f"Data demo sintetis, seed {seed}",
+            verified_at=lambda person: now if person.is_verified else None,
         )
         self.stdout.write(f"{len(people)} pekerja demo dimuat di {len(villages)} kelurahan.")
 

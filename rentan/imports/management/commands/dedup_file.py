@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rentan.core.exports import csv_writer
+from rentan.imports.person_sheet import FIELDS, SpreadsheetError, read_persons
 from rentan.registry.dedup import DEFAULT_THRESHOLD, find_pairs
-from rentan.registry.spreadsheet import FIELDS, SpreadsheetError, read_persons
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:

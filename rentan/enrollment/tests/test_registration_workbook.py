@@ -1,28 +1,42 @@
-"""The plain one-sheet workbook: what Excel readers see in it, and the same bytes every time."""
+"""The registration workbook: what Excel readers see in it, and the same bytes every time."""
 
 import io
 import zipfile
 from datetime import date, datetime
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from rentan.core.plain_xlsx import SheetNameError, check_sheet_name, column_letters, write_table
+from rentan.enrollment.bpjs_files import (
+    Column,
+    Field,
+    Format,
+    SheetNameError,
+    check_sheet_name,
+    write_registration,
+)
 
 CREATED = datetime(2000, 1, 1)
+COLUMNS = (
+    Column("NIK", Field.NIK),
+    Column("NAMA", Field.NAME),
+    Column("TANGGAL", Field.BIRTH_DATE, Format.DATE),
+)
 
 
-def _table(rows: list[list[object]], **options: object) -> bytes:
-    settings: dict[str, object] = {
-        "widths": [14, 20, 12],
-        "sheet_name": "Pendaftaran",
-        "title": "Pendaftaran peserta",
-        "created": CREATED,
-    }
-    settings.update(options)
-    return write_table(["NIK", "NAMA", "TANGGAL"], rows, **settings)  # type: ignore[arg-type]
+def _table(
+    rows: list[list[object]], columns: tuple[Column, ...] = COLUMNS, sheet_name: str = "Pendaftaran"
+) -> bytes:
+    people = [
+        SimpleNamespace(
+            **{column.field.value: value for column, value in zip(columns, row, strict=True)}
+        )
+        for row in rows
+    ]
+    return write_registration(people, columns, sheet_name=sheet_name)  # type: ignore[arg-type]
 
 
 def test_values_come_back_with_their_types_in_openpyxl_and_calamine():
@@ -41,19 +55,21 @@ def test_values_come_back_with_their_types_in_openpyxl_and_calamine():
         ("3375010101900003", None, 2.5),
     ]
     assert sheet["C2"].number_format == "dd\\-mm\\-yyyy"
+    assert sheet["C2"].is_date
     read = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert read[1] == ["3375011403750001", "SLAMET RIYADI", date(1975, 3, 14)]
     assert read[2][2] == 1_000_000
 
 
-def test_header_is_bold_and_frozen_with_widths_sheet_name_and_title():
-    workbook = openpyxl.load_workbook(io.BytesIO(_table([["1", "A", None]], sheet_name="Cabang")))
+def test_header_is_bold_frozen_and_filtered_with_sheet_name_and_title():
+    content = _table([["1", "A", None], ["2", "B", None]], sheet_name="Cabang")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     sheet = workbook.worksheets[0]
     assert workbook.sheetnames == ["Cabang"]
     assert sheet["A1"].font.b and not sheet["A2"].font.b
     assert sheet.freeze_panes == "A2"
-    assert [sheet.column_dimensions[letter].width for letter in "ABC"] == [14, 20, 12]
-    assert workbook.properties.title == "Pendaftaran peserta"
+    assert sheet.auto_filter.ref == "A1:C3"
+    assert workbook.properties.title == "Pendaftaran peserta BPU"
     assert workbook.properties.created == CREATED
 
 
@@ -99,31 +115,23 @@ def test_the_same_table_gives_the_same_bytes_and_another_table_other_bytes():
     assert _table([list(row) for row in rows]) == first
     assert _table(rows[:-1]) != first
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
-        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 31, 0, 0, 0)}
 
 
-def test_without_widths_columns_fit_header_and_values():
-    content = write_table(
-        ["NIK", "NAMA LENGKAP", "TANGGAL"],
-        [["3375011403750001", "SRI", date(1975, 3, 14)], ["1", "X" * 100, None]],
-        sheet_name="P",
-        title="t",
-        created=CREATED,
+def test_columns_fit_header_and_values():
+    columns = (COLUMNS[0], Column("NAMA LENGKAP", Field.NAME), COLUMNS[2])
+    content = _table(
+        [["3375011403750001", "SRI", date(1975, 3, 14)], ["1", "X" * 100, None]], columns, "P"
     )
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
-    assert [sheet.column_dimensions[letter].width for letter in "ABC"] == [18, 60, 12]
+    # Excel stores a width in characters plus the cell's padding (0.71 of a character).
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    assert [int(width) for width in widths] == [18, 60, 12]
 
 
 def test_a_table_without_rows_still_opens():
     sheet = openpyxl.load_workbook(io.BytesIO(_table([]))).worksheets[0]
     assert list(sheet.iter_rows(values_only=True)) == [("NIK", "NAMA", "TANGGAL")]
-
-
-@pytest.mark.parametrize(
-    ("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")]
-)
-def test_column_letters(index, letters):
-    assert column_letters(index) == letters
 
 
 @pytest.mark.parametrize("name", ["", " ", "A" * 32, "Lembar/1", "Data[2023]", "Apa?", "'Kutip'"])

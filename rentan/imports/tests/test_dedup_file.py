@@ -7,8 +7,8 @@ import pytest
 import xlsxwriter
 from django.core.management import CommandError, call_command
 
+from rentan.imports.person_sheet import parse_date
 from rentan.registry.dedup import MatchReason
-from rentan.registry.spreadsheet import parse_date
 
 
 def pairs_in(path):

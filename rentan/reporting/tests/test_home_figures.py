@@ -1,6 +1,5 @@
 """The home page's figures: counted in one pass, kept for a short while, dated on the page."""
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -8,8 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from rentan.core import selectors
-from rentan.core.selectors import count_home_figures
+from rentan.reporting import selectors
+from rentan.reporting.selectors import count_home_figures
 from rentan.testing.factories import TEST_PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,22 +50,24 @@ def test_home_keeps_its_figures_for_the_setting_s_seconds(client, admin_user, se
 
 def test_old_figures_are_served_while_one_thread_counts_again(settings, monkeypatch):
     settings.RENTAN_HOME_FIGURES_SECONDS = 60
-    old = replace(count_home_figures(), counted_at=timezone.now() - timedelta(minutes=5))
-    cache.set(selectors.HOME_FIGURES_KEY, old, None)
+    old = count_home_figures()
+    key = f"{selectors.HOME_FIGURES_KEY}:registry:"
+    cache.set(key, (timezone.now() - timedelta(minutes=5), old), None)
     started: list[object] = []
 
     class NotStarted:
-        def __init__(self, target: object, daemon: bool) -> None:
+        def __init__(self, target: object, args: tuple[object, ...], daemon: bool) -> None:
             self.target = target
+            self.args = args
 
         def start(self) -> None:
-            started.append(self.target)
+            started.append(self.args[0])
 
     monkeypatch.setattr(selectors.threading, "Thread", NotStarted)
     try:
         assert selectors.home_figures() == old
         assert selectors.home_figures() == old
-        assert started == [selectors._count_again]  # one recount, not one per visit
+        assert started == [key]  # one recount, not one per visit
     finally:
-        selectors._recount.release()
+        selectors._recounting.clear()
         cache.clear()

@@ -1,0 +1,391 @@
+"""The candidates of an allocation, loaded for a million people: one query over persons, ids
+mapped to codes in Python, no per-person query. The allocation and the explanation of one
+person load through the same query (`_load`).
+
+The rules that look only at the person's own row are judged in SQL for the allocation
+(`row_rules_sql`, the translation of eligibility's check_* functions; test_prefilter holds
+the two to each other for every rule and parameter).
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from rentan.programmes.allocation import AllocationParams, QuotaBasis, one_per_household
+from rentan.programmes.eligibility import (
+    Candidate,
+    CycleContext,
+    Reason,
+    RuleCode,
+    RuleSet,
+    latest_birth_date,
+    leading_row_rules,
+    parse_rules,
+)
+from rentan.programmes.lifecycle import ALLOCATED, APPROVED, CLOSED, RUNNING
+from rentan.programmes.models import (
+    Cycle,
+    ExcludedNik,
+    Placement,
+    Programme,
+)
+from rentan.programmes.scoring import ScoreWeights, parse_weights
+from rentan.programmes.selectors import (
+    SELECTED_KINDS,
+    cycle_premium,
+    minimum_wage,
+    previous_cycle,
+    selected_placements,
+    vulnerable_occupations,
+)
+from rentan.regions.models import Area
+from rentan.registry.models import Occupation, Person
+
+_HOLDING_STATUSES = (ALLOCATED, APPROVED, RUNNING, CLOSED)
+
+
+def _overlapping_cycle_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
+    ids = []
+    for other in Cycle.objects.filter(
+        programme_id=cycle.programme_id, status__in=_HOLDING_STATUSES
+    ).exclude(pk=cycle.pk):
+        if previous is not None and other.pk == previous.pk:
+            continue
+        if other.coverage_start_on <= cycle.coverage_end_on and (
+            cycle.coverage_start_on <= other.coverage_end_on
+        ):
+            ids.append(other.pk)
+    return ids
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What a what-if changes; None keeps the cycle's own value."""
+
+    target: int | None = None
+    budget_ceiling: int | None = None
+    weights: Mapping[str, Any] | None = None
+    quota_basis: str | None = None
+
+
+@dataclass
+class AllocationInputs:
+    ctx: CycleContext
+    rules: RuleSet
+    weights: ScoreWeights
+    minimum_wage: int | None
+    params: AllocationParams
+    previous: Cycle | None
+
+
+def kelurahan_weights(programme: Programme, basis: str) -> dict[str, int] | None:
+    if basis == QuotaBasis.POPULATION:
+        return {
+            code: population or 0
+            for code, population in Area.objects.villages_of(programme.region_id).values_list(
+                "code", "population"
+            )
+        }
+    if basis == QuotaBasis.WORKERS:
+        weights = dict.fromkeys(
+            Area.objects.villages_of(programme.region_id).values_list("code", flat=True), 0
+        )
+        for code, count in (
+            Person.objects.filter(is_active=True, kelurahan_id__in=list(weights))
+            .values_list("kelurahan_id")
+            .annotate(n=Count("id"))
+        ):
+            weights[code] = count
+        return weights
+    return None
+
+
+def allocation_inputs(cycle: Cycle, overrides: Overrides | None = None) -> AllocationInputs:
+    """Everything but the candidates. Raises NoRateInForce, RulesInvalid or WeightsInvalid."""
+    overrides = overrides or Overrides()
+    programme = cycle.programme
+    rules = parse_rules(programme.eligibility_rules)
+    weights = parse_weights(
+        overrides.weights if overrides.weights is not None else programme.score_weights
+    )
+    ctx = CycleContext(
+        region_code=programme.region_id,
+        coverage_start_on=cycle.coverage_start_on,
+        verification_cutoff_on=cycle.cutoff_on,
+        vulnerable_occupations=vulnerable_occupations(programme, cycle.coverage_start_on),
+        occupation_names=dict(Occupation.objects.values_list("code", "name")),
+    )
+    basis = overrides.quota_basis or cycle.quota_basis
+    params = AllocationParams(
+        target=overrides.target if overrides.target is not None else cycle.target,
+        budget_ceiling=(
+            overrides.budget_ceiling
+            if overrides.budget_ceiling is not None
+            else cycle.budget_ceiling
+        ),
+        coverage_months=cycle.coverage_months,
+        monthly_premium=cycle_premium(cycle),
+        one_per_household=one_per_household(rules),
+        kelurahan_weights=kelurahan_weights(programme, basis),
+    )
+    return AllocationInputs(
+        ctx=ctx,
+        rules=rules,
+        weights=weights,
+        minimum_wage=minimum_wage(programme, cycle.coverage_start_on.year),
+        params=params,
+        previous=previous_cycle(cycle),
+    )
+
+
+def _local_offset() -> timedelta:
+    # Indonesia's three time zones keep no daylight saving, so one offset converts every
+    # stored UTC moment to its local day.
+    offset = timezone.get_current_timezone().utcoffset(datetime(2000, 1, 1))
+    return offset or timedelta(0)
+
+
+def load_candidates(
+    cycle: Cycle, previous: Cycle | None, person_ids: Any = None
+) -> list[Candidate]:
+    """Every person of the registry as a Candidate for this cycle (or only `person_ids`)."""
+    where, params = "", []
+    if person_ids is not None:
+        ids = [int(pk) for pk in person_ids]
+        where = f"p.id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
+        params = ids
+    return _load(cycle, previous, where, params, few=person_ids is not None)
+
+
+@dataclass
+class Prefiltered:
+    """The people the database could not already refuse, and the count of those it did."""
+
+    candidates: list[Candidate]
+    ineligible: Counter[str]  # Reason value -> people refused by a rule judged in SQL
+    rules_left: RuleSet  # the rules still to run on the candidates, in Python
+
+
+def row_rules_sql(
+    ctx: CycleContext, rules: RuleSet, codes: tuple[RuleCode, ...]
+) -> tuple[str, list[Any]]:
+    """A CASE giving, for a person row, the reason of the first of `codes` it fails (or NULL).
+
+    The translation of the check_* functions of eligibility.py for the rules that only look
+    at the person's own columns; test_prefilter holds it to them, person by person.
+    """
+    ops = connection.ops
+    arms: list[tuple[str, Reason]] = []
+    params: list[Any] = []
+    for code in codes:
+        if code == RuleCode.ACTIVE:
+            arms.append(("NOT is_active", Reason.INACTIVE))
+        elif code == RuleCode.VERIFIED:
+            # Verified on a local day up to the cut-off: before the next local midnight.
+            bound = (
+                datetime.combine(
+                    ctx.verification_cutoff_on + timedelta(days=1), time.min, tzinfo=UTC
+                )
+                - _local_offset()
+            )
+            arms.append(("verified_at IS NULL OR verified_at >= %s", Reason.NOT_VERIFIED))
+            params.append(ops.adapt_datetimefield_value(bound))
+        elif code == RuleCode.REGION:
+            prefix = ctx.region_code + "."
+            arms.append(("substr(kelurahan_id, 1, %s) <> %s", Reason.OUTSIDE_REGION))
+            params += [len(prefix), prefix]
+        elif code == RuleCode.AGE:
+            youngest = latest_birth_date(ctx.coverage_start_on, rules.age.minimum)
+            if youngest is None:
+                arms.append(("1 = 1", Reason.TOO_YOUNG))
+            else:
+                arms.append(("birth_date > %s", Reason.TOO_YOUNG))
+                params.append(ops.adapt_datefield_value(youngest))
+            too_old = latest_birth_date(ctx.coverage_start_on, rules.age.maximum + 1)
+            if too_old is not None:
+                arms.append(("birth_date <= %s", Reason.TOO_OLD))
+                params.append(ops.adapt_datefield_value(too_old))
+        elif code == RuleCode.VULNERABLE_JOB:
+            ids = sorted(
+                Occupation.objects.filter(code__in=ctx.vulnerable_occupations).values_list(
+                    "id", flat=True
+                )
+            )
+            if ids:
+                arms.append(
+                    (
+                        f"occupation_id NOT IN ({', '.join(['%s'] * len(ids))})",
+                        Reason.JOB_NOT_VULNERABLE,
+                    )
+                )
+                params += ids
+            else:
+                arms.append(("1 = 1", Reason.JOB_NOT_VULNERABLE))
+        else:
+            raise ValueError(f"{code} is not judged from the person row")
+    if not arms:
+        return "NULL", []
+    sql = "CASE " + " ".join(
+        f"WHEN {condition} THEN '{reason.value}'" for condition, reason in arms
+    )
+    return sql + " END", params
+
+
+def load_eligible_candidates(cycle: Cycle, inputs: AllocationInputs) -> Prefiltered:
+    """The allocation's candidates: the rules on the person's own row are judged in SQL.
+
+    For a million people most are refused by those cheap rules (inactive, not verified in
+    time, outside the region, age, job type); the database counts them by reason and only
+    the others become Candidates for the remaining rules.
+    """
+    codes = leading_row_rules(inputs.rules)
+    case_sql, params = row_rules_sql(inputs.ctx, inputs.rules, codes)
+    ineligible: Counter[str] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT reason, COUNT(*) FROM (SELECT {case_sql} AS reason "
+            f"FROM {Person._meta.db_table}) judged WHERE reason IS NOT NULL GROUP BY reason",
+            params,
+        )
+        for reason, count in cursor.fetchall():
+            ineligible[Reason(reason)] = count
+    candidates = _load(cycle, inputs.previous, f"({case_sql}) IS NULL", params)
+    rules_left = replace(
+        inputs.rules, codes=tuple(code for code in inputs.rules.codes if code not in codes)
+    )
+    return Prefiltered(candidates, ineligible, rules_left)
+
+
+def _load(
+    cycle: Cycle,
+    previous: Cycle | None,
+    where: str,
+    params: list[Any],
+    *,
+    few: bool = False,
+) -> list[Candidate]:
+    programme_id = cycle.programme_id
+    occupations = dict(Occupation.objects.values_list("id", "code"))
+    lists: dict[str, set[str]] = defaultdict(set)
+    for nik, kind in ExcludedNik.objects.filter(programme_id=programme_id).values_list(
+        "nik", "list_kind"
+    ):
+        lists[nik].add(kind)
+    frozen_lists = {nik: frozenset(kinds) for nik, kinds in lists.items()}
+    previous_ids: set[int] = set()
+    if previous is not None:
+        previous_ids = set(selected_placements(previous).values_list("person_id", flat=True))
+    covered_ids = set(
+        Placement.objects.filter(
+            cycle_id__in=_overlapping_cycle_ids(cycle, previous),
+            kind__in=SELECTED_KINDS,
+            ended_on__isnull=True,
+        ).values_list("person_id", flat=True)
+    )
+    covered_households = (
+        set(
+            Person.objects.filter(pk__in=covered_ids, household__isnull=False).values_list(
+                "household_id", flat=True
+            )
+        )
+        if covered_ids
+        else set()
+    )
+    offset = _local_offset()
+    # PostgreSQL gives the local day of verification itself: reading a million timestamps
+    # with time zone through Django's loader costs more than all the rules together.
+    verified, select_params = "verified_at", []
+    if connection.vendor == "postgresql":
+        verified, select_params = "((verified_at AT TIME ZONE 'UTC') + %s)::date", [offset]
+    table = Person._meta.db_table
+    # Whether an active man is registered on the person's KK, asked of the database in one
+    # hash join with the households that have one. Loading a few people (the explanation of
+    # one person) asks the same query with those households only, so the explanation reads a
+    # person exactly as the allocation does.
+    men = f"SELECT DISTINCT household_id FROM {table} WHERE sex = 'L' AND is_active"
+    men_params: list[Any] = []
+    if few:
+        men += f" AND household_id IN (SELECT p.household_id FROM {table} p WHERE {where})"
+        men_params = list(params)
+    sql = (
+        "SELECT p.id, nik, name, birth_date, sex, kelurahan_id, occupation_id, p.household_id, "
+        f"{verified}, is_active, monthly_income, dependents, has_disability, "
+        f"men.household_id IS NOT NULL FROM {table} p "
+        f"LEFT JOIN ({men} AND household_id IS NOT NULL) men "
+        "ON men.household_id = p.household_id"
+    )
+    if where:
+        sql += f" WHERE {where}"
+    empty: frozenset[str] = frozenset()
+    candidates: list[Candidate] = []
+    append = candidates.append
+    no_lists = frozen_lists.get
+    with connection.cursor() as cursor:
+        if not few and connection.vendor == "postgresql":
+            # Statistics of a person table just filled in bulk (an import, the demo) may still
+            # describe it nearly empty, and with them the planner re-reads the households of
+            # every man once per person (minutes at 45,000). PostgreSQL's advice after bulk
+            # loads: ANALYZE (a sample; well under a second at a million rows).
+            cursor.execute(f"ANALYZE {table}")
+        for (
+            pk,
+            nik,
+            name,
+            born,
+            sex,
+            kel,
+            occ,
+            hh,
+            verified_at,
+            active,
+            income,
+            deps,
+            dis,
+            man,
+        ) in _rows(cursor, sql, select_params + men_params + params):
+            if isinstance(verified_at, str):
+                verified_at = datetime.fromisoformat(verified_at)
+            if isinstance(verified_at, datetime):
+                verified_on = (verified_at + offset).date()
+            else:
+                verified_on = verified_at  # a date already, or None
+            append(
+                Candidate(
+                    pk,
+                    nik,
+                    name,
+                    date.fromisoformat(born) if isinstance(born, str) else born,
+                    sex,
+                    kel,
+                    occupations[occ],
+                    hh,
+                    verified_on,
+                    bool(active),
+                    income,
+                    deps,
+                    bool(dis),
+                    bool(man),
+                    no_lists(nik, empty),
+                    pk in covered_ids,
+                    hh is not None and hh in covered_households and pk not in covered_ids,
+                    pk in previous_ids,
+                )
+            )
+    return candidates
+
+
+def _rows(cursor: Any, sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a large query. PostgreSQL streams them in chunks while the query still
+    runs, so that candidates are built from the first rows while the server finds the rest."""
+    if connection.vendor == "postgresql":
+        yield from cursor.cursor.stream(sql, params, size=10_000)
+        return
+    cursor.execute(sql, params)
+    while rows := cursor.fetchmany(20_000):
+        yield from rows
