@@ -43,8 +43,10 @@ fmt: $(STAMP) ## Format the code
 typecheck: $(STAMP) ## mypy with Django stubs
 	$(BIN)/mypy rentan config bench conftest.py
 
-test-sqlite: $(STAMP) ## The whole suite on SQLite
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
+test-sqlite: $(STAMP) ## The whole suite on SQLite, with coverage (domain modules' figure printed)
+	mkdir -p var/coverage
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q --cov --cov-report=
+	$(BIN)/python -m rentan.testing.coverage_report
 
 test-postgres: $(STAMP) ## The whole suite on a throwaway PostgreSQL cluster
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q

@@ -201,7 +201,8 @@ class Client:
     def log_in(self, username: str) -> None:
         status, page = self.request("GET", "/masuk/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert status == 200 and token, page[:300]
+        assert status == 200, page[:300]
+        assert token, page[:300]
         form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]}
         status, page = self.request("POST", "/masuk/", urlencode(form).encode())
         assert status == 302, (status, page[:500])

@@ -230,7 +230,7 @@ def _libpq_environment(connection: BaseDatabaseWrapper) -> dict[str, str]:
 
 
 def _run_postgres_tool(command: list[str], connection: BaseDatabaseWrapper) -> None:
-    finished = subprocess.run(
+    finished = subprocess.run(  # noqa: S603 (pg_dump/pg_restore, arguments built here)
         command, env=_libpq_environment(connection), capture_output=True, text=True
     )
     if finished.returncode != 0:
@@ -398,7 +398,8 @@ def _extract_checked(archive: Path, manifest: Manifest, workdir: Path) -> dict[s
             path.parent.mkdir(parents=True, exist_ok=True)
             digest = hashlib.sha256()
             source = tar.extractfile(member)
-            assert source is not None
+            if source is None:  # checked above: a regular file always has its bytes
+                raise BackupError(f"Berkas {member.name} di dalam cadangan tidak terbaca.")
             with path.open("wb") as stream:
                 while chunk := source.read(CHUNK):
                     digest.update(chunk)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.utils import timezone
+
 from rentan.imports.cells import (
     PERSON_HEADERS,
     CellError,
@@ -57,7 +59,7 @@ class SheetRows:
 def parse_date(value: object, *, today: date | None = None) -> date | None:
     """A birth date as an import reads it; None when it cannot be read (the check goes on)."""
     try:
-        return parse_birth_date(value, today=today or date.today())
+        return parse_birth_date(value, today=today or timezone.localdate())
     except CellError:
         return None
 
@@ -103,7 +105,7 @@ def read_persons(path: Path, *, mapping: Mapping[str, str] | None = None) -> She
 
     # A file without a kelurahan column comes from one kelurahan: its rows share it.
     whole_file = ImportField.KELURAHAN not in columns
-    today = date.today()
+    today = timezone.localdate()
     records: list[DedupRecord] = []
     for sheet_row in table[guess.row_index + 1 :]:
         row = sheet_row.cells

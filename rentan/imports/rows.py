@@ -429,8 +429,8 @@ _NOT_CLEAN: Any = object()
 _MEMO_LIMIT = 50_000
 
 
-def _clean_rt_rw_part(value: object) -> str:
-    # check_person's RT/RW rule.
+def _clean_rt_rw_part(value: object) -> Any:
+    # check_person's RT/RW rule: the three-digit text, or _NOT_CLEAN.
     part = str(value or "").strip()
     if part and not (part.isdigit() and len(part) <= 3):
         return _NOT_CLEAN

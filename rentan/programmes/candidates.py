@@ -147,7 +147,7 @@ def allocation_inputs(cycle: Cycle, overrides: Overrides | None = None) -> Alloc
 def _local_offset() -> timedelta:
     # Indonesia's three time zones keep no daylight saving, so one offset converts every
     # stored UTC moment to its local day.
-    offset = timezone.get_current_timezone().utcoffset(datetime(2000, 1, 1))
+    offset = timezone.get_current_timezone().utcoffset(datetime(2000, 1, 1))  # noqa: DTZ001
     return offset or timedelta(0)
 
 

@@ -9,7 +9,7 @@ from rentan.accounts.models import Role, User
 from rentan.registry.models import Occupation, Person
 from rentan.registry.nik import Sex, compose_nik
 
-TEST_PASSWORD = "uji-rahasia-123"
+TEST_PASSWORD = "uji-rahasia-123"  # noqa: S105 (the test users' password)
 _serials = itertools.count(1)
 
 

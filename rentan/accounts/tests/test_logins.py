@@ -49,7 +49,8 @@ def test_fifth_wrong_password_locks_and_the_right_one_is_refused_until_the_windo
     # Fifteen minutes pass without a try: the attempts fall out of the window.
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
     response = post_login(client, operator_user.username, TEST_PASSWORD)
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
     assert is_signed_in(client)
 
 

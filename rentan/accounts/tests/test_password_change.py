@@ -40,7 +40,8 @@ def test_change_keeps_the_session_records_the_event_and_the_new_password_works(
     client.force_login(operator_user)
     response = change(client, TEST_PASSWORD, NEW)
 
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     event = AuditEvent.objects.get(action=AuditAction.PASSWORD_CHANGE)
     assert event.actor == operator_user

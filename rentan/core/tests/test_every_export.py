@@ -318,7 +318,8 @@ def test_list_export_masks_niks_types_its_cells_freezes_and_filters_and_is_recor
     content, _texts = EXPORTS[name].fetch(client, hostile, tmp_path)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.auto_filter.ref is not None
+    assert sheet.auto_filter.ref.startswith("A1:")
     rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert body, "the export is empty"
@@ -338,7 +339,8 @@ def test_person_export_holds_what_the_operator_sees_with_the_pages_filter(
     client.force_login(operator_user)
     content = client.get(reverse("reporting:export_persons")).content
     names = {row[0] for row in _rows(content)}
-    assert "Budi Medono" in names and NAME in names
+    assert "Budi Medono" in names
+    assert NAME in names
     assert elsewhere.name not in names
     filtered = client.get(reverse("reporting:export_persons") + "?q=Budi").content
     assert [row[0] for row in _rows(filtered)] == ["Budi Medono"]

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from rentan.core.exports import xlsx_workbook
 
 # The date every file says it was created: a file's bytes depend on its rows only.
-FIXED_CREATED = datetime(2000, 1, 1, 0, 0, 0)
+FIXED_CREATED = datetime(2000, 1, 1, 0, 0, 0)  # noqa: DTZ001 (xlsx dates have no zone)
 
 
 class Field(StrEnum):
@@ -288,7 +288,7 @@ def write_registration(
                     write_string(r, c, value)
             elif kind is date:
                 # Excel has no date without a time: a date is the midnight it begins.
-                day = datetime(value.year, value.month, value.day)
+                day = datetime(value.year, value.month, value.day)  # noqa: DTZ001
                 sheet.write_datetime(r, c, day, date_format)
             elif value is not None:
                 write(r, c, value)

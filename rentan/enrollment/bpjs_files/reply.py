@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rentan.core.exports import xlsx_workbook
@@ -116,7 +117,7 @@ def parse_reply(content: bytes, *, today: date | None = None) -> ParsedReply:
 
     Raises FileNotReadable when the file is no reply at all (no NIK and KPJ columns).
     """
-    today = today or date.today()
+    today = today or timezone.localdate()
     sheet = read_rows(content)
     found = find_header([row.cells for row in sheet], REPLY_HEADERS)
     if found is None:

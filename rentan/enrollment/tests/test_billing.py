@@ -59,7 +59,9 @@ def test_cycle_cost_to_date_against_budget():
         budget_ceiling=60_000,
     )
     assert [m.members for m in cost.months] == [1, 1, 2, 1]
-    assert cost.total == 5 * 16_800 and cost.remaining == 60_000 - 84_000 and cost.is_over_budget
+    assert cost.total == 5 * 16_800
+    assert cost.remaining == 60_000 - 84_000
+    assert cost.is_over_budget
 
 
 def test_reconciliation_names_each_difference_and_ties_out():
@@ -77,8 +79,10 @@ def test_reconciliation_names_each_difference_and_ties_out():
         (Difference.ACTIVE_NOT_BILLED, "c", -16_800),
     ]
     assert result.matched == 1
-    assert result.expected_total == 50_400 and result.billed_total == 53_600
-    assert result.explained_total == result.billed_total and result.ties_out
+    assert result.expected_total == 50_400
+    assert result.billed_total == 53_600
+    assert result.explained_total == result.billed_total
+    assert result.ties_out
     assert not result.agrees
 
 
@@ -101,7 +105,8 @@ def test_unpaid_months_warn_before_the_15th_and_before_cover_stops():
 
     late = payment_warnings(bills, paid_months={date(2023, 1, 1)}, today=date(2023, 4, 3))
     kinds = [(w.kind, w.month.month, w.members) for w in late]
-    assert (WarningKind.OVERDUE, 2, 1) in kinds and (WarningKind.OVERDUE, 3, 2) in kinds
+    assert (WarningKind.OVERDUE, 2, 1) in kinds
+    assert (WarningKind.OVERDUE, 3, 2) in kinds
     assert (WarningKind.HEADING_FOR_LAPSE, 3, 1) in kinds  # "a": February and March unpaid
     assert (WarningKind.HEADING_FOR_LAPSE, 4, 1) in kinds  # April's 15th would be the third
     lapsed = payment_warnings(bills, paid_months={date(2023, 1, 1)}, today=date(2023, 4, 20))

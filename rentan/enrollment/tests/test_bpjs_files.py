@@ -61,7 +61,9 @@ def test_default_export_of_fixed_people_equals_the_golden_file(admin_user):
     assert {row[0] for row in rows[1:]} == set(
         Membership.objects.values_list("person__nik", flat=True)
     )
-    assert exchange.rows == 3 and exchange.checksum and exchange.created_by == admin_user
+    assert exchange.rows == 3
+    assert exchange.checksum
+    assert exchange.created_by == admin_user
 
 
 @pytest.mark.django_db
@@ -114,7 +116,8 @@ def test_only_people_who_may_be_sent_are_in_the_file(admin_user):
     inactive.person.save()
     exchange = file_services.export_registration(actor=admin_user, cycle=cycle, today=TODAY)
     niks = {row[0] for row in _sheet(bytes(exchange.content))[1:]}
-    assert inactive.person.nik not in niks and len(niks) == 2
+    assert inactive.person.nik not in niks
+    assert len(niks) == 2
     assert Membership.objects.get(pk=inactive.pk).status == MembershipStatus.APPROVED
     assert Membership.objects.filter(status=MembershipStatus.REGISTERED).count() == 2
 
@@ -184,7 +187,8 @@ def test_bill_is_read_with_its_stated_total():
         ("3375011403750001", 16800),
         ("3375014211820002", 16800),
     ]
-    assert parsed.stated_total == 33600 and parsed.problems == []
+    assert parsed.stated_total == 33600
+    assert parsed.problems == []
 
 
 def test_reply_written_by_the_branch_reads_back():

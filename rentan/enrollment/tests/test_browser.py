@@ -53,7 +53,8 @@ def test_admin_exports_imports_reply_and_sees_bill_difference_explained(page, ad
     assert page.get_by_test_id("count-active").inner_text() == "2"
     assert page.get_by_test_id("count-rejected").inner_text() == "1"
     row = page.locator(f"tr[data-nik='{third.person.masked_nik}']")
-    assert "Ditolak" in row.inner_text() and "NIK tidak padan dengan Dukcapil" in row.inner_text()
+    assert "Ditolak" in row.inner_text()
+    assert "NIK tidak padan dengan Dukcapil" in row.inner_text()
     assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 2
 
     bill = tmp_path / "tagihan.xlsx"

@@ -33,7 +33,8 @@ def test_export_reply_and_bill_commands_run_a_month(admin_user, tmp_path):
     bill.write_bytes(bill_file({n: 16_800 for n in niks}, month=date(2023, 3, 1)))
     printed = io.StringIO()
     call_command("import_bpjs_bill", str(bill), "--month", "2023-03", stdout=printed)
-    assert "0 selisih" in printed.getvalue() and Bill.objects.get().month == date(2023, 3, 1)
+    assert "0 selisih" in printed.getvalue()
+    assert Bill.objects.get().month == date(2023, 3, 1)
 
 
 def test_export_command_names_a_missing_cycle(tmp_path):
@@ -68,4 +69,5 @@ def test_mapping_command_stores_the_branch_template_as_data(tmp_path):
     with pytest.raises(CommandError, match="Nama lembar"):
         call_command("bpjs_mapping", cycle.programme.code, "--set", str(source), "--sheet", "A/B")
     mapping = RegistrationMapping.objects.get()
-    assert len(mapping.columns) == 2 and mapping.sheet_name == "Pendaftaran"
+    assert len(mapping.columns) == 2
+    assert mapping.sheet_name == "Pendaftaran"

@@ -17,7 +17,8 @@ def test_demo_step_without_an_approved_cycle_says_so_and_does_nothing():
     out = io.StringIO()
     demo.load(out=out, today=date(2026, 11, 25))
     assert "dilewati" in out.getvalue()
-    assert not Membership.objects.exists() and not ExchangeFile.objects.exists()
+    assert not Membership.objects.exists()
+    assert not ExchangeFile.objects.exists()
 
 
 def test_demo_step_runs_the_approved_cycle_through_the_year():
@@ -36,7 +37,8 @@ def test_demo_step_runs_the_approved_cycle_through_the_year():
     assert Claim.objects.filter(kind=ClaimKind.JKM_DEATH).count() == 1
     assert Claim.objects.exclude(kind=ClaimKind.JKM_DEATH).count() == len(demo.JKK_CLAIMS)
     bills = list(Bill.objects.filter(cycle=cycle).order_by("month"))
-    assert len(bills) == 12 and Payment.objects.filter(cycle=cycle).count() == 12
+    assert len(bills) == 12
+    assert Payment.objects.filter(cycle=cycle).count() == 12
     results = {b.month.month: selectors.bill_reconciliation(b) for b in bills}
     disagreeing = [m for m, r in results.items() if not r.agrees]
     assert disagreeing == [demo.DISAGREEING_MONTH]

@@ -83,13 +83,15 @@ def test_reply_activates_accepted_and_rejects_with_the_branch_reason(admin_user)
     first.refresh_from_db()
     second.refresh_from_db()
     third.refresh_from_db()
-    assert first.status == MembershipStatus.ACTIVE and first.kpj_number == "23000000001"
+    assert first.status == MembershipStatus.ACTIVE
+    assert first.kpj_number == "23000000001"
     assert first.start_on == date(2023, 1, 1)
     assert second.status == MembershipStatus.REJECTED
     assert second.rejection_reason == "Nama ibu kandung wajib diisi"
     assert third.status == MembershipStatus.REGISTERED
     change = MembershipChange.objects.get(membership=second, to_status=MembershipStatus.REJECTED)
-    assert change.actor == admin_user and change.reason == "Nama ibu kandung wajib diisi"
+    assert change.actor == admin_user
+    assert change.reason == "Nama ibu kandung wajib diisi"
     exchange = ExchangeFile.objects.get(kind="reply")
     assert [r["outcome"] for r in exchange.results] == ["accepted", "rejected"]
     assert AuditEvent.objects.filter(
@@ -180,9 +182,11 @@ def test_ending_a_membership_ends_its_placement_and_is_audited(admin_user):
         actor=admin_user, membership=first, reason=EndReason.FORMAL_WORK, on=date(2023, 5, 20)
     )
     first.refresh_from_db()
-    assert first.status == MembershipStatus.ENDED and first.end_reason == EndReason.FORMAL_WORK
+    assert first.status == MembershipStatus.ENDED
+    assert first.end_reason == EndReason.FORMAL_WORK
     placement = Placement.objects.get(pk=first.placement_id)
-    assert placement.ended_on == date(2023, 5, 20) and placement.end_reason
+    assert placement.ended_on == date(2023, 5, 20)
+    assert placement.end_reason
     event = AuditEvent.objects.filter(target_type="enrollment.membership", target_id=str(first.pk))
     assert event.get().action == AuditAction.MEMBERSHIP_ENDED
     assert event.get().changes["before"] == {"status": "active"}
@@ -196,7 +200,8 @@ def test_ended_member_is_replaced_by_the_best_ranked_unused_waiting_person(admin
     )
     ((ended, proposed),) = selectors.replacement_proposals(cycle)
     best = Placement.objects.filter(kind=PlacementKind.WAITING).order_by("rank").first()
-    assert ended.pk == first.pk and proposed == best
+    assert ended.pk == first.pk
+    assert proposed == best
     replacement = membership_services.approve_replacement(
         actor=admin_user,
         ended=ended,
@@ -205,7 +210,8 @@ def test_ended_member_is_replaced_by_the_best_ranked_unused_waiting_person(admin
         today=date(2023, 4, 10),
     )
     placement = Placement.objects.get(pk=proposed.pk)
-    assert placement.kind == PlacementKind.NEW and placement.replaces_id == first.placement_id
+    assert placement.kind == PlacementKind.NEW
+    assert placement.replaces_id == first.placement_id
     assert replacement.status == MembershipStatus.APPROVED
     assert replacement.requested_start_on == date(2023, 5, 1)
     assert selectors.replacement_proposals(cycle) == []
@@ -235,12 +241,15 @@ def test_death_claim_checks_cover_ends_membership_and_estimates_jkm(admin_user):
         actor=admin_user, membership=first, kind=ClaimKind.JKM_DEATH, event_on=date(2023, 6, 2)
     )
     first.refresh_from_db()
-    assert claim.was_active_on_event and claim.estimated_benefit == 42_000_000
-    assert first.status == MembershipStatus.ENDED and first.end_reason == EndReason.DIED
+    assert claim.was_active_on_event
+    assert claim.estimated_benefit == 42_000_000
+    assert first.status == MembershipStatus.ENDED
+    assert first.end_reason == EndReason.DIED
     late = claim_services.record_claim(
         actor=admin_user, membership=first, kind=ClaimKind.JKK_MEDICAL, event_on=date(2023, 7, 1)
     )
-    assert not late.was_active_on_event and late.status == ClaimStatus.REFUSED
+    assert not late.was_active_on_event
+    assert late.status == ClaimStatus.REFUSED
     jkk = claim_services.record_claim(
         actor=admin_user, membership=second, kind=ClaimKind.JKK_DEATH, event_on=date(2023, 3, 1)
     )
@@ -249,7 +258,8 @@ def test_death_claim_checks_cover_ends_membership_and_estimates_jkm(admin_user):
         actor=admin_user, claim=claim, status=ClaimStatus.PAID, benefit_paid=42_000_000
     )
     claim.refresh_from_db()
-    assert claim.status == ClaimStatus.PAID and claim.benefit_paid == 42_000_000
+    assert claim.status == ClaimStatus.PAID
+    assert claim.benefit_paid == 42_000_000
 
 
 def test_bill_reconciliation_explains_every_kind_of_difference_and_ties_out(admin_user):
@@ -277,7 +287,8 @@ def test_bill_reconciliation_explains_every_kind_of_difference_and_ties_out(admi
         (Difference.BILLED_NOT_ACTIVE, stranger),
     }
     assert result.billed_total == 26_800 + 2 * 16_800
-    assert result.ties_out and not result.agrees
+    assert result.ties_out
+    assert not result.agrees
 
 
 def test_bill_with_an_unreadable_row_is_refused_whole(admin_user):
@@ -304,10 +315,13 @@ def test_payment_warnings_before_the_15th_and_heading_for_lapse(admin_user):
     )
     warnings = selectors.payment_warnings(cycle, today=date(2023, 4, 12))
     kinds = [(w.kind.value, w.month.month) for w in warnings]
-    assert ("overdue", 2) in kinds and ("overdue", 3) in kinds
-    assert ("heading_for_lapse", 4) in kinds and ("due_soon", 4) in kinds
+    assert ("overdue", 2) in kinds
+    assert ("overdue", 3) in kinds
+    assert ("heading_for_lapse", 4) in kinds
+    assert ("due_soon", 4) in kinds
     due = next(w for w in warnings if w.kind.value == "due_soon")
-    assert due.amount == 3 * 16_800 and due.due_on == date(2023, 4, 15)
+    assert due.amount == 3 * 16_800
+    assert due.due_on == date(2023, 4, 15)
 
 
 def test_programme_page_counts_members_active_with_bpjs(admin_user):

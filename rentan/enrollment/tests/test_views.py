@@ -58,7 +58,8 @@ def test_bpjs_officer_sees_only_the_enrolled_roster_with_masked_niks(client, adm
     page = _login(client, bpjs_user).get(reverse("enrollment:memberships")).content.decode()
     assert members[0].person.name in page
     assert members[1].person.name not in page  # didaftarkan, not yet on the roster
-    assert members[0].person.nik not in page and members[0].person.masked_nik in page
+    assert members[0].person.nik not in page
+    assert members[0].person.masked_nik in page
     assert client.post(reverse("enrollment:export", args=[_cycle.pk])).status_code == 403
 
 
@@ -158,7 +159,8 @@ def test_the_admin_matches_the_branch_template_on_a_page_and_the_next_file_follo
     cycle = fixed_cycle()
     url = reverse("enrollment:mapping", args=[cycle.programme_id])
     page = _login(client, admin_user).get(url).content.decode()
-    assert "NAMA LENGKAP" in page and "Kembalikan ke susunan bawaan" in page
+    assert "NAMA LENGKAP" in page
+    assert "Kembalikan ke susunan bawaan" in page
     rows = [
         ("No. KTP", "nik", "text", "2"),
         ("Nama Tenaga Kerja", "name", "text", "1"),

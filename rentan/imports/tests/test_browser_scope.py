@@ -97,7 +97,8 @@ def test_medono_operator_reads_no_sokoduwet_name_in_an_import(page, operator_use
     table = page.get_by_test_id("person-table")
     table.wait_for()
     listed = table.inner_text()
-    assert "Joko Susilo" in listed and "Slamet Riyadi" in listed
+    assert "Joko Susilo" in listed
+    assert "Slamet Riyadi" in listed
     _assert_no_sokoduwet(page.content(), "daftar pekerja")
     for name in ("Joko Susilo", "Slamet Riyadi"):
         page.get_by_role("link", name=name).click()

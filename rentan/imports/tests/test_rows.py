@@ -173,7 +173,8 @@ def test_an_over_long_value_is_an_error_naming_row_field_and_limit_never_cut(col
     row = _clean_row(7)
     row.cells[column] = "Abc " * 500
     outcome = _checker(SEPARATE, _context()).check(row)
-    assert outcome is not None and not outcome.is_valid
+    assert outcome is not None
+    assert not outcome.is_valid
     [issue] = [i for i in outcome.errors if i.problem == "too_long"]
     assert issue.row == 7
     assert issue.field == field
@@ -193,7 +194,8 @@ def test_a_cell_with_a_control_character_is_an_error_of_its_row_and_column():
     checker = _checker(SEPARATE, _context())
     assert checker.check_quickly(row) is None
     outcome = checker.check(row)
-    assert outcome is not None and not outcome.is_valid
+    assert outcome is not None
+    assert not outcome.is_valid
     found = {(i.row, i.column, i.problem) for i in outcome.errors}
     assert (4, "Kolom name", "control_character") in found
     assert (4, "Kolom disability_note", "control_character") in found
@@ -207,7 +209,8 @@ def test_a_repeated_nik_is_reported_by_the_full_check_after_the_quick_path():
     checker = _checker(SEPARATE, _context())
     first = checker.check(_clean_row(2))
     again = checker.check(_clean_row(3))
-    assert first is not None and first.is_valid
+    assert first is not None
+    assert first.is_valid
     assert again is not None
     assert [i.problem for i in again.errors] == [CellProblem.NIK_REPEATED_IN_FILE.value]
     assert "baris 2" in again.errors[0].message
@@ -218,7 +221,8 @@ def test_a_nik_ending_in_zero_in_a_column_of_excel_numbers_is_left_to_the_full_c
     row = _clean_row(2, serial=10)
     assert checker.check_quickly(row) is None
     outcome = checker.check(row)
-    assert outcome is not None and not outcome.is_valid
+    assert outcome is not None
+    assert not outcome.is_valid
 
 
 # ------------------------------------------------------------------ quick path == full check

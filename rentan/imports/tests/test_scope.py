@@ -138,7 +138,8 @@ def test_operator_review_says_a_nik_is_registered_elsewhere_without_whose(
     page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
     assert ELSEWHERE in page
     # (the row's own NIK, masked, is the file's: the same digits, not the person's record)
-    assert "Warsini" not in page and "Sokoduwet" not in page
+    assert "Warsini" not in page
+    assert "Sokoduwet" not in page
     error_file = client.get(reverse("imports:batch_error_file", args=[batch.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(error_file.content)).active
     text = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
@@ -148,7 +149,8 @@ def test_operator_review_says_a_nik_is_registered_elsewhere_without_whose(
     # The Dinas sees whom the row matches.
     client.force_login(admin_user)
     page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
-    assert "Warsini Rahayu" in page and ELSEWHERE not in page
+    assert "Warsini Rahayu" in page
+    assert ELSEWHERE not in page
 
 
 def test_operator_rows_on_a_family_card_of_another_kelurahan_are_refused(
@@ -160,7 +162,8 @@ def test_operator_rows_on_a_family_card_of_another_kelurahan_are_refused(
         [_row("3375014507900001", "Rina Marlina", kk=warsini.household.kk_number)],
     )
     row = batch.rows.get()
-    assert row.status == RowStatus.ERROR and not row.is_accepted
+    assert row.status == RowStatus.ERROR
+    assert not row.is_accepted
     assert [issue["problem"] for issue in row.issues] == [RecordProblem.KK_ELSEWHERE.value]
     assert "hubungi Dinas" in row.issues[0]["message"]
     assert "Warsini" not in str(row.issues)

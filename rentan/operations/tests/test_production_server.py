@@ -181,7 +181,8 @@ def test_production_server_serves_and_its_worker_imports(tmp_path, admin_user):
         status, headers, page = client.post("/masuk/", login, "application/x-www-form-urlencoded")
         assert (status, headers["Location"]) == (302, "/"), page[:1000]
         session_cookie = next(c for c in client.set_cookies if c.startswith("sessionid="))
-        assert "Secure" in session_cookie and "HttpOnly" in session_cookie
+        assert "Secure" in session_cookie
+        assert "HttpOnly" in session_cookie
 
         status, headers, page = client.get("/")
         assert status == 200
@@ -189,7 +190,8 @@ def test_production_server_serves_and_its_worker_imports(tmp_path, admin_user):
         stylesheet = re.search(rb'href="(/static/rentan/rentan\.[0-9a-f]{12}\.css)"', page)
         assert stylesheet, "the page names the stylesheet by its hashed name"
         status, headers, css = client.get(stylesheet.group(1).decode())
-        assert status == 200 and b"{" in css
+        assert status == 200
+        assert b"{" in css
         assert "immutable" in headers["Cache-Control"]  # WhiteNoise, for a hashed name
 
         searched = "3375019876"  # a search by NIK: its query string is kept out of the log

@@ -54,7 +54,8 @@ def test_admin_simulates_allocates_explains_approves_and_downloads(page, program
     download = download_info.value
     # The admin is told the PDF is being laid out instead of waiting on a silent page.
     busy = page.get_by_test_id("lampiran-pdf-busy")
-    assert busy.is_visible() and "Sedang menyusun PDF" in busy.inner_text()
+    assert busy.is_visible()
+    assert "Sedang menyusun PDF" in busy.inner_text()
     assert download.suggested_filename == "lampiran-uji-2023.pdf"
     with open(download.path(), "rb") as handle:
         assert handle.read(4) == b"%PDF"

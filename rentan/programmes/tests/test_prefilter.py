@@ -181,7 +181,8 @@ def test_sql_judges_every_row_rule_as_the_python_rules_do(programme, start, cuto
     assert fast.placements == full.placements
     assert fast.ineligible == full.ineligible
     assert fast.household_skipped == full.household_skipped
-    assert fast.selected_count > 0 and fast.waiting_count > 0
+    assert fast.selected_count > 0
+    assert fast.waiting_count > 0
 
 
 def test_without_row_rules_everyone_becomes_a_candidate(programme):

@@ -252,7 +252,8 @@ def test_excluded_and_second_family_members_are_explained(programme, admin_user)
 
     assert "Masuk kuota" in explain_person(cycle, first)["verdict"]
     sibling = explain_person(cycle, second)
-    assert sibling["eligible"] and "satu KK satu peserta" in sibling["verdict"]
+    assert sibling["eligible"]
+    assert "satu KK satu peserta" in sibling["verdict"]
     excluded = explain_person(cycle, on_pkh)
     assert not excluded["eligible"]
     assert [o.reason for o in excluded["outcomes"] if not o.passed] == ["social_assistance"]

@@ -22,10 +22,12 @@ def test_programme_page_for_admin_only(client, programme, admin_user, verifier_u
 def test_menu_shows_program_to_admin_and_seleksi_to_verifier(client, admin_user, verifier_user):
     client.force_login(verifier_user)
     menu = [item["label"] for item in client.get("/").context["menu"]]
-    assert "Seleksi" in menu and "Program" not in menu
+    assert "Seleksi" in menu
+    assert "Program" not in menu
     client.force_login(admin_user)
     menu = [item["label"] for item in client.get("/").context["menu"]]
-    assert "Seleksi" in menu and "Program" in menu
+    assert "Seleksi" in menu
+    assert "Program" in menu
 
 
 def test_decision_history_page_records_a_decision(client, programme, admin_user, operator_user):
@@ -45,7 +47,8 @@ def test_decision_history_page_records_a_decision(client, programme, admin_user,
     )
     assert response.status_code == 302
     page = client.get("/program/uji/keputusan/").content.decode()
-    assert "Perda 10/2023" in page and "3 jenis" in page
+    assert "Perda 10/2023" in page
+    assert "3 jenis" in page
 
 
 def test_exclusion_file_upload_adds_niks(client, programme, admin_user):
@@ -101,7 +104,8 @@ def test_explain_page_lists_rules_score_and_rank(client, allocated, verifier_use
     response = client.get(f"/program/uji/2023/pekerja/{budi.pk}/")
     page = response.content.decode()
     assert response.context["x"]["placement"].rank == 1
-    assert "Penghasilan di bawah UMK" in page and "Masuk kuota" in page
+    assert "Penghasilan di bawah UMK" in page
+    assert "Masuk kuota" in page
 
 
 def test_lampiran_xlsx_orders_by_kecamatan_and_masks_nik_for_roles_without_full_nik(
@@ -149,7 +153,8 @@ def test_allocate_command_dry_run_saves_nothing(programme):
     cycle = make_cycle(programme)
     out = io.StringIO()
     call_command("allocate", "uji", "2023", "--dry-run", stdout=out)
-    assert "baru 1" in out.getvalue() and "Rp 201.600" in out.getvalue()
+    assert "baru 1" in out.getvalue()
+    assert "Rp 201.600" in out.getvalue()
     assert not Placement.objects.exists()
     call_command("allocate", "uji", "2023", stdout=io.StringIO())
     assert Placement.objects.filter(cycle=cycle).count() == 1

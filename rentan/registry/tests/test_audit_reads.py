@@ -189,7 +189,8 @@ def test_export_holds_the_filtered_reads_with_masked_niks_and_is_recorded(
     assert siti.nik not in str(rows)
     assert book.active["J2"].data_type == "s"  # the name is text, never a formula
     local = timezone.localtime(trail["today"].at)
-    assert row[0].startswith(f"{local.day} ") and row[0].endswith(f"{local:%H.%M}")
+    assert row[0].startswith(f"{local.day} ")
+    assert row[0].endswith(f"{local:%H.%M}")
 
     export = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert (export.actor, export.target_type) == (admin_user, "core.auditevent")

@@ -29,9 +29,11 @@ def test_verifier_merges_probable_duplicate_from_the_queue(page, verifier_user):
     card.wait_for()
     assert card.count() == 1
     text = card.inner_text()
-    assert "Siti Aminah" in text and "St. Aminah" in text
+    assert "Siti Aminah" in text
+    assert "St. Aminah" in text
     assert "Tanggal lahir sama" in text
-    assert kept.nik not in page.content() and removed.nik not in page.content()
+    assert kept.nik not in page.content()
+    assert removed.nik not in page.content()
 
     card.get_by_role("button", name="Gabung, pertahankan Siti Aminah").click()
     page.get_by_text("St. Aminah digabung ke Siti Aminah.").wait_for()

@@ -52,7 +52,8 @@ def test_same_kk_only_under_household_rule():
     ]
     assert find_pairs(rows) == []
     (pair,) = find_pairs(rows, household_rule=True)
-    assert pair.reasons == (MatchReason.SAME_KK,) and not pair.is_exact
+    assert pair.reasons == (MatchReason.SAME_KK,)
+    assert not pair.is_exact
 
 
 # Each probable rule, and the look-alikes that must stay apart.
@@ -247,7 +248,8 @@ def test_pairs_set_aside_without_comparing_names_are_pairs_the_score_turns_down(
                 assert _score(prepared[i], prepared[j], True) == (0.0, ())
             else:
                 scored += 1
-    assert set_aside > 10 and scored > 100
+    assert set_aside > 10
+    assert scored > 100
 
 
 def test_two_processes_find_exactly_what_one_process_finds():
@@ -255,7 +257,8 @@ def test_two_processes_find_exactly_what_one_process_finds():
     registry = labelled_sample(total=1000, seed=12).records
     alone = search_pairs(sample.records, against=registry, parallel_from=10**9)
     shared = search_pairs(sample.records, against=registry, parallel_from=0)
-    assert alone.pairs and shared.pairs == alone.pairs
+    assert alone.pairs
+    assert shared.pairs == alone.pairs
     assert shared.largest_block == alone.largest_block
     # A matching pair found by one kind of key is not scored again by the later kinds of the
     # same process: shared, a few more are scored.

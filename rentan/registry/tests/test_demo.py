@@ -50,6 +50,7 @@ def test_demo_data_command_loads_people_and_one_user_per_role(capsys):
     assert Person.objects.values("kelurahan").distinct().count() == 27
     assert {u.role for u in User.objects.all()} == set(Role.values)
     out = capsys.readouterr().out
-    assert "rentan-demo" in out and "operator" in out
+    assert "rentan-demo" in out
+    assert "operator" in out
     call_command("demo_data", persons=300)
     assert Person.objects.count() == 300

@@ -42,7 +42,8 @@ def test_detection_queues_probable_pair_once():
     pair = DuplicatePair.objects.get()
     assert {pair.left_id, pair.right_id} == {first.pk, second.pk}
     assert pair.left_id < pair.right_id
-    assert pair.status == DuplicateStatus.OPEN and not pair.is_exact
+    assert pair.status == DuplicateStatus.OPEN
+    assert not pair.is_exact
     assert {"nik_one_digit", "same_birth_date", "similar_name"} <= set(pair.reasons)
     assert detect_registry_duplicates().created == 0
     assert DuplicatePair.objects.count() == 1
@@ -55,9 +56,11 @@ def test_pair_marked_distinct_never_comes_back(verifier_user):
     mark_distinct(actor=verifier_user, pair=pair, note="Kakak beradik, KTP berbeda")
     pair.refresh_from_db()
     assert pair.status == DuplicateStatus.DISTINCT
-    assert pair.decided_by == verifier_user and pair.decided_at is not None
+    assert pair.decided_by == verifier_user
+    assert pair.decided_at is not None
     (event,) = events_for(pair)
-    assert event.action == AuditAction.PAIR_DISTINCT and event.actor == verifier_user
+    assert event.action == AuditAction.PAIR_DISTINCT
+    assert event.actor == verifier_user
     assert event.changes["after"]["status"] == DuplicateStatus.DISTINCT
     assert detect_registry_duplicates().created == 0
     assert not DuplicatePair.objects.open().exists()
@@ -74,7 +77,8 @@ def test_merge_keeps_both_histories_and_fills_missing_fields(verifier_user):
 
     merged.refresh_from_db()
     remove.refresh_from_db()
-    assert merged.is_active and merged.phone == "+6281234567890"
+    assert merged.is_active
+    assert merged.phone == "+6281234567890"
     assert merged.monthly_income == 1_500_000
     assert merged.household.kk_number == "3375011203100005"
     assert merged.street_address == "Jl. Merdeka No. 5"  # its own values stay
@@ -89,9 +93,11 @@ def test_merge_keeps_both_histories_and_fills_missing_fields(verifier_user):
     assert kept_event.changes["after"]["household"] == "3375********0005"
     removed_event = events_for(remove).get(action=AuditAction.MERGE)
     assert removed_event.changes["after"]["merged_into"] == merged.pk
-    assert removed_event.actor == verifier_user and removed_event.note == "Data ganda"
+    assert removed_event.actor == verifier_user
+    assert removed_event.note == "Data ganda"
     pair = DuplicatePair.objects.get()
-    assert pair.status == DuplicateStatus.MERGED and pair.decided_by == verifier_user
+    assert pair.status == DuplicateStatus.MERGED
+    assert pair.decided_by == verifier_user
 
 
 def test_merge_refuses_inactive_person_and_changes_nothing(verifier_user):
@@ -101,7 +107,8 @@ def test_merge_refuses_inactive_person_and_changes_nothing(verifier_user):
     with pytest.raises(MergeRefused):
         merge_persons(actor=verifier_user, keep=remove, remove=keep)
     keep.refresh_from_db()
-    assert keep.is_active and AuditEvent.objects.count() == events_before
+    assert keep.is_active
+    assert AuditEvent.objects.count() == events_before
     with pytest.raises(MergeRefused):
         merge_persons(actor=verifier_user, keep=keep, remove=keep)
 
@@ -135,9 +142,11 @@ def test_queue_shows_pair_with_masked_niks_and_reasons(client, verifier_user):
     response = login(client, verifier_user).get(reverse("registry:duplicate_list"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Muhammad Rizki" in html and "M. Rizky" in html
+    assert "Muhammad Rizki" in html
+    assert "M. Rizky" in html
     assert "Tanggal lahir sama" in html
-    assert pair.left.nik not in html and pair.right.nik not in html
+    assert pair.left.nik not in html
+    assert pair.right.nik not in html
     assert 'class="nik-diff"' in html
 
 
@@ -154,7 +163,8 @@ def test_verifier_merges_pair_keeping_the_right_one(client, verifier_user):
     )
     assert response.status_code == 302
     pair.left.refresh_from_db()
-    assert not pair.left.is_active and pair.left.merged_into_id == pair.right_id
+    assert not pair.left.is_active
+    assert pair.left.merged_into_id == pair.right_id
 
 
 def test_merge_is_forbidden_to_operator(client, operator_user):
@@ -174,7 +184,8 @@ def test_admin_marks_pair_distinct(client, admin_user):
     )
     assert response.status_code == 302
     pair.refresh_from_db()
-    assert pair.status == DuplicateStatus.DISTINCT and pair.note == "beda orang"
+    assert pair.status == DuplicateStatus.DISTINCT
+    assert pair.note == "beda orang"
 
 
 def test_mark_distinct_is_forbidden_to_leader(client, leader_user):

@@ -80,7 +80,8 @@ def test_bulk_registration_stores_every_field_the_households_and_one_audit_event
     slamet = Person.objects.get(nik="3375011403750001")
     assert slamet.household.kk_number == "3375011203100006"
     assert (siti.verified_at, slamet.verified_at) == (None, moment)
-    assert siti.source == PersonSource.DEMO and siti.source_detail == "demo_data --seed 1"
+    assert siti.source == PersonSource.DEMO
+    assert siti.source_detail == "demo_data --seed 1"
     event = AuditEvent.objects.get()
     assert event.action == AuditAction.PERSONS_LOADED
     assert event.changes == {"before": {}, "after": {"pekerja": 2}}

@@ -38,7 +38,8 @@ def test_register_person_stores_clean_values_and_audit_event(admin_user):
     assert person.name == "Siti Aminah"
     assert person.phone == "+6281234567890"
     assert (person.rt, person.rw) == ("003", "012")
-    assert person.household is not None and person.household.kk_number == "3375011203100005"
+    assert person.household is not None
+    assert person.household.kk_number == "3375011203100005"
     event = AuditEvent.objects.get(target_type="registry.person", target_id=str(person.pk))
     assert event.action == AuditAction.PERSON_REGISTERED
     assert event.actor == admin_user
@@ -116,7 +117,8 @@ def test_deactivation_keeps_the_record_with_its_reason(admin_user):
     assert person.deactivation_reason == DeactivationReason.DIED
     assert person.deactivated_on == date(2026, 10, 1)
     event = AuditEvent.objects.get(action=AuditAction.DEACTIVATE)
-    assert event.changes["after"]["alasan"] == "died" and event.note == "Laporan kelurahan"
+    assert event.changes["after"]["alasan"] == "died"
+    assert event.note == "Laporan kelurahan"
     assert Person.objects.filter(pk=person.pk).exists()
 
 
@@ -124,7 +126,8 @@ def test_reactivation_is_recorded(admin_user):
     person = PersonFactory(is_active=False, deactivation_reason=DeactivationReason.INCORRECT)
     services.reactivate_person(actor=admin_user, person=person, note="Salah input")
     person.refresh_from_db()
-    assert person.is_active and person.deactivation_reason == ""
+    assert person.is_active
+    assert person.deactivation_reason == ""
     assert AuditEvent.objects.filter(action=AuditAction.REACTIVATE).count() == 1
 
 
@@ -132,7 +135,8 @@ def test_revealing_a_nik_is_recorded(verifier_user):
     person = PersonFactory()
     assert services.reveal_nik(actor=verifier_user, person=person) == person.nik
     event = AuditEvent.objects.get(action=AuditAction.VIEW_NIK)
-    assert event.actor == verifier_user and event.target_id == str(person.pk)
+    assert event.actor == verifier_user
+    assert event.target_id == str(person.pk)
 
 
 def test_verification_is_recorded_once(verifier_user):
@@ -140,5 +144,6 @@ def test_verification_is_recorded_once(verifier_user):
     services.verify_person(actor=verifier_user, person=person)
     services.verify_person(actor=verifier_user, person=person)
     person.refresh_from_db()
-    assert person.is_verified and person.verified_by == verifier_user
+    assert person.is_verified
+    assert person.verified_by == verifier_user
     assert AuditEvent.objects.filter(target_id=str(person.pk)).count() == 1

@@ -87,7 +87,8 @@ def test_detail_page_masks_nik(client, verifier_user):
     person = PersonFactory()
     client.login(username=verifier_user.username, password=TEST_PASSWORD)
     body = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
-    assert person.masked_nik in body and person.nik not in body
+    assert person.masked_nik in body
+    assert person.nik not in body
 
 
 def test_search_by_name_and_filter_by_occupation(client, admin_user):

@@ -53,7 +53,8 @@ def test_pimpinan_sees_the_year_at_a_glance_and_no_person_anywhere(running_year)
     row = programme["figures"].row
     assert (row.lists.approved_continuing, row.lists.approved_new) == (2, 4)
     assert (row.lists.now_continuing, row.lists.now_new) == (1, 5)
-    assert "2 lanjutan + 4 baru" in body and "1 lanjutan + 5 baru" in body
+    assert "2 lanjutan + 4 baru" in body
+    assert "1 lanjutan + 5 baru" in body
     assert "work" not in home.context  # the work waiting is for those who do it
 
     pages = [body]
@@ -124,8 +125,10 @@ def test_each_table_downloads_with_numbers_dates_a_frozen_header_and_filters(run
     assert sheet["C4"].number_format == '"Rp" #,##0'
     event = AuditEvent.objects.get(action=AuditAction.REPORT_DOWNLOADED)
     assert (event.target_type, event.target_id) == ("reporting.laporan", "bulan")
-    assert event.changes["tabel"] == "bulan" and event.actor.username == "pimpinan-laporan"
-    assert "Per bulan" in event.note and not event.subjects.exists()
+    assert event.changes["tabel"] == "bulan"
+    assert event.actor.username == "pimpinan-laporan"
+    assert "Per bulan" in event.note
+    assert not event.subjects.exists()
 
     years = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("reporting:report_xlsx", args=["tahun"])).content)

@@ -13,7 +13,7 @@ from rentan.registry import services
 from rentan.registry.demo import JobShare, Village, generate_people, plausible_weights
 from rentan.registry.models import Person, PersonSource
 
-DEMO_PASSWORD = "rentan-demo"
+DEMO_PASSWORD = "rentan-demo"  # noqa: S105 (the demo's published logins, printed by make demo)
 DEMO_SEED = 2023
 
 # How the city's informal workers spread over job types in the demo (shares, not counts).
