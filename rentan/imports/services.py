@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
 from rentan.accounts.models import Role
-from rentan.core import foreign_keys
+from rentan.core import bulk_indexes, foreign_keys
 from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
 from rentan.core.safe_files import printable
@@ -695,7 +695,7 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             if foreign_keys.is_worth_it(person, batch.rows_ready)
             else nullcontext()
         )
-        with keys_in_bulk, connection.cursor() as cursor:
+        with keys_in_bulk as keys_are_in_bulk, connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # The rows are sorted into file order and joined in memory, not on disk.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -718,39 +718,47 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
                 [batch_id],
             )
             tell(2)
-            _step_hook("persons")
             source_detail = f"Impor #{batch_id} {batch.original_name}"[:200]
-            cursor.execute(
-                f"""
-                INSERT INTO {person} (
-                    nik, household_id, name, birth_place, birth_date, sex, street_address, rt,
-                    rw, kelurahan_id, phone, occupation_id, monthly_income, dependents,
-                    has_disability, disability_note, processing_basis, source, source_detail,
-                    is_active, deactivation_reason, created_at, updated_at
-                )
-                SELECT
-                    s.nik, h.id, s.name, s.birth_place, s.birth_date, s.sex, s.street_address,
-                    s.rt, s.rw, s.kelurahan_code, s.phone, o.id, s.monthly_income, s.dependents,
-                    s.has_disability, s.disability_note, %s, %s,
-                    %s || ' baris ' || CAST(s.row_number AS VARCHAR(10)),
-                    %s, '', %s, %s
-                FROM {table} s
-                JOIN {occupation} o ON o.code = s.occupation_code
-                LEFT JOIN {household} h ON h.kk_number = s.kk_number AND s.kk_number <> ''
-                WHERE {accepted}
-                ORDER BY s.row_number
-                """,
-                [
-                    ProcessingBasis.PUBLIC_TASK.value,
-                    PersonSource.IMPORT.value,
-                    source_detail,
-                    True,
-                    now,
-                    now,
-                    batch_id,
-                ],
+            # With the table locked for its keys, its indexes (a trigram one for name search
+            # among them) are built after the rows, when the batch is large next to it.
+            indexes_after = bulk_indexes.rebuilt_after(
+                person,
+                is_locked=bool(keys_are_in_bulk)
+                and bulk_indexes.is_worth_it(person, batch.rows_ready),
             )
-            created = cursor.rowcount
+            with indexes_after:
+                _step_hook("persons")
+                cursor.execute(
+                    f"""
+                    INSERT INTO {person} (
+                        nik, household_id, name, birth_place, birth_date, sex, street_address, rt,
+                        rw, kelurahan_id, phone, occupation_id, monthly_income, dependents,
+                        has_disability, disability_note, processing_basis, source, source_detail,
+                        is_active, deactivation_reason, created_at, updated_at
+                    )
+                    SELECT
+                        s.nik, h.id, s.name, s.birth_place, s.birth_date, s.sex, s.street_address,
+                        s.rt, s.rw, s.kelurahan_code, s.phone, o.id, s.monthly_income, s.dependents,
+                        s.has_disability, s.disability_note, %s, %s,
+                        %s || ' baris ' || CAST(s.row_number AS VARCHAR(10)),
+                        %s, '', %s, %s
+                    FROM {table} s
+                    JOIN {occupation} o ON o.code = s.occupation_code
+                    LEFT JOIN {household} h ON h.kk_number = s.kk_number AND s.kk_number <> ''
+                    WHERE {accepted}
+                    ORDER BY s.row_number
+                    """,
+                    [
+                        ProcessingBasis.PUBLIC_TASK.value,
+                        PersonSource.IMPORT.value,
+                        source_detail,
+                        True,
+                        now,
+                        now,
+                        batch_id,
+                    ],
+                )
+                created = cursor.rowcount
             tell(3)
             _step_hook("links")
             cursor.execute(
