@@ -45,7 +45,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
         after=_cursor(visible, request.GET.get("sesudah")),
         before=_cursor(visible, request.GET.get("sebelum")),
     )
-    total, more = bounded_count(persons, COUNT_CAP)
+    searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
+    if not page.has_previous and not page.has_next:
+        # Every match is on this page.
+        total, more = len(page), False
+    else:
+        # A search by name or NIK says only "more than a page" when it has a next page: its
+        # count would read every match (a bitmap of a third of the registry for "siti"),
+        # where the page itself stops after 26 of them.
+        total, more = bounded_count(
+            persons,
+            PAGE_SIZE if searched else COUNT_CAP,
+            at_least=len(page) + page.has_next,
+        )
     # The whole registry on PostgreSQL: its estimate, not a count of a million rows.
     estimate = (
         estimated_rows(Person)
