@@ -151,3 +151,26 @@ def test_name_search_can_use_the_trigram_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "registry_person_name_trgm" in plan, plan
+
+
+def test_the_whole_registry_is_estimated_on_postgresql_without_counting(
+    client, admin_user, monkeypatch
+):
+    for _ in range(5):
+        PersonFactory(name="Siti")
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_person")
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("registry:person_list")).content.decode()
+
+    counted = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert "sekitar 5 pekerja terdaftar" in body
+        assert counted == []
+    else:
+        assert "5 pekerja" in body
