@@ -82,11 +82,15 @@ def _rows(queryset: QuerySet[Any], page: QuerySet[Any]) -> list[Any]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def bounded_count(queryset: QuerySet[Any], cap: int) -> tuple[int, bool]:
+def bounded_count(queryset: QuerySet[Any], cap: int, *, at_least: int = 0) -> tuple[int, bool]:
     """(count, more): the exact count up to `cap` rows, else (cap, True). SQLite counts the
-    rows of an embedded registry in a moment, so it is always exact there."""
+    rows of an embedded registry in a moment, so it is always exact there. `at_least`: rows
+    the caller has already seen (a page and whether another follows); past the cap they
+    answer without asking the database."""
     if _vendor(queryset) == "sqlite":
         return queryset.count(), False
+    if at_least > cap:
+        return cap, True
     # Ids only: the related rows a page shows (select_related) do not change the count.
     counted = queryset.order_by().values("pk")[: cap + 1].count()
     return (cap, True) if counted > cap else (counted, False)

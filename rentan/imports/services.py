@@ -43,7 +43,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
-from rentan.core import foreign_keys
+from rentan.core import bulk_indexes, foreign_keys
 from rentan.core.audit import record_change
 from rentan.core.models import AuditAction
 from rentan.core.safe_files import printable
@@ -749,7 +749,7 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
             if foreign_keys.is_worth_it(person, batch.rows_ready)
             else nullcontext()
         )
-        with keys_in_bulk, connection.cursor() as cursor:
+        with keys_in_bulk as keys_are_in_bulk, connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # The rows are sorted into file order and joined in memory, not on disk.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -773,23 +773,31 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
                     tell(steps[reached])
                 _step_hook(reached)
 
-            created = register_persons_from_staging(
-                actor=actor,
-                staged=StagedPersons(table=table, where=accepted, params=[batch_id]),
-                source_detail=f"Impor #{batch_id} {batch.original_name}",
-                action=AuditAction.BATCH_COMMITTED,
-                target=batch,
-                before={"status": status_before},
-                describe=lambda created: {
-                    "status": BatchStatus.COMMITTED,
-                    "berkas": batch.original_name,
-                    "sidik": batch.checksum,
-                    "pekerja_ditambahkan": created,
-                    "sudah_terdaftar": batch.rows_registered,
-                    "tidak_disimpan": batch.rows_total - created - batch.rows_registered,
-                },
-                step=step,
+            # With the table locked for its keys, its indexes (a trigram one for name search
+            # among them) are built after the rows, when the batch is large next to it.
+            indexes_after = bulk_indexes.rebuilt_after(
+                person,
+                is_locked=bool(keys_are_in_bulk)
+                and bulk_indexes.is_worth_it(person, batch.rows_ready),
             )
+            with indexes_after:
+                created = register_persons_from_staging(
+                    actor=actor,
+                    staged=StagedPersons(table=table, where=accepted, params=[batch_id]),
+                    source_detail=f"Impor #{batch_id} {batch.original_name}",
+                    action=AuditAction.BATCH_COMMITTED,
+                    target=batch,
+                    before={"status": status_before},
+                    describe=lambda created: {
+                        "status": BatchStatus.COMMITTED,
+                        "berkas": batch.original_name,
+                        "sidik": batch.checksum,
+                        "pekerja_ditambahkan": created,
+                        "sudah_terdaftar": batch.rows_registered,
+                        "tidak_disimpan": batch.rows_total - created - batch.rows_registered,
+                    },
+                    step=step,
+                )
             _step_hook("links")
             cursor.execute(
                 f"INSERT INTO {ImportedPerson._meta.db_table} (person_id, batch_id, row_number) "

@@ -3,7 +3,7 @@ the country (loaded by migration 0002_load_areas, see `loading`). The programme'
 kabupaten/kota is the setting RENTAN_REGION_CODE; the registry, the reports and the map work
 within it."""
 
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,10 +16,21 @@ class AreaLevel(models.IntegerChoices):
 
 class AreaQuerySet(models.QuerySet["Area"]):
     def villages_of(self, region_code: str) -> "AreaQuerySet":
-        return self.filter(level=AreaLevel.VILLAGE, code__startswith=f"{region_code}.")
+        return self.filter(level=AreaLevel.VILLAGE).within(region_code)
 
     def districts_of(self, region_code: str) -> "AreaQuerySet":
-        return self.filter(level=AreaLevel.DISTRICT, code__startswith=f"{region_code}.")
+        return self.filter(level=AreaLevel.DISTRICT).within(region_code)
+
+    def within(self, region_code: str) -> "AreaQuerySet":
+        """The areas whose code starts with the region's ("33.75" holds "33.75.01.1001")."""
+        prefix = f"{region_code}."
+        inside = self.filter(code__startswith=prefix)
+        if connections[self.db].vendor == "sqlite":
+            # SQLite's LIKE ignores case, so it reads all 90,000 areas of the country; the
+            # codes compare byte by byte there, so the same rows are a range of the primary
+            # key, which its index finds (each list page asks for the region's kelurahan).
+            inside = inside.filter(code__gte=prefix, code__lt=f"{region_code}/")
+        return inside
 
 
 class Area(models.Model):

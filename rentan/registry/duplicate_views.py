@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,13 +37,31 @@ def nik_cells(nik: str, other: str) -> list[NikCell]:
     ]
 
 
+def nik_markup(cells: list[NikCell]) -> SafeString:
+    """The cells as the page shows them, differing ones marked: built here rather than by a
+    template loop, which cost more than the rest of the page (16 cells, 40 NIKs a page)."""
+    differs = _("berbeda")
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html('<mark class="nik-diff" title="{}">{}</mark>', differs, cell.char)
+                if cell.differs
+                else cell.char,
+            )
+            for cell in cells
+        ),
+    )
+
+
 def _shown(pair: DuplicatePair) -> dict[str, object]:
     return {
         "pair": pair,
         "reasons": [MatchReason(value).label for value in pair.reasons],
         "sides": [
-            (pair.left, nik_cells(pair.left.nik, pair.right.nik)),
-            (pair.right, nik_cells(pair.right.nik, pair.left.nik)),
+            (pair.left, nik_markup(nik_cells(pair.left.nik, pair.right.nik))),
+            (pair.right, nik_markup(nik_cells(pair.right.nik, pair.left.nik))),
         ],
     }
 

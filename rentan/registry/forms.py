@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.access import Capability, can, kelurahan_open_to
+from rentan.core.widgets import RememberedSelect
 from rentan.registry.models import DeactivationReason, Occupation
 from rentan.registry.nik import Sex
 from rentan.registry.person_fields import PERSON_FIELDS
@@ -109,9 +110,12 @@ class DeactivateForm(forms.Form):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Cari nama atau NIK"), required=False)
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
-    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
-    occupation = forms.ChoiceField(label=_("Jenis pekerjaan"), required=False)
+    # Areas and job types only: their rendered lists are kept and shared (RememberedSelect).
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=RememberedSelect)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False, widget=RememberedSelect)
+    occupation = forms.ChoiceField(
+        label=_("Jenis pekerjaan"), required=False, widget=RememberedSelect
+    )
     nonaktif = forms.BooleanField(label=_("Termasuk nonaktif"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

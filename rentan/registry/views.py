@@ -46,15 +46,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
         after=_cursor(visible, request.GET.get("sesudah")),
         before=_cursor(visible, request.GET.get("sebelum")),
     )
-    total, more = bounded_count(persons, COUNT_CAP)
-    # The whole registry on PostgreSQL: its estimate, not a count of a million rows.
-    estimate = (
-        estimated_rows(Person)
-        if more
-        and not any(request.GET.get(f) for f in form.fields)
-        and kelurahan_scope(request.user) is None
-        else None
+    searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
+    whole_registry = (
+        not any(request.GET.get(f) for f in form.fields) and kelurahan_scope(request.user) is None
     )
+    # The whole registry on PostgreSQL: its estimate, not a count of a million rows.
+    estimate = None
+    if not page.has_previous and not page.has_next:
+        # Every match is on this page.
+        total, more = len(page), False
+    elif whole_registry and (estimate := estimated_rows(Person)) and estimate > COUNT_CAP:
+        total, more = COUNT_CAP, True
+    else:
+        estimate = None
+        # A search by name or NIK says only "more than a page" when it has a next page: its
+        # count would read every match (a bitmap of a third of the registry for "siti"),
+        # where the page itself stops after 26 of them.
+        total, more = bounded_count(
+            persons,
+            PAGE_SIZE if searched else COUNT_CAP,
+            at_least=len(page) + page.has_next,
+        )
     query = request.GET.copy()
     query.pop("sesudah", None)
     query.pop("sebelum", None)

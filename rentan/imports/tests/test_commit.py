@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection
 
-from rentan.core import foreign_keys
+from rentan.core import bulk_indexes, foreign_keys
 from rentan.core.models import AuditAction, AuditEvent
 from rentan.imports import services
 from rentan.imports.models import BatchStatus, ImportBatch, ImportedPerson, RowStatus, StagedRow
@@ -90,6 +90,18 @@ def keys_in_bulk(request, monkeypatch):
     return request.param and connection.vendor == "postgresql"
 
 
+def _indexes_of_person() -> list[str]:
+    """Every index definition of the person table (empty on SQLite)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'registry_person'::regclass ORDER BY 1"
+        )
+        return [definition for (definition,) in cursor.fetchall()]
+
+
 def _foreign_keys_of_person() -> list[str]:
     if connection.vendor != "postgresql":
         return []
@@ -105,7 +117,7 @@ def _foreign_keys_of_person() -> list[str]:
 def test_failure_during_commit_leaves_the_registry_as_it_was(
     tmp_path, import_media, admin_user, monkeypatch, step, keys_in_bulk
 ):
-    keys = _foreign_keys_of_person()
+    keys, indexes = _foreign_keys_of_person(), _indexes_of_person()
     existing = PersonFactory()
     batch = _staged(_file(tmp_path), admin_user)
     before = (Person.objects.count(), Household.objects.count(), ImportedPerson.objects.count())
@@ -126,10 +138,63 @@ def test_failure_during_commit_leaves_the_registry_as_it_was(
     assert batch.status == BatchStatus.REVIEW
     assert not StagedRow.objects.imported().exists()
     assert _foreign_keys_of_person() == keys
+    assert _indexes_of_person() == indexes
 
     monkeypatch.setattr(services, "_step_hook", lambda reached: None)
     assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 2
     assert _foreign_keys_of_person() == keys
+    assert _indexes_of_person() == indexes
+
+
+def test_a_large_commit_builds_the_person_indexes_again_after_its_rows(
+    tmp_path, import_media, admin_user, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are rebuilt only on PostgreSQL (SQLite keeps them row by row)")
+    # The batch counts as large: keys checked in bulk, indexes rebuilt.
+    monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
+    monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    indexes = _indexes_of_person()
+    assert any("gin_trgm_ops" in definition for definition in indexes)
+    dropped: list[list[str]] = []
+    monkeypatch.setattr(
+        services, "_step_hook", lambda reached: dropped.append(_indexes_of_person())
+    )
+    batch = _staged(_file(tmp_path), admin_user)
+
+    assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 2
+
+    # While the rows went in, only the keys' own indexes (id, NIK, KK) were there...
+    during = dropped[1]  # at "persons", just before the persons' insert
+    assert not any("gin_trgm_ops" in definition for definition in during)
+    assert any("UNIQUE" in definition and "(nik)" in definition for definition in during)
+    # ...and afterwards every index is back as it was, and serves a name search.
+    assert _indexes_of_person() == indexes
+    sql, params = Person.objects.filter(name__icontains="siti").values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Neither the whole table nor another index, as in the person list's own test.
+        for method in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "registry_person_name_trgm" in plan, plan
+
+
+def test_a_commit_small_next_to_the_registry_keeps_the_person_indexes(
+    tmp_path, import_media, admin_user, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are rebuilt only on PostgreSQL")
+    monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
+    monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    PersonFactory.create_batch(5)
+    assert not bulk_indexes.is_worth_it("registry_person", 2)
+    seen: list[list[str]] = []
+    monkeypatch.setattr(services, "_step_hook", lambda reached: seen.append(_indexes_of_person()))
+    batch = _staged(_file(tmp_path), admin_user)
+
+    assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 2
+    assert seen[1] == _indexes_of_person()
 
 
 @pytest.mark.parametrize("keys_in_bulk", [True], indirect=True, ids=["keys-in-bulk"])

@@ -150,6 +150,16 @@ def test_queue_shows_pair_with_masked_niks_and_reasons(client, verifier_user):
     assert 'class="nik-diff"' in html
 
 
+def test_the_queue_marks_the_digits_where_two_niks_differ_without_showing_hidden_ones():
+    from rentan.registry.duplicate_views import nik_cells, nik_markup
+
+    markup = nik_markup(nik_cells("3375010101800001", "3375010101800002"))
+    assert markup == '3375********000<mark class="nik-diff" title="berbeda">1</mark>'
+    hidden = nik_markup(nik_cells("3375010101800001", "3375019101800001"))
+    # The differing digit is hidden by the mask: only its place is marked.
+    assert hidden == '3375**<mark class="nik-diff" title="berbeda">*</mark>*****0001'
+
+
 def test_queue_is_forbidden_to_operator(client, operator_user):
     queued_pair()
     response = login(client, operator_user).get(reverse("registry:duplicate_list"))

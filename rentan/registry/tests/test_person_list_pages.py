@@ -3,6 +3,7 @@ pages, a count that stops at a cap, and the searches by name and by NIK on both 
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rentan.core.keyset import bounded_count
@@ -97,12 +98,15 @@ def test_name_search_finds_part_of_a_name_in_any_case_and_nik_by_its_start(clien
 def test_the_count_stops_at_its_cap_on_postgresql_and_is_exact_on_sqlite(
     client, admin_user, monkeypatch
 ):
-    for _ in range(6):
-        PersonFactory(name="Siti")
+    people = [PersonFactory(name="Siti") for _ in range(6)]
     monkeypatch.setattr(views, "COUNT_CAP", 4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
     client.login(username=admin_user.username, password=TEST_PASSWORD)
+    # A filter that is not a search by name or NIK is counted up to the cap.
+    kelurahan = {"kelurahan": people[0].kelurahan_id}
+    assert Person.objects.filter(kelurahan_id=people[0].kelurahan_id).count() == 6
 
-    body = client.get(reverse("registry:person_list"), {"q": "siti"}).content.decode()
+    body = client.get(reverse("registry:person_list"), kelurahan).content.decode()
 
     if connection.vendor == "postgresql":
         assert bounded_count(Person.objects.all(), 4) == (4, True)
@@ -110,6 +114,31 @@ def test_the_count_stops_at_its_cap_on_postgresql_and_is_exact_on_sqlite(
     else:
         assert bounded_count(Person.objects.all(), 4) == (6, False)
         assert "6 pekerja" in body
+
+
+def test_a_search_with_more_than_a_page_is_not_counted_on_postgresql(
+    client, admin_user, monkeypatch
+):
+    for _ in range(6):
+        PersonFactory(name="Siti")
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("registry:person_list"), {"q": "siti"}).content.decode()
+
+    counted = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert "lebih dari 2 pekerja" in body
+        assert counted == []
+    else:
+        assert "6 pekerja" in body
+    # A search whose matches fit on one page is counted from the page itself.
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("registry:person_list"), {"q": "nobody"}).content.decode()
+    assert "0 pekerja" in body
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
     assert bounded_count(Person.objects.all(), 10) == (6, False)
 
 
@@ -126,3 +155,26 @@ def test_name_search_can_use_the_trigram_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "registry_person_name_trgm" in plan, plan
+
+
+def test_the_whole_registry_is_estimated_on_postgresql_without_counting(
+    client, admin_user, monkeypatch
+):
+    for _ in range(5):
+        PersonFactory(name="Siti")
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_person")
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("registry:person_list")).content.decode()
+
+    counted = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert "sekitar 5 pekerja terdaftar" in body
+        assert counted == []
+    else:
+        assert "5 pekerja" in body
