@@ -152,7 +152,7 @@ RENTAN_SESSION_MAX_HOURS = int(os.environ.get("RENTAN_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = RENTAN_SESSION_MAX_HOURS * 3600
 # Requests a page makes on its own (the import progress bar polls every second): they do not
 # count as the person being active, so a page left open still times out.
-RENTAN_POLLING_URL_NAMES = ["imports:batch_progress"]
+RENTAN_POLLING_URL_NAMES = ["imports:batch_progress", "enrollment:export_progress"]
 
 # The programme's region: the kabupaten/kota whose kelurahan the registry works in.
 # Another kabupaten/kota changes this value (and its data), never the code.
@@ -226,6 +226,13 @@ TASKS = {
         "BACKEND": os.environ.get("RENTAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
+
+# A BPJS registration file of more people than this is made by the worker while its page
+# shows the progress. 5,000 rows took about 3 s in the request on a busy two-core machine
+# (bench_enrollment), a wait a click can bear and the size an import still commits at once;
+# a city's yearly list (2,000 in Pekalongan) stays at once, while a cycle of 100,000 takes
+# tens of seconds and would hold a server thread all that time.
+RENTAN_BACKGROUND_EXPORT_ROWS = int(os.environ.get("RENTAN_BACKGROUND_EXPORT_ROWS", "5000"))
 
 # The health check (/sehat/) reports a problem when tasks wait and no worker has beaten for
 # this long (a running worker beats every 5 seconds, rentan.imports.workers).

@@ -119,6 +119,7 @@ ACCESS: dict[str, Expect] = {
     "enrollment:memberships": get(admin=200, bpjs=200),
     "enrollment:create_memberships": post("cycle", admin=302),
     "enrollment:export": post("cycle", admin=302),
+    "enrollment:export_progress": get("cycle", admin=200),
     "enrollment:import_reply": post(admin=302),
     "enrollment:exchange_detail": get("exchange", admin=200),
     "enrollment:exchange_download": get("exchange", admin=200),

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
+from rentan.core import background
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_month, format_rupiah
-from rentan.enrollment import billing, selectors, services
+from rentan.enrollment import billing, selectors, services, tasks
 from rentan.enrollment.bpjs_files import DEFAULT_COLUMNS, FileNotReadable, columns_to_data
 from rentan.enrollment.claims import documents_for
 from rentan.enrollment.forms import (
@@ -89,6 +91,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
         }
         if manage:
             context |= {
+                "export_state": background.state(tasks.registration_key(cycle.pk)),
                 "unenrolled": selectors.placements_awaiting_membership(cycle).count(),
                 "sendable": selectors.sendable_memberships(cycle).count(),
                 "files": ExchangeFile.objects.filter(cycle=cycle)
@@ -121,7 +124,15 @@ def create_memberships(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 @requires(Capability.MANAGE_ENROLLMENT)
 def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """A file of up to RENTAN_BACKGROUND_EXPORT_ROWS people is made at once; a larger one by
+    the worker, while the progress page shows how far it has got."""
     cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
+    if selectors.sendable_memberships(cycle).count() > settings.RENTAN_BACKGROUND_EXPORT_ROWS:
+        if not tasks.ask_for_registration_file(
+            cycle=cycle, actor=request.user, today=timezone.localdate()
+        ):
+            messages.info(request, _("Berkas pendaftaran periode ini sudah sedang dibuat."))
+        return redirect("enrollment:export_progress", cycle_id=cycle.pk)
     try:
         exchange = file_services.export_registration(
             actor=request.user, cycle=cycle, today=timezone.localdate()
@@ -135,6 +146,36 @@ def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
         % {"n": exchange.rows},
     )
     return redirect("enrollment:exchange_detail", pk=exchange.pk)
+
+
+@requires(Capability.MANAGE_ENROLLMENT)
+def export_progress(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The registration file being made in the background: its progress (htmx asks again
+    every second), then the file to download, or why it failed with a button to try again."""
+    cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
+    state = background.state(tasks.registration_key(cycle.pk)) or {}
+    if background.is_lost(state):
+        state = {
+            "state": "failed",
+            "reason": _(
+                "Pemroses latar belakang berhenti sebelum berkas selesai. Tidak ada kepesertaan "
+                "yang berubah; coba lagi."
+            ),
+        }
+    exchange = None
+    if state.get("state") == "done":
+        exchange = (
+            ExchangeFile.objects.defer("content", "results")
+            .filter(pk=state["exchange"], kind=ExchangeKind.REGISTRATION)
+            .first()
+        )
+    return render(
+        request,
+        "enrollment/_export_progress.html"
+        if request.headers.get("HX-Request")
+        else "enrollment/export_progress.html",
+        {"cycle": cycle, "state": state, "exchange": exchange},
+    )
 
 
 @require_POST

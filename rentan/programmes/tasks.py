@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from rentan.core import pdf
+from rentan.core import background, pdf
 from rentan.core.signature import Signature, signature_for
 from rentan.programmes import lampiran, selectors
 from rentan.programmes.models import Cycle
@@ -42,20 +42,20 @@ def make_lampiran_pdf(cycle_id: int, masked: bool, wanted_key: str = "") -> None
     signature = lampiran_signature(cycle)
     key = lampiran.pdf_key(cycle, rows, signature, masked=masked)
     if wanted_key and wanted_key != key:
-        pdf.note_failed(wanted_key, pdf.CHANGED)
+        background.note_failed(wanted_key, background.CHANGED)
     if pdf.cached(key) is not None:
         return
     try:
         lampiran.lay_out_pdf(cycle, rows, signature, masked=masked)
     except Exception as error:
         logger.exception("Lampiran PDF %s gagal disusun", cycle)
-        pdf.note_failed(key, str(error) or error.__class__.__name__)
+        background.note_failed(key, str(error) or error.__class__.__name__)
         raise
 
 
 def ask_for_pdf(cycle: Cycle, key: str, *, masked: bool) -> None:
     """Queue the PDF under `key` unless it is already waiting or being laid out."""
-    if pdf.claim(key):
+    if background.claim(key):
         make_lampiran_pdf.enqueue(cycle.pk, masked, key)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
-from rentan.core import pdf, safe_files
+from rentan.core import background, pdf, safe_files
 from rentan.core.exports import attachment_disposition
 from rentan.programmes import candidates, lampiran, selectors, services, tasks
 from rentan.programmes.eligibility import Reason
@@ -338,11 +338,11 @@ def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
     content = pdf.cached(key)
     is_polling = bool(request.headers.get("HX-Request"))
     if content is None:
-        state = pdf.progress(key) or {}
+        state = background.state(key) or {}
         # Asked again when nobody has, when the list changed under the worker, or when the
         # person reloads the page after a failure (never by the poll, which would loop).
         failed = state.get("state") == "failed"
-        if not state or state.get("reason") == pdf.CHANGED or (failed and not is_polling):
+        if not state or state.get("reason") == background.CHANGED or (failed and not is_polling):
             tasks.ask_for_pdf(cycle, key, masked=masked)
             content = pdf.cached(key)  # a worker running tasks at once is done already
     if content is None or is_polling:
@@ -354,7 +354,7 @@ def lampiran_pdf(request: HttpRequest, code: str, year: int) -> HttpResponse:
             {
                 "cycle": cycle,
                 "people": len(rows),
-                "state": pdf.progress(key) or {"state": "queued"},
+                "state": background.state(key) or {"state": "queued"},
                 "is_ready": content is not None,
                 "query": request.GET.urlencode(),
             },

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from rentan.accounts.access import Capability, requires
-from rentan.core import pdf
+from rentan.core import background, pdf
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_month
 from rentan.programmes.models import Cycle
@@ -61,11 +61,11 @@ def mayor_pdf_view(request: HttpRequest, code: str, year: int, month: str) -> Ht
     content = pdf.cached(key)
     is_polling = bool(request.headers.get("HX-Request"))
     if content is None:
-        state = pdf.progress(key) or {}
+        state = background.state(key) or {}
         # Asked again when nobody has, when the figures changed under the worker, or when
         # the person reloads the page after a failure (never by the poll, which would loop).
         failed = state.get("state") == "failed"
-        if not state or state.get("reason") == pdf.CHANGED or (failed and not is_polling):
+        if not state or state.get("reason") == background.CHANGED or (failed and not is_polling):
             tasks.ask_for_pdf(cycle, first, key)
             content = pdf.cached(key)  # a worker running tasks at once is done already
     if content is None or is_polling:
@@ -76,7 +76,7 @@ def mayor_pdf_view(request: HttpRequest, code: str, year: int, month: str) -> Ht
                 "cycle": cycle,
                 "month_label": format_month(first),
                 "url": request.path,
-                "state": pdf.progress(key) or {"state": "queued"},
+                "state": background.state(key) or {"state": "queued"},
                 "is_ready": content is not None,
             },
         )

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from rentan.core import pdf
+from rentan.core import background, pdf
 from rentan.core.formatting import format_month
 from rentan.core.signature import Signature, signature_for
 from rentan.programmes.models import Cycle
@@ -78,17 +78,17 @@ def make_mayor_pdf(cycle_id: int, month_iso: str, wanted_key: str = "") -> None:
     head, sign = heading(cycle), signature(cycle)
     key = pdf_key(figures, head, sign)
     if wanted_key and wanted_key != key:
-        pdf.note_failed(wanted_key, pdf.CHANGED)
+        background.note_failed(wanted_key, background.CHANGED)
     if pdf.cached(key) is not None:
         return
     try:
         pdf.lay_out(key, [lambda first_page: render_html(figures, head, sign, first_page)])
     except Exception as error:
         logger.exception("Laporan wali kota %s %s gagal disusun", cycle, month_iso)
-        pdf.note_failed(key, str(error) or error.__class__.__name__)
+        background.note_failed(key, str(error) or error.__class__.__name__)
         raise
 
 
 def ask_for_pdf(cycle: Cycle, month: date, key: str) -> None:
-    if pdf.claim(key):
+    if background.claim(key):
         make_mayor_pdf.enqueue(cycle.pk, month.isoformat(), key)

@@ -13,7 +13,7 @@ hundred thousand rows keeps one row in memory.
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -254,15 +254,21 @@ def _converter(fmt: Format) -> Any:
     return formatted
 
 
+# How often a long file reports how many rows it has written.
+PROGRESS_EVERY = 5000
+
+
 def write_registration(
     rows: Iterable[RegistrationRow],
     columns: Sequence[Column] = DEFAULT_COLUMNS,
     *,
     sheet_name: str = "Pendaftaran",
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The registration file: one bold header row that stays in view with a filter on it, then
     one row per person, in the given order. A whole cycle goes in one file, so XlsxWriter
-    writes it row by row (``constant_memory``: one row in memory, text as inline strings)."""
+    writes it row by row (``constant_memory``: one row in memory, text as inline strings).
+    `progress(written, total)` hears every PROGRESS_EVERY rows and at the end."""
     plan = [(attrgetter(column.field.value), _converter(column.format)) for column in columns]
     table = [[convert(get(row)) for get, convert in plan] for row in rows]
     headers = [column.header for column in columns]
@@ -280,7 +286,10 @@ def write_registration(
     sheet.autofilter(0, 0, len(table), len(headers) - 1)
     sheet.write_row(0, 0, headers, bold)
     write, write_string = sheet.write, sheet.write_string
+    total = len(table)
     for r, values in enumerate(table, start=1):
+        if progress is not None and r % PROGRESS_EVERY == 0:
+            progress(r, total)
         for c, value in enumerate(values):
             kind = type(value)
             if kind is str:
@@ -293,6 +302,8 @@ def write_registration(
             elif value is not None:
                 write(r, c, value)
     workbook.close()
+    if progress is not None:
+        progress(total, total)
     return output.getvalue()
 
 

@@ -1,7 +1,7 @@
 """The files exchanged with the BPJS Ketenagakerjaan branch: the registration file sent, the
 reply read back, the registration file's column mapping."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,6 +41,15 @@ def _programmes_text(programme: Programme) -> str:
     return ", ".join(benefits or [Benefit.JKK, Benefit.JKM])
 
 
+# Told (phase, done, total) as a registration file is made: "read" the rows, "write" the
+# file (rows written of all), "save" it and move the memberships.
+ExportProgress = Callable[[str, int, int], None]
+
+
+def _ignore(phase: str, done: int, total: int) -> None:
+    pass
+
+
 @transaction.atomic
 def export_registration(
     *,
@@ -48,9 +57,11 @@ def export_registration(
     cycle: Cycle,
     today: date,
     membership_ids: list[int] | None = None,
+    progress: ExportProgress = _ignore,
 ) -> ExchangeFile:
     """The registration file for the cycle (or the named batch): the people who may be sent,
     in NIK order, in the programme's column mapping. Those approved move to didaftarkan."""
+    progress("read", 0, 0)
     columns, sheet_name = selectors.columns_for(cycle)
     items = selectors.registration_rows(
         selectors.sendable_memberships(cycle, membership_ids),
@@ -62,8 +73,12 @@ def export_registration(
             _("Tidak ada peserta periode %(cycle)s yang dapat dikirim ke BPJS.") % {"cycle": cycle}
         )
     content = bpjs_files.write_registration(
-        [row for _pk, _status, row in items], columns, sheet_name=sheet_name
+        [row for _pk, _status, row in items],
+        columns,
+        sheet_name=sheet_name,
+        progress=lambda done, total: progress("write", done, total),
     )
+    progress("save", len(items), len(items))
     digest = bpjs_files.checksum(content)
     exchange = ExchangeFile.objects.create(
         kind=ExchangeKind.REGISTRATION,

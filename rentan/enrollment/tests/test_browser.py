@@ -1,9 +1,12 @@
-"""End to end in Chromium: export, the branch's reply with one rejection, a bill explained."""
+"""End to end in Chromium: export (at once, and by the worker for a large file), the branch's
+reply with one rejection, a bill explained."""
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from rentan.enrollment.models import Membership
 from rentan.enrollment.services import memberships as membership_services
@@ -68,3 +71,31 @@ def test_admin_exports_imports_reply_and_sees_bill_difference_explained(page, ad
     differences = page.get_by_test_id("differences").inner_text()
     assert third.person.name in differences
     assert "Ditagih padahal tidak aktif di sini (status: Ditolak)" in differences
+
+
+def test_a_large_file_appears_for_download_once_the_worker_has_made_it(
+    page, admin_user, tmp_path, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.RENTAN_BACKGROUND_EXPORT_ROWS = 2
+    cycle = fixed_cycle()
+    membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 2))
+
+    page.goto(page.base_url + "/masuk/")
+    page.get_by_label("Nama pengguna").fill(admin_user.username)
+    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("link", name="Kepesertaan").click()
+    page.get_by_role("button", name="Buat berkas pendaftaran").click()
+    assert "Menunggu giliran dibuat" in page.get_by_test_id("export-progress").inner_text()
+
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    # The page asks again every second and offers the file once it is made.
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-ready").click()
+    exported = tmp_path / "pendaftaran.xlsx"
+    download_info.value.save_as(exported)
+    assert exported.read_bytes()[:2] == b"PK"
+    assert Membership.objects.filter(status=MembershipStatus.REGISTERED).count() == 3

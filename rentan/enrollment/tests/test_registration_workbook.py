@@ -120,6 +120,24 @@ def test_the_same_table_gives_the_same_bytes_and_another_table_other_bytes():
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 31, 0, 0, 0)}
 
 
+def test_a_long_file_reports_the_rows_written_and_is_the_same_file(monkeypatch):
+    from rentan.enrollment.bpjs_files import registration
+
+    rows: list[list[object]] = [
+        [f"33750114037500{n:02d}", f"NAMA {n}", date(1980, 1, n + 1)] for n in range(5)
+    ]
+    people = [SimpleNamespace(nik=nik, name=name, birth_date=born) for nik, name, born in rows]
+    heard: list[tuple[int, int]] = []
+    monkeypatch.setattr(registration, "PROGRESS_EVERY", 2)
+    content = write_registration(
+        people,
+        COLUMNS,
+        progress=lambda written, total: heard.append((written, total)),
+    )
+    assert heard == [(2, 5), (4, 5), (5, 5)]
+    assert content == _table(rows)
+
+
 def test_columns_fit_header_and_values():
     columns = (COLUMNS[0], Column("NAMA LENGKAP", Field.NAME), COLUMNS[2])
     content = _table(

@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from rentan.core import pdf
+from rentan.core import background
 from rentan.core.models import AuditAction, AuditEvent
 from rentan.programmes import lampiran, tasks
 from rentan.programmes.lampiran import group_by_kelurahan
@@ -185,7 +185,7 @@ def test_lampiran_pdf_not_yet_laid_out_shows_its_progress_and_asks_the_worker_on
 
     # The worker lays it out: the poll offers the download, the URL gives the PDF.
     REAL_TASK.call(cycle_id, masked, key)
-    assert pdf.progress(key)["state"] == "done"
+    assert background.state(key)["state"] == "done"
     ready = client.get(url, headers={"HX-Request": "true"})
     assert b"lampiran-pdf-ready" in ready.content
     assert client.get(url).content.startswith(b"%PDF")
@@ -256,7 +256,7 @@ def test_a_failed_pdf_says_why_and_is_asked_for_again_on_reload_not_by_the_poll(
     url = reverse("programmes:lampiran_pdf", args=["uji", 2023])
     client.get(url)
     key = asked[0][2]
-    pdf.note_failed(key, "pustaka Pango tidak ditemukan")
+    background.note_failed(key, "pustaka Pango tidak ditemukan")
     polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "PDF gagal disusun: pustaka Pango tidak ditemukan" in polled
     assert 'hx-trigger="every 1s"' not in polled  # the poll stops

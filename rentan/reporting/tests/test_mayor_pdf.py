@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from rentan.core import pdf
+from rentan.core import background
 from rentan.enrollment.models import ClaimKind, Membership
 from rentan.enrollment.services import bills, claims, exchange_files, memberships
 from rentan.enrollment.states import EndReason
@@ -141,7 +141,7 @@ def test_mayor_pdf_is_laid_out_by_the_worker_while_the_page_shows_progress(
     assert len(queue.asked) == 1
     real.call(*queue.asked[0])
     key = queue.asked[0][2]
-    assert pdf.progress(key)["state"] == "done"
+    assert background.state(key)["state"] == "done"
     assert b"pdf-ready" in client.get(url, headers={"HX-Request": "true"}).content
     assert client.get(url).content.startswith(b"%PDF")
 
