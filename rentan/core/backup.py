@@ -113,7 +113,12 @@ class Manifest:
 def table_counts(connection: BaseDatabaseWrapper) -> dict[str, int]:
     """Rows in every table of the database (views and SQLite's own tables left out)."""
     with connection.cursor() as cursor:
-        tables = sorted(connection.introspection.table_names(cursor))
+        # SQLite's own tables (sqlite_stat1, written by ANALYZE) are the database's, not Rentan's.
+        tables = sorted(
+            name
+            for name in connection.introspection.table_names(cursor)
+            if not name.startswith("sqlite_")
+        )
         counts = {}
         for table in tables:
             cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
