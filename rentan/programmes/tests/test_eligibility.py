@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from rentan.programmes.demo import RULES
 from rentan.programmes.eligibility import (
     Candidate,
     CycleContext,
@@ -15,18 +16,7 @@ from rentan.programmes.eligibility import (
     parse_rules,
 )
 
-ALL_RULES = parse_rules(
-    {
-        "active": {},
-        "verified": {},
-        "region": {},
-        "age": {"min": 18, "max": 65},
-        "vulnerable_job": {},
-        "not_covered": {},
-        "one_per_household": {},
-        "no_social_assistance": {"schemes": ["PKH", "BPNT"]},
-    }
-)
+ALL_RULES = parse_rules(RULES)
 CTX = CycleContext(
     region_code="33.75",
     coverage_start_on=date(2023, 1, 1),

@@ -5,6 +5,7 @@ import pytest
 
 from rentan.programmes.eligibility import Candidate
 from rentan.programmes.scoring import (
+    DEFAULT_WEIGHTS,
     Factor,
     WeightsInvalid,
     explain_score,
@@ -12,19 +13,7 @@ from rentan.programmes.scoring import (
     score_parts,
 )
 
-WEIGHTS = parse_weights(
-    {
-        "low_income": 30,
-        "dependents": 5,
-        "dependents_cap": 4,
-        "disability": 20,
-        "elderly": 10,
-        "woman_head": 15,
-        "job_risk": 5,
-        "no_other_protection": 10,
-        "job_risk_levels": {"kuli-bangunan": 3},
-    }
-)
+WEIGHTS = parse_weights({**DEFAULT_WEIGHTS, "job_risk_levels": {"kuli-bangunan": 3}})
 ON = date(2023, 1, 1)
 UMK = 2_305_823
 BASE = Candidate(
