@@ -11,28 +11,22 @@ from typing import Any
 import xlsxwriter
 
 from bench.harness import Report, timer
-from bench.population import approve_memberships, bench_person
+from bench.population import approve_memberships, bench_person, bench_programme
 
 MEMBERS = int(os.environ.get("RENTAN_BENCH_MEMBERS", "100000"))
 
 
 def _population(count: int) -> Any:
-    from rentan.programmes.models import Cycle, Placement, Programme, RateTable
+    from rentan.programmes.models import Cycle, Placement, RateTable
     from rentan.registry.models import Occupation, Person
-    from rentan.registry.reference import seed_occupations
 
-    if not Occupation.objects.exists():
-        seed_occupations(Occupation)
-    occupation = Occupation.objects.order_by("id").first()
-    programme = Programme.objects.create(
-        code="bench",
+    programme = bench_programme(
         name="Bench",
         sponsor="-",
         legal_basis="-",
         insurer_branch="-",
-        benefits=["JKK", "JKM"],
-        region_id="33.75",
     )
+    occupation = Occupation.objects.order_by("id").first()
     # The BPU rate of PP 44/2015 is seeded by the programmes migrations.
     assert RateTable.objects.filter(effective_on=date(2015, 7, 1)).exists()
     cycle = Cycle.objects.create(

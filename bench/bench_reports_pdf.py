@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Report, timer
-from bench.population import bench_person
+from bench.population import bench_person, bench_programme
 
 ROWS = int(os.environ.get("RENTAN_BENCH_LAMPIRAN_ROWS", "2000"))
 # PDF layout does not depend on the database; SQLite keeps the setup short.
@@ -19,24 +19,18 @@ DATABASES = ("sqlite",)
 def _approved_cycle(count: int) -> Any:
     from django.utils import timezone
 
-    from rentan.programmes.models import Cycle, Placement, Programme
+    from rentan.programmes.models import Cycle, Placement
     from rentan.regions.models import Area
     from rentan.registry.models import Occupation, Person
-    from rentan.registry.reference import seed_occupations
 
-    if not Occupation.objects.exists():
-        seed_occupations(Occupation)
-    occupations = list(Occupation.objects.order_by("id")[:11])
-    villages = list(Area.objects.villages_of("33.75").values_list("code", flat=True))
-    programme = Programme.objects.create(
-        code="bench",
+    programme = bench_programme(
         name="Jaminan Sosial Pekerja Rentan",
         sponsor="Pemerintah Kota Pekalongan",
         legal_basis="Perwal 19 B/2022",
         insurer_branch="BPJS Ketenagakerjaan Cabang Pekalongan",
-        benefits=["JKK", "JKM"],
-        region_id="33.75",
     )
+    occupations = list(Occupation.objects.order_by("id")[:11])
+    villages = list(Area.objects.villages_of("33.75").values_list("code", flat=True))
     cycle = Cycle.objects.create(
         programme=programme,
         year=2023,

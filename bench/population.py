@@ -5,6 +5,19 @@ from datetime import date, timedelta
 from typing import Any
 
 
+def bench_programme(**fields: Any) -> Any:
+    """The bench's programme (code "bench", JKK and JKM, the city), over the seeded jobs."""
+    from rentan.programmes.models import Programme
+    from rentan.registry.models import Occupation
+    from rentan.registry.reference import seed_occupations
+
+    if not Occupation.objects.exists():
+        seed_occupations(Occupation)
+    return Programme.objects.create(
+        code="bench", benefits=["JKK", "JKM"], region_id="33.75", **fields
+    )
+
+
 def bench_person(i: int, *, name: str, kelurahan_id: str, occupation: Any, **fields: Any) -> Any:
     """Person number i, unsaved: born on one of 9,000 days from 1960, men and women in turn,
     on one of 300 streets, with a NIK of their birth date and sex."""
