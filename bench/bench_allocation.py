@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from bench.harness import Report, timer
+from bench.registry_copy import copy_registry
 
 if TYPE_CHECKING:
     from rentan.programmes.models import Cycle
@@ -35,49 +36,32 @@ _COLUMNS = (
 def _copy_million_persons() -> None:
     """Persons straight into PostgreSQL with COPY: 1.35 people per KK, 20 job types."""
     from rentan.regions.models import Area
-    from rentan.registry.models import Household, Occupation, Person
+    from rentan.registry.models import Occupation
 
     rng = random.Random(1)
     kelurahan = list(Area.objects.villages_of("33.75").values_list("code", flat=True))
     occupations = list(Occupation.objects.values_list("id", flat=True))
-    households = int(MILLION / 1.35)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(
-            f"COPY {Household._meta.db_table} (id, kk_number) FROM STDIN"
-        ) as copy:
-            for i in range(1, households + 1):
-                copy.write_row((i, f"3375{i:012d}"))
-        now = datetime(2022, 6, 1, 3, 0, tzinfo=datetime.now().astimezone().tzinfo)
-        columns = (
-            "id, nik, household_id, name, birth_place, birth_date, sex, street_address, rt, rw, "
-            "kelurahan_id, phone, occupation_id, monthly_income, dependents, has_disability, "
-            "disability_note, processing_basis, source, source_detail, verified_at, is_active, "
-            "deactivation_reason, created_at, updated_at"
+    now = datetime(2022, 6, 1, 3, 0, tzinfo=datetime.now().astimezone().tzinfo)
+    stamp = now.isoformat()
+    first_day = date(1950, 1, 1).toordinal()
+
+    def person_line(i: int, households: int) -> str:
+        bits = rng.getrandbits(64)
+        born = date.fromordinal(first_day + bits % 20_000)
+        bits //= 20_000
+        return (
+            f"{i}\t33750{i:011d}\t{1 + bits % households}\tPekerja {i}\tPekalongan\t"
+            f"{born}\t{'L' if bits % 100 < 58 else 'P'}\t\t\t\t"
+            f"{kelurahan[bits % 27 % len(kelurahan)]}\t\t"
+            f"{occupations[(bits >> 8) % len(occupations)]}\t"
+            f"{300_000 + (bits >> 13) % 70 * 50_000}\t{(bits >> 20) % 6}\t"
+            f"{'t' if (bits >> 23) % 100 < 3 else 'f'}\t\tpublic_task\tdemo\tbench\t"
+            f"{stamp if (bits >> 30) % 10 < 8 else chr(92) + 'N'}\t"
+            f"{'t' if (bits >> 34) % 100 < 98 else 'f'}\t\t{stamp}\t{stamp}\n"
         )
-        stamp = now.isoformat()
-        first_day = date(1950, 1, 1).toordinal()
-        with cursor.cursor.copy(f"COPY {Person._meta.db_table} ({columns}) FROM STDIN") as copy:
-            lines = []
-            for i in range(1, MILLION + 1):
-                bits = rng.getrandbits(64)
-                born = date.fromordinal(first_day + bits % 20_000)
-                bits //= 20_000
-                lines.append(
-                    f"{i}\t33750{i:011d}\t{1 + bits % households}\tPekerja {i}\tPekalongan\t"
-                    f"{born}\t{'L' if bits % 100 < 58 else 'P'}\t\t\t\t"
-                    f"{kelurahan[bits % 27 % len(kelurahan)]}\t\t"
-                    f"{occupations[(bits >> 8) % len(occupations)]}\t"
-                    f"{300_000 + (bits >> 13) % 70 * 50_000}\t{(bits >> 20) % 6}\t"
-                    f"{'t' if (bits >> 23) % 100 < 3 else 'f'}\t\tpublic_task\tdemo\tbench\t"
-                    f"{stamp if (bits >> 30) % 10 < 8 else chr(92) + 'N'}\t"
-                    f"{'t' if (bits >> 34) % 100 < 98 else 'f'}\t\t{stamp}\t{stamp}\n"
-                )
-                if len(lines) == 50_000:
-                    copy.write("".join(lines))
-                    lines = []
-            copy.write("".join(lines))
-        cursor.execute(f"SELECT setval('registry_person_id_seq', {MILLION})")
-        cursor.execute(f"SELECT setval('registry_household_id_seq', {households})")
+
+    copy_registry(MILLION, person_line)
+    with connection.cursor() as cursor:
         # A registry of a million people is not loaded seconds before an allocation: settle
         # the fresh rows (visibility and hint bits) as autovacuum would, outside the timings,
         # so that the first timed scan is not also the one that rewrites every page.

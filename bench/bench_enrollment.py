@@ -4,37 +4,29 @@ RENTAN_BENCH_MEMBERS overrides the count (for profiling a smaller run)."""
 
 import io
 import os
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
 from bench.harness import Report, timer
+from bench.population import approve_memberships, bench_person, bench_programme
 
 MEMBERS = int(os.environ.get("RENTAN_BENCH_MEMBERS", "100000"))
 
 
 def _population(count: int) -> Any:
-    from rentan.enrollment.models import Membership
-    from rentan.enrollment.states import MembershipStatus
-    from rentan.programmes.models import Cycle, Placement, Programme, RateTable
+    from rentan.programmes.models import Cycle, Placement, RateTable
     from rentan.registry.models import Occupation, Person
-    from rentan.registry.nik import Sex, compose_nik
-    from rentan.registry.reference import seed_occupations
 
-    if not Occupation.objects.exists():
-        seed_occupations(Occupation)
-    occupation = Occupation.objects.order_by("id").first()
-    programme = Programme.objects.create(
-        code="bench",
+    programme = bench_programme(
         name="Bench",
         sponsor="-",
         legal_basis="-",
         insurer_branch="-",
-        benefits=["JKK", "JKM"],
-        region_id="33.75",
     )
+    occupation = Occupation.objects.order_by("id").first()
     # The BPU rate of PP 44/2015 is seeded by the programmes migrations.
     assert RateTable.objects.filter(effective_on=date(2015, 7, 1)).exists()
     cycle = Cycle.objects.create(
@@ -45,27 +37,18 @@ def _population(count: int) -> Any:
         coverage_start_on=date(2023, 1, 1),
         status="approved",
     )
-    people = []
-    for i in range(count):
-        born = date(1960, 1, 1) + timedelta(days=i % 9000)
-        sex = Sex.MALE if i % 2 else Sex.FEMALE
-        people.append(
-            Person(
-                nik=compose_nik(
-                    district_code="33.75.01", birth_date=born, sex=sex, serial=i // 9000 + 1
-                ),
-                name=f"Pekerja Bench {i}",
-                birth_place="Pekalongan",
-                birth_date=born,
-                sex=sex,
-                street_address=f"Jl. Bench {i % 300}",
-                rt="001",
-                rw="002",
-                kelurahan_id="33.75.01.1002",
-                phone=f"0812{i:08d}",
-                occupation=occupation,
-            )
+    people = [
+        bench_person(
+            i,
+            name=f"Pekerja Bench {i}",
+            kelurahan_id="33.75.01.1002",
+            occupation=occupation,
+            rt="001",
+            rw="002",
+            phone=f"0812{i:08d}",
         )
+        for i in range(count)
+    ]
     Person.objects.bulk_create(people, batch_size=5000)
     ids = list(Person.objects.values_list("id", flat=True).order_by("id"))
     Placement.objects.bulk_create(
@@ -82,19 +65,7 @@ def _population(count: int) -> Any:
         ],
         batch_size=5000,
     )
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                cycle=cycle,
-                person_id=person,
-                placement_id=placement,
-                status=MembershipStatus.APPROVED,
-                requested_start_on=date(2023, 1, 1),
-            )
-            for placement, person in Placement.objects.values_list("id", "person_id")
-        ],
-        batch_size=5000,
-    )
+    approve_memberships(cycle, batch_size=5000)
     return cycle
 
 

@@ -11,26 +11,26 @@ import os
 import random
 import re
 import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import connection
 
 from bench.bench_import import _FAMILY, _GIVEN, _STREETS
 from bench.harness import Report
+from bench.population import approve_memberships
+from bench.registry_copy import copy_registry
 from rentan.testing.processes import (
     free_port,
+    gunicorn_command,
     manage_command,
+    production_env,
     running,
-    subprocess_database_url,
     wait_for,
 )
 
@@ -50,59 +50,39 @@ WORKERS, THREADS = 3, 4
 def _copy_persons() -> None:
     """Persons with the names a kelurahan types, straight into PostgreSQL with COPY."""
     from rentan.regions.models import Area
-    from rentan.registry.models import Household, Occupation, Person
+    from rentan.registry.models import Occupation
 
     rng = random.Random(11)
     kelurahan = list(Area.objects.villages_of("33.75").values_list("code", flat=True))
     occupations = list(Occupation.objects.values_list("id", flat=True))
-    households = int(PERSONS / 1.35)
     stamp = datetime(2022, 6, 1, 3, 0, tzinfo=datetime.now().astimezone().tzinfo).isoformat()
     first_day = date(1950, 1, 1).toordinal()
-    columns = (
-        "id, nik, household_id, name, birth_place, birth_date, sex, street_address, rt, rw, "
-        "kelurahan_id, phone, occupation_id, monthly_income, dependents, has_disability, "
-        "disability_note, processing_basis, source, source_detail, verified_at, is_active, "
-        "deactivation_reason, created_at, updated_at"
-    )
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(
-            f"COPY {Household._meta.db_table} (id, kk_number) FROM STDIN"
-        ) as copy:
-            for i in range(1, households + 1):
-                copy.write_row((i, f"3375{i:012d}"))
-        with cursor.cursor.copy(f"COPY {Person._meta.db_table} ({columns}) FROM STDIN") as copy:
-            lines = []
-            for i in range(1, PERSONS + 1):
-                bits = rng.getrandbits(64)
-                born = date.fromordinal(first_day + bits % 20_000)
-                given = rng.choice(_GIVEN)
-                if bits % 5 < 3:
-                    given = f"{given} {rng.choice(_GIVEN)}"
-                name = f"{given} {rng.choice(_FAMILY)}"
-                lines.append(
-                    f"{i}\t33750{i:011d}\t{1 + bits % households}\t{name}\tPekalongan\t"
-                    f"{born}\t{'L' if (bits >> 3) % 100 < 58 else 'P'}\t"
-                    f"Jl. {_STREETS[(bits >> 9) % len(_STREETS)]}\t001\t002\t"
-                    f"{kelurahan[(bits >> 14) % len(kelurahan)]}\t\t"
-                    f"{occupations[(bits >> 20) % len(occupations)]}\t"
-                    f"{300_000 + (bits >> 25) % 70 * 50_000}\t{(bits >> 32) % 6}\t"
-                    f"{'t' if (bits >> 35) % 100 < 3 else 'f'}\t\tpublic_task\tdemo\tbench\t"
-                    f"{stamp if (bits >> 42) % 10 < 8 else chr(92) + 'N'}\t"
-                    f"{'t' if (bits >> 46) % 100 < 98 else 'f'}\t\t{stamp}\t{stamp}\n"
-                )
-                if len(lines) == 50_000:
-                    copy.write("".join(lines))
-                    lines = []
-            copy.write("".join(lines))
-        cursor.execute(f"SELECT setval('registry_person_id_seq', {PERSONS})")
-        cursor.execute(f"SELECT setval('registry_household_id_seq', {households})")
+
+    def person_line(i: int, households: int) -> str:
+        bits = rng.getrandbits(64)
+        born = date.fromordinal(first_day + bits % 20_000)
+        given = rng.choice(_GIVEN)
+        if bits % 5 < 3:
+            given = f"{given} {rng.choice(_GIVEN)}"
+        name = f"{given} {rng.choice(_FAMILY)}"
+        return (
+            f"{i}\t33750{i:011d}\t{1 + bits % households}\t{name}\tPekalongan\t"
+            f"{born}\t{'L' if (bits >> 3) % 100 < 58 else 'P'}\t"
+            f"Jl. {_STREETS[(bits >> 9) % len(_STREETS)]}\t001\t002\t"
+            f"{kelurahan[(bits >> 14) % len(kelurahan)]}\t\t"
+            f"{occupations[(bits >> 20) % len(occupations)]}\t"
+            f"{300_000 + (bits >> 25) % 70 * 50_000}\t{(bits >> 32) % 6}\t"
+            f"{'t' if (bits >> 35) % 100 < 3 else 'f'}\t\tpublic_task\tdemo\tbench\t"
+            f"{stamp if (bits >> 42) % 10 < 8 else chr(92) + 'N'}\t"
+            f"{'t' if (bits >> 46) % 100 < 98 else 'f'}\t\t{stamp}\t{stamp}\n"
+        )
+
+    copy_registry(PERSONS, person_line)
 
 
 def _programme_with_members() -> tuple[str, int]:
     """A programme whose cycle has placements and memberships, as after an allocation."""
     from bench.bench_allocation import _programme_and_cycle
-    from rentan.enrollment.models import Membership
-    from rentan.enrollment.states import MembershipStatus
     from rentan.programmes.models import Placement
     from rentan.registry.models import Person
 
@@ -118,18 +98,7 @@ def _programme_with_members() -> tuple[str, int]:
         )
         for n, (pk, kelurahan) in enumerate(persons)
     )
-    Membership.objects.bulk_create(
-        Membership(
-            cycle=cycle,
-            person_id=person,
-            placement_id=placement,
-            status=MembershipStatus.APPROVED,
-            requested_start_on=date(2024, 1, 1),
-        )
-        for placement, person in Placement.objects.filter(cycle=cycle).values_list(
-            "id", "person_id"
-        )
-    )
+    approve_memberships(cycle)
     cycle.status = "approved"
     cycle.save(update_fields=["status"])
     return cycle.programme.code, cycle.year
@@ -277,35 +246,16 @@ def run(db: str, report: Report, workdir: Path) -> None:
         ]
     )
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "beban-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": subprocess_database_url(),
-        "RENTAN_VAR_DIR": str(workdir / "var"),
-        "RENTAN_TRUST_X_FORWARDED_PROTO": "on",
-        "RENTAN_WEB_WORKERS": str(WORKERS),
-        "RENTAN_WEB_THREADS": str(THREADS),
-    }
-
     port = free_port()
-    env["RENTAN_BIND"] = f"127.0.0.1:{port}"
+    env = production_env(var_dir=workdir / "var", port=port, workers=WORKERS, threads=THREADS)
     collected = subprocess.run(
         manage_command("collectstatic", "--noinput"), env=env, capture_output=True
     )
     assert collected.returncode == 0, collected.stderr[-2000:]
     stylesheet = next((workdir / "var" / "static" / "rentan").glob("rentan.*.css")).name
-    gunicorn = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py"),
-    ]
     log = workdir / "gunicorn.log"
     with ExitStack() as stack:
-        server = stack.enter_context(running(gunicorn, env=env, log=log))
+        server = stack.enter_context(running(gunicorn_command(), env=env, log=log))
 
         def answers() -> bool:
             try:

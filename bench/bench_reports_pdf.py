@@ -4,11 +4,12 @@ The floor is WeasyPrint on one plain table of the same rows. RENTAN_BENCH_LAMPIR
 overrides the count."""
 
 import os
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bench.harness import Report, timer
+from bench.population import bench_person, bench_programme
 
 ROWS = int(os.environ.get("RENTAN_BENCH_LAMPIRAN_ROWS", "2000"))
 # PDF layout does not depend on the database; SQLite keeps the setup short.
@@ -18,25 +19,18 @@ DATABASES = ("sqlite",)
 def _approved_cycle(count: int) -> Any:
     from django.utils import timezone
 
-    from rentan.programmes.models import Cycle, Placement, Programme
+    from rentan.programmes.models import Cycle, Placement
     from rentan.regions.models import Area
     from rentan.registry.models import Occupation, Person
-    from rentan.registry.nik import Sex, compose_nik
-    from rentan.registry.reference import seed_occupations
 
-    if not Occupation.objects.exists():
-        seed_occupations(Occupation)
-    occupations = list(Occupation.objects.order_by("id")[:11])
-    villages = list(Area.objects.villages_of("33.75").values_list("code", flat=True))
-    programme = Programme.objects.create(
-        code="bench",
+    programme = bench_programme(
         name="Jaminan Sosial Pekerja Rentan",
         sponsor="Pemerintah Kota Pekalongan",
         legal_basis="Perwal 19 B/2022",
         insurer_branch="BPJS Ketenagakerjaan Cabang Pekalongan",
-        benefits=["JKK", "JKM"],
-        region_id="33.75",
     )
+    occupations = list(Occupation.objects.order_by("id")[:11])
+    villages = list(Area.objects.villages_of("33.75").values_list("code", flat=True))
     cycle = Cycle.objects.create(
         programme=programme,
         year=2023,
@@ -47,24 +41,15 @@ def _approved_cycle(count: int) -> Any:
         decree_reference="SK Wali Kota 560/12/2023",
         approved_at=timezone.now(),
     )
-    people = []
-    for i in range(count):
-        born = date(1960, 1, 1) + timedelta(days=i % 9000)
-        sex = Sex.MALE if i % 2 else Sex.FEMALE
-        people.append(
-            Person(
-                nik=compose_nik(
-                    district_code="33.75.01", birth_date=born, sex=sex, serial=i // 9000 + 1
-                ),
-                name=f"Pekerja Rentan Nomor {i}",
-                birth_place="Pekalongan",
-                birth_date=born,
-                sex=sex,
-                street_address=f"Jl. Bench {i % 300}",
-                kelurahan_id=villages[i % len(villages)],
-                occupation=occupations[i % len(occupations)],
-            )
+    people = [
+        bench_person(
+            i,
+            name=f"Pekerja Rentan Nomor {i}",
+            kelurahan_id=villages[i % len(villages)],
+            occupation=occupations[i % len(occupations)],
         )
+        for i in range(count)
+    ]
     Person.objects.bulk_create(people, batch_size=2000)
     Placement.objects.bulk_create(
         [

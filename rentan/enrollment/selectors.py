@@ -35,6 +35,19 @@ def enrollment_cycles() -> QuerySet[Cycle]:
     return Cycle.objects.filter(status__in=ENROLLING_STATUSES).select_related("programme")
 
 
+def chosen_cycle(wanted: str | None) -> Cycle | None:
+    """The enrolling cycle a page (and its download) was asked for by id, else the latest."""
+    cycles = enrollment_cycles().order_by("-year", "-id")
+    if wanted and wanted.isdigit():
+        return cycles.filter(pk=int(wanted)).first()
+    return cycles.first()
+
+
+def memberships_with_status(memberships: QuerySet[Membership], status: str) -> QuerySet[Membership]:
+    """The roster narrowed to one status when the page names a known one."""
+    return memberships.filter(status=status) if status in MembershipStatus.values else memberships
+
+
 def find_cycle(reference: str) -> Cycle:
     """A cycle by id ("7") or by programme code and year ("jamsos-pekalongan-2023")."""
     if reference.isdigit():
@@ -61,6 +74,14 @@ def memberships_visible_to(user: Any) -> QuerySet[Membership]:
             status__in=[MembershipStatus.ACTIVE, MembershipStatus.ENDED], start_on__isnull=False
         )
     return memberships.none()
+
+
+def claims_visible_to(user: Any) -> QuerySet[Claim]:
+    """Every claim for the admin; otherwise those of the memberships the user may see."""
+    claims = Claim.objects.select_related("membership__person", "membership__cycle")
+    if can(user, Capability.MANAGE_ENROLLMENT):
+        return claims
+    return claims.filter(membership__in=memberships_visible_to(user).values("pk"))
 
 
 def status_counts(memberships: QuerySet[Membership]) -> dict[str, int]:

@@ -53,11 +53,7 @@ PAGE_SIZE = 50
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
-    cycles = selectors.enrollment_cycles().order_by("-year", "-id")
-    wanted = request.GET.get("periode") or request.POST.get("periode")
-    if wanted and wanted.isdigit():
-        return cycles.filter(pk=int(wanted)).first()
-    return cycles.first()
+    return selectors.chosen_cycle(request.GET.get("periode") or request.POST.get("periode"))
 
 
 def _back(cycle: Cycle | None, name: str = "enrollment:memberships") -> HttpResponse:
@@ -78,7 +74,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
     if cycle is not None:
         in_cycle = visible.filter(cycle=cycle)
         status = request.GET.get("status", "")
-        shown = in_cycle.filter(status=status) if status in MembershipStatus.values else in_cycle
+        shown = selectors.memberships_with_status(in_cycle, status)
         page = Paginator(shown.order_by("person__name", "id"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
@@ -469,7 +465,6 @@ def record_payment(request: HttpRequest, cycle_id: int, month: str) -> HttpRespo
 @requires(Capability.VIEW_ENROLLED_ROSTER)
 def claims(request: HttpRequest) -> HttpResponse:
     manage = can(request.user, Capability.MANAGE_ENROLLMENT)
-    visible = selectors.memberships_visible_to(request.user)
     form = ClaimForm(request.POST or None, initial={"kpj_number": request.GET.get("kpj", "")})
     if request.method == "POST":
         if not manage:
@@ -496,9 +491,7 @@ def claims(request: HttpRequest) -> HttpResponse:
                         _("Peserta tidak aktif pada tanggal kejadian: klaim tidak dapat dibayar."),
                     )
                 return redirect("enrollment:claim_detail", pk=claim.pk)
-    all_claims = Claim.objects.select_related("membership__person", "membership__cycle")
-    if not manage:
-        all_claims = all_claims.filter(membership__in=visible.values("pk"))
+    all_claims = selectors.claims_visible_to(request.user)
     deaths_without_claim = (
         Membership.objects.filter(end_reason=EndReason.DIED)
         .annotate(
@@ -526,12 +519,7 @@ def claims(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_ENROLLED_ROSTER)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = can(request.user, Capability.MANAGE_ENROLLMENT)
-    queryset = Claim.objects.select_related("membership__person", "membership__cycle")
-    if not manage:
-        queryset = queryset.filter(
-            membership__in=selectors.memberships_visible_to(request.user).values("pk")
-        )
-    claim = get_object_or_404(queryset, pk=pk)
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     form = ClaimUpdateForm(
         request.POST or None,
         initial={"status": claim.status, "benefit_paid": claim.benefit_paid},

@@ -100,6 +100,17 @@ def selected_placements(cycle: Cycle | int) -> QuerySet[Placement]:
     return Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True)
 
 
+def cycle_placements(cycle: Cycle, kind: str) -> QuerySet[Placement]:
+    """A cycle's list by rank, as its page shows it and its download holds it: one kind of
+    place when the page names a known one."""
+    placements = (
+        Placement.objects.filter(cycle=cycle)
+        .select_related("person", "person__occupation", "kelurahan")
+        .order_by("rank")
+    )
+    return placements.filter(kind=kind) if kind in PlacementKind.values else placements
+
+
 def placement_counts(cycle: Cycle) -> Counter[str]:
     return Counter(
         dict(

@@ -20,7 +20,6 @@ from rentan.programmes.models import (
     Cycle,
     DecisionAction,
     ExclusionList,
-    Placement,
     PlacementKind,
     Programme,
 )
@@ -202,14 +201,8 @@ def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, 
 def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cycle = _cycle(code, year)
     form, preview = _what_if(request, cycle)
-    placements = (
-        Placement.objects.filter(cycle=cycle)
-        .select_related("person", "person__occupation", "kelurahan")
-        .order_by("rank")
-    )
     kind = request.GET.get("jenis", "")
-    if kind in PlacementKind.values:
-        placements = placements.filter(kind=kind)
+    placements = selectors.cycle_placements(cycle, kind)
     page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.placement_counts(cycle)
     try:

@@ -5,6 +5,7 @@ Person search (`search_persons`): a name is "contains, any case", which Django a
 (migration 0005, nothing on SQLite). Digits search the NIK from its start, a range on the
 NIK's unique index. `bench/bench_load.py` times the pages at a million persons."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -73,6 +74,23 @@ def search_persons(
     if occupation_code:
         queryset = queryset.filter(occupation__code=occupation_code)
     return queryset
+
+
+def listed_persons(user: Any, filters: Mapping[str, Any] | None) -> PersonQuerySet:
+    """The person list as its page shows it and its download holds it: the user's scope,
+    narrowed by the search form's cleaned filters (None when the form is empty or invalid,
+    which lists the active persons)."""
+    persons = persons_visible_to(user)
+    if filters is None:
+        return persons.active()
+    return search_persons(
+        persons,
+        text=filters["q"],
+        kecamatan_code=filters["kecamatan"],
+        kelurahan_code=filters["kelurahan"],
+        occupation_code=filters["occupation"],
+        include_inactive=filters["nonaktif"],
+    )
 
 
 def household_members(user: Any, person: Person) -> list[Person]:

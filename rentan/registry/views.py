@@ -26,18 +26,7 @@ VIEWERS_SHOWN = 10
 @requires(Capability.VIEW_PERSONS)
 def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None, user=request.user)
-    persons = selectors.persons_visible_to(request.user)
-    if form.is_valid():
-        persons = selectors.search_persons(
-            persons,
-            text=form.cleaned_data["q"],
-            kecamatan_code=form.cleaned_data["kecamatan"],
-            kelurahan_code=form.cleaned_data["kelurahan"],
-            occupation_code=form.cleaned_data["occupation"],
-            include_inactive=form.cleaned_data["nonaktif"],
-        )
-    else:
-        persons = persons.active()
+    persons = selectors.listed_persons(request.user, form.cleaned_data if form.is_valid() else None)
     visible = selectors.persons_visible_to(request.user)
     page = keyset_page(
         persons,

@@ -16,13 +16,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rentan.accounts.access import Capability, can, requires
+from rentan.accounts.access import Capability, requires
 from rentan.core.audit import record_export
 from rentan.core.exports import DATE, NUMBER, RUPIAH, TEXT, attachment_disposition, table_workbook
 from rentan.enrollment import selectors as enrollment_selectors
 from rentan.enrollment.models import Bill, Claim, Membership
 from rentan.enrollment.states import MembershipStatus
-from rentan.programmes.models import Cycle, Placement, PlacementKind
+from rentan.programmes import selectors as programme_selectors
+from rentan.programmes.models import Cycle, PlacementKind
 from rentan.registry import selectors as registry_selectors
 from rentan.registry.dedup import MatchReason
 from rentan.registry.forms import PersonSearchForm
@@ -89,18 +90,9 @@ def _capped(rows: Iterable[Any]) -> list[Any] | None:
 @requires(Capability.VIEW_PERSONS)
 def persons_xlsx(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None, user=request.user)
-    persons = registry_selectors.persons_visible_to(request.user)
-    if form.is_valid():
-        persons = registry_selectors.search_persons(
-            persons,
-            text=form.cleaned_data["q"],
-            kecamatan_code=form.cleaned_data["kecamatan"],
-            kelurahan_code=form.cleaned_data["kelurahan"],
-            occupation_code=form.cleaned_data["occupation"],
-            include_inactive=form.cleaned_data["nonaktif"],
-        )
-    else:
-        persons = persons.active()
+    persons = registry_selectors.listed_persons(
+        request.user, form.cleaned_data if form.is_valid() else None
+    )
     found = _capped(
         persons.order_by("name", "id").values_list(
             "id",
@@ -147,18 +139,16 @@ def _status(is_active: bool) -> str:
 
 
 def _enrollment_cycle(request: HttpRequest) -> Cycle | None:
-    cycles = enrollment_selectors.enrollment_cycles().order_by("-year", "-id")
-    wanted = request.GET.get("periode", "")
-    return cycles.filter(pk=int(wanted)).first() if wanted.isdigit() else cycles.first()
+    return enrollment_selectors.chosen_cycle(request.GET.get("periode"))
 
 
 @requires(Capability.VIEW_ENROLLED_ROSTER)
 def memberships_xlsx(request: HttpRequest) -> HttpResponse:
     cycle = _enrollment_cycle(request)
-    shown = enrollment_selectors.memberships_visible_to(request.user).filter(cycle=cycle)
-    status = request.GET.get("status", "")
-    if status in MembershipStatus.values:
-        shown = shown.filter(status=status)
+    shown = enrollment_selectors.memberships_with_status(
+        enrollment_selectors.memberships_visible_to(request.user).filter(cycle=cycle),
+        request.GET.get("status", ""),
+    )
     found = _capped(
         shown.order_by("person__name", "id").values_list(
             "id",
@@ -299,10 +289,7 @@ def reconciliation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.VIEW_ENROLLED_ROSTER)
 def claims_xlsx(request: HttpRequest) -> HttpResponse:
-    claims = Claim.objects.all()
-    if not can(request.user, Capability.MANAGE_ENROLLMENT):
-        visible = enrollment_selectors.memberships_visible_to(request.user)
-        claims = claims.filter(membership__in=visible.values("pk"))
+    claims = enrollment_selectors.claims_visible_to(request.user)
     found = _capped(
         claims.order_by("-event_on", "-id").values_list(
             "id",
@@ -360,10 +347,7 @@ def claims_xlsx(request: HttpRequest) -> HttpResponse:
 @requires(Capability.READ_SELECTION)
 def placements_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, programme__code=code, year=year)
-    placements = Placement.objects.filter(cycle=cycle).order_by("rank")
-    kind = request.GET.get("jenis", "")
-    if kind in PlacementKind.values:
-        placements = placements.filter(kind=kind)
+    placements = programme_selectors.cycle_placements(cycle, request.GET.get("jenis", ""))
     found = _capped(
         placements.values_list(
             "id",

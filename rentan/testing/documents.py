@@ -1,6 +1,9 @@
 """Reading back the documents Rentan makes, as a person would see them."""
 
+import io
 import subprocess
+
+import openpyxl
 
 
 def pdf_text(content: bytes) -> str:
@@ -25,3 +28,15 @@ def pdf_pages(content: bytes) -> int:
     ).stdout.decode()
     (pages,) = [line.split(":", 1)[1] for line in info.splitlines() if line.startswith("Pages:")]
     return int(pages)
+
+
+def workbook_text(content: bytes) -> str:
+    """Every value of every sheet of an .xlsx, one a line, to search for what it must not hold."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,34 @@ def worker_command(*extra: str) -> list[str]:
     return manage_command(
         "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1", *extra
     )
+
+
+def production_env(*, var_dir: Path, port: int, workers: int, threads: int) -> dict[str, str]:
+    """The environment of the production server (config.settings.prod behind its proxy) on
+    this test database, bound to the loopback port, its files under var_dir."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": "produksi-" + uuid.uuid4().hex,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": subprocess_database_url(),
+        "RENTAN_VAR_DIR": str(var_dir),
+        "RENTAN_TRUST_X_FORWARDED_PROTO": "on",
+        "RENTAN_BIND": f"127.0.0.1:{port}",
+        "RENTAN_WEB_WORKERS": str(workers),
+        "RENTAN_WEB_THREADS": str(threads),
+    }
+
+
+def gunicorn_command() -> list[str]:
+    """gunicorn with the project's own configuration, as deploy/ starts it."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py"),
+    ]
 
 
 def free_port() -> int:

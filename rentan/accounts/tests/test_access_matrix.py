@@ -9,14 +9,12 @@ hold a Sokoduwet name, NIK or phone, and no answer to pimpinan any person's name
 """
 
 import copy
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -37,6 +35,7 @@ from rentan.imports.models import ImportBatch, RowStatus
 from rentan.imports.tests.files import write_xlsx
 from rentan.registry.models import DuplicatePair, Household, Person
 from rentan.registry.nik import Sex, compose_nik
+from rentan.testing.documents import workbook_text
 from rentan.testing.factories import (
     CycleFactory,
     PersonFactory,
@@ -272,14 +271,7 @@ def build_world(folder: Path) -> World:
 def _text_of(response: Any) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith(XLSX):
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-        return "\n".join(
-            str(value)
-            for sheet in workbook.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for value in row
-            if value is not None
-        )
+        return workbook_text(content)
     return content.decode("utf-8", errors="replace")
 
 

@@ -3,16 +3,10 @@ the header, sign in again with it; a locked account is told why."""
 
 import pytest
 
+from rentan.testing.browser import sign_in
 from rentan.testing.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username, password):
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_operator_changes_password_on_a_phone(page, operator_user, tmp_path):

@@ -12,7 +12,7 @@ from rentan.enrollment.models import Membership
 from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import MembershipStatus
 from rentan.enrollment.tests.helpers import accepted, bill_file, fixed_cycle, rejected, reply_file
-from rentan.testing.factories import TEST_PASSWORD
+from rentan.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +21,7 @@ def test_admin_exports_imports_reply_and_sees_bill_difference_explained(page, ad
     cycle = fixed_cycle()
     membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 2))
 
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(admin_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, admin_user.username)
     page.get_by_role("link", name="Kepesertaan").click()
     assert page.get_by_test_id("count-approved").inner_text() == "3"
 

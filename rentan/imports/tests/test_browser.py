@@ -4,9 +4,10 @@ the error file Rentan gives back, and finds the people in the list."""
 import openpyxl
 import pytest
 
+from rentan.imports.tests.browser_steps import download_error_file, upload_for_review
 from rentan.imports.tests.files import write_xlsx
 from rentan.registry.models import Person
-from rentan.testing.factories import TEST_PASSWORD
+from rentan.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +30,8 @@ def test_operator_fixes_an_import_through_the_error_file(page, operator_user, im
             ["3375011205750003", "Joko Susilo", "12/05/75", "L", "Medonno", "Buruh batik", ""],
         ],
     )
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(operator_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_role("link", name="Impor Data", exact=True).click()
-    page.get_by_label("Berkas (.xlsx, .xls, .ods, .csv)").set_input_files(str(path))
-    page.get_by_role("button", name="Unggah dan periksa").click()
+    sign_in(page, operator_user.username)
+    upload_for_review(page, path)
 
     errors = page.get_by_test_id("error-table")
     errors.wait_for()
@@ -44,10 +40,7 @@ def test_operator_fixes_an_import_through_the_error_file(page, operator_user, im
     assert "Mungkin maksudnya \u201cMedono\u201d" in text
     assert page.get_by_test_id("ready").inner_text() == "1"
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Unduh berkas kesalahan").click()
-    error_file = import_media / "kesalahan.xlsx"
-    download.value.save_as(error_file)
+    error_file = download_error_file(page, import_media / "kesalahan.xlsx")
     workbook = openpyxl.load_workbook(error_file)
     sheet = workbook.active
     assert sheet["H1"].value == "Keterangan Kesalahan"
@@ -59,9 +52,7 @@ def test_operator_fixes_an_import_through_the_error_file(page, operator_user, im
     workbook.save(fixed)
     assert not Person.objects.exists()
 
-    page.get_by_role("link", name="Impor Data", exact=True).click()
-    page.get_by_label("Berkas (.xlsx, .xls, .ods, .csv)").set_input_files(str(fixed))
-    page.get_by_role("button", name="Unggah dan periksa").click()
+    upload_for_review(page, fixed)
     assert page.get_by_test_id("ready").inner_text() == "3"
     assert page.get_by_test_id("errors").inner_text() == "0"
     page.get_by_role("button", name="Simpan baris yang siap").click()

@@ -7,10 +7,12 @@ from datetime import date
 import openpyxl
 import pytest
 
+from rentan.imports.tests.browser_steps import download_error_file, upload_for_review
 from rentan.imports.tests.files import write_xlsx
 from rentan.registry.models import Household
 from rentan.registry.nik import Sex, compose_nik
-from rentan.testing.factories import TEST_PASSWORD, PersonFactory
+from rentan.testing.browser import sign_in
+from rentan.testing.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,13 +64,8 @@ def test_medono_operator_reads_no_sokoduwet_name_in_an_import(page, operator_use
             ["3375011205750002", "", "Joko Susilo", "12-05-1975", "L", "Medono", "Buruh batik"],
         ],
     )
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(operator_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_role("link", name="Impor Data", exact=True).click()
-    page.get_by_label("Berkas (.xlsx, .xls, .ods, .csv)").set_input_files(str(path))
-    page.get_by_role("button", name="Unggah dan periksa").click()
+    sign_in(page, operator_user.username)
+    upload_for_review(page, path)
 
     elsewhere = page.get_by_test_id("elsewhere")
     elsewhere.wait_for()
@@ -79,10 +76,7 @@ def test_medono_operator_reads_no_sokoduwet_name_in_an_import(page, operator_use
     _assert_no_sokoduwet(page.content(), "halaman tinjauan")
     page.screenshot(path=str(import_media / "tinjauan-390.png"), full_page=True)
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Unduh berkas kesalahan").click()
-    error_file = import_media / "kesalahan.xlsx"
-    download.value.save_as(error_file)
+    error_file = download_error_file(page, import_media / "kesalahan.xlsx")
     sheet = openpyxl.load_workbook(error_file).active
     cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell]
     _assert_no_sokoduwet(" ".join(cells), "berkas kesalahan")

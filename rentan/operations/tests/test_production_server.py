@@ -8,9 +8,7 @@ and uploads a file too large to check within the request; the worker checks it.
 
 import http.client
 import json
-import os
 import re
-import sys
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
@@ -27,9 +24,10 @@ from rentan.imports.forms import INLINE_MAX_BYTES
 from rentan.imports.models import BatchStatus, ImportBatch
 from rentan.testing.processes import (
     free_port,
+    gunicorn_command,
     manage_command,
+    production_env,
     running,
-    subprocess_database_url,
     wait_for,
     worker_command,
 )
@@ -131,35 +129,17 @@ def test_production_server_serves_and_its_worker_imports(tmp_path, admin_user):
     admin_user.password = PBKDF2PasswordHasher().encode(PASSWORD, "garamproduksi", 1000)
     admin_user.save()
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "production-test-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": subprocess_database_url(),
-        "RENTAN_VAR_DIR": str(tmp_path / "var"),
-        "RENTAN_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "RENTAN_TRUST_X_FORWARDED_PROTO": "on",
-        "RENTAN_BIND": f"127.0.0.1:{port}",
-        "RENTAN_WEB_WORKERS": "1",
-        "RENTAN_WEB_THREADS": "2",
-    }
+    env = production_env(var_dir=tmp_path / "var", port=port, workers=1, threads=2)
+    env["RENTAN_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     collected = running(manage_command("collectstatic", "--noinput"), env=env, log=tmp_path / "c")
     with collected as collecting:
         assert collecting.wait(timeout=60) == 0, (tmp_path / "c").read_text()
     assert list((tmp_path / "var" / "static" / "rentan").glob("rentan.*.css.gz"))
 
     server_log, worker_log = tmp_path / "gunicorn.log", tmp_path / "worker.log"
-    gunicorn = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py"),
-    ]
     client = Client(port)
     with ExitStack() as processes:
-        server = processes.enter_context(running(gunicorn, env=env, log=server_log))
+        server = processes.enter_context(running(gunicorn_command(), env=env, log=server_log))
 
         def answers() -> bool:
             try:

@@ -4,35 +4,18 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from rentan.programmes import services
+from rentan.programmes import demo, services
 from rentan.programmes.models import Cycle, DecisionAction, OccupationDecision, Programme
+from rentan.programmes.scoring import DEFAULT_WEIGHTS
 from rentan.registry.models import Occupation
 from rentan.testing.factories import PersonFactory
 
 # When the people of these tests were verified (before every cycle's cut-off).
 VERIFIED = timezone.make_aware(datetime(2022, 6, 1, 10))
 
-RULES = {
-    "active": {},
-    "verified": {},
-    "region": {},
-    "age": {"min": 18, "max": 65},
-    "vulnerable_job": {},
-    "not_covered": {},
-    "one_per_household": {},
-    "no_social_assistance": {"schemes": ["PKH", "BPNT"]},
-}
-WEIGHTS = {
-    "low_income": 30,
-    "dependents": 5,
-    "dependents_cap": 4,
-    "disability": 20,
-    "elderly": 10,
-    "woman_head": 15,
-    "job_risk": 5,
-    "no_other_protection": 10,
-    "job_risk_levels": {"kuli-bangunan": 3},
-}
+# The demo's own rules; weights as the defaults with one risky job.
+RULES = demo.RULES
+WEIGHTS = {**DEFAULT_WEIGHTS, "job_risk_levels": {"kuli-bangunan": 3}}
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from rentan.programmes.models import CycleStatus, Placement
 from rentan.programmes.tests.conftest import make_cycle
-from rentan.testing.factories import TEST_PASSWORD, PersonFactory
+from rentan.testing.browser import sign_in
+from rentan.testing.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +19,7 @@ def test_admin_simulates_allocates_explains_approves_and_downloads(page, program
         PersonFactory(verified_at=verified, monthly_income=500_000 * (i + 1), name=f"Warga {i}")
     cycle = make_cycle(programme, target=3)
 
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(admin_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, admin_user.username)
     page.get_by_role("link", name="Seleksi").click()
     page.get_by_role("link", name="2023").click()
 

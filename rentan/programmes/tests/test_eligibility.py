@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
+from rentan.programmes.demo import RULES
 from rentan.programmes.eligibility import (
-    Candidate,
     CycleContext,
     Reason,
     RuleCode,
@@ -14,19 +14,9 @@ from rentan.programmes.eligibility import (
     first_failure,
     parse_rules,
 )
+from rentan.programmes.tests.candidates import BUDI
 
-ALL_RULES = parse_rules(
-    {
-        "active": {},
-        "verified": {},
-        "region": {},
-        "age": {"min": 18, "max": 65},
-        "vulnerable_job": {},
-        "not_covered": {},
-        "one_per_household": {},
-        "no_social_assistance": {"schemes": ["PKH", "BPNT"]},
-    }
-)
+ALL_RULES = parse_rules(RULES)
 CTX = CycleContext(
     region_code="33.75",
     coverage_start_on=date(2023, 1, 1),
@@ -34,21 +24,7 @@ CTX = CycleContext(
     vulnerable_occupations=frozenset({"pengayuh-becak", "kuli-bangunan"}),
     occupation_names={"pengayuh-becak": "Pengayuh becak", "nelayan": "Nelayan"},
 )
-BASE = Candidate(
-    person_id=1,
-    nik="3375010501850001",
-    name="Budi",
-    birth_date=date(1985, 1, 5),
-    sex="L",
-    kelurahan_code="33.75.01.1002",
-    occupation_code="pengayuh-becak",
-    household_id=10,
-    verified_on=date(2022, 6, 1),
-    is_active=True,
-    monthly_income=1_500_000,
-    dependents=2,
-    has_disability=False,
-)
+BASE = BUDI
 
 
 @pytest.mark.parametrize(

@@ -3,44 +3,23 @@ from datetime import date
 
 import pytest
 
-from rentan.programmes.eligibility import Candidate
 from rentan.programmes.scoring import (
+    DEFAULT_WEIGHTS,
     Factor,
     WeightsInvalid,
     explain_score,
     parse_weights,
     score_parts,
 )
+from rentan.programmes.tests.candidates import BUDI
 
-WEIGHTS = parse_weights(
-    {
-        "low_income": 30,
-        "dependents": 5,
-        "dependents_cap": 4,
-        "disability": 20,
-        "elderly": 10,
-        "woman_head": 15,
-        "job_risk": 5,
-        "no_other_protection": 10,
-        "job_risk_levels": {"kuli-bangunan": 3},
-    }
-)
+WEIGHTS = parse_weights({**DEFAULT_WEIGHTS, "job_risk_levels": {"kuli-bangunan": 3}})
 ON = date(2023, 1, 1)
 UMK = 2_305_823
-BASE = Candidate(
-    person_id=1,
-    nik="3375010501850001",
-    name="Budi",
-    birth_date=date(1985, 1, 5),
-    sex="L",
-    kelurahan_code="33.75.01.1002",
-    occupation_code="pengayuh-becak",
-    household_id=10,
-    verified_on=date(2022, 6, 1),
-    is_active=True,
+BASE = replace(
+    BUDI,
     monthly_income=3_000_000,
     dependents=0,
-    has_disability=False,
     household_has_man=True,
     lists=frozenset({"PKH"}),
 )

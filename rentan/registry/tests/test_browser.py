@@ -5,16 +5,13 @@ import re
 import pytest
 
 from rentan.registry.models import Person
-from rentan.testing.factories import TEST_PASSWORD
+from rentan.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_operator_adds_worker_after_fixing_birth_date(page, operator_user):
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(operator_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, operator_user.username)
     page.get_by_role("link", name="Pekerja").click()
     page.get_by_role("link", name="Tambah pekerja").click()
 

@@ -3,7 +3,8 @@ on a phone and on a desk screen."""
 
 import pytest
 
-from rentan.testing.factories import TEST_PASSWORD, PersonFactory
+from rentan.testing.browser import sign_in
+from rentan.testing.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,18 +15,12 @@ def test_admin_finds_who_saw_a_person_on_the_audit_page(
 ):
     person = PersonFactory(name="Siti Aminah")
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(verifier_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, verifier_user.username)
     page.goto(f"{page.base_url}/pekerja/{person.pk}/")
     page.get_by_role("heading", name="Siti Aminah").wait_for()
     page.context.clear_cookies()
 
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(admin_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, admin_user.username)
     page.get_by_role("link", name="Audit", exact=True).click()
     page.get_by_label("Pekerja (NIK atau ID)").fill(person.nik)
     page.get_by_role("button", name="Saring").click()

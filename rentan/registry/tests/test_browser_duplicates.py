@@ -4,7 +4,8 @@ import pytest
 
 from rentan.registry.models import DeactivationReason, DuplicatePair, DuplicateStatus
 from rentan.registry.services import detect_registry_duplicates
-from rentan.testing.factories import TEST_PASSWORD, PersonFactory
+from rentan.testing.browser import sign_in
+from rentan.testing.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +20,7 @@ def test_verifier_merges_probable_duplicate_from_the_queue(page, verifier_user):
     PersonFactory(name="Slamet Riyadi")
     detect_registry_duplicates()
 
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(verifier_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, verifier_user.username)
     page.get_by_role("link", name="Duplikat", exact=True).click()
 
     card = page.get_by_test_id("duplicate-pair")

@@ -9,8 +9,9 @@ import pytest
 from rentan.programmes.models import Placement, PlacementKind
 from rentan.registry.models import Occupation, Person
 from rentan.registry.nik import Sex, compose_nik
+from rentan.testing.browser import sign_in
 from rentan.testing.documents import pdf_text
-from rentan.testing.factories import TEST_PASSWORD, CycleFactory, ProgrammeFactory, make_user
+from rentan.testing.factories import CycleFactory, ProgrammeFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,10 +78,7 @@ def test_pimpinan_reads_2022_and_2023_target_against_realisation(page):
     Placement.objects.filter(pk=waiting.pk).update(kind=PlacementKind.NEW, replaces=placed[0])
     leader = make_user("pimpinan")
 
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(leader.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, leader.username)
 
     years = page.get_by_test_id("years")
     row_2022 = years.get_by_test_id("year-2022").inner_text()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rentan.core.models import AuditAction, AuditEvent
 from rentan.registry.models import DuplicatePair, Person
 from rentan.reporting.tests.conftest import MEDONO, SOKODUWET
+from rentan.testing.documents import workbook_text
 from rentan.testing.factories import PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +31,6 @@ def _personal_data() -> list[str]:
         if person.phone:
             values.append(person.phone)
     return values
-
-
-def _workbook_text(content: bytes) -> str:
-    book = openpyxl.load_workbook(io.BytesIO(content))
-    return "\n".join(
-        str(value)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for value in row
-        if value is not None
-    )
 
 
 def test_pimpinan_sees_the_year_at_a_glance_and_no_person_anywhere(running_year):
@@ -64,7 +54,7 @@ def test_pimpinan_sees_the_year_at_a_glance_and_no_person_anywhere(running_year)
     for slug in report.context["tables"]:
         download = client.get(reverse("reporting:report_xlsx", args=[slug]))
         assert download.status_code == 200, slug
-        pages.append(_workbook_text(download.content))
+        pages.append(workbook_text(download.content))
     for page in pages:
         assert not [value for value in _personal_data() if value in page]
 
