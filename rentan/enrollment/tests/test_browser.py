@@ -78,10 +78,7 @@ def test_a_large_file_appears_for_download_once_the_worker_has_made_it(
     cycle = fixed_cycle()
     membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 2))
 
-    page.goto(page.base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(admin_user.username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, admin_user.username)
     page.get_by_role("link", name="Kepesertaan").click()
     page.get_by_role("button", name="Buat berkas pendaftaran").click()
     assert "Menunggu giliran dibuat" in page.get_by_test_id("export-progress").inner_text()
