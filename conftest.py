@@ -120,14 +120,19 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def reports_cache(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """PDFs laid out in one test are not found by another (nor by the next run)."""
-    folder = tmp_path_factory.mktemp("reports-cache")
+def file_caches(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test has its own file caches: PDFs laid out or progress and heartbeats written in
+    one test are not found by another (nor by the next run), and a cache filled by other
+    tests never culls an entry this test just wrote (a file cache deletes a third of its
+    entries at random once it holds 300)."""
     settings.CACHES = {
         **settings.CACHES,
-        "reports": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(folder),
+        **{
+            name: {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path_factory.mktemp(f"{name}-cache")),
+            }
+            for name in ("imports", "reports")
         },
     }
 
