@@ -66,7 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "rentan.core.context_processors.navigation",
+                "rentan.accounts.navigation.navigation",
             ],
             "builtins": ["rentan.core.templatetags.rentan_format"],
         },
