@@ -150,9 +150,16 @@ RENTAN_CLIENT_IP_HEADER = os.environ.get("RENTAN_CLIENT_IP_HEADER", "")
 RENTAN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("RENTAN_IDLE_TIMEOUT_MINUTES", "30"))
 RENTAN_SESSION_MAX_HOURS = int(os.environ.get("RENTAN_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = RENTAN_SESSION_MAX_HOURS * 3600
-# Requests a page makes on its own (the import progress bar polls every second): they do not
-# count as the person being active, so a page left open still times out.
-RENTAN_POLLING_URL_NAMES = ["imports:batch_progress", "enrollment:export_progress"]
+# Requests a page makes on its own (progress polled every second through htmx): they do not
+# count as the person being active, so a page left open still times out. Only htmx requests
+# to these URLs are polls: the same URL opened by the person (the lampiran's or the mayor's
+# PDF, which answer the poll and the download alike) is activity.
+RENTAN_POLLING_URL_NAMES = [
+    "imports:batch_progress",
+    "enrollment:export_progress",
+    "programmes:lampiran_pdf",
+    "reporting:mayor_pdf",
+]
 
 # The programme's region: the kabupaten/kota whose kelurahan the registry works in.
 # Another kabupaten/kota changes this value (and its data), never the code.

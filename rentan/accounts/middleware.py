@@ -60,7 +60,11 @@ class SessionTimeoutMiddleware:
         if session.get(STARTED_AT) is None:
             start_session_clock(session, now)
         match = request.resolver_match
-        is_polling = match is not None and match.view_name in settings.RENTAN_POLLING_URL_NAMES
+        is_polling = (
+            match is not None
+            and match.view_name in settings.RENTAN_POLLING_URL_NAMES
+            and request.headers.get("HX-Request") == "true"
+        )
         last_active_at = session.get(LAST_ACTIVE_AT) or 0
         if not is_polling and now - last_active_at >= STAMP_EVERY_SECONDS:
             session[LAST_ACTIVE_AT] = now

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from rentan.accounts.access_table import ACCESS
 from rentan.accounts.middleware import LAST_ACTIVE_AT, STARTED_AT
 from rentan.accounts.sessions import SessionEnd, session_end
 from rentan.core.models import AuditAction, AuditEvent
@@ -84,14 +85,25 @@ def test_idle_limit_is_a_setting(signed_in, settings):
 
 
 def test_polling_does_not_count_as_activity(signed_in, settings):
-    assert reverse("imports:batch_progress", args=[1])  # the name in the setting exists
+    # Every name in the setting is a URL of Rentan's (the access table lists them all).
+    assert set(settings.RENTAN_POLLING_URL_NAMES) <= set(ACCESS)
     settings.RENTAN_POLLING_URL_NAMES = ["home"]
     shift(signed_in, LAST_ACTIVE_AT, 25 * 60)
     before = signed_in.session[LAST_ACTIVE_AT]
 
-    assert signed_in.get(reverse("home")).status_code == 200
+    assert signed_in.get(reverse("home"), HTTP_HX_REQUEST="true").status_code == 200
 
     assert signed_in.session[LAST_ACTIVE_AT] == before
+
+
+def test_the_person_opening_a_polled_url_is_activity(signed_in, settings):
+    settings.RENTAN_POLLING_URL_NAMES = ["home"]
+    shift(signed_in, LAST_ACTIVE_AT, 25 * 60)
+    before = signed_in.session[LAST_ACTIVE_AT]
+
+    assert signed_in.get(reverse("home")).status_code == 200  # no htmx: a click or a download
+
+    assert signed_in.session[LAST_ACTIVE_AT] > before
 
 
 def test_session_ends_12_hours_after_login_however_active(signed_in):
