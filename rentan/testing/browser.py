@@ -1,5 +1,6 @@
 """Steps that browser tests share."""
 
+from pathlib import Path
 from typing import Any
 
 from rentan.testing.factories import TEST_PASSWORD
@@ -11,3 +12,23 @@ def sign_in(page: Any, username: str, password: str = TEST_PASSWORD) -> None:
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
+
+
+# Screenshots of each role's main pages are kept after the run, for a person to look at;
+# `var/` is ignored by git.
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def keep_screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as `var/screenshots/<name>-<width>.png` and return its path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}-{page.viewport_size['width']}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many pixels the page is wider than the window (0 when nothing sticks out)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
