@@ -44,6 +44,8 @@ class AuditAction(models.TextChoices):
     CYCLE_CLOSED = "cycle_closed", _("Periode ditutup")
     OCCUPATION_DECIDED = "occupation_decided", _("Keputusan jenis pekerjaan dicatat")
     EXCLUSIONS_IMPORTED = "exclusions_imported", _("Daftar NIK pengecualian diimpor")
+    PROGRAMME_RULES_CHANGED = "programme_rules_changed", _("Aturan dan bobot program diubah")
+    OCCUPATION_ALIASES_CHANGED = "occupation_aliases_changed", _("Nama lain jenis pekerjaan diubah")
     # Memberships, exchange files, bills and claims
     MEMBERSHIPS_CREATED = "memberships_created", _("Kepesertaan dibuat untuk daftar tetap")
     MEMBERSHIP_CHANGED = "membership_changed", _("Status kepesertaan diubah")
