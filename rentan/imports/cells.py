@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
 
 from rentan.core.formatting import format_date
+from rentan.registry.job_names import JobNames
 
 
 class ImportField(StrEnum):
@@ -641,6 +642,31 @@ class ChoiceLookup:
         if suggestion:
             message += f" Mungkin maksudnya \u201c{suggestion}\u201d?"
         return message
+
+
+class JobTypeLookup:
+    """Finds a job type by its code, its name or any other name people use for it, as the
+    person form does (registry.job_names); suggests one only when it is likely right."""
+
+    def __init__(self, names: JobNames) -> None:
+        self.names = names
+        self._cache: dict[str, str] = {}
+
+    def name_of(self, code: str) -> str:
+        return self.names.name_of(code)
+
+    def code_for(self, cell: object) -> str:
+        """The code of the job type the cell names; "" for an empty cell."""
+        raw = text(cell)
+        if not raw:
+            return ""
+        code = self._cache.get(raw)
+        if code is None:
+            code = self.names.code_for(raw)
+            if code is None:
+                raise CellError(CellProblem.OCCUPATION_UNKNOWN, self.names.unknown_message(raw))
+            self._cache[raw] = code
+        return code
 
 
 def choices_from(pairs: Mapping[str, str]) -> list[Choice]:

@@ -21,6 +21,7 @@ from rentan.imports.cells import (
     CellProblem,
     ChoiceLookup,
     ImportField,
+    JobTypeLookup,
     column_has_numbers,
     identity_text,
     is_blank,
@@ -105,7 +106,7 @@ class RowOutcome:
 class ImportContext:
     registry: RegistryContext
     kelurahan: ChoiceLookup
-    occupations: ChoiceLookup
+    occupations: JobTypeLookup
     # Kelurahan codes the importing user may fill; None: any kelurahan of the programme.
     allowed_kelurahan: frozenset[str] | None = None
     # Used where the file has no kelurahan column, or the cell is empty.

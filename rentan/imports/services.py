@@ -55,6 +55,7 @@ from rentan.imports.cells import (
     CellProblem,
     ChoiceLookup,
     ImportField,
+    JobTypeLookup,
     choices_from,
     find_header,
     is_blank,
@@ -71,9 +72,9 @@ from rentan.imports.models import (
 from rentan.imports.reading import FileError, FileProblem, RowSource, checksum, open_rows
 from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
-from rentan.registry.models import Occupation, Person
+from rentan.registry.models import Person
 from rentan.registry.person_fields import DRAFT_NAMES
-from rentan.registry.selectors import programme_kelurahan, registry_context
+from rentan.registry.selectors import job_names, programme_kelurahan, registry_context
 from rentan.registry.services import StagedPersons, register_persons_from_staging
 from rentan.registry.validation import RecordProblem
 
@@ -187,7 +188,6 @@ def kelurahan_of_batch(*, confined_to: str | None, default: str, row_codes: set[
 
 def _import_context(batch: ImportBatch) -> ImportContext:
     kelurahan = programme_kelurahan()
-    occupations = dict(Occupation.objects.values_list("code", "name"))
     actor = batch.uploaded_by
     allowed: frozenset[str] | None = None
     if actor is not None:
@@ -200,11 +200,7 @@ def _import_context(batch: ImportBatch) -> ImportContext:
             noun="Kelurahan",
             problem=CellProblem.KELURAHAN_UNKNOWN,
         ),
-        occupations=ChoiceLookup(
-            choices_from(occupations),
-            noun="Jenis pekerjaan",
-            problem=CellProblem.OCCUPATION_UNKNOWN,
-        ),
+        occupations=JobTypeLookup(job_names()),
         allowed_kelurahan=allowed,
         default_kelurahan=batch.default_kelurahan_id or "",
     )

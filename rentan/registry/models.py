@@ -22,6 +22,31 @@ class Occupation(models.Model):
         return self.name
 
 
+class OccupationAlias(models.Model):
+    """Another name people of the region use for a job type ("tukang becak" for Pengayuh
+    becak), recognised wherever a job is typed (registry.job_names). Kept per installation,
+    like the job types themselves: a person's job is read before any programme looks at them.
+    """
+
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name=_("jenis pekerjaan"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+    name = models.CharField(_("nama lain"), max_length=100)
+    # job_names.name_key(name), unique: one name belongs to one job type.
+    key = models.CharField(_("kunci pembanding"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("nama lain jenis pekerjaan")
+        verbose_name_plural = _("nama lain jenis pekerjaan")
+        ordering = ["occupation", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Household(models.Model):
     """A family as listed on one Kartu Keluarga (KK)."""
 

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_user
 from rentan.regions.models import Area, AreaLevel
-from rentan.registry.models import DuplicatePair, Occupation, Person, PersonQuerySet
+from rentan.registry.job_names import JobNames, JobType
+from rentan.registry.models import (
+    DuplicatePair,
+    Occupation,
+    OccupationAlias,
+    Person,
+    PersonQuerySet,
+)
 from rentan.registry.validation import RegistryContext
 
 
@@ -31,6 +38,19 @@ def registry_context(today: date | None = None) -> RegistryContext:
         district_name=district_names.get,
         kelurahan_codes=frozenset(a.code for a in programme_kelurahan()),
         occupation_codes=frozenset(Occupation.objects.values_list("code", flat=True)),
+    )
+
+
+def job_names() -> JobNames:
+    """Every job type with the other names it goes by: what a typed job is read against."""
+    aliases: dict[int, list[str]] = {}
+    for occupation_id, name in OccupationAlias.objects.order_by("name").values_list(
+        "occupation_id", "name"
+    ):
+        aliases.setdefault(occupation_id, []).append(name)
+    return JobNames(
+        JobType(code, name, tuple(aliases.get(pk, ())))
+        for pk, code, name in Occupation.objects.order_by("name").values_list("pk", "code", "name")
     )
 
 

@@ -7,9 +7,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rentan.imports.cells import CellProblem, ChoiceLookup, ImportField, choices_from
+from rentan.imports.cells import (
+    CellProblem,
+    ChoiceLookup,
+    ImportField,
+    JobTypeLookup,
+    choices_from,
+)
 from rentan.imports.reading import SheetRow
 from rentan.imports.rows import Columns, ImportContext, RowChecker
+from rentan.registry.job_names import JobNames, JobType
 from rentan.registry.nik import Sex, compose_nik
 from rentan.registry.validation import RegistryContext
 
@@ -21,6 +28,7 @@ KELURAHAN = {
     "33.75.02.1001": "Noyontaan",
 }
 OCCUPATIONS = {"ojol": "Pengemudi Ojek Daring", "nelayan": "Nelayan", "buruh": "Buruh Batik"}
+ALIASES = {"ojol": ("ojek online",), "nelayan": ("ABK", "buruh nelayan"), "buruh": ("pembatik",)}
 
 # The template's columns, an ignored running number and two optional ones.
 SEPARATE = (
@@ -65,10 +73,8 @@ def _context(*, allowed=None, default=""):
         kelurahan=ChoiceLookup(
             choices_from(KELURAHAN), noun="Kelurahan", problem=CellProblem.KELURAHAN_UNKNOWN
         ),
-        occupations=ChoiceLookup(
-            choices_from(OCCUPATIONS),
-            noun="Jenis pekerjaan",
-            problem=CellProblem.OCCUPATION_UNKNOWN,
+        occupations=JobTypeLookup(
+            JobNames(JobType(code, name, ALIASES[code]) for code, name in OCCUPATIONS.items())
         ),
         allowed_kelurahan=allowed,
         default_kelurahan=default,
@@ -163,6 +169,54 @@ def test_a_row_with_any_problem_is_left_to_the_full_check(column, value):
     assert outcome is not None
     assert outcome.issues
     assert outcome == _checker(SEPARATE, _context()).check_fully(row)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("ABK", "nelayan"),
+        ("a.b.k.", "nelayan"),
+        ("Buruh  Nelayan", "nelayan"),
+        ("pembatik", "buruh"),
+    ],
+)
+def test_a_job_written_by_another_of_its_names_takes_the_quick_path_to_its_job_type(typed, code):
+    checker = _checker(SEPARATE, _context())
+    row = _clean_row(2)
+    row.cells[12] = typed
+    outcome = checker.check_quickly(row)
+    assert outcome is not None
+    assert outcome.draft.occupation_code == code
+    assert outcome == _checker(SEPARATE, _context()).check_fully(row)
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("pembatk", "\u201cpembatik\u201d (Buruh Batik)"),
+        ("Nelayn", "\u201cNelayan\u201d"),
+        ("tukang becak", None),  # no job type near it: no guess
+    ],
+)
+def test_an_unknown_job_is_an_error_of_its_cell_with_a_suggestion_only_when_likely(
+    typed, suggested
+):
+    checker = _checker(SEPARATE, _context())
+    row = _clean_row(2)
+    row.cells[12] = typed
+    assert checker.check_quickly(row) is None
+    outcome = checker.check(row)
+    assert outcome is not None
+    [issue] = outcome.errors
+    assert (issue.field, issue.problem, issue.value) == (
+        "occupation",
+        CellProblem.OCCUPATION_UNKNOWN.value,
+        typed,
+    )
+    if suggested is None:
+        assert "Mungkin" not in issue.message
+    else:
+        assert f"Mungkin maksudnya {suggested}?" in issue.message
 
 
 @pytest.mark.parametrize(
@@ -348,7 +402,16 @@ def _person_row(draw, layout):
             None,
         ),
         ImportField.OCCUPATION: mess(
-            ImportField.OCCUPATION, "Nelayan", "nelayan", "OJOL", "Penjahit", "", None
+            ImportField.OCCUPATION,
+            "Nelayan",
+            "nelayan",
+            "OJOL",
+            "Penjahit",
+            "A.B.K.",
+            "Ojek-Online",
+            "pembatk",
+            "",
+            None,
         ),
         ImportField.MONTHLY_INCOME: mess(
             ImportField.MONTHLY_INCOME,
