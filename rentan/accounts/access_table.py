@@ -11,7 +11,7 @@ a URL is one line:
   test then also checks that a GET gives 405, and that a refused POST changes nothing).
 - the record the URL names, or None: one of the kinds the test builds (`person`, `pair`,
   `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`,
-  `report_table`),
+  `report_table`, `occupation`),
   each in two versions: inside the operator's kelurahan (Medono) and outside it (Sokoduwet).
 - per role (`anonim`, `admin`, `operator`, `verifikator`, `bpjs`, `pimpinan`; `semua` for
   every signed-in role) the status code, or (inside, outside) when the two differ. A role
@@ -91,6 +91,9 @@ ACCESS: dict[str, Expect] = {
     "registry:duplicate_search": post(admin=302, verifikator=302),
     "registry:duplicate_merge": post("pair", admin=302, verifikator=302),
     "registry:duplicate_distinct": post("pair", admin=302, verifikator=302),
+    # -- job types and the other names people use for them
+    "registry:occupation_list": get(admin=200),
+    "registry:occupation_aliases": get("occupation", admin=200),
     # -- impor data
     "imports:batch_list": get(admin=200, operator=200),
     "imports:template": get(admin=200, operator=200),

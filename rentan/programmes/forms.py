@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,9 @@ from rentan.core.safe_files import checked_upload
 from rentan.programmes.allocation import QuotaBasis
 from rentan.programmes.models import DecisionAction, ExclusionList
 from rentan.programmes.scoring import Factor
+from rentan.registry.forms import OccupationField
 from rentan.registry.models import Occupation
+from rentan.registry.selectors import job_names
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -68,13 +70,19 @@ class CycleForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    occupation = forms.ModelChoiceField(
-        label=_("Jenis pekerjaan"), queryset=Occupation.objects.order_by("name")
-    )
+    # Typed by its name or any other name the city uses for it, as the import reads it.
+    occupation = OccupationField(label=_("Jenis pekerjaan"))
     action = forms.ChoiceField(label=_("Keputusan"), choices=DecisionAction.choices)
     effective_on = forms.DateField(label=_("Berlaku sejak"), widget=DATE_WIDGET)
     reference = forms.CharField(label=_("Dasar (SK/notulen)"), max_length=200)
     note = forms.CharField(label=_("Catatan"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(OccupationField, self.fields["occupation"]).use(job_names())
+
+    def clean_occupation(self) -> Occupation:
+        return Occupation.objects.get(code=self.cleaned_data["occupation"])
 
 
 class ExclusionForm(forms.Form):

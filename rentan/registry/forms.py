@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.access import Capability, can, kelurahan_open_to
 from rentan.core.widgets import RememberedSelect
+from rentan.registry.job_names import MAX_NAME_LENGTH, JobNames
 from rentan.registry.models import DeactivationReason, Occupation
 from rentan.registry.nik import Sex
 from rentan.registry.person_fields import PERSON_FIELDS
-from rentan.registry.selectors import programme_kelurahan
+from rentan.registry.selectors import job_names, programme_kelurahan
 from rentan.registry.validation import PersonDraft, RegistryContext, check_person
 
 
@@ -17,6 +18,58 @@ def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
 
 
 DATE_INPUTS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+
+
+class DatalistInput(forms.TextInput):
+    """A text box that offers values as one types (the browser's own datalist): the typing
+    stays free, so a job may be written as the person says it."""
+
+    template_name = "registry/widgets/datalist.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.options: list[tuple[str, str]] = []  # (value, what it stands for)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["list_id"] = f"{widget['attrs'].get('id') or name}-pilihan"
+        widget["attrs"]["list"] = widget["list_id"]
+        widget["options"] = self.options
+        return context
+
+
+class OccupationField(forms.CharField):
+    """A job type typed by its name or any other name people use for it ("tukang becak");
+    cleans to the job type's code. Call :meth:`use` with the names when the form is made."""
+
+    widget = DatalistInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", MAX_NAME_LENGTH)
+        super().__init__(**kwargs)
+        self.names = JobNames([])
+
+    def use(self, names: JobNames) -> None:
+        self.names = names
+        options: list[tuple[str, str]] = []
+        for job in sorted(names.job_types.values(), key=lambda job: job.name):
+            options.append((job.name, ""))
+            options += [(alias, job.name) for alias in job.aliases]
+        cast(DatalistInput, self.widget).options = options
+
+    def prepare_value(self, value: Any) -> Any:
+        # A stored code is shown by its name.
+        return self.names.name_of(value) if value in self.names.job_types else value
+
+    def to_python(self, value: Any) -> str:
+        typed = super().to_python(value)
+        if not typed:
+            return ""
+        code = self.names.code_for(typed)
+        if code is None:
+            raise forms.ValidationError(self.names.unknown_message(typed), code="unknown")
+        return code
 
 
 class PersonForm(forms.Form):
@@ -49,7 +102,7 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    occupation = forms.ChoiceField(label=_("Jenis pekerjaan"))
+    occupation = OccupationField(label=_("Jenis pekerjaan"))
     monthly_income = forms.IntegerField(
         label=_("Perkiraan penghasilan per bulan (Rp)"), required=False, min_value=0
     )
@@ -68,10 +121,7 @@ class PersonForm(forms.Form):
         _choices(self, "kelurahan").choices = [("", "—")] + [
             (v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages
         ]
-        _choices(self, "occupation").choices = [
-            ("", "—"),
-            *Occupation.objects.values_list("code", "name"),
-        ]
+        cast(OccupationField, self.fields["occupation"]).use(job_names())
         if not can(user, Capability.SEE_SENSITIVE):
             del self.fields["has_disability"]
             del self.fields["disability_note"]
@@ -130,3 +180,16 @@ class PersonSearchForm(forms.Form):
             ("", _("Semua pekerjaan")),
             *Occupation.objects.values_list("code", "name"),
         ]
+
+
+class OccupationAliasesForm(forms.Form):
+    aliases = forms.CharField(
+        label=_("Nama lain"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea({"rows": 8}),
+        help_text=_(
+            "Satu nama per baris, sebagaimana ditulis warga dan kelurahan, mis. "
+            "\u201ctukang becak\u201d. Huruf besar-kecil, spasi dan tanda baca tidak dibedakan."
+        ),
+    )

@@ -13,26 +13,29 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rentan.accounts.access import kelurahan_scope
 from rentan.core.audit import record_change, record_event, record_event_on
 from rentan.core.models import AuditAction
 from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
+from rentan.registry.job_names import AliasIssue, AliasProblem, name_key
 from rentan.registry.models import (
     DeactivationReason,
     DuplicatePair,
     DuplicateStatus,
     Household,
     Occupation,
+    OccupationAlias,
     Person,
     PersonSource,
     ProcessingBasis,
 )
 from rentan.registry.nik import mask_nik
 from rentan.registry.person_fields import AS_IS, PERSON_FIELDS, PersonFieldSpec, Stored
-from rentan.registry.selectors import kk_registered_elsewhere
+from rentan.registry.selectors import job_names, kk_registered_elsewhere
 from rentan.registry.validation import (
     CheckedPerson,
     FieldIssue,
@@ -236,6 +239,71 @@ def reveal_nik(*, actor: Any, person: Person) -> str:
     """Show a full NIK to someone allowed to see it, and remember that they did."""
     record_event(actor=actor, action=AuditAction.VIEW_NIK, target=person, persons=[person.pk])
     return person.nik
+
+
+# --- Job types ------------------------------------------------------------------------------
+
+
+class AliasesRejected(Exception):
+    """Some of the other names cannot be given to the job type; nothing was changed."""
+
+    def __init__(self, issues: Sequence[AliasIssue]) -> None:
+        super().__init__("; ".join(issue.message for issue in issues))
+        self.issues = list(issues)
+
+
+def set_occupation_aliases(
+    *, actor: Any, occupation: Occupation, aliases: Sequence[str]
+) -> list[str]:
+    """Give a job type exactly these other names (as the admin typed them, tidied). A name
+    may belong to one job type only: a name of another job type refuses the whole change.
+    Returns the names kept."""
+    with transaction.atomic():
+        # One admin's change at a time: the check below reads every job type's names.
+        occupation = Occupation.objects.select_for_update().get(pk=occupation.pk)
+        kept, issues = job_names().check_aliases(occupation.code, aliases)
+        if issues:
+            raise AliasesRejected(issues)
+        current = {alias.key: alias for alias in occupation.aliases.all()}
+        before = sorted(alias.name for alias in current.values())
+        wanted = {name_key(name): name for name in kept}
+        for key, alias in current.items():
+            if key not in wanted:
+                alias.delete()
+            elif alias.name != wanted[key]:
+                alias.name = wanted[key]
+                alias.save(update_fields=["name"])
+        try:
+            with transaction.atomic():
+                OccupationAlias.objects.bulk_create(
+                    OccupationAlias(occupation=occupation, name=name, key=key)
+                    for key, name in wanted.items()
+                    if key not in current
+                )
+        except IntegrityError as clash:
+            # Another job type took one of these names since the check (the unique key).
+            raise AliasesRejected(
+                [
+                    AliasIssue(
+                        name,
+                        AliasProblem.TAKEN,
+                        gettext("\u201c%(alias)s\u201d baru saja dipakai jenis pekerjaan lain.")
+                        % {"alias": name},
+                    )
+                    for key, name in wanted.items()
+                    if key not in current and OccupationAlias.objects.filter(key=key).exists()
+                ]
+            ) from clash
+        after = sorted(wanted.values())
+        if after != before:
+            record_change(
+                actor=actor,
+                action=AuditAction.OCCUPATION_ALIASES_CHANGED,
+                target=occupation,
+                before={"pekerjaan": occupation.code, "nama_lain": before},
+                after={"pekerjaan": occupation.code, "nama_lain": after},
+            )
+    return after
 
 
 # --- Duplicates -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rentan.registry import duplicate_views, views
+from rentan.registry import duplicate_views, occupation_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,6 +13,12 @@ urlpatterns = [
     path("<int:pk>/verifikasi/", views.person_verify, name="person_verify"),
     path("<int:pk>/nik/", views.person_reveal_nik, name="person_reveal_nik"),
     path("<int:pk>/audit/", views.person_audit, name="person_audit"),
+    path("jenis-pekerjaan/", occupation_views.occupation_list, name="occupation_list"),
+    path(
+        "jenis-pekerjaan/<slug:code>/",
+        occupation_views.occupation_aliases,
+        name="occupation_aliases",
+    ),
     path("duplikat/", duplicate_views.duplicate_list, name="duplicate_list"),
     path("duplikat/cari/", duplicate_views.duplicate_search, name="duplicate_search"),
     path("duplikat/<int:pk>/gabung/", duplicate_views.duplicate_merge, name="duplicate_merge"),

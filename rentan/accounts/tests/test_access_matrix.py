@@ -245,6 +245,7 @@ def build_world(folder: Path) -> World:
         "bill": same({"pk": bill.pk}),
         "claim": ({"pk": claims[0].pk}, {"pk": claims[1].pk}),
         "report_table": same({"table": "wilayah"}),
+        "occupation": same({"code": "pengayuh-becak"}),
     }
     sokoduwet = Person.objects.filter(kelurahan_id=SOKODUWET)
     # The Medono import holds Warsini's NIK as its own row's: that much the operator may

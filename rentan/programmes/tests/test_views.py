@@ -39,7 +39,7 @@ def test_decision_history_page_records_a_decision(client, programme, admin_user,
     response = client.post(
         "/program/uji/keputusan/",
         {
-            "occupation": Occupation.objects.get(code="buruh-batik").pk,
+            "occupation": "pembatik",  # what the city calls a buruh batik
             "action": "add",
             "effective_on": "2023-10-01",
             "reference": "Perda 10/2023",
@@ -49,6 +49,31 @@ def test_decision_history_page_records_a_decision(client, programme, admin_user,
     page = client.get("/program/uji/keputusan/").content.decode()
     assert "Perda 10/2023" in page
     assert "3 jenis" in page
+    latest = programme.occupation_decisions.order_by("-pk").first()
+    assert latest.occupation == Occupation.objects.get(code="buruh-batik")
+
+
+def test_a_decision_on_an_unknown_job_is_refused_with_a_suggestion_only_when_likely(
+    client, programme, admin_user
+):
+    client.force_login(admin_user)
+    decisions = programme.occupation_decisions.count()
+    for typed, said in (
+        ("tukang becek", "Mungkin maksudnya \u201ctukang becak\u201d (Pengayuh becak)?"),
+        ("tukang parkir", "minta admin Dinas menambahkan"),
+    ):
+        response = client.post(
+            "/program/uji/keputusan/",
+            {
+                "occupation": typed,
+                "action": "add",
+                "effective_on": "2023-10-01",
+                "reference": "Perda 10/2023",
+            },
+        )
+        assert response.status_code == 200
+        assert said in response.context["form"].errors["occupation"][0]
+    assert programme.occupation_decisions.count() == decisions
 
 
 def test_exclusion_file_upload_adds_niks(client, programme, admin_user):
