@@ -319,6 +319,18 @@ def test_cycle_created_allocated_approved_started_and_closed(admin_user):
     }
 
 
+def test_occupation_aliases_changed(admin_user):
+    nelayan = Occupation.objects.get(code="nelayan")
+    before = sorted(nelayan.aliases.values_list("name", flat=True))
+    registry_services.set_occupation_aliases(
+        actor=admin_user, occupation=nelayan, aliases=[*before, "pandega kapal"]
+    )
+    assert _event(AuditAction.OCCUPATION_ALIASES_CHANGED, nelayan).changes == {
+        "before": {"pekerjaan": "nelayan", "nama_lain": before},
+        "after": {"pekerjaan": "nelayan", "nama_lain": sorted([*before, "pandega kapal"])},
+    }
+
+
 def test_occupation_decision_and_exclusion_list(admin_user):
     programme = ProgrammeFactory()
     decision = programme_services.record_occupation_decision(

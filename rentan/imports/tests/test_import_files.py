@@ -9,6 +9,7 @@ from rentan.imports import services
 from rentan.imports.cells import CellProblem
 from rentan.imports.models import BatchStatus, RowStatus, StagedRow
 from rentan.imports.tests.files import HEADER, write_csv, write_ods, write_xlsx
+from rentan.registry.models import Person
 from rentan.registry.nik import NikProblem
 from rentan.registry.phone import PhoneProblem
 from rentan.registry.validation import RecordProblem
@@ -355,3 +356,46 @@ def test_ods_from_libreoffice_is_read(tmp_path, import_media, admin_user):
     assert _row(batch, 2).status == RowStatus.READY
     assert _row(batch, 2).name == "Siti Aminah"
     assert _problems(batch, 3) == {("Kelurahan", CellProblem.KELURAHAN_UNKNOWN.value)}
+
+
+def test_jobs_written_by_the_names_people_use_are_imported_as_their_job_types(
+    tmp_path, import_media, operator_user
+):
+    path = write_xlsx(
+        tmp_path / "pekerjaan.xlsx",
+        [
+            ["NIK", "Nama", "Tgl Lahir", "JK", "Kelurahan", "Pekerjaan"],
+            ["3375014501850001", "Siti", "05-01-1985", "P", "Medono", "tukang colet"],
+            ["3375011205750002", "Budi", "12-05-1975", "L", "Medono", "P.K.L."],
+            # A NIK of a kecamatan the region does not know: a warning, so the full check.
+            ["3375091205750003", "Darto", "12-05-1975", "L", "Medono", "ABK"],
+            ["3375011205750004", "Karno", "12-05-1975", "L", "Medono", "Tukang  Becak"],
+            ["3375011205750005", "Joko", "12-05-1975", "L", "Medono", "tukang parkir"],
+            ["3375011205750006", "Tono", "12-05-1975", "L", "Medono", "pembatk"],
+        ],
+    )
+    batch = _stage(path, operator_user)
+    codes = {n: _row(batch, n).occupation_code for n in (2, 3, 4, 5)}
+    assert codes == {2: "buruh-batik", 3: "pedagang-kaki-lima", 4: "nelayan", 5: "pengayuh-becak"}
+    assert all(_row(batch, n).status == RowStatus.READY for n in codes)
+    assert any(issue["is_warning"] for issue in _row(batch, 4).issues)
+    for number, typed, said in (
+        (6, "tukang parkir", "minta admin Dinas menambahkan nama ini"),
+        (7, "pembatk", "Mungkin maksudnya \u201cpembatik\u201d (Buruh batik)?"),
+    ):
+        [issue] = _row(batch, number).issues
+        assert (issue["column"], issue["problem"], issue["value"]) == (
+            "Pekerjaan",
+            CellProblem.OCCUPATION_UNKNOWN.value,
+            typed,
+        )
+        assert said in issue["message"]
+    assert "Mungkin" not in _row(batch, 6).issues[0]["message"]
+
+    assert services.commit_batch(batch_id=batch.pk, actor=operator_user).created == 4
+    assert dict(Person.objects.values_list("name", "occupation__code")) == {
+        "Siti": "buruh-batik",
+        "Budi": "pedagang-kaki-lima",
+        "Darto": "nelayan",
+        "Karno": "pengayuh-becak",
+    }
