@@ -34,14 +34,15 @@ def reference_data(request: pytest.FixtureRequest) -> None:
     )
     from rentan.regions.loading import load_areas
     from rentan.regions.models import Area
-    from rentan.registry.models import Occupation
-    from rentan.registry.reference import seed_occupations
+    from rentan.registry.models import Occupation, OccupationAlias
+    from rentan.registry.reference import seed_occupation_aliases, seed_occupations
 
     if not Area.objects.filter(code="33.75.04.1010").exists():
         load_areas(Area, prefix="33.75")
         load_areas(Area, prefix="33.26")
     if not Occupation.objects.exists():
         seed_occupations(Occupation)
+        seed_occupation_aliases(Occupation, OccupationAlias)
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ def occupation_aliases(request: HttpRequest, code: str) -> HttpResponse:
         except services.AliasesRejected as rejected:
             for issue in rejected.issues:
                 form.add_error("aliases", issue.message)
-            form.add_error(None, _("Tidak ada yang diubah."))
+            form.add_error(None, _("Tidak ada yang disimpan; perbaiki nama yang ditandai merah."))
         else:
             messages.success(
                 request,

@@ -129,7 +129,9 @@ def test_a_name_already_given_to_another_job_type_is_refused_on_the_page(client,
         "\u201cPKL\u201d sudah menjadi nama jenis pekerjaan Pedagang kaki lima; "
         "satu nama hanya untuk satu jenis pekerjaan."
     )
-    assert "Tidak ada yang diubah." in response.content.decode()
+    assert (
+        "Tidak ada yang disimpan; perbaiki nama yang ditandai merah." in response.content.decode()
+    )
     assert _aliases("pengayuh-becak") == before
     assert not AuditEvent.objects.filter(action=AuditAction.OCCUPATION_ALIASES_CHANGED).exists()
 
