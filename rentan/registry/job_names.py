@@ -112,10 +112,6 @@ class JobNames:
         """The code of the job type `text` names (its code, name or another name), else None."""
         return self._code_of.get(text) or self._code_of.get(name_key(text))
 
-    def owner_of(self, key: str) -> str | None:
-        """The code of the job type a compared name (:func:`name_key`) belongs to."""
-        return self._code_of.get(key)
-
     def suggestion(self, text: str) -> Suggestion | None:
         """The job type `text` is likely a misspelling of, or None when none is likely."""
         key = name_key(text)

@@ -259,7 +259,8 @@ def set_occupation_aliases(
     may belong to one job type only: a name of another job type refuses the whole change.
     Returns the names kept."""
     with transaction.atomic():
-        # One admin's change at a time: the check below reads every job type's names.
+        # Changes of one job type's names wait for each other; a name another job type
+        # takes in the meantime is caught by the unique key below.
         occupation = Occupation.objects.select_for_update().get(pk=occupation.pk)
         kept, issues = job_names().check_aliases(occupation.code, aliases)
         if issues:
