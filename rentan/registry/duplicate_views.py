@@ -116,9 +116,12 @@ def described(person: Person) -> str:
     }
 
 
-def _merge_consequences(
-    pair: DuplicatePair, *, keep: Person, remove: Person, note: str
-) -> Consequences:
+def _field_label(name: str) -> str:
+    field = Person._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _merge_consequences(*, keep: Person, remove: Person, note: str) -> Consequences:
     effects = [
         _("Dipertahankan: %(keep)s.") % {"keep": described(keep)},
         _("Dinonaktifkan sebagai data ganda dan digabung ke data yang dipertahankan: %(remove)s.")
@@ -131,9 +134,7 @@ def _merge_consequences(
             % {
                 "pk": keep.pk,
                 "other": remove.pk,
-                "fields": ", ".join(
-                    str(Person._meta.get_field(name).verbose_name) for name in filled
-                ),
+                "fields": ", ".join(_field_label(name) for name in filled),
             }
         )
     effects.append(_("Catatan: %(note)s") % {"note": note} if note else _("Tanpa catatan."))
@@ -162,9 +163,7 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     )
     note = request.POST.get("note", "").strip()[:NOTE_MAX_LENGTH]
     if not is_confirmed(request):
-        return ask_to_confirm(
-            request, _merge_consequences(pair, keep=keep, remove=remove, note=note)
-        )
+        return ask_to_confirm(request, _merge_consequences(keep=keep, remove=remove, note=note))
     try:
         services.merge_persons(actor=request.user, keep=keep, remove=remove, note=note)
     except services.MergeRefused as refused:
