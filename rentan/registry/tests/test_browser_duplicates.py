@@ -22,6 +22,12 @@ def test_verifier_merges_probable_duplicate_from_the_queue(page, verifier_user):
     detect_registry_duplicates()
 
     sign_in(page, verifier_user.username)
+    # Verifikasi waits for the pair's decision, and says so.
+    page.goto(f"{page.base_url}/pekerja/{kept.pk}/")
+    checks = page.get_by_test_id("verification")
+    checks.wait_for()
+    assert "✗ Tidak ada kemungkinan data ganda" in checks.inner_text()
+    assert checks.get_by_role("button", name="Verifikasi").count() == 0
     page.get_by_role("link", name="Duplikat", exact=True).click()
 
     card = page.get_by_test_id("duplicate-pair")
@@ -68,3 +74,14 @@ def test_verifier_merges_probable_duplicate_from_the_queue(page, verifier_user):
     assert kept.phone == "+6281234567890"
     assert DuplicatePair.objects.get().status == DuplicateStatus.MERGED
     assert DuplicatePair.objects.get().note == "Satu orang: KK dan tanggal lahir sama"
+
+    # With the pair decided, every check passes and the verifikator verifies.
+    page.goto(f"{page.base_url}/pekerja/{kept.pk}/")
+    checks = page.get_by_test_id("verification")
+    assert checks.inner_text().count("✓") == 3
+    keep_screenshot(page, "verifikator-verifikasi")
+    assert horizontal_overflow(page) == 0
+    checks.get_by_role("button", name="Verifikasi").click()
+    page.get_by_text("Data pekerja telah diverifikasi. Yang diperiksa: NIK sah").wait_for()
+    kept.refresh_from_db()
+    assert kept.is_verified
