@@ -89,7 +89,8 @@ ACCESS: dict[str, Expect] = {
     # -- duplikat
     "registry:duplicate_list": get(admin=200, verifikator=200),
     "registry:duplicate_search": post(admin=302, verifikator=302),
-    "registry:duplicate_merge": post("pair", admin=302, verifikator=302),
+    # A POST without `konfirmasi` answers the confirmation page and changes nothing.
+    "registry:duplicate_merge": post("pair", admin=200, verifikator=200),
     "registry:duplicate_distinct": post("pair", admin=302, verifikator=302),
     # -- job types and the other names people use for them
     "registry:occupation_list": get(admin=200),
@@ -102,7 +103,8 @@ ACCESS: dict[str, Expect] = {
     "imports:batch_map_columns": post("batch", admin=302, operator=(302, 404)),
     "imports:batch_decide_row": post("batch", admin=302, operator=(302, 404)),
     "imports:batch_commit": post("batch", admin=302, operator=(302, 404)),
-    # GET asks for confirmation; the POST that discards answers as commit does.
+    # GET (or a POST without `konfirmasi`) asks for confirmation; the confirmed POST that
+    # discards answers as commit does.
     "imports:batch_discard": get("batch", admin=200, operator=(200, 404)),
     "imports:batch_retry": post("batch", admin=302, operator=(302, 404)),
     "imports:batch_error_file": get("batch", admin=200, operator=(200, 404)),
@@ -113,7 +115,8 @@ ACCESS: dict[str, Expect] = {
     "programmes:decisions": get("programme", admin=200),
     "programmes:exclusion_import": post("programme", admin=302),
     "programmes:cycle_selection": get("cycle", admin=200, verifikator=200),
-    "programmes:cycle_allocate": post("cycle", admin=302),
+    # An allocated cycle: re-allocating asks first (the confirmation page, 200).
+    "programmes:cycle_allocate": post("cycle", admin=200),
     "programmes:cycle_approve": post("cycle", admin=302),
     "programmes:explain": get("cycle_person", admin=200, verifikator=200),
     "programmes:lampiran_xlsx": get("cycle", admin=200, verifikator=200),

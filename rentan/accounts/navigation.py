@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rentan.accounts.access import Capability, can
+from rentan.accounts.access import Capability, can, kelurahan_scope
 
 MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Beranda"), "home", None),
@@ -32,4 +32,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for label, url_name, capability in MENU
         if capability is None or can(user, capability)
     ]
-    return {"menu": items}
+    return {"menu": items, "work_area": work_area(user)}
+
+
+def work_area(user: Any) -> str:
+    """The kelurahan a user's work is confined to, for the header ("" for the Dinas roles),
+    so an operator sees at once whose data the pages hold."""
+    if not kelurahan_scope(user) or user.kelurahan is None:
+        return ""
+    return str(user.kelurahan.name)

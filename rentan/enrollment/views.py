@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
 from rentan.core import background
+from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
-from rentan.core.formatting import format_month, format_rupiah
+from rentan.core.formatting import format_date, format_month, format_rupiah
 from rentan.enrollment import billing, selectors, services, tasks
 from rentan.enrollment.bpjs_files import DEFAULT_COLUMNS, FileNotReadable, columns_to_data
 from rentan.enrollment.claims import documents_for
@@ -288,6 +289,42 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _end_consequences(
+    membership: Membership, reason: EndReason, cleaned: dict[str, Any]
+) -> Consequences:
+    effects = [
+        _(
+            "Kepesertaan %(name)s (NIK %(nik)s, KPJ %(kpj)s, %(cycle)s) berhenti per "
+            "%(on)s dengan alasan: %(reason)s."
+        )
+        % {
+            "name": membership.person.name,
+            "nik": membership.person.masked_nik,
+            "kpj": membership.kpj_number or "-",
+            "cycle": membership.cycle,
+            "on": format_date(cleaned["on"]),
+            "reason": reason.label,
+        },
+        _(
+            "Iuran tidak dihitung lagi mulai bulan sesudah tanggal berhenti; riwayat status, "
+            "klaim dan data pekerjanya tetap tersimpan."
+        ),
+        _("Tempatnya dapat diisi pengganti dari daftar cadangan di halaman Kepesertaan."),
+    ]
+    if cleaned["note"]:
+        effects.append(_("Keterangan: %(note)s") % {"note": cleaned["note"]})
+    return Consequences(
+        title=_("Hentikan kepesertaan?"),
+        effects=effects,
+        undo=_(
+            "Tidak dapat diurungkan: kepesertaan yang berhenti tidak dapat diaktifkan lagi; "
+            "untuk melindunginya kembali ia harus didaftarkan lagi."
+        ),
+        confirm_label=_("Ya, hentikan kepesertaan"),
+        back_url=reverse("enrollment:membership_detail", args=[membership.pk]),
+    )
+
+
 @require_POST
 @requires(Capability.MANAGE_ENROLLMENT)
 def end_membership(request: HttpRequest, pk: int) -> HttpResponse:
@@ -297,6 +334,8 @@ def end_membership(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Isi alasan dan tanggal berhenti."))
         return redirect("enrollment:membership_detail", pk=pk)
     reason = EndReason(form.cleaned_data["reason"])
+    if not is_confirmed(request):
+        return ask_to_confirm(request, _end_consequences(membership, reason, form.cleaned_data))
     try:
         membership_services.end_membership(
             actor=request.user,

@@ -7,12 +7,15 @@ from django.contrib import messages
 from django.db.utils import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, requires
 from rentan.core.audit import record_export, record_read
+from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
+from rentan.core.formatting import format_number
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN
 from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
@@ -247,10 +250,11 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.IMPORT_DATA)
 def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST throws the batch away."""
+    """GET, or a POST without the confirmation, asks first; the confirmed POST throws the
+    batch away."""
     batch = selectors.batch_for(request.user, pk)
-    if request.method != "POST":
-        return render(request, "imports/batch_discard.html", {"batch": batch})
+    if not is_confirmed(request):
+        return ask_to_confirm(request, _discard_consequences(batch))
     try:
         services.discard_batch(actor=request.user, batch=batch)
     except services.BatchNotReady as error:
@@ -258,6 +262,23 @@ def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:batch_detail", pk=batch.pk)
     messages.success(request, _("Impor dibatalkan; tidak ada data yang disimpan."))
     return redirect("imports:batch_list")
+
+
+def _discard_consequences(batch: ImportBatch) -> Consequences:
+    rows = batch.rows.count()
+    return Consequences(
+        title=_("Batalkan impor?"),
+        effects=[
+            _("Impor #%(pk)s “%(name)s” dibatalkan; %(rows)s baris yang sudah dibaca dibuang.")
+            % {"pk": batch.pk, "name": batch.original_name, "rows": format_number(rows)},
+            _("Daftar pekerja tidak berubah: tidak ada pekerja yang ditambahkan atau dihapus."),
+        ],
+        undo=_(
+            "Tindakan ini tidak dapat diurungkan; untuk mengimpor berkas ini lagi, unggah ulang."
+        ),
+        confirm_label=_("Ya, batalkan impor"),
+        back_url=reverse("imports:batch_detail", args=[batch.pk]),
+    )
 
 
 @requires(Capability.IMPORT_DATA)

@@ -6,12 +6,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
 from rentan.core import background, pdf, safe_files
+from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
+from rentan.core.formatting import format_number
 from rentan.programmes import candidates, lampiran, selectors, services, tasks
 from rentan.programmes.eligibility import Reason
 from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
@@ -232,10 +235,38 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
+def _reallocation_consequences(cycle: Cycle) -> Consequences:
+    """A new allocation replaces the stored one: said before it is thrown away."""
+    counts = selectors.placement_counts(cycle)
+    return Consequences(
+        title=_("Alokasikan ulang?"),
+        effects=[
+            _(
+                "Alokasi yang tersimpan (%(c)s lanjutan, %(n)s baru, %(w)s cadangan) dibuang "
+                "dan diganti dengan hasil hitungan baru dari data pekerja dan aturan saat ini."
+            )
+            % {
+                "c": format_number(counts.get(PlacementKind.CONTINUING, 0)),
+                "n": format_number(counts.get(PlacementKind.NEW, 0)),
+                "w": format_number(counts.get(PlacementKind.WAITING, 0)),
+            },
+            _("Orang yang terpilih dan urutan cadangan dapat berubah."),
+        ],
+        undo=_(
+            "Alokasi lama tidak dapat dikembalikan, tetapi jumlahnya tercatat di jejak audit; "
+            "selama belum ditetapkan, alokasi dapat diulang kapan saja."
+        ),
+        confirm_label=_("Ya, alokasikan ulang"),
+        back_url=reverse("programmes:cycle_selection", args=[cycle.programme.code, cycle.year]),
+    )
+
+
 @require_POST
 @requires(Capability.MANAGE_PROGRAMME)
 def cycle_allocate(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cycle = _cycle(code, year)
+    if not cycle.is_draft and not is_confirmed(request):
+        return ask_to_confirm(request, _reallocation_consequences(cycle))
     try:
         result = services.allocate_cycle(actor=request.user, cycle=cycle)
     except TransitionRefused as refused:

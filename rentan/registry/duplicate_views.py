@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -13,12 +14,15 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
 from rentan.core.audit import record_read
+from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.registry import selectors, services
 from rentan.registry.dedup import MatchReason
-from rentan.registry.models import DuplicatePair
+from rentan.registry.models import DuplicatePair, Person
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 20
+# The note box's limit on the Duplikat page.
+NOTE_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -101,28 +105,74 @@ def duplicate_search(request: HttpRequest) -> HttpResponse:
     return redirect("registry:duplicate_list")
 
 
+def described(person: Person) -> str:
+    """A person as a merge names them: two records of one person often share the name, so
+    the record number, masked NIK and kelurahan tell them apart."""
+    return _("%(name)s (data #%(pk)s, NIK %(nik)s, %(kelurahan)s)") % {
+        "name": person.name,
+        "pk": person.pk,
+        "nik": mask_nik(person.nik),
+        "kelurahan": person.kelurahan.name,
+    }
+
+
+def _field_label(name: str) -> str:
+    field = Person._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _merge_consequences(*, keep: Person, remove: Person, note: str) -> Consequences:
+    effects = [
+        _("Dipertahankan: %(keep)s.") % {"keep": described(keep)},
+        _("Dinonaktifkan sebagai data ganda dan digabung ke data yang dipertahankan: %(remove)s.")
+        % {"remove": described(remove)},
+    ]
+    filled = services.fields_filled_by_merge(keep=keep, remove=remove)
+    if filled:
+        effects.append(
+            _("Isian yang kosong pada data #%(pk)s diambil dari data #%(other)s: %(fields)s.")
+            % {
+                "pk": keep.pk,
+                "other": remove.pk,
+                "fields": ", ".join(_field_label(name) for name in filled),
+            }
+        )
+    effects.append(_("Catatan: %(note)s") % {"note": note} if note else _("Tanpa catatan."))
+    return Consequences(
+        title=_("Gabungkan dua data ini?"),
+        effects=effects,
+        undo=_(
+            "Tidak ada data yang dihapus: data #%(pk)s tetap tersimpan dengan riwayatnya dan "
+            "dapat diaktifkan kembali oleh admin, tetapi isian yang sudah diambil tidak "
+            "dikembalikan otomatis."
+        )
+        % {"pk": remove.pk},
+        confirm_label=_("Ya, gabungkan"),
+        back_url=reverse("registry:duplicate_list"),
+    )
+
+
 @require_POST
 @requires(Capability.REVIEW_DUPLICATES)
 def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """A POST without the confirmation shows what the merge will do; the confirmed one
+    merges."""
     pair = selectors.duplicate_pair_for(request.user, pk)
     keep, remove = (
-        (pair.right, pair.left)
-        if request.POST.get("keep") == "right"
-        else (
-            pair.left,
-            pair.right,
-        )
+        (pair.right, pair.left) if request.POST.get("keep") == "right" else (pair.left, pair.right)
     )
+    note = request.POST.get("note", "").strip()[:NOTE_MAX_LENGTH]
+    if not is_confirmed(request):
+        return ask_to_confirm(request, _merge_consequences(keep=keep, remove=remove, note=note))
     try:
-        services.merge_persons(
-            actor=request.user, keep=keep, remove=remove, note=request.POST.get("note", "")
-        )
+        services.merge_persons(actor=request.user, keep=keep, remove=remove, note=note)
     except services.MergeRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(
             request,
-            _("%(remove)s digabung ke %(keep)s.") % {"remove": remove.name, "keep": keep.name},
+            _("Digabung. Dipertahankan: %(keep)s. Dinonaktifkan sebagai data ganda: %(remove)s.")
+            % {"keep": described(keep), "remove": described(remove)},
         )
     return redirect("registry:duplicate_list")
 

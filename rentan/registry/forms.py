@@ -3,7 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rentan.accounts.access import Capability, can, kelurahan_open_to
+from rentan.accounts.access import Capability, can, kelurahan_open_to, kelurahan_scope
 from rentan.core.widgets import RememberedSelect
 from rentan.registry.job_names import MAX_NAME_LENGTH, JobNames
 from rentan.registry.models import DeactivationReason, Occupation
@@ -170,6 +170,9 @@ class PersonSearchForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # An operator's list is their own kelurahan: area filters and columns would offer
+        # a choice of one.
+        self.shows_areas = kelurahan_scope(user) is None
         villages = kelurahan_open_to(user, programme_kelurahan())
         districts = sorted({(v.parent_id, v.parent.name) for v in villages if v.parent})
         _choices(self, "kecamatan").choices = [("", _("Semua kecamatan")), *districts]

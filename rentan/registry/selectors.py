@@ -19,12 +19,14 @@ from rentan.regions.models import Area, AreaLevel
 from rentan.registry.job_names import JobNames, JobType
 from rentan.registry.models import (
     DuplicatePair,
+    DuplicateStatus,
     Occupation,
     OccupationAlias,
     Person,
     PersonQuerySet,
 )
 from rentan.registry.validation import RegistryContext
+from rentan.registry.verification import CheckOutcome, PersonFacts, check_for_verification
 
 
 def programme_kelurahan() -> list[Area]:
@@ -160,3 +162,22 @@ def duplicate_pair_for(user: Any, pk: Any) -> DuplicatePair:
         return open_duplicate_pairs(user).get(pk=pk)
     except (DuplicatePair.DoesNotExist, ValueError) as missing:
         raise Http404 from missing
+
+
+def verification_outcomes(person: Person, today: date | None = None) -> list[CheckOutcome]:
+    """What "Verifikasi" checks on this person's record, each passed or not."""
+    open_pairs = (
+        DuplicatePair.objects.filter(status=DuplicateStatus.OPEN)
+        .filter(Q(left_id=person.pk) | Q(right_id=person.pk))
+        .count()
+    )
+    facts = PersonFacts(
+        nik=person.nik,
+        name=person.name,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        kelurahan_code=person.kelurahan_id or "",
+        occupation_code=str(person.occupation_id or ""),
+        open_duplicate_pairs=open_pairs,
+    )
+    return check_for_verification(facts, today=today or timezone.localdate())

@@ -35,7 +35,7 @@ from rentan.registry.models import (
 )
 from rentan.registry.nik import mask_nik
 from rentan.registry.person_fields import AS_IS, PERSON_FIELDS, PersonFieldSpec, Stored
-from rentan.registry.selectors import job_names, kk_registered_elsewhere
+from rentan.registry.selectors import job_names, kk_registered_elsewhere, verification_outcomes
 from rentan.registry.validation import (
     CheckedPerson,
     FieldIssue,
@@ -217,10 +217,24 @@ def reactivate_person(*, actor: Any, person: Person, note: str) -> Person:
     return person
 
 
+class VerificationRefused(Exception):
+    """A check of `verification.py` failed; the message names which and why. Nothing changed."""
+
+
 @transaction.atomic
 def verify_person(*, actor: Any, person: Person) -> Person:
+    """Vouch for a record after its checks (`selectors.verification_outcomes`) pass; the
+    audit event names the checks, so "verified" always says what was verified."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.verified_at is None:
+        outcomes = verification_outcomes(person)
+        failed = [outcome for outcome in outcomes if not outcome.is_passed]
+        if failed:
+            raise VerificationRefused(
+                "Belum dapat diverifikasi: "
+                + "; ".join(f"{outcome.check.label} — {outcome.detail}" for outcome in failed)
+                + "."
+            )
         person.verified_at = timezone.now()
         person.verified_by = actor
         person.save(update_fields=["verified_at", "verified_by", "updated_at"])
@@ -229,7 +243,10 @@ def verify_person(*, actor: Any, person: Person) -> Person:
             action=AuditAction.PERSON_VERIFIED,
             target=person,
             before={"verified_at": None},
-            after={"verified_at": person.verified_at.isoformat()},
+            after={
+                "verified_at": person.verified_at.isoformat(),
+                "pemeriksaan": [outcome.check.value for outcome in outcomes],
+            },
         )
     return person
 
@@ -409,6 +426,15 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == ""
 
 
+def fields_filled_by_merge(*, keep: Person, remove: Person) -> list[str]:
+    """The fields `keep` lacks that a merge fills from `remove` (said before it is done)."""
+    return [
+        field
+        for field in _FILLABLE_FIELDS
+        if _is_empty(getattr(keep, field)) and not _is_empty(getattr(remove, field))
+    ]
+
+
 def _decide_pairs(
     *, actor: Any, first: Person, second: Person, status: DuplicateStatus, note: str
 ) -> None:
@@ -435,11 +461,10 @@ def merge_persons(*, actor: Any, keep: Person, remove: Person, note: str = "") -
                 f"{person.name} sudah nonaktif; hanya pekerja aktif yang dapat digabung."
             )
     filled: dict[str, Any] = {}
-    for field in _FILLABLE_FIELDS:
-        if _is_empty(getattr(keep, field)) and not _is_empty(getattr(remove, field)):
-            value = getattr(remove, field)
-            setattr(keep, field, value)
-            filled[field] = mask_nik(value.kk_number) if field == "household" else value
+    for field in fields_filled_by_merge(keep=keep, remove=remove):
+        value = getattr(remove, field)
+        setattr(keep, field, value)
+        filled[field] = mask_nik(value.kk_number) if field == "household" else value
     if filled:
         keep.save(update_fields=[*filled, "updated_at"])
     today = timezone.localdate()

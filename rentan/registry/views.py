@@ -3,11 +3,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, kelurahan_scope, requires
 from rentan.core.audit import events_for, reads_of, record_read
+from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
+from rentan.core.formatting import format_date
 from rentan.core.keyset import bounded_count, estimated_rows, keyset_page
 from rentan.core.models import AuditAction
 from rentan.registry import selectors, services
@@ -15,6 +18,7 @@ from rentan.registry.forms import DeactivateForm, PersonForm, PersonSearchForm
 from rentan.registry.models import DeactivationReason, Person
 from rentan.registry.nik import mask_nik
 from rentan.registry.person_fields import AS_IS
+from rentan.registry.verification import VerificationCheck
 
 PAGE_SIZE = 25
 # Above this many matches a list says "more than" instead of counting them all.
@@ -99,6 +103,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     history = events_for(person).exclude(action__in=[AuditAction.VIEW_NIK, AuditAction.VIEW])
     may_read_audit = can(request.user, Capability.READ_AUDIT)
+    may_verify = can(request.user, Capability.VERIFY_PERSONS)
+    verification = (
+        selectors.verification_outcomes(person)
+        if may_verify and person.is_active and not person.is_verified
+        else []
+    )
     return render(
         request,
         "registry/person_detail.html",
@@ -112,7 +122,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "viewers": reads_of(person.pk)[:VIEWERS_SHOWN] if may_read_audit else [],
             "may_edit": can(request.user, Capability.EDIT_PERSONS),
-            "may_verify": can(request.user, Capability.VERIFY_PERSONS),
+            "may_verify": may_verify,
+            "verification": verification,
+            "verification_failed": any(not outcome.is_passed for outcome in verification),
             "may_deactivate": can(request.user, Capability.DEACTIVATE_PERSONS),
             "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
             "may_see_sensitive": can(request.user, Capability.SEE_SENSITIVE),
@@ -176,11 +188,43 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_person(request, selectors.person_for(request.user, pk))
 
 
+def _deactivate_consequences(person: Person, cleaned: dict[str, Any]) -> Consequences:
+    effects = [
+        _(
+            "%(name)s (data #%(pk)s, NIK %(nik)s, %(kelurahan)s) dinonaktifkan per %(on)s: "
+            "%(reason)s."
+        )
+        % {
+            "name": person.name,
+            "pk": person.pk,
+            "nik": mask_nik(person.nik),
+            "kelurahan": person.kelurahan.name,
+            "on": format_date(cleaned["on"]),
+            "reason": DeactivationReason(cleaned["reason"]).label,
+        },
+        _(
+            "Ia tidak lagi ikut seleksi dan tidak tampil di daftar pekerja kecuali dengan "
+            "pilihan “Termasuk nonaktif”; datanya dan riwayatnya tetap tersimpan."
+        ),
+    ]
+    if cleaned["note"]:
+        effects.append(_("Catatan: %(note)s") % {"note": cleaned["note"]})
+    return Consequences(
+        title=_("Nonaktifkan pekerja?"),
+        effects=effects,
+        undo=_("Dapat diurungkan: admin dapat mengaktifkannya kembali dari halaman ini."),
+        confirm_label=_("Ya, nonaktifkan"),
+        back_url=reverse("registry:person_detail", args=[person.pk]),
+    )
+
+
 @require_POST
 @requires(Capability.DEACTIVATE_PERSONS)
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
     form = DeactivateForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        return ask_to_confirm(request, _deactivate_consequences(person, form.cleaned_data))
     if form.is_valid():
         services.deactivate_person(
             actor=request.user,
@@ -208,8 +252,16 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Capability.VERIFY_PERSONS)
 def person_verify(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
-    services.verify_person(actor=request.user, person=person)
-    messages.success(request, _("Data pekerja telah diverifikasi."))
+    try:
+        services.verify_person(actor=request.user, person=person)
+    except services.VerificationRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Data pekerja telah diverifikasi. Yang diperiksa: %(checks)s.")
+            % {"checks": "; ".join(str(check.label) for check in VerificationCheck)},
+        )
     return redirect("registry:person_detail", pk=person.pk)
 
 

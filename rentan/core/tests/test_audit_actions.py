@@ -154,7 +154,10 @@ def test_verify_deactivate_and_reactivate_person(admin_user):
     person.refresh_from_db()
     assert _event(AuditAction.PERSON_VERIFIED, person).changes == {
         "before": {"verified_at": None},
-        "after": {"verified_at": person.verified_at.isoformat()},
+        "after": {
+            "verified_at": person.verified_at.isoformat(),
+            "pemeriksaan": ["nik_valid", "required_fields", "no_open_duplicate"],
+        },
     }
     registry_services.deactivate_person(
         actor=admin_user, person=person, reason=DeactivationReason.DIED, on=date(2026, 10, 1)

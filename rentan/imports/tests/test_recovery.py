@@ -31,6 +31,8 @@ ROWS = [
     ["3375011205750002", "Budi Santoso", "12-05-1975", "L", "Medono", "Buruh batik"],
 ]
 
+CONFIRMED = {"konfirmasi": "ya"}
+
 
 @pytest.fixture
 def batch(tmp_path, import_media, operator_user):
@@ -234,7 +236,7 @@ def test_page_of_a_batch_at_work_offers_no_retry(client, batch, operator_user):
     page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
     assert reverse("imports:batch_retry", args=[batch.pk]) not in page
     assert "hx-trigger" in page
-    response = client.post(reverse("imports:batch_discard", args=[batch.pk]))
+    response = client.post(reverse("imports:batch_discard", args=[batch.pk]), CONFIRMED)
     assert response.status_code == 302
     assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.VALIDATING
     workers.stop("busy-worker")
@@ -278,11 +280,17 @@ def test_discard_asks_first_then_discards_with_an_audit_event(client, batch, ope
     services.stage_batch(batch_id=batch.pk)
     client.force_login(operator_user)
     url = reverse("imports:batch_discard", args=[batch.pk])
-    confirm = client.get(url)
-    assert "Ya, batalkan impor" in confirm.content.decode()
+    confirm = client.get(url).content.decode()
+    assert "Ya, batalkan impor" in confirm
+    assert "2 baris yang sudah dibaca dibuang" in confirm
+    assert "tidak dapat diurungkan" in confirm
     assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.REVIEW
+    # A POST that skipped the confirmation (a stale form, a script) only asks again.
+    assert "Ya, batalkan impor" in client.post(url).content.decode()
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.REVIEW
+    assert batch.rows.count() == 2
 
-    client.post(url)
+    client.post(url, CONFIRMED)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DISCARDED
     assert not batch.rows.exists()
@@ -293,7 +301,7 @@ def test_discard_of_a_failed_batch(client, batch, operator_user):
     _half_staged(batch, worker_id="dead-worker")
     services.fail_abandoned_work()
     client.force_login(operator_user)
-    client.post(reverse("imports:batch_discard", args=[batch.pk]))
+    client.post(reverse("imports:batch_discard", args=[batch.pk]), CONFIRMED)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DISCARDED
     assert not batch.rows.exists()

@@ -166,15 +166,49 @@ def test_queue_is_forbidden_to_operator(client, operator_user):
     assert response.status_code == 403
 
 
-def test_verifier_merges_pair_keeping_the_right_one(client, verifier_user):
+def test_merge_without_confirmation_only_says_what_it_would_do(client, verifier_user):
     pair = queued_pair()
-    response = login(client, verifier_user).post(
-        reverse("registry:duplicate_merge", args=[pair.pk]), {"keep": "right"}
+    login(client, verifier_user)
+    events = AuditEvent.objects.count()
+    response = client.post(
+        reverse("registry:duplicate_merge", args=[pair.pk]), {"keep": "right", "note": "sama"}
     )
-    assert response.status_code == 302
-    pair.left.refresh_from_db()
-    assert not pair.left.is_active
-    assert pair.left.merged_into_id == pair.right_id
+    assert response.status_code == 200
+    page = response.content.decode()
+    kept, removed = pair.right, pair.left
+    assert f"Dipertahankan: {kept.name} (data #{kept.pk}, NIK {kept.masked_nik}" in page
+    assert f"{removed.name} (data #{removed.pk}, NIK {removed.masked_nik}" in page
+    assert "Catatan: sama" in page
+    # The confirmation carries the choice and the note, and adds the confirmation itself.
+    assert 'name="keep" value="right"' in page
+    assert 'name="note" value="sama"' in page
+    assert 'name="konfirmasi" value="ya"' in page
+    removed.refresh_from_db()
+    assert removed.is_active
+    assert DuplicatePair.objects.get().status == DuplicateStatus.OPEN
+    assert AuditEvent.objects.count() == events
+
+
+def test_confirmed_merge_names_kept_and_removed_and_keeps_the_note(client, verifier_user):
+    pair = queued_pair()
+    kept, removed = pair.right, pair.left
+    response = login(client, verifier_user).post(
+        reverse("registry:duplicate_merge", args=[pair.pk]),
+        {"keep": "right", "note": "KK dan tanggal lahir sama", "konfirmasi": "ya"},
+        follow=True,
+    )
+    removed.refresh_from_db()
+    assert not removed.is_active
+    assert removed.merged_into_id == kept.pk
+    message = str(next(iter(response.context["messages"])))
+    assert message == (
+        f"Digabung. Dipertahankan: {kept.name} (data #{kept.pk}, NIK {kept.masked_nik}, "
+        f"{kept.kelurahan.name}). Dinonaktifkan sebagai data ganda: {removed.name} "
+        f"(data #{removed.pk}, NIK {removed.masked_nik}, {removed.kelurahan.name})."
+    )
+    merges = AuditEvent.objects.filter(action=AuditAction.MERGE)
+    assert merges.count() == 2
+    assert {event.note for event in merges} == {"KK dan tanggal lahir sama"}
 
 
 def test_merge_is_forbidden_to_operator(client, operator_user):

@@ -9,7 +9,7 @@ import pytest
 from rentan.programmes.models import Placement, PlacementKind
 from rentan.registry.models import Occupation, Person
 from rentan.registry.nik import Sex, compose_nik
-from rentan.testing.browser import sign_in
+from rentan.testing.browser import horizontal_overflow, keep_screenshot, sign_in
 from rentan.testing.documents import pdf_text
 from rentan.testing.factories import CycleFactory, ProgrammeFactory, make_user
 
@@ -53,7 +53,12 @@ def _place(cycle: Any, people: list[Person], kind: str, first_rank: int) -> list
     )
 
 
-def test_pimpinan_reads_2022_and_2023_target_against_realisation(page):
+def _fits(page: Any, name: str) -> None:
+    keep_screenshot(page, name)
+    assert horizontal_overflow(page) == 0, f"{name}: halaman lebih lebar dari layar"
+
+
+def test_pimpinan_reads_2022_and_2023_target_against_realisation(page, browser):
     programme = ProgrammeFactory(legal_basis="Perwal 19 B/2022")
     cycle_2022 = CycleFactory(
         programme=programme,
@@ -94,6 +99,7 @@ def test_pimpinan_reads_2022_and_2023_target_against_realisation(page):
     assert glance.get_by_test_id("now-split").inner_text() == "422 lanjutan + 1.578 baru"
     assert glance.get_by_test_id("ended").inner_text() == "1 / 1"
     assert "Peserta 1234" not in page.content()  # no name on the page
+    _fits(page, "pimpinan-beranda")
 
     page.get_by_role("link", name="Laporan", exact=True).click()
     page.get_by_role("combobox", name="Tahun").select_option("2022")
@@ -106,6 +112,7 @@ def test_pimpinan_reads_2022_and_2023_target_against_realisation(page):
     with page.expect_download() as download_info:
         page.get_by_test_id("table-wilayah").get_by_role("link").click()
     assert download_info.value.suggested_filename == "laporan-wilayah-2022.xlsx"
+    _fits(page, "pimpinan-laporan")
 
     # The mayor's one-page PDF, from the Laporan.
     page.get_by_role("link", name="Laporan satu halaman untuk Wali Kota (PDF)").click()
@@ -116,3 +123,17 @@ def test_pimpinan_reads_2022_and_2023_target_against_realisation(page):
     with open(pdf_file.path(), "rb") as stream:
         printed = pdf_text(stream.read())
     assert "Kepala Dinas" in printed
+
+    # The same two pages on a desktop screen.
+    desktop = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 800})
+    try:
+        wide = desktop.new_page()
+        wide.base_url = page.base_url
+        sign_in(wide, leader.username)
+        wide.get_by_test_id("years").wait_for()
+        _fits(wide, "pimpinan-beranda")
+        wide.get_by_role("link", name="Laporan", exact=True).click()
+        wide.get_by_test_id("glance-2023").wait_for()
+        _fits(wide, "pimpinan-laporan")
+    finally:
+        desktop.close()
