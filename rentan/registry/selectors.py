@@ -7,7 +7,7 @@ NIK's unique index. `bench/bench_load.py` times the pages at a million persons."
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_user
 from rentan.regions.models import Area, AreaLevel
-from rentan.registry.models import DuplicatePair, Occupation, Person, PersonQuerySet
+from rentan.registry.models import LIST_ORDER, DuplicatePair, Occupation, Person, PersonQuerySet
 from rentan.registry.validation import RegistryContext
 
 
@@ -34,8 +34,16 @@ def registry_context(today: date | None = None) -> RegistryContext:
     )
 
 
+Rows = TypeVar("Rows", bound=QuerySet[Any])
+
+# The name the person list sorts and pages by (keyset), annotated on every list of persons.
+SORT_KEY = "sort_name"
+
+
 def persons_visible_to(user: Any) -> PersonQuerySet:
-    queryset = Person.objects.select_related("kelurahan__parent", "occupation")
+    queryset = Person.objects.select_related("kelurahan__parent", "occupation").annotate(
+        **{SORT_KEY: LIST_ORDER}
+    )
     return scope_to_user(user, queryset, kelurahan_field="kelurahan")  # type: ignore[return-value]
 
 
@@ -59,20 +67,28 @@ def search_persons(
 ) -> PersonQuerySet:
     if not include_inactive:
         queryset = queryset.active()
-    text = text.strip()
-    if text.isdigit():
-        # Digits search the NIK from its start, so a partial NIK still finds its owner
-        # without letting anyone probe the middle digits of other people's numbers.
-        queryset = queryset.filter(nik__startswith=text)
-    elif text:
-        for word in text.split():
-            queryset = queryset.filter(Q(name__icontains=word))
+    queryset = matching_name_or_nik(queryset, text)
     if kelurahan_code:
         queryset = queryset.filter(kelurahan_id=kelurahan_code)
     elif kecamatan_code:
         queryset = queryset.filter(kelurahan__parent_id=kecamatan_code)
     if occupation_code:
         queryset = queryset.filter(occupation__code=occupation_code)
+    return queryset
+
+
+def matching_name_or_nik(queryset: Rows, text: str, *, person: str = "") -> Rows:
+    """The rows whose person matches what was typed in a search box: digits find the NIK
+    from its start, words each appear in the name in any case. `person` is the path to the
+    person from the queryset's rows ("person__" for placements, "" for persons), so every
+    list searches people alike."""
+    text = text.strip()
+    if text.isdigit():
+        # Digits search the NIK from its start, so a partial NIK still finds its owner
+        # without letting anyone probe the middle digits of other people's numbers.
+        return queryset.filter(**{f"{person}nik__startswith": text})
+    for word in text.split():
+        queryset = queryset.filter(Q(**{f"{person}name__icontains": word}))
     return queryset
 
 
@@ -101,7 +117,7 @@ def household_members(user: Any, person: Person) -> list[Person]:
     return list(
         scope_to_user(
             user, members.select_related("occupation"), kelurahan_field="kelurahan"
-        ).order_by("name")
+        ).order_by(LIST_ORDER, "pk")
     )
 
 
