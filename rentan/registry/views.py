@@ -1,8 +1,10 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -186,12 +188,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     history = events_for(person).exclude(action__in=[AuditAction.VIEW_NIK, AuditAction.VIEW])
     may_read_audit = can(request.user, Capability.READ_AUDIT)
+    # Placements and memberships belong to apps that depend on this one: a setting names
+    # the function that reads them.
+    history_of = getattr(settings, "RENTAN_PERSON_PROGRAMME_HISTORY", "")
+    programme_history = import_string(history_of)(request.user, person) if history_of else []
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
             "history": history,
+            "programme_history": programme_history,
             "household": household,
             "household_elsewhere": person.household is not None
             and selectors.kk_registered_elsewhere(
