@@ -283,9 +283,7 @@ def _load(
     if few:
         # A few people (an explanation, a page of a list): their NIKs only, not whole lists
         # of a hundred thousand social-assistance recipients.
-        excluded = excluded.filter(
-            nik__in=Person.objects.filter(pk__in=list(params)).values("nik")
-        )
+        excluded = excluded.filter(nik__in=Person.objects.filter(pk__in=list(params)).values("nik"))
     for nik, kind in excluded.values_list("nik", "list_kind"):
         lists[nik].add(kind)
     frozen_lists = {nik: frozenset(kinds) for nik, kinds in lists.items()}

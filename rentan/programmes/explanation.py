@@ -37,14 +37,18 @@ def with_area_names(ctx: CycleContext, codes: Iterable[str]) -> CycleContext:
     """The context with the names of these areas, so that an explanation names a kelurahan
     as people know it, not by its code."""
     wanted = {*codes, ctx.region_code}
-    return replace(ctx, area_names=dict(Area.objects.filter(code__in=wanted).values_list("code", "name")))
+    return replace(
+        ctx, area_names=dict(Area.objects.filter(code__in=wanted).values_list("code", "name"))
+    )
 
 
 def explain_person(cycle: Cycle, person: Person) -> dict[str, Any]:
     """Every rule's outcome, the score and its parts, the rank, and why in or out."""
     inputs = allocation_inputs(cycle)
     candidate = load_candidates(cycle, inputs.previous, person_ids=[person.pk])[0]
-    outcomes = evaluate(candidate, with_area_names(inputs.ctx, [candidate.kelurahan_code]), inputs.rules)
+    outcomes = evaluate(
+        candidate, with_area_names(inputs.ctx, [candidate.kelurahan_code]), inputs.rules
+    )
     eligible = all(o.passed for o in outcomes)
     score_lines = explain_score(
         candidate, inputs.weights, minimum_wage=inputs.minimum_wage, on=cycle.coverage_start_on
@@ -187,9 +191,7 @@ def person_standings(person: Person) -> list[CycleStanding]:
                 )
             )
         elif placement.kind == PlacementKind.WAITING:
-            standings.append(
-                CycleStanding(cycle, Standing.WAITING, _("Cadangan"), placement, "")
-            )
+            standings.append(CycleStanding(cycle, Standing.WAITING, _("Cadangan"), placement, ""))
         else:
             standings.append(
                 CycleStanding(

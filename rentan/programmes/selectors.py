@@ -114,9 +114,7 @@ def cycle_placements(cycle: Cycle, kind: str) -> QuerySet[Placement]:
 def persons_not_listed(cycle: Cycle, persons: QuerySet[Any]) -> QuerySet[Any]:
     """Those of `persons` (already scoped to the user) with no place on the cycle's list: an
     anti-join on the (person, cycle) key, one probe per person read."""
-    return persons.filter(
-        ~Exists(Placement.objects.filter(cycle=cycle, person_id=OuterRef("pk")))
-    )
+    return persons.filter(~Exists(Placement.objects.filter(cycle=cycle, person_id=OuterRef("pk"))))
 
 
 def placement_counts(cycle: Cycle) -> Counter[str]:

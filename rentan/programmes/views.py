@@ -253,9 +253,7 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
-def _not_listed_page(
-    request: HttpRequest, cycle: Cycle, text: str
-) -> KeysetPage:
+def _not_listed_page(request: HttpRequest, cycle: Cycle, text: str) -> KeysetPage:
     """The active persons the user may see who have no place on the cycle's list, by name,
     paged by key like the person list (it may hold most of the registry), with why each is
     out (the first rule failed), judged for the rows shown only."""

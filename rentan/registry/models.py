@@ -160,9 +160,7 @@ class Person(models.Model):
         # "contains", NIK search "starts with"). The occupation's key has its own index.
         indexes = [
             # An operator's list: their kelurahan, in the list's order.
-            models.Index(
-                F("kelurahan"), LIST_ORDER, F("id"), name="registry_person_kel_sort_idx"
-            ),
+            models.Index(F("kelurahan"), LIST_ORDER, F("id"), name="registry_person_kel_sort_idx"),
             # The list's order with what its search tests beside it: a page of ids is read
             # from the index alone (no row fetched for the rows it skips). PostgreSQL reads
             # an expression from an index alone only when the column under it is there too,

@@ -46,7 +46,7 @@ def _names(response: Any) -> list[str]:
 def test_the_cycle_page_lists_those_not_on_the_list_with_the_first_rule_they_fail(
     client, three, admin_user
 ):
-    _cycle, budi, agus, citra = three
+    _cycle, _budi, _agus, citra = three
     client.force_login(admin_user)
 
     response = client.get("/program/uji/2023/", {"jenis": "tidak"})
@@ -58,7 +58,7 @@ def test_the_cycle_page_lists_those_not_on_the_list_with_the_first_rule_they_fai
 
 
 def test_each_list_on_the_cycle_page_is_searched_by_name_or_nik(client, three, admin_user):
-    _cycle, budi, agus, citra = three
+    _cycle, budi, _agus, citra = three
     client.force_login(admin_user)
 
     def found(**params: str) -> list[str]:
@@ -104,8 +104,19 @@ def test_the_explanation_names_the_kelurahan_and_links_its_letter(client, three,
 
 def test_the_region_rule_explains_with_area_names_and_falls_back_to_the_code():
     candidate = Candidate(
-        1, "3375010101900001", "Budi", date(1990, 1, 1), "L", "33.75.01.1002", "x", None,
-        None, True, None, 0, False,
+        1,
+        "3375010101900001",
+        "Budi",
+        date(1990, 1, 1),
+        "L",
+        "33.75.01.1002",
+        "x",
+        None,
+        None,
+        True,
+        None,
+        0,
+        False,
     )
     ctx = CycleContext("33.75", date(2023, 1, 1), date(2023, 1, 1), frozenset())
     named = CycleContext(
@@ -138,20 +149,25 @@ def test_the_letter_is_laid_out_for_the_person_and_its_reading_is_recorded(
     assert response.status_code == 200
     assert "Dinas Perindustrian dan Tenaga Kerja" in body
     assert "Pemerintah Kota Pekalongan" in body
-    assert "Kepada Yth." in body and "Citra Lestari" in body
+    assert "Kepada Yth." in body
+    assert "Citra Lestari" in body
     assert "Kelurahan Medono" in body
     assert "Data sudah diverifikasi</strong> — tidak terpenuhi" in body
     assert "Drs. Contoh Nama" in body
     # The date in Indonesian words, e.g. "Pekalongan, 2 Desember 2026".
     import re
 
-    assert re.search(r"Pekalongan, \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|"
-                     r"Agustus|September|Oktober|November|Desember) \d{4}", body)
+    assert re.search(
+        r"Pekalongan, \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|"
+        r"Agustus|September|Oktober|November|Desember) \d{4}",
+        body,
+    )
     assert "@media print" in body
     assert citra.nik not in body
     read = AuditEvent.objects.filter(action=AuditAction.VIEW).order_by("-id").first()
     assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == before + 1
-    assert read is not None and "surat" in read.changes["halaman"]
+    assert read is not None
+    assert "surat" in read.changes["halaman"]
 
 
 def test_standings_say_selected_waiting_and_not_eligible_with_the_reason(three):
@@ -161,8 +177,10 @@ def test_standings_say_selected_waiting_and_not_eligible_with_the_reason(three):
     (agus_2023,) = person_standings(agus)
     (citra_2023,) = person_standings(citra)
 
-    assert budi_2023.standing == Standing.SELECTED and budi_2023.placement.rank == 1
-    assert agus_2023.standing == Standing.WAITING and agus_2023.placement.rank == 2
+    assert budi_2023.standing == Standing.SELECTED
+    assert budi_2023.placement.rank == 1
+    assert agus_2023.standing == Standing.WAITING
+    assert agus_2023.placement.rank == 2
     assert citra_2023.standing == Standing.NOT_ELIGIBLE
     assert str(Reason.NOT_VERIFIED.label) in citra_2023.label
 
@@ -178,7 +196,8 @@ def test_a_persons_page_shows_their_standing_and_links_the_explanation(
     assert "Tidak memenuhi syarat" in body
     assert f"/program/uji/2023/pekerja/{citra.pk}/" in body
     body = client.get(f"/pekerja/{budi.pk}/").content.decode()
-    assert "Terpilih" in body and "Medono" in body
+    assert "Terpilih" in body
+    assert "Medono" in body
 
     # An operator sees the standing of their kelurahan's worker, without the link they could
     # not open.

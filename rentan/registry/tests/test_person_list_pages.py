@@ -212,7 +212,8 @@ def test_a_page_is_opened_by_its_number_with_the_search_kept(client, admin_user,
     body = response.content.decode()
     # Nearby pages, first and last, and the jump form that keeps the search.
     assert 'aria-current="page">3<' in body
-    assert "halaman=1" in body and "halaman=5" in body
+    assert "halaman=1" in body
+    assert "halaman=5" in body
     assert '<input type="hidden" name="q" value="siti">' in body
     # "Berikutnya" from page 3 is page 4 by key, labelled as such.
     _, following, labels = _numbered(client, q="siti", sesudah=str(page.last_pk), halaman="4")
@@ -225,13 +226,15 @@ def test_the_last_page_and_a_jump_past_the_end(client, admin_user, small_pages):
         PersonFactory(name=f"Warga {n}")
     client.login(username=admin_user.username, password=TEST_PASSWORD)
 
-    _, first, pages = _numbered(client)
-    assert pages["last"] == 3 and pages["last_is_exact"]
+    _, _first, pages = _numbered(client)
+    assert pages["last"] == 3
+    assert pages["last_is_exact"]
     assert pages["nearby"] == [1, 2, 3]
 
     _, last, labels = _numbered(client, halaman="3")
     assert _names(last) == ["Warga 6"]
-    assert not last.has_next and labels["number"] == 3
+    assert not last.has_next
+    assert labels["number"] == 3
 
     _, beyond, labels = _numbered(client, halaman="99")
     assert _names(beyond) == ["Warga 6"]
@@ -240,7 +243,8 @@ def test_the_last_page_and_a_jump_past_the_end(client, admin_user, small_pages):
     # Read backwards from the end where the count is not exact (an estimate, a capped count).
     _, from_end, labels = _numbered(client, terakhir="1")
     assert _names(from_end) == ["Warga 4", "Warga 5", "Warga 6"]
-    assert from_end.has_previous and not from_end.has_next
+    assert from_end.has_previous
+    assert not from_end.has_next
 
 
 def test_a_bad_page_number_opens_the_first_page(client, admin_user, small_pages):
