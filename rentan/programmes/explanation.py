@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from rentan.core.formatting import format_date
 from rentan.programmes.candidates import allocation_inputs, cycle_context, load_candidates
 from rentan.programmes.eligibility import (
     CycleContext,
@@ -137,9 +138,9 @@ class Standing(StrEnum):
 class CycleStanding:
     cycle: Cycle
     standing: Standing
-    label: str
+    label: str  # short, for the badge
+    detail: str  # the rule failed, the kind of place, how it ended
     placement: Placement | None
-    reason: str  # how the place ended
 
     @property
     def badge(self) -> str:
@@ -171,35 +172,56 @@ def person_standings(person: Person) -> list[CycleStanding]:
         placement = placements.get(cycle.pk)
         if placement is None:
             reason = first_failures(cycle, [person.pk]).get(person.pk)
-            standings.append(
-                CycleStanding(
-                    cycle,
-                    Standing.NOT_LISTED if reason is None else Standing.NOT_ELIGIBLE,
-                    not_listed_label(reason),
-                    None,
-                    "",
+            if reason is None:
+                standings.append(
+                    CycleStanding(
+                        cycle,
+                        Standing.NOT_LISTED,
+                        _("Tidak masuk daftar"),
+                        _("Memenuhi syarat menurut data saat ini; lihat penjelasan seleksi."),
+                        None,
+                    )
                 )
-            )
+            else:
+                standings.append(
+                    CycleStanding(
+                        cycle,
+                        Standing.NOT_ELIGIBLE,
+                        _("Tidak memenuhi syarat"),
+                        str(reason.label),
+                        None,
+                    )
+                )
         elif placement.ended_on is not None:
             standings.append(
                 CycleStanding(
                     cycle,
                     Standing.ENDED,
-                    _("%(kind)s, berakhir") % {"kind": placement.get_kind_display()},
+                    _("Berakhir"),
+                    " — ".join(
+                        part
+                        for part in (
+                            str(placement.get_kind_display()),
+                            format_date(placement.ended_on),
+                            placement.end_reason,
+                        )
+                        if part
+                    ),
                     placement,
-                    placement.end_reason,
                 )
             )
         elif placement.kind == PlacementKind.WAITING:
-            standings.append(CycleStanding(cycle, Standing.WAITING, _("Cadangan"), placement, ""))
+            standings.append(
+                CycleStanding(cycle, Standing.WAITING, _("Cadangan"), "", placement)
+            )
         else:
             standings.append(
                 CycleStanding(
                     cycle,
                     Standing.SELECTED,
-                    _("Terpilih — %(kind)s") % {"kind": placement.get_kind_display().lower()},
+                    _("Terpilih"),
+                    str(placement.get_kind_display()),
                     placement,
-                    "",
                 )
             )
     return standings

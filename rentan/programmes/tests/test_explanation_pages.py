@@ -182,7 +182,7 @@ def test_standings_say_selected_waiting_and_not_eligible_with_the_reason(three):
     assert agus_2023.standing == Standing.WAITING
     assert agus_2023.placement.rank == 2
     assert citra_2023.standing == Standing.NOT_ELIGIBLE
-    assert str(Reason.NOT_VERIFIED.label) in citra_2023.label
+    assert citra_2023.detail == Reason.NOT_VERIFIED.label
 
 
 def test_a_persons_page_shows_their_standing_and_links_the_explanation(
