@@ -3,7 +3,10 @@
 Person search (`search_persons`): a name is "contains, any case", which Django asks as
 `UPPER(name) LIKE`; on PostgreSQL a pg_trgm GIN index over that expression answers it
 (migration 0005, nothing on SQLite). Digits search the NIK from its start, a range on the
-NIK's unique index. `bench/bench_load.py` times the pages at a million persons."""
+NIK's unique index; every list that searches people searches them so
+(`matching_name_or_nik`). The list sorts by the name in lower case, then id (`SORT_KEY`),
+read from the index of that expression (migration 0007). `bench/bench_load.py` times the
+pages at a million persons."""
 
 from collections.abc import Mapping
 from datetime import date

@@ -213,7 +213,10 @@ def test_a_page_is_opened_by_its_number_with_the_search_kept(client, admin_user,
     # Nearby pages, first and last, and the jump form that keeps the search.
     assert 'aria-current="page">3<' in body
     assert "halaman=1" in body
-    assert "halaman=5" in body
+    assert "halaman=4" in body
+    # Two pages ahead only where the matches were counted (PostgreSQL says "more than a
+    # page" for a name search).
+    assert ("halaman=5" in body) == (connection.vendor == "sqlite")
     assert '<input type="hidden" name="q" value="siti">' in body
     # "Berikutnya" from page 3 is page 4 by key, labelled as such.
     _, following, labels = _numbered(client, q="siti", sesudah=str(page.last_pk), halaman="4")
