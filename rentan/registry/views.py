@@ -133,13 +133,14 @@ def _page_links(
     """What the pager offers: the page's number when known, the last page's (exact, or
     about from the estimate), the numbers of a few pages either side, and the highest page
     a jump may ask for."""
-    if more:
-        # Only "more than" is known: a jump stays among the pages counted.
-        last, last_is_exact = None, False
-        jump_limit = -(-total // PAGE_SIZE)
-    elif estimate is not None:
+    if estimate is not None:
         last, last_is_exact = -(-estimate // PAGE_SIZE), False
         jump_limit = last
+    elif more:
+        # Only "more than" is known: a jump goes as deep as a count would have gone (a page
+        # past the matches shows the last one).
+        last, last_is_exact = None, False
+        jump_limit = -(-COUNT_CAP // PAGE_SIZE)
     else:
         last, last_is_exact = max(-(-total // PAGE_SIZE), 1), True
         jump_limit = last

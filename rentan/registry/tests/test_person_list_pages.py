@@ -290,3 +290,28 @@ def test_the_order_uses_its_expression_index_on_sqlite_too(admin_user):
         plan = "\n".join(str(row) for row in cursor.fetchall())
     assert "registry_person_sort_idx" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
+def test_the_whole_registry_pages_up_to_its_estimate_and_ends_read_from_the_end(
+    client, admin_user, monkeypatch
+):
+    for n in range(9):
+        PersonFactory(name=f"Warga {n}")
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_person")
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    response, _page, pages = _numbered(client)
+
+    assert pages["last"] == 5
+    assert not pages["last_is_exact"]
+    assert pages["jump_limit"] == 5
+    body = response.content.decode()
+    assert "Halaman 1 dari sekitar 5" in body
+    assert "terakhir=1" in body
+    _, page4, labels = _numbered(client, halaman="4")
+    assert _names(page4) == ["Warga 6", "Warga 7"]
+    assert labels["number"] == 4
