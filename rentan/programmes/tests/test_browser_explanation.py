@@ -8,6 +8,7 @@ import pytest
 
 from rentan.programmes import services
 from rentan.programmes.tests.conftest import VERIFIED, make_cycle
+from rentan.registry import views as registry_views
 from rentan.testing.browser import horizontal_overflow, keep_screenshot, sign_in
 from rentan.testing.factories import PersonFactory
 
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_finds_an_excluded_worker_reads_why_and_prints_the_letter(
-    page, browser, programme, admin_user, settings
+    page, browser, programme, admin_user, settings, monkeypatch
 ):
     settings.RENTAN_AGENCY_NAME = "Dinas Perindustrian dan Tenaga Kerja"
     PersonFactory(verified_at=VERIFIED, monthly_income=500_000, name="Budi Santoso")
@@ -69,6 +70,18 @@ def test_admin_finds_an_excluded_worker_reads_why_and_prints_the_letter(
     page.get_by_test_id("verdict").wait_for()
     assert f"/pekerja/{citra.pk}/" in page.url
 
+    # The person list in pages of two: jump to a page by its number, then to the last.
+    monkeypatch.setattr(registry_views, "PAGE_SIZE", 2)
+    page.get_by_role("link", name="Pekerja", exact=True).click()
+    page.get_by_label("Ke halaman").fill("2")
+    page.get_by_role("button", name="Buka").click()
+    assert page.get_by_test_id("page-number").inner_text() == "Halaman 2 dari 3"
+    assert "Citra Lestari" in page.get_by_test_id("person-table").inner_text()
+    assert horizontal_overflow(page) == 0
+    keep_screenshot(page, "admin-person-list-pages")
+    page.get_by_test_id("page-last").click()
+    assert page.get_by_test_id("page-number").inner_text() == "Halaman 3 dari 3"
+
     desktop = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
     try:
         wide: Any = desktop.new_page()
@@ -78,6 +91,7 @@ def test_admin_finds_an_excluded_worker_reads_why_and_prints_the_letter(
             ("/program/uji/2023/?jenis=tidak&q=citra", "admin-cycle-not-listed"),
             (f"/program/uji/2023/pekerja/{citra.pk}/", "admin-explanation"),
             (f"/pekerja/{citra.pk}/", "admin-person-programme"),
+            ("/pekerja/?halaman=2", "admin-person-list-pages"),
         ]:
             wide.goto(wide.base_url + path)
             keep_screenshot(wide, name)
