@@ -211,9 +211,7 @@ def person_standings(person: Person) -> list[CycleStanding]:
                 )
             )
         elif placement.kind == PlacementKind.WAITING:
-            standings.append(
-                CycleStanding(cycle, Standing.WAITING, _("Cadangan"), "", placement)
-            )
+            standings.append(CycleStanding(cycle, Standing.WAITING, _("Cadangan"), "", placement))
         else:
             standings.append(
                 CycleStanding(
