@@ -218,7 +218,8 @@ def _deep_cursor() -> int:
     """The person after whom page 5,000 of the list starts (25 to a page)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM registry_person WHERE is_active ORDER BY name, id OFFSET %s LIMIT 1",
+            "SELECT id FROM registry_person WHERE is_active ORDER BY LOWER(name), id "
+            "OFFSET %s LIMIT 1",
             [min(124_999, PERSONS // 2)],
         )
         return int(cursor.fetchone()[0])
@@ -288,9 +289,21 @@ def run(db: str, report: Report, workdir: Path) -> None:
             ("NIK prefix search ?q=3375000", lambda n: "/pekerja/?q=3375000"),
             ("NIK full search", lambda n: f"/pekerja/?q={nik}"),
             ("list at row 125,000 (page 5,000)", lambda n: f"/pekerja/?sesudah={deep}"),
+            # A jump by number skips the ids before it in the sort index (OFFSET).
+            ("jump to page 5,000 ?halaman=5000", lambda n: "/pekerja/?halaman=5000"),
+            (
+                "jump to the middle ?halaman=PERSONS/50",
+                lambda n: f"/pekerja/?halaman={max(PERSONS // 50, 2)}",
+            ),
+            ("last page ?terakhir=1", lambda n: "/pekerja/?terakhir=1"),
             ("person detail", lambda n: f"/pekerja/{detail_ids[n % len(detail_ids)]}/"),
             ("programme page", lambda n: f"/program/{code}/"),
             ("cycle page", lambda n: f"/program/{code}/{year}/"),
+            ("cycle list search ?q=siti", lambda n: f"/program/{code}/{year}/?q=siti"),
+            (
+                "cycle, not on the list ?jenis=tidak",
+                lambda n: f"/program/{code}/{year}/?jenis=tidak",
+            ),
             ("duplicate queue", lambda n: "/pekerja/duplikat/"),
             ("memberships /kepesertaan/", lambda n: "/kepesertaan/"),
         ]

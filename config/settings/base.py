@@ -172,6 +172,9 @@ RENTAN_SIGNATORY_TITLE = os.environ.get("RENTAN_SIGNATORY_TITLE", "Kepala Dinas"
 RENTAN_SIGNATORY_NAME = os.environ.get("RENTAN_SIGNATORY_NAME", "")
 RENTAN_SIGNATORY_NIP = os.environ.get("RENTAN_SIGNATORY_NIP", "")
 RENTAN_SIGNATURE_PLACE = os.environ.get("RENTAN_SIGNATURE_PLACE", "")
+# The Dinas named in the heading (kop) of a letter to a worker, e.g. the explanation of their
+# selection; empty: the programme's sponsor as recorded on the programme.
+RENTAN_AGENCY_NAME = os.environ.get("RENTAN_AGENCY_NAME", "")
 
 # The largest kelurahan boundary file (GeoJSON) the Dinas may upload for the coverage map.
 RENTAN_BOUNDARY_UPLOAD_MAX_BYTES = int(
@@ -198,6 +201,8 @@ RENTAN_DEMO_STEPS: list[str] = [
 
 # Counts a cycle's members active with BPJS Ketenagakerjaan, for the programme page.
 RENTAN_ACTIVE_MEMBER_COUNT = "rentan.enrollment.selectors.active_member_count"
+# A person's standing in each programme year and their memberships, for their page.
+RENTAN_PERSON_PROGRAMME_HISTORY = "rentan.enrollment.selectors.person_programme_history"
 
 # Limits on uploaded tables (rentan.core.safe_files), checked before a file is stored or read.
 # Kelurahan imports and exclusion lists: 20 MB holds a city's informal workers as .xlsx; a

@@ -119,6 +119,7 @@ ACCESS: dict[str, Expect] = {
     "programmes:cycle_allocate": post("cycle", admin=200),
     "programmes:cycle_approve": post("cycle", admin=302),
     "programmes:explain": get("cycle_person", admin=200, verifikator=200),
+    "programmes:explain_letter": get("cycle_person", admin=200, verifikator=200),
     "programmes:lampiran_xlsx": get("cycle", admin=200, verifikator=200),
     "programmes:lampiran_pdf": get("cycle", admin=200, verifikator=200),
     # -- kepesertaan, iuran, klaim

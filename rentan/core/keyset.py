@@ -4,7 +4,10 @@ depth, and never counts the rows before it (OFFSET and COUNT(*) read them all).
 
 A list of a size without bound pages by its sort key ("Berikutnya"/"Sebelumnya" after or
 before the id of a row shown), and its total stops at a cap (`bounded_count`, exact on
-SQLite); for the whole registry PostgreSQL's own estimate stands in (`estimated_rows`)."""
+SQLite); for the whole registry PostgreSQL's own estimate stands in (`estimated_rows`).
+The last page is read backwards from the end of the index (`keyset_page(last=True)`); only
+a jump to a page by its number counts the rows before it (`numbered_page`), ids alone from
+the index, up to a page the caller bounds."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,12 +44,16 @@ def keyset_page(
     size: int,
     after: Model | None = None,
     before: Model | None = None,
+    last: bool = False,
 ) -> KeysetPage:
     """The page of `queryset` ordered by (field, pk) that starts after `after` or ends before
-    `before` (neither: the first page). The two bounds are rows the caller found by their
-    key; they need not match the queryset's filter any more."""
+    `before` (neither: the first page, or with `last` the last one). The two bounds are rows
+    the caller found by their key; they need not match the queryset's filter any more."""
     ordered = queryset.order_by(field, "pk")
     rows: list[Any]
+    if last and before is None and after is None:
+        rows = _rows(queryset, queryset.order_by(f"-{field}", "-pk")[: size + 1])
+        return KeysetPage(rows[:size][::-1], has_previous=len(rows) > size, has_next=False)
     if before is not None:
         value = getattr(before, field)
         # field <= value, then leave out the equal values at or after the row: the first
@@ -71,6 +78,15 @@ def keyset_page(
         return KeysetPage(rows[:size], has_previous=True, has_next=len(rows) > size)
     rows = _rows(queryset, ordered[: size + 1])
     return KeysetPage(rows[:size], has_previous=False, has_next=len(rows) > size)
+
+
+def numbered_page(queryset: QuerySet[Any], *, field: str, size: int, number: int) -> KeysetPage:
+    """Page `number` (from 1) of `queryset` ordered by (field, pk): the ids of the rows before
+    it are skipped in the index (OFFSET), so the caller bounds `number`. Its neighbours then
+    page by key from its first and last rows. Past the end: an empty page."""
+    start = (max(number, 1) - 1) * size
+    rows = _rows(queryset, queryset.order_by(field, "pk")[start : start + size + 1])
+    return KeysetPage(rows[:size], has_previous=start > 0, has_next=len(rows) > size)
 
 
 def _rows(queryset: QuerySet[Any], page: QuerySet[Any]) -> list[Any]:

@@ -24,6 +24,7 @@ from rentan.enrollment.models import (
     RegistrationMapping,
 )
 from rentan.enrollment.states import MembershipStatus
+from rentan.programmes import explanation
 from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind
 from rentan.programmes.selectors import rate_rules, selected_placements
 from rentan.registry.models import Person
@@ -305,3 +306,25 @@ def persons_in_registration_file(exchange: ExchangeFile) -> QuerySet[Membership,
         .values_list("person_id", flat=True)
         .distinct()
     )
+
+
+def person_programme_history(user: Any, person: Person) -> list[dict[str, Any]]:
+    """The person's page, section Program: per allocated cycle their standing (selected,
+    waiting list, not eligible and why, ...) with place, rank and kelurahan, and the
+    membership with its KPJ number and changes where the user may see memberships. The
+    registry names this function in settings.RENTAN_PERSON_PROGRAMME_HISTORY (it never
+    imports a higher app); the caller found the person through the access door."""
+    memberships = {
+        m.cycle_id: m
+        for m in memberships_visible_to(user)
+        .filter(person=person)
+        .prefetch_related("changes__actor")
+    }
+    return [
+        {
+            "standing": standing,
+            "membership": memberships.get(standing.cycle.pk),
+            "may_explain": can(user, Capability.READ_SELECTION),
+        }
+        for standing in explanation.person_standings(person)
+    ]

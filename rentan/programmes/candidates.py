@@ -106,6 +106,18 @@ def kelurahan_weights(programme: Programme, basis: str) -> dict[str, int] | None
     return None
 
 
+def cycle_context(cycle: Cycle) -> CycleContext:
+    """What the rules need to know of a cycle (no premium, quota or weights)."""
+    programme = cycle.programme
+    return CycleContext(
+        region_code=programme.region_id,
+        coverage_start_on=cycle.coverage_start_on,
+        verification_cutoff_on=cycle.cutoff_on,
+        vulnerable_occupations=vulnerable_occupations(programme, cycle.coverage_start_on),
+        occupation_names=dict(Occupation.objects.values_list("code", "name")),
+    )
+
+
 def allocation_inputs(cycle: Cycle, overrides: Overrides | None = None) -> AllocationInputs:
     """Everything but the candidates. Raises NoRateInForce, RulesInvalid or WeightsInvalid."""
     overrides = overrides or Overrides()
@@ -114,13 +126,7 @@ def allocation_inputs(cycle: Cycle, overrides: Overrides | None = None) -> Alloc
     weights = parse_weights(
         overrides.weights if overrides.weights is not None else programme.score_weights
     )
-    ctx = CycleContext(
-        region_code=programme.region_id,
-        coverage_start_on=cycle.coverage_start_on,
-        verification_cutoff_on=cycle.cutoff_on,
-        vulnerable_occupations=vulnerable_occupations(programme, cycle.coverage_start_on),
-        occupation_names=dict(Occupation.objects.values_list("code", "name")),
-    )
+    ctx = cycle_context(cycle)
     basis = overrides.quota_basis or cycle.quota_basis
     params = AllocationParams(
         target=overrides.target if overrides.target is not None else cycle.target,
@@ -273,9 +279,12 @@ def _load(
     programme_id = cycle.programme_id
     occupations = dict(Occupation.objects.values_list("id", "code"))
     lists: dict[str, set[str]] = defaultdict(set)
-    for nik, kind in ExcludedNik.objects.filter(programme_id=programme_id).values_list(
-        "nik", "list_kind"
-    ):
+    excluded = ExcludedNik.objects.filter(programme_id=programme_id)
+    if few:
+        # A few people (an explanation, a page of a list): their NIKs only, not whole lists
+        # of a hundred thousand social-assistance recipients.
+        excluded = excluded.filter(nik__in=Person.objects.filter(pk__in=list(params)).values("nik"))
+    for nik, kind in excluded.values_list("nik", "list_kind"):
         lists[nik].add(kind)
     frozen_lists = {nik: frozenset(kinds) for nik, kinds in lists.items()}
     previous_ids: set[int] = set()

@@ -110,6 +110,8 @@ class CycleContext:
     verification_cutoff_on: date
     vulnerable_occupations: frozenset[str]  # codes in force at the start of coverage
     occupation_names: Mapping[str, str] = field(default_factory=dict)
+    # Area code -> name, for explanations read by people (the allocation leaves it empty).
+    area_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,14 +199,14 @@ def check_region(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | No
 
 
 def explain_region(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
+    kelurahan = ctx.area_names.get(c.kelurahan_code, c.kelurahan_code)
+    region = ctx.area_names.get(ctx.region_code, ctx.region_code)
     if reason == Reason.OUTSIDE_REGION:
-        return (
-            f"Kelurahan domisili ({c.kelurahan_code}) di luar wilayah program ({ctx.region_code})."
-        )
+        return f"Kelurahan domisili ({kelurahan}) di luar wilayah program ({region})."
     note = ""
     if not c.nik.startswith(ctx.region_code.replace(".", "")):
         note = " NIK diterbitkan di daerah lain; itu bukan alasan menolak."
-    return f"Berdomisili di kelurahan {c.kelurahan_code} (wilayah program).{note}"
+    return f"Berdomisili di Kelurahan {kelurahan} ({region}, wilayah program).{note}"
 
 
 def check_age(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.module_loading import import_string
 
 from rentan.programmes.lifecycle import APPROVED, CLOSED, RUNNING
@@ -109,6 +109,12 @@ def cycle_placements(cycle: Cycle, kind: str) -> QuerySet[Placement]:
         .order_by("rank")
     )
     return placements.filter(kind=kind) if kind in PlacementKind.values else placements
+
+
+def persons_not_listed(cycle: Cycle, persons: QuerySet[Any]) -> QuerySet[Any]:
+    """Those of `persons` (already scoped to the user) with no place on the cycle's list: an
+    anti-join on the (person, cycle) key, one probe per person read."""
+    return persons.filter(~Exists(Placement.objects.filter(cycle=cycle, person_id=OuterRef("pk"))))
 
 
 def placement_counts(cycle: Cycle) -> Counter[str]:

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<slug:code>/<int:year>/alokasi/", views.cycle_allocate, name="cycle_allocate"),
     path("<slug:code>/<int:year>/tetapkan/", views.cycle_approve, name="cycle_approve"),
     path("<slug:code>/<int:year>/pekerja/<int:person_pk>/", views.explain, name="explain"),
+    path(
+        "<slug:code>/<int:year>/pekerja/<int:person_pk>/surat/",
+        views.explain_letter,
+        name="explain_letter",
+    ),
     path("<slug:code>/<int:year>/lampiran.xlsx", views.lampiran_xlsx, name="lampiran_xlsx"),
     path("<slug:code>/<int:year>/lampiran.pdf", views.lampiran_pdf, name="lampiran_pdf"),
 ]

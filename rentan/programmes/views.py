@@ -1,21 +1,25 @@
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
+from rentan.accounts.access import Capability, can, get_scoped_or_404, requires, scope_to_user
 from rentan.core import background, pdf, safe_files
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_number
-from rentan.programmes import candidates, lampiran, selectors, services, tasks
+from rentan.core.keyset import KeysetPage, keyset_page
+from rentan.core.signature import signature_for
+from rentan.programmes import candidates, explanation, lampiran, selectors, services, tasks
 from rentan.programmes.eligibility import Reason
 from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
 from rentan.programmes.lifecycle import TransitionRefused
@@ -27,14 +31,19 @@ from rentan.programmes.models import (
     Programme,
 )
 from rentan.programmes.scoring import DEFAULT_WEIGHTS, Factor
+from rentan.registry import selectors as registry_selectors
 from rentan.registry.models import Occupation, Person
 
 PAGE_SIZE = 50
+# The cycle page's list of those without a place ("jenis" beside the kinds of place).
+NOT_LISTED = "tidak"
 
 
 def _cycle(code: str, year: int) -> Cycle:
     return get_object_or_404(
-        Cycle.objects.select_related("programme", "approved_by"), programme__code=code, year=year
+        Cycle.objects.select_related("programme__region", "approved_by"),
+        programme__code=code,
+        year=year,
     )
 
 
@@ -205,8 +214,19 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cycle = _cycle(code, year)
     form, preview = _what_if(request, cycle)
     kind = request.GET.get("jenis", "")
-    placements = selectors.cycle_placements(cycle, kind)
-    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    text = request.GET.get("q", "").strip()[:100]
+    page: Any
+    if kind == NOT_LISTED:
+        page = _not_listed_page(request, cycle, text)
+    else:
+        placements = registry_selectors.matching_name_or_nik(
+            scope_to_user(
+                request.user, selectors.cycle_placements(cycle, kind), kelurahan_field="kelurahan"
+            ),
+            text,
+            person="person__",
+        )
+        page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.placement_counts(cycle)
     try:
         premium = selectors.cycle_premium(cycle)
@@ -221,7 +241,8 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "preview": preview,
             "page": page,
             "kind": kind,
-            "kinds": PlacementKind.choices,
+            "kinds": [*PlacementKind.choices, (NOT_LISTED, _("Tidak masuk daftar"))],
+            "q": text,
             "counts": counts,
             "selected": counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0),
             "premium": premium,
@@ -259,6 +280,37 @@ def _reallocation_consequences(cycle: Cycle) -> Consequences:
         confirm_label=_("Ya, alokasikan ulang"),
         back_url=reverse("programmes:cycle_selection", args=[cycle.programme.code, cycle.year]),
     )
+
+
+def _not_listed_page(request: HttpRequest, cycle: Cycle, text: str) -> KeysetPage:
+    """The active persons the user may see who have no place on the cycle's list, by name,
+    paged by key like the person list (it may hold most of the registry), with why each is
+    out (the first rule failed), judged for the rows shown only."""
+    persons = registry_selectors.matching_name_or_nik(
+        selectors.persons_not_listed(
+            cycle, registry_selectors.persons_visible_to(request.user).active()
+        ),
+        text,
+    )
+    visible = registry_selectors.persons_visible_to(request.user)
+    page = keyset_page(
+        persons,
+        field=registry_selectors.SORT_KEY,
+        size=PAGE_SIZE,
+        after=_person_cursor(visible, request.GET.get("sesudah")),
+        before=_person_cursor(visible, request.GET.get("sebelum")),
+    )
+    if not cycle.is_draft:
+        reasons = explanation.first_failures(cycle, [person.pk for person in page])
+        for person in page:
+            person.why_not_listed = explanation.not_listed_label(reasons.get(person.pk))
+    return page
+
+
+def _person_cursor(visible: Any, pk: str | None) -> Person | None:
+    if not pk or not pk.isdigit():
+        return None
+    return visible.filter(pk=int(pk)).first()
 
 
 @require_POST
@@ -299,8 +351,7 @@ def cycle_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return redirect("programmes:cycle_selection", code=code, year=year)
 
 
-@requires(Capability.READ_SELECTION)
-def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpResponse:
+def _explained(request: HttpRequest, code: str, year: int, person_pk: int) -> dict[str, Any]:
     cycle = _cycle(code, year)
     person = get_scoped_or_404(
         request.user,
@@ -311,9 +362,29 @@ def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpR
     shown = services.explain_selection(
         actor=request.user, cycle=cycle, person=person, page=request.get_full_path()
     )
-    return render(
-        request, "programmes/explain.html", {"cycle": cycle, "person": person, "x": shown}
+    return {"cycle": cycle, "person": person, "x": shown}
+
+
+@requires(Capability.READ_SELECTION)
+def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpResponse:
+    return render(request, "programmes/explain.html", _explained(request, code, year, person_pk))
+
+
+@requires(Capability.READ_SELECTION)
+def explain_letter(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpResponse:
+    """The explanation as a letter to the person who asked, to print and sign: the Dinas's
+    heading, the date, the addressee, each rule in plain words, the signature block."""
+    context = _explained(request, code, year, person_pk)
+    cycle = context["cycle"]
+    region = cycle.programme.region.name
+    context.update(
+        {
+            "region_name": region,
+            "agency": settings.RENTAN_AGENCY_NAME or cycle.programme.sponsor,
+            "signature": signature_for(region_name=region, signed_on=timezone.localdate()),
+        }
     )
+    return render(request, "programmes/explain_letter.html", context)
 
 
 def _masked(request: HttpRequest) -> bool:

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from rentan.registry.nik import Sex, mask_nik
@@ -79,6 +81,12 @@ class DeactivationReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Data ganda")
     BY_REQUEST = "by_request", _("Atas permintaan yang bersangkutan")
     INCORRECT = "incorrect", _("Data tidak benar")
+
+
+# The order of every list of persons: the name in lower case, so that a name typed in
+# capitals sorts among the others (SQLite's LOWER folds ASCII letters only, which Indonesian
+# names are written in).
+LIST_ORDER = Lower("name")
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -168,17 +176,25 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("pekerja")
         verbose_name_plural = _("pekerja")
-        ordering = ["name", "id"]
+        # Names sort as people read them, whatever their case ("ZAINAL" after "Abdul"):
+        # by LIST_ORDER, the same expression the list's indexes hold.
+        ordering = [LIST_ORDER, "id"]
         # An import writes up to a million persons at once and every index costs on each
         # row: only the indexes the pages use. The name index is declared here, not on the
         # field, so PostgreSQL gets no pattern index that no query uses (name search is
         # "contains", NIK search "starts with"). The occupation's key has its own index.
         indexes = [
-            models.Index(fields=["kelurahan", "name"]),
-            # The list's order (name, id) with what its search tests beside it: a page
-            # of ids is read from the index alone (no row fetched for the rows it skips).
+            # An operator's list: their kelurahan, in the list's order.
+            models.Index(F("kelurahan"), LIST_ORDER, F("id"), name="registry_person_kel_sort_idx"),
+            # The list's order with what its search tests beside it: a page of ids is read
+            # from the index alone (no row fetched for the rows it skips). PostgreSQL reads
+            # an expression from an index alone only when the column under it is there too,
+            # hence `name` beside `is_active`.
             models.Index(
-                fields=["name", "id"], include=["is_active"], name="registry_person_name_id_idx"
+                LIST_ORDER,
+                F("id"),
+                include=["is_active", "name"],
+                name="registry_person_sort_idx",
             ),
             models.Index(fields=["birth_date"]),
             models.Index(

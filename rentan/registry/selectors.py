@@ -3,11 +3,14 @@
 Person search (`search_persons`): a name is "contains, any case", which Django asks as
 `UPPER(name) LIKE`; on PostgreSQL a pg_trgm GIN index over that expression answers it
 (migration 0005, nothing on SQLite). Digits search the NIK from its start, a range on the
-NIK's unique index. `bench/bench_load.py` times the pages at a million persons."""
+NIK's unique index; every list that searches people searches them so
+(`matching_name_or_nik`). The list sorts by the name in lower case, then id (`SORT_KEY`),
+read from the index of that expression (migration 0007). `bench/bench_load.py` times the
+pages at a million persons."""
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -18,6 +21,7 @@ from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_
 from rentan.regions.models import Area, AreaLevel
 from rentan.registry.job_names import JobNames, JobType
 from rentan.registry.models import (
+    LIST_ORDER,
     DuplicatePair,
     DuplicateStatus,
     Occupation,
@@ -56,8 +60,16 @@ def job_names() -> JobNames:
     )
 
 
+Rows = TypeVar("Rows", bound=QuerySet[Any])
+
+# The name the person list sorts and pages by (keyset), annotated on every list of persons.
+SORT_KEY = "sort_name"
+
+
 def persons_visible_to(user: Any) -> PersonQuerySet:
-    queryset = Person.objects.select_related("kelurahan__parent", "occupation")
+    queryset = Person.objects.select_related("kelurahan__parent", "occupation").annotate(
+        **{SORT_KEY: LIST_ORDER}
+    )
     return scope_to_user(user, queryset, kelurahan_field="kelurahan")  # type: ignore[return-value]
 
 
@@ -81,20 +93,28 @@ def search_persons(
 ) -> PersonQuerySet:
     if not include_inactive:
         queryset = queryset.active()
-    text = text.strip()
-    if text.isdigit():
-        # Digits search the NIK from its start, so a partial NIK still finds its owner
-        # without letting anyone probe the middle digits of other people's numbers.
-        queryset = queryset.filter(nik__startswith=text)
-    elif text:
-        for word in text.split():
-            queryset = queryset.filter(Q(name__icontains=word))
+    queryset = matching_name_or_nik(queryset, text)
     if kelurahan_code:
         queryset = queryset.filter(kelurahan_id=kelurahan_code)
     elif kecamatan_code:
         queryset = queryset.filter(kelurahan__parent_id=kecamatan_code)
     if occupation_code:
         queryset = queryset.filter(occupation__code=occupation_code)
+    return queryset
+
+
+def matching_name_or_nik(queryset: Rows, text: str, *, person: str = "") -> Rows:
+    """The rows whose person matches what was typed in a search box: digits find the NIK
+    from its start, words each appear in the name in any case. `person` is the path to the
+    person from the queryset's rows ("person__" for placements, "" for persons), so every
+    list searches people alike."""
+    text = text.strip()
+    if text.isdigit():
+        # Digits search the NIK from its start, so a partial NIK still finds its owner
+        # without letting anyone probe the middle digits of other people's numbers.
+        return queryset.filter(**{f"{person}nik__startswith": text})
+    for word in text.split():
+        queryset = queryset.filter(Q(**{f"{person}name__icontains": word}))
     return queryset
 
 
@@ -123,7 +143,7 @@ def household_members(user: Any, person: Person) -> list[Person]:
     return list(
         scope_to_user(
             user, members.select_related("occupation"), kelurahan_field="kelurahan"
-        ).order_by("name")
+        ).order_by(LIST_ORDER, "pk")
     )
 
 

@@ -1,9 +1,11 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +13,13 @@ from rentan.accounts.access import Capability, can, kelurahan_scope, requires
 from rentan.core.audit import events_for, reads_of, record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.formatting import format_date
-from rentan.core.keyset import bounded_count, estimated_rows, keyset_page
+from rentan.core.keyset import (
+    KeysetPage,
+    bounded_count,
+    estimated_rows,
+    keyset_page,
+    numbered_page,
+)
 from rentan.core.models import AuditAction
 from rentan.registry import selectors, services
 from rentan.registry.forms import DeactivateForm, PersonForm, PersonSearchForm
@@ -23,6 +31,11 @@ from rentan.registry.verification import VerificationCheck
 PAGE_SIZE = 25
 # Above this many matches a list says "more than" instead of counting them all.
 COUNT_CAP = 1000
+# Page links either side of the page shown.
+NEARBY_PAGES = 2
+# The deepest page a jump by number reads: its OFFSET skips ids in the sort index (see
+# bench/bench_load.py, which times a jump to the middle of a million persons).
+MAX_JUMP_PAGE = 50_000
 # The latest reads of a person's data shown on their page; the rest are on the Audit page.
 VIEWERS_SHOWN = 10
 
@@ -32,17 +45,44 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None, user=request.user)
     persons = selectors.listed_persons(request.user, form.cleaned_data if form.is_valid() else None)
     visible = selectors.persons_visible_to(request.user)
-    page = keyset_page(
-        persons,
-        field="name",
-        size=PAGE_SIZE,
-        after=_cursor(visible, request.GET.get("sesudah")),
-        before=_cursor(visible, request.GET.get("sebelum")),
-    )
+    after = _cursor(visible, request.GET.get("sesudah"))
+    before = _cursor(visible, request.GET.get("sebelum"))
+    # The page's number rides along in its links; a link that names only a number (a jump, a
+    # nearby page) finds its page by that number.
+    number = _page_number(request.GET.get("halaman"))
+    wants_last = request.GET.get("terakhir") == "1" and after is None and before is None
     searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
     whole_registry = (
         not any(request.GET.get(f) for f in form.fields) and kelurahan_scope(request.user) is None
     )
+    page = None
+    if number is not None and number > 1 and after is None and before is None and not wants_last:
+        page = numbered_page(
+            persons, field=selectors.SORT_KEY, size=PAGE_SIZE, number=min(number, MAX_JUMP_PAGE)
+        )
+        number = min(number, MAX_JUMP_PAGE)
+        if not page.object_list:
+            # Past the end (a number typed too high, an estimate above the rows): the last
+            # page, by its number where the rows can be counted, else read from the end.
+            counted, more = bounded_count(persons, COUNT_CAP)
+            if more:
+                page, number, wants_last = None, None, True
+            else:
+                number = max(-(-counted // PAGE_SIZE), 1)
+                page = numbered_page(
+                    persons, field=selectors.SORT_KEY, size=PAGE_SIZE, number=number
+                )
+    if page is None or wants_last:
+        page = keyset_page(
+            persons,
+            field=selectors.SORT_KEY,
+            size=PAGE_SIZE,
+            after=after,
+            before=before,
+            last=wants_last,
+        )
+    if after is None and before is None and not wants_last and number is None:
+        number = 1
     # The whole registry on PostgreSQL: its estimate, not a count of a million rows.
     estimate = None
     if not page.has_previous and not page.has_next:
@@ -61,8 +101,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             at_least=len(page) + page.has_next,
         )
     query = request.GET.copy()
-    query.pop("sesudah", None)
-    query.pop("sebelum", None)
+    for key in ("sesudah", "sebelum", "halaman", "terakhir"):
+        query.pop(key, None)
     template = (
         "registry/_person_rows.html"
         if request.headers.get("HX-Request")
@@ -78,9 +118,59 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "total": total,
             "total_is_more": more,
             "estimate": estimate,
+            "pages": _page_links(page, number, total=total, more=more, estimate=estimate),
+            "query_fields": [(key, value) for key, values in query.lists() for value in values],
             "may_add": can(request.user, Capability.EDIT_PERSONS),
         },
     )
+
+
+def _page_number(value: str | None) -> int | None:
+    if not value or not value.strip().isdigit():
+        return None
+    return max(int(value.strip()), 1)
+
+
+def _page_links(
+    page: KeysetPage, number: int | None, *, total: int, more: bool, estimate: int | None
+) -> dict[str, Any]:
+    """What the pager offers: the page's number when known, the last page's (exact, or
+    about from the estimate), the numbers of a few pages either side, and the highest page
+    a jump may ask for."""
+    if estimate is not None:
+        last, last_is_exact = -(-estimate // PAGE_SIZE), False
+        jump_limit = last
+    elif more:
+        # Only "more than" is known: a jump goes as deep as a count would have gone (a page
+        # past the matches shows the last one).
+        last, last_is_exact = None, False
+        jump_limit = -(-COUNT_CAP // PAGE_SIZE)
+    else:
+        last, last_is_exact = max(-(-total // PAGE_SIZE), 1), True
+        jump_limit = last
+    jump_limit = min(jump_limit, MAX_JUMP_PAGE)
+    if not page.has_previous:
+        number = 1
+    elif not page.has_next and last_is_exact:
+        number = last
+    if number is not None and last_is_exact and last is not None:
+        number = min(number, last)
+    nearby: list[int] = []
+    if number is not None:
+        highest = number + (1 if page.has_next else 0)
+        if page.has_next and last is not None:
+            highest = max(highest, min(number + NEARBY_PAGES, last))
+        nearby = list(range(max(number - NEARBY_PAGES, 1), highest + 1))
+    return {
+        "number": number,
+        "last": last,
+        "last_is_exact": last_is_exact,
+        "nearby": nearby,
+        "jump_limit": max(jump_limit, 1),
+        # The last page by its number where the count is exact (its rows as the numbered
+        # pages cut them), else read backwards from the end.
+        "last_by_number": last_is_exact,
+    }
 
 
 def _cursor(visible: Any, pk: str | None) -> Person | None:
@@ -109,12 +199,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if may_verify and person.is_active and not person.is_verified
         else []
     )
+    # Placements and memberships belong to apps that depend on this one: a setting names
+    # the function that reads them.
+    history_of = getattr(settings, "RENTAN_PERSON_PROGRAMME_HISTORY", "")
+    programme_history = import_string(history_of)(request.user, person) if history_of else []
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
             "history": history,
+            "programme_history": programme_history,
             "household": household,
             "household_elsewhere": person.household is not None
             and selectors.kk_registered_elsewhere(

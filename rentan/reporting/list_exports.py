@@ -94,7 +94,7 @@ def persons_xlsx(request: HttpRequest) -> HttpResponse:
         request.user, form.cleaned_data if form.is_valid() else None
     )
     found = _capped(
-        persons.order_by("name", "id").values_list(
+        persons.order_by(registry_selectors.SORT_KEY, "id").values_list(
             "id",
             "name",
             "nik",

@@ -178,3 +178,140 @@ def test_the_whole_registry_is_estimated_on_postgresql_without_counting(
         assert counted == []
     else:
         assert "5 pekerja" in body
+
+
+def test_names_sort_whatever_their_case(client, admin_user, small_pages):
+    for name in ["ZAINAL", "abdul", "Budi", "AGUS", "citra"]:
+        PersonFactory(name=name)
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    pages = _walk(client, {})
+
+    assert [name for page in pages for name in page] == ["abdul", "AGUS", "Budi", "citra", "ZAINAL"]
+    # "Sebelumnya" pages back through the same order.
+    last_first = Person.objects.get(name="citra").pk
+    back = client.get(reverse("registry:person_list"), {"sebelum": last_first}).context["page"]
+    assert _names(back) == ["abdul", "AGUS", "Budi"]
+
+
+def _numbered(client, **params: str):
+    response = client.get(reverse("registry:person_list"), params)
+    return response, response.context["page"], response.context["pages"]
+
+
+def test_a_page_is_opened_by_its_number_with_the_search_kept(client, admin_user, small_pages):
+    for n in range(14):
+        PersonFactory(name=f"Siti {n:02d}")
+    PersonFactory(name="Budi")
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    response, page, pages = _numbered(client, q="siti", halaman="3")
+
+    assert _names(page) == ["Siti 06", "Siti 07", "Siti 08"]
+    assert pages["number"] == 3
+    body = response.content.decode()
+    # Nearby pages, first and last, and the jump form that keeps the search.
+    assert 'aria-current="page">3<' in body
+    assert "halaman=1" in body
+    assert "halaman=4" in body
+    # Two pages ahead only where the matches were counted (PostgreSQL says "more than a
+    # page" for a name search).
+    assert ("halaman=5" in body) == (connection.vendor == "sqlite")
+    assert '<input type="hidden" name="q" value="siti">' in body
+    # "Berikutnya" from page 3 is page 4 by key, labelled as such.
+    _, following, labels = _numbered(client, q="siti", sesudah=str(page.last_pk), halaman="4")
+    assert _names(following) == ["Siti 09", "Siti 10", "Siti 11"]
+    assert labels["number"] == 4
+
+
+def test_the_last_page_and_a_jump_past_the_end(client, admin_user, small_pages):
+    for n in range(7):
+        PersonFactory(name=f"Warga {n}")
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    _, _first, pages = _numbered(client)
+    assert pages["last"] == 3
+    assert pages["last_is_exact"]
+    assert pages["nearby"] == [1, 2, 3]
+
+    _, last, labels = _numbered(client, halaman="3")
+    assert _names(last) == ["Warga 6"]
+    assert not last.has_next
+    assert labels["number"] == 3
+
+    _, beyond, labels = _numbered(client, halaman="99")
+    assert _names(beyond) == ["Warga 6"]
+    assert labels["number"] == 3
+
+    # Read backwards from the end where the count is not exact (an estimate, a capped count).
+    _, from_end, labels = _numbered(client, terakhir="1")
+    assert _names(from_end) == ["Warga 4", "Warga 5", "Warga 6"]
+    assert from_end.has_previous
+    assert not from_end.has_next
+
+
+def test_a_bad_page_number_opens_the_first_page(client, admin_user, small_pages):
+    for n in range(5):
+        PersonFactory(name=f"Warga {n}")
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    for value in ["abc", "-2", "0", ""]:
+        _, page, pages = _numbered(client, halaman=value)
+        assert _names(page) == ["Warga 0", "Warga 1", "Warga 2"], value
+        assert pages["number"] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan")
+def test_a_page_in_name_order_reads_ids_from_the_sort_index_alone(admin_user):
+    from rentan.registry import selectors
+
+    PersonFactory(name="ZAINAL")
+    listed = selectors.listed_persons(admin_user, None)
+    ids = listed.order_by(selectors.SORT_KEY, "pk").values_list("pk", flat=True)[100:126]
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for method in ("seqscan", "bitmapscan", "sort"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using registry_person_sort_idx" in plan, plan
+
+
+def test_the_order_uses_its_expression_index_on_sqlite_too(admin_user):
+    from rentan.registry import selectors
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan")
+    listed = selectors.listed_persons(admin_user, None)
+    ids = listed.order_by(selectors.SORT_KEY, "pk").values_list("pk", flat=True)[:26]
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    assert "registry_person_sort_idx" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
+def test_the_whole_registry_pages_up_to_its_estimate_and_ends_read_from_the_end(
+    client, admin_user, monkeypatch
+):
+    for n in range(9):
+        PersonFactory(name=f"Warga {n}")
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_person")
+    client.login(username=admin_user.username, password=TEST_PASSWORD)
+
+    response, _page, pages = _numbered(client)
+
+    assert pages["last"] == 5
+    assert not pages["last_is_exact"]
+    assert pages["jump_limit"] == 5
+    body = response.content.decode()
+    assert "Halaman 1 dari sekitar 5" in body
+    assert "terakhir=1" in body
+    _, page4, labels = _numbered(client, halaman="4")
+    assert _names(page4) == ["Warga 6", "Warga 7"]
+    assert labels["number"] == 4
