@@ -208,21 +208,16 @@ def error_file_columns(
     """Which column of the file a staged issue is about: the column of its field, else the
     column whose header it names (a cell of a column the import does not read); None for a
     field the file has no column for (a required column left out)."""
-    by_field = {
-        wanted: column
+    by_field: dict[str, int] = {
+        wanted.value: column
         for column, wanted in sorted(fields.items(), reverse=True)
         if wanted is not ImportField.IGNORE
     }
     by_header = {str(header): column for column, header in reversed(list(enumerate(headers)))}
 
     def column_of(issue: Mapping[str, Any]) -> int | None:
-        try:
-            wanted = ImportField(issue.get("field", ""))
-        except ValueError:
-            wanted = None
-        if wanted is not None and wanted in by_field:
-            return by_field[wanted]
-        return by_header.get(str(issue.get("column", "")))
+        found = by_field.get(str(issue.get("field", "")))
+        return found if found is not None else by_header.get(str(issue.get("column", "")))
 
     return column_of
 

@@ -134,3 +134,21 @@ def test_when_no_member_is_complete_the_page_offers_no_file(client, admin_user):
     page = client.post(reverse("enrollment:export", args=[cycle.pk])).content.decode()
     assert "3 peserta belum lengkap" in page
     assert "lengkap_saja" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_confirmed_file_made_by_the_worker_leaves_the_incomplete_out(
+    client, admin_user, settings
+):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.RENTAN_BACKGROUND_EXPORT_ROWS = 1
+    cycle = _cycle_with_one_incomplete(admin_user)
+    client.force_login(admin_user)
+    assert client.post(reverse("enrollment:export", args=[cycle.pk])).status_code == 200
+    response = client.post(reverse("enrollment:export", args=[cycle.pk]), {"lengkap_saja": "1"})
+    assert response["Location"] == reverse("enrollment:export_progress", args=[cycle.pk])
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    assert ExchangeFile.objects.get().rows == 2
+    assert Membership.objects.get(person__name="Siti Aminah").status == MembershipStatus.APPROVED

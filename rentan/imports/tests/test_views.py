@@ -143,9 +143,7 @@ def test_round_trip_of_many_mistakes_through_the_error_file(
     content = client.get(reverse("imports:batch_error_file", args=[first.pk])).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert [sheet.cell(row, 2).value for row in range(2, 6)] == ["Budi", "Joko", "Slamet", "Darto"]
-    marked = {
-        cell.coordinate for row in sheet.iter_rows(min_row=2) for cell in row if cell.comment
-    }
+    marked = {cell.coordinate for row in sheet.iter_rows(min_row=2) for cell in row if cell.comment}
     assert marked == {"C2", "F3", "D4", "E5", "G5"}
     assert sheet["C3"].value == datetime(1975, 5, 12)  # a date the import read is a date
     assert "Nama ibu kandung" in sheet["H5"].value
