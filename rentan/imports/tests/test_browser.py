@@ -70,7 +70,8 @@ def test_operator_fixes_an_import_through_the_error_file(
     assert [sheet.cell(row, 2).value for row in (2, 3)] == ["Budi Santoso", "Joko Susilo"]
     assert sheet.max_row == 3  # Siti's row is ready: not in the file
     assert "NIK" in sheet["H2"].value
-    assert sheet["A2"].comment is not None and sheet["F3"].comment is not None
+    assert sheet["A2"].comment is not None
+    assert sheet["F3"].comment is not None
     assert sheet["C2"].value == datetime(1975, 5, 12)
     assert any("DaftarKelurahan" in str(v.formula1) for v in sheet.data_validations.dataValidation)
     sheet["A2"] = "3375011205750002"
