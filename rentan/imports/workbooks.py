@@ -222,9 +222,10 @@ def error_file_columns(
     return column_of
 
 
-# Comments are held in memory until the file is closed: past this many, a bad cell is only
-# coloured (its reason stays in the last column).
-MAX_COMMENTS = 20_000
+# Comments are held in memory until the file is closed, and XlsxWriter places each one by
+# adding up the heights of the rows above it: past this many, a bad cell is only coloured
+# (its reason stays in the last column). A person fixes a file a screen at a time.
+MAX_COMMENTS = 1_000
 _BAD_FILL = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import openpyxl
 
+from rentan.imports import workbooks
 from rentan.imports.cells import ERROR_COLUMN, FIELD_LABELS, ImportField
 from rentan.imports.workbooks import (
     DATE_FORMAT,
@@ -162,3 +163,13 @@ def test_an_issue_finds_its_cell_by_field_else_by_header():
     assert column_of({"field": "kelurahan", "column": "Kelurahan"}) == 4
     assert column_of({"field": "ignore", "column": "Catatan"}) == 6
     assert column_of({"field": "rt", "column": "RT"}) is None
+
+
+def test_past_the_comment_cap_a_bad_cell_is_still_coloured(monkeypatch):
+    monkeypatch.setattr(workbooks, "MAX_COMMENTS", 1)
+    sheet = _error_file(
+        [_row(["1", "Ani", "", "P", "Medonno", ""], "r", {4: "x"}) for _ in range(2)]
+    )["Data"]
+    assert sheet["E2"].comment is not None
+    assert sheet["E3"].comment is None
+    assert sheet["E3"].fill.fgColor.rgb.endswith("FFC7CE")
