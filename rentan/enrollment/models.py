@@ -114,9 +114,6 @@ class Membership(models.Model):
     end_reason = models.CharField(
         _("alasan berhenti"), max_length=12, choices=EndReason.choices, blank=True
     )
-    # The branch asks for the mother's maiden name; the registry does not hold it, so it is
-    # kept here, optional, and left empty in the file when unknown.
-    mother_name = models.CharField(_("nama ibu kandung"), max_length=150, blank=True)
     registration_file = models.ForeignKey(
         ExchangeFile,
         verbose_name=_("berkas pendaftaran"),

@@ -1,5 +1,7 @@
 """Reads over memberships, files, bills and claims."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,9 +11,13 @@ from rentan.accounts.access import Capability, can
 from rentan.enrollment import billing
 from rentan.enrollment.bpjs_files import (
     DEFAULT_COLUMNS,
+    FIELD_LABELS,
+    REQUIRED_FOR_REGISTRATION,
     Column,
+    Field,
     RegistrationRow,
     columns_from_data,
+    missing_for_registration,
 )
 from rentan.enrollment.claims import BenefitRule
 from rentan.enrollment.models import (
@@ -28,6 +34,7 @@ from rentan.programmes import explanation
 from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind
 from rentan.programmes.selectors import rate_rules, selected_placements
 from rentan.registry.models import Person
+from rentan.registry.nik import mask_nik
 
 ENROLLING_STATUSES = (CycleStatus.APPROVED, CycleStatus.RUNNING, CycleStatus.CLOSED)
 
@@ -121,10 +128,79 @@ def sendable_memberships(
     return memberships
 
 
+# The person's column holding each field a registration requires (bpjs_files).
+_REQUIRED_COLUMNS = {
+    Field.MOTHER_NAME: "person__mother_name",
+    Field.BIRTH_PLACE: "person__birth_place",
+    Field.ADDRESS: "person__street_address",
+}
+
+
+def lacking_registration_fields(columns: Sequence[Column]) -> Q | None:
+    """Members whose person lacks a field the registration file requires (None: the
+    mapping writes none of them). The database's shortlist; `incomplete_registrations`
+    says what each lacks by the rule itself."""
+    lacking = Q()
+    for wanted in REQUIRED_FOR_REGISTRATION:
+        if wanted in {column.field for column in columns}:
+            lacking |= Q(**{_REQUIRED_COLUMNS[wanted]: ""})
+    return lacking if lacking.children else None
+
+
+@dataclass(frozen=True)
+class IncompleteMember:
+    membership_id: int
+    person_id: int
+    nik: str
+    name: str
+    kelurahan: str
+    missing: list[Field]
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [str(FIELD_LABELS[field]) for field in self.missing]
+
+
+def incomplete_registrations(
+    memberships: QuerySet[Membership], columns: Sequence[Column]
+) -> list[IncompleteMember]:
+    """The members the registration file would leave out for a missing required field, by
+    name."""
+    lacking = lacking_registration_fields(columns)
+    if lacking is None:
+        return []
+    found = []
+    for pk, person, nik, name, kelurahan, mother, place, street in (
+        memberships.filter(lacking)
+        .order_by("person__name", "id")
+        .values_list(
+            "id",
+            "person_id",
+            "person__nik",
+            "person__name",
+            "person__kelurahan__name",
+            "person__mother_name",
+            "person__birth_place",
+            "person__street_address",
+        )
+        .iterator(chunk_size=2000)
+    ):
+        missing = missing_for_registration(
+            columns, mother_name=mother, birth_place=place, street_address=street
+        )
+        if missing:
+            found.append(IncompleteMember(pk, person, nik, name, kelurahan, missing))
+    return found
+
+
 _ROW_FIELDS = (
     "id",
     "status",
-    "mother_name",
+    "person__mother_name",
     "requested_start_on",
     "person__nik",
     "person__name",

@@ -40,7 +40,9 @@ def describe_failure(error: BaseException) -> str:
 
 
 @task()
-def make_registration_file(cycle_id: int, actor_id: int | None, today_iso: str) -> None:
+def make_registration_file(
+    cycle_id: int, actor_id: int | None, today_iso: str, complete_only: bool = False
+) -> None:
     from rentan.accounts.models import User
 
     key = registration_key(cycle_id)
@@ -53,6 +55,7 @@ def make_registration_file(cycle_id: int, actor_id: int | None, today_iso: str) 
             progress=lambda phase, done, total: background.note_running(
                 key, done, total, phase=phase
             ),
+            complete_only=complete_only,
         )
     except (EnrollmentRefused, MappingError, SheetNameError) as refused:
         # Nothing was sent (one transaction): the page says why and offers to try again.
@@ -65,10 +68,14 @@ def make_registration_file(cycle_id: int, actor_id: int | None, today_iso: str) 
     background.note_done(key, total=exchange.rows, exchange=exchange.pk)
 
 
-def ask_for_registration_file(*, cycle: Cycle, actor: Any, today: date) -> bool:
+def ask_for_registration_file(
+    *, cycle: Cycle, actor: Any, today: date, complete_only: bool = False
+) -> bool:
     """Queue the cycle's registration file unless one is already waiting or being made
     (False then: the page follows that one)."""
     if not background.claim(registration_key(cycle.pk), again_if_done=True):
         return False
-    make_registration_file.enqueue(cycle.pk, getattr(actor, "pk", None), today.isoformat())
+    make_registration_file.enqueue(
+        cycle.pk, getattr(actor, "pk", None), today.isoformat(), complete_only
+    )
     return True

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
 from rentan.core import background
+from rentan.core.audit import record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_date, format_month, format_rupiah
@@ -124,15 +125,24 @@ def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """A file of up to RENTAN_BACKGROUND_EXPORT_ROWS people is made at once; a larger one by
     the worker, while the progress page shows how far it has got."""
     cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
-    if selectors.sendable_memberships(cycle).count() > settings.RENTAN_BACKGROUND_EXPORT_ROWS:
+    sendable = selectors.sendable_memberships(cycle)
+    # The branch refuses a row without a required field a month later: warn before writing,
+    # and on confirmation make the file of the complete members only (the others stay
+    # ditetapkan and go in a later file once their data is fixed).
+    complete_only = request.POST.get("lengkap_saja") == "1"
+    if not complete_only:
+        incomplete = selectors.incomplete_registrations(sendable, selectors.columns_for(cycle)[0])
+        if incomplete:
+            return _incomplete_warning(request, cycle, sendable.count(), incomplete)
+    if sendable.count() > settings.RENTAN_BACKGROUND_EXPORT_ROWS:
         if not tasks.ask_for_registration_file(
-            cycle=cycle, actor=request.user, today=timezone.localdate()
+            cycle=cycle, actor=request.user, today=timezone.localdate(), complete_only=complete_only
         ):
             messages.info(request, _("Berkas pendaftaran periode ini sudah sedang dibuat."))
         return redirect("enrollment:export_progress", cycle_id=cycle.pk)
     try:
         exchange = file_services.export_registration(
-            actor=request.user, cycle=cycle, today=timezone.localdate()
+            actor=request.user, cycle=cycle, today=timezone.localdate(), complete_only=complete_only
         )
     except services.EnrollmentRefused as refused:
         messages.error(request, str(refused))
@@ -143,6 +153,40 @@ def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
         % {"n": exchange.rows},
     )
     return redirect("enrollment:exchange_detail", pk=exchange.pk)
+
+
+# Members named on the warning page; the count says how many more there are.
+INCOMPLETE_SHOWN = 200
+
+
+def _incomplete_warning(
+    request: HttpRequest,
+    cycle: Cycle,
+    sendable: int,
+    incomplete: list[selectors.IncompleteMember],
+) -> HttpResponse:
+    """Before writing: who would be refused by the branch for a missing field, each with a
+    link to complete their data, and the choice of a file of the complete members only."""
+    shown = incomplete[:INCOMPLETE_SHOWN]
+    # The page names the persons (masked NIK, name): a read of their data.
+    record_read(
+        actor=request.user,
+        persons=[member.person_id for member in shown],
+        page=request.get_full_path(),
+        note=_("Peserta belum lengkap untuk berkas pendaftaran %(cycle)s") % {"cycle": cycle},
+        target=cycle,
+    )
+    return render(
+        request,
+        "enrollment/registration_incomplete.html",
+        {
+            "cycle": cycle,
+            "incomplete": shown,
+            "incomplete_count": len(incomplete),
+            "complete_count": sendable - len(incomplete),
+            "may_edit_persons": can(request.user, Capability.EDIT_PERSONS),
+        },
+    )
 
 
 @requires(Capability.MANAGE_ENROLLMENT)

@@ -50,6 +50,7 @@ class ImportField(StrEnum):
     DEPENDENTS = "dependents"
     HAS_DISABILITY = "has_disability"
     DISABILITY_NOTE = "disability_note"
+    MOTHER_NAME = "mother_name"
     IGNORE = "ignore"
 
 
@@ -71,6 +72,7 @@ FIELD_LABELS: dict[ImportField, str] = {
     ImportField.DEPENDENTS: "Jumlah Tanggungan",
     ImportField.HAS_DISABILITY: "Disabilitas",
     ImportField.DISABILITY_NOTE: "Keterangan Disabilitas",
+    ImportField.MOTHER_NAME: "Nama Ibu Kandung",
     ImportField.IGNORE: "(abaikan kolom ini)",
 }
 
@@ -176,6 +178,15 @@ _SYNONYMS: dict[ImportField, tuple[str, ...]] = {
     ImportField.DEPENDENTS: ("tanggungan", "jumlah tanggungan", "jml tanggungan"),
     ImportField.HAS_DISABILITY: ("disabilitas", "penyandang disabilitas", "difabel"),
     ImportField.DISABILITY_NOTE: ("keterangan disabilitas", "jenis disabilitas"),
+    ImportField.MOTHER_NAME: (
+        "nama ibu kandung",
+        "ibu kandung",
+        "nama ibu",
+        "nama gadis ibu kandung",
+        "nama ibu kandung sesuai kk",
+        "nm ibu kandung",
+        "nama ibu kand",
+    ),
     ImportField.IGNORE: ("no", "no urut", "nomor urut", "keterangan kesalahan"),
 }
 

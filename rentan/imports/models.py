@@ -167,6 +167,7 @@ class StagedRow(models.Model):
     dependents = models.PositiveSmallIntegerField(default=0)
     has_disability = models.BooleanField(default=False)
     disability_note = models.CharField(max_length=200, blank=True)
+    mother_name = models.CharField(max_length=150, blank=True)
     # The row as it was in the file (for the error file), and what is wrong with it.
     cells = models.JSONField(default=list)
     issues = models.JSONField(default=list, blank=True)

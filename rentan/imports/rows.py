@@ -62,6 +62,7 @@ _COLUMN_OF_PERSON_FIELD: dict[PersonField, tuple[ImportField, ...]] = {
     PersonField.MONTHLY_INCOME: (ImportField.MONTHLY_INCOME,),
     PersonField.DEPENDENTS: (ImportField.DEPENDENTS,),
     PersonField.DISABILITY_NOTE: (ImportField.DISABILITY_NOTE,),
+    PersonField.MOTHER_NAME: (ImportField.MOTHER_NAME,),
 }
 
 
@@ -293,6 +294,8 @@ class RowChecker:
             dependents=dependents or 0,
             has_disability=read(ImportField.HAS_DISABILITY, parse_yes_no, False),
             disability_note=text(self._cell(cells, ImportField.DISABILITY_NOTE)),
+            # Optional here: BPJS asks for it at registration, where its absence is warned of.
+            mother_name=text(self._cell(cells, ImportField.MOTHER_NAME)),
         )
         checked = check_person(
             draft,
@@ -478,6 +481,7 @@ class _CleanRows:
             (ImportField.DEPENDENTS, "dependents", self._dependents),
             (ImportField.HAS_DISABILITY, "has_disability", self._has_disability),
             (ImportField.DISABILITY_NOTE, "disability_note", self._disability_note),
+            (ImportField.MOTHER_NAME, "mother_name", self._mother_name),
         ):
             at = index[wanted]
             if at is None:
@@ -601,6 +605,14 @@ class _CleanRows:
     def _name(cell: object) -> Any:
         name = tidy_name(text(cell))
         if not name or any(ch.isdigit() for ch in name) or len(name) > MAX_LENGTHS["name"]:
+            return _NOT_CLEAN
+        return name
+
+    @staticmethod
+    def _mother_name(cell: object) -> Any:
+        # Optional: an empty cell is clean (check_person's rule).
+        name = tidy_name(text(cell))
+        if any(ch.isdigit() for ch in name) or len(name) > MAX_LENGTHS["mother_name"]:
             return _NOT_CLEAN
         return name
 

@@ -451,6 +451,7 @@ def _staged_row(batch_id: int, outcome: RowOutcome) -> tuple[Any, ...]:
         dependents if 0 <= dependents <= 20 else 0,
         draft.has_disability,
         draft.disability_note[:200],
+        draft.mother_name[:150],
         _to_json(outcome.cells),
         _to_json([issue.as_dict() for issue in outcome.issues]) if outcome.issues else "[]",
         "[]",

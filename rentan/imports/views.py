@@ -8,6 +8,7 @@ from django.db.utils import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,12 +18,18 @@ from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_number
 from rentan.imports import selectors, services, tasks
-from rentan.imports.cells import ERROR_COLUMN
+from rentan.imports.cells import ERROR_COLUMN, ImportField, normalise_header
 from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
 from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
-from rentan.imports.workbooks import build_error_file, build_template
+from rentan.imports.workbooks import (
+    ChoiceLists,
+    RowToFix,
+    build_error_file,
+    build_template,
+    error_file_columns,
+)
 from rentan.regions.models import Area
-from rentan.registry.models import Occupation, Person
+from rentan.registry.models import Occupation
 from rentan.registry.selectors import programme_kelurahan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,16 +103,24 @@ def _commit(request: HttpRequest, batch: ImportBatch) -> None:
         )
 
 
-@requires(Capability.IMPORT_DATA)
-def template_download(request: HttpRequest) -> HttpResponse:
+def _choice_lists() -> tuple[ChoiceLists, list[Area]]:
+    """The drop-downs of the template and of every error file: the programme's kelurahan
+    and job types."""
     kelurahan = programme_kelurahan()
     occupations = list(Occupation.objects.order_by("name").values_list("name", flat=True))
+    return ChoiceLists(kelurahan=[area.name for area in kelurahan], occupations=occupations), list(
+        kelurahan
+    )
+
+
+@requires(Capability.IMPORT_DATA)
+def template_download(request: HttpRequest) -> HttpResponse:
+    lists, kelurahan = _choice_lists()
     region = Area.objects.filter(code=settings.RENTAN_REGION_CODE).first()
     content = build_template(
-        kelurahan_names=[area.name for area in kelurahan],
-        occupation_names=occupations,
+        lists=lists,
         example_kelurahan=kelurahan[0].name if kelurahan else "",
-        example_occupation=occupations[0] if occupations else "",
+        example_occupation=lists.occupations[0] if lists.occupations else "",
         region_name=region.name if region else settings.RENTAN_REGION_CODE,
     )
     response = HttpResponse(content, content_type=XLSX)
@@ -283,42 +298,48 @@ def _discard_consequences(batch: ImportBatch) -> Consequences:
 
 @requires(Capability.IMPORT_DATA)
 def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
-    """The original rows with a column of reasons, to fix and upload again."""
+    """The rows refused for a mistake, each with its reasons and its bad cells marked, to fix
+    and upload again. Rows that are ready, already registered or waiting for a decision are
+    not in it: they need no fixing in the file."""
     batch = selectors.batch_for(request.user, pk)
-    rows = batch.rows.exclude(pk__in=batch.rows.imported().values("pk")).order_by("row_number")
-    elsewhere = selectors.niks_registered_elsewhere(request.user, batch)
+    rows = batch.rows.filter(status=RowStatus.ERROR).order_by("row_number")
+    fields = {int(index): ImportField(value) for index, value in batch.column_map.items()}
+    headers = list(batch.headers)
+    if headers and normalise_header(headers[-1]) == normalise_header(ERROR_COLUMN):
+        # An error file uploaded again: its reasons column gives way to the new one.
+        headers.pop()
+    column_of = error_file_columns(headers, fields)
     exported: list[int] = []
 
     def lines() -> Any:
         for row in rows.iterator(chunk_size=2000):
             exported.append(row.pk)
-            reasons = "; ".join(
-                f"{issue['column']}: {issue['message']}"
-                for issue in row.issues
-                if not issue.get("is_warning")
+            errors = [issue for issue in row.issues if not issue.get("is_warning")]
+            bad_cells: dict[int, list[str]] = {}
+            for issue in errors:
+                column = column_of(issue)
+                if column is not None:
+                    bad_cells.setdefault(column, []).append(issue["message"])
+            yield RowToFix(
+                cells=row.cells,
+                reasons="; ".join(f"{issue['column']}: {issue['message']}" for issue in errors),
+                bad_cells={column: "\n".join(texts) for column, texts in bad_cells.items()},
             )
-            if row.status == RowStatus.ALREADY_REGISTERED and row.nik in elsewhere:
-                reasons = reasons or _(
-                    "NIK ini terdaftar di kelurahan lain — hubungi Dinas; baris ini tidak diimpor."
-                )
-            elif row.status == RowStatus.ALREADY_REGISTERED:
-                reasons = reasons or _("Sudah terdaftar di Rentan; baris ini tidak diimpor lagi.")
-            elif row.status == RowStatus.DUPLICATE and not row.is_accepted:
-                reasons = reasons or _("Mungkin data ganda; periksa di halaman impor.")
-            yield row.cells, reasons
 
-    headers = [header for header in batch.headers if header != ERROR_COLUMN]
-    content = build_error_file(headers=headers, rows=lines())
+    content = build_error_file(
+        headers=headers,
+        fields=fields,
+        rows=lines(),
+        lists=_choice_lists()[0],
+        today=timezone.localdate(),
+    )
     # The error file holds the rows' personal data: record that it left the system.
     record_export(
         actor=request.user,
         target_type="imports.stagedrow",
         target_ids=exported,
         note=f"Berkas kesalahan impor #{batch.pk} ({batch.original_name})",
-        # A row "already registered" carries a registered person's NIK and details.
-        persons=Person.objects.filter(
-            nik__in=batch.rows.filter(status=RowStatus.ALREADY_REGISTERED).values("nik")
-        ).values_list("pk", flat=True),
+        persons=[],
     )
     response = HttpResponse(content, content_type=XLSX)
     name = Path(batch.original_name).stem

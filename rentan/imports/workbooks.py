@@ -1,11 +1,29 @@
-"""The .xlsx files Rentan hands out: the empty template and the error file of a batch."""
+"""The .xlsx files Rentan hands out: the empty template and the error file of a batch.
+
+Both are written by XlsxWriter and share their lists: the hidden sheet "Daftar" with the
+kelurahan and job types, the drop-downs (data validation) of the kelurahan, job-type and
+sex columns, the date format and the text columns (`_add_lists`, `_drop_down`,
+`_column_format`). The error file holds only the rows to fix, each bad cell coloured with
+its reason in a comment and all the reasons in a last column, so it can be fixed and
+uploaded again (the import ignores that column). It is written in `constant_memory` mode:
+one row in memory however many rows a file had wrong.
+"""
 
 import io
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from rentan.core.exports import xlsx_workbook
-from rentan.imports.cells import ERROR_COLUMN, FIELD_LABELS, ImportField
+from rentan.imports.cells import (
+    ERROR_COLUMN,
+    FIELD_LABELS,
+    CellError,
+    ImportField,
+    match_header,
+    parse_date,
+)
 from rentan.imports.reading import DATA_SHEET
 
 TEMPLATE_COLUMNS: tuple[tuple[ImportField, int, str], ...] = (
@@ -15,6 +33,12 @@ TEMPLATE_COLUMNS: tuple[tuple[ImportField, int, str], ...] = (
     (ImportField.BIRTH_PLACE, 16, "Kota/kabupaten tempat lahir."),
     (ImportField.BIRTH_DATE, 14, "Tanggal lahir, mis. 12-05-1975 atau 12 Mei 1975."),
     (ImportField.SEX, 8, "L atau P (pilih dari daftar)."),
+    (
+        ImportField.MOTHER_NAME,
+        24,
+        "Nama gadis ibu kandung, sesuai KK. Boleh kosong saat impor, tetapi wajib untuk "
+        "pendaftaran BPJS Ketenagakerjaan.",
+    ),
     (ImportField.STREET_ADDRESS, 30, "Nama jalan/gang dan nomor rumah."),
     (ImportField.RT, 6, "Nomor RT, mis. 003."),
     (ImportField.RW, 6, "Nomor RW, mis. 005."),
@@ -26,12 +50,74 @@ TEMPLATE_COLUMNS: tuple[tuple[ImportField, int, str], ...] = (
 )
 
 _TEMPLATE_ROWS = 2000
+# How a date is shown in the template and the error file (day first, as written in Indonesia).
+DATE_FORMAT = "dd-mm-yyyy"
+# Columns whose cells stay text, so Excel keeps all 16 digits and the leading zeros.
+_TEXT_FIELDS = (
+    ImportField.NIK,
+    ImportField.KK_NUMBER,
+    ImportField.PHONE,
+    ImportField.RT,
+    ImportField.RW,
+)
+_LISTS_SHEET = "Daftar"
+
+
+@dataclass(frozen=True)
+class ChoiceLists:
+    """What the drop-downs offer: the programme's kelurahan and job types, by name."""
+
+    kelurahan: Sequence[str]
+    occupations: Sequence[str]
+
+
+_SEXES = ["L", "P"]
+
+
+def _add_lists(workbook: Any, lists: ChoiceLists) -> None:
+    """The hidden sheet the drop-downs read, written row by row (as constant_memory needs)."""
+    sheet = workbook.add_worksheet(_LISTS_SHEET)
+    columns = [list(lists.kelurahan), list(lists.occupations), _SEXES]
+    for row in range(max(len(column) for column in columns)):
+        for number, column in enumerate(columns):
+            if row < len(column):
+                sheet.write_string(row, number, column[row])
+    sheet.hide()
+    workbook.define_name(
+        "DaftarKelurahan", f"={_LISTS_SHEET}!$A$1:$A${max(1, len(lists.kelurahan))}"
+    )
+    workbook.define_name(
+        "DaftarPekerjaan", f"={_LISTS_SHEET}!$B$1:$B${max(1, len(lists.occupations))}"
+    )
+
+
+def _drop_down(sheet: Any, column: int, wanted: ImportField | None, last_row: int) -> None:
+    """The column's drop-down list, if its field has one."""
+    validation: dict[str, object]
+    if wanted is ImportField.KELURAHAN:
+        validation = {"validate": "list", "source": "=DaftarKelurahan"}
+    elif wanted is ImportField.OCCUPATION:
+        validation = {"validate": "list", "source": "=DaftarPekerjaan"}
+    elif wanted is ImportField.SEX:
+        validation = {"validate": "list", "source": _SEXES}
+    else:
+        return
+    validation["error_message"] = "Pilih salah satu isian dari daftar."
+    sheet.data_validation(1, column, last_row, column, validation)
+
+
+def _column_format(wanted: ImportField | None) -> str | None:
+    """The number format of a field's column: text, a date, or none."""
+    if wanted in _TEXT_FIELDS:
+        return "@"
+    if wanted is ImportField.BIRTH_DATE:
+        return DATE_FORMAT
+    return None
 
 
 def build_template(
     *,
-    kelurahan_names: Sequence[str],
-    occupation_names: Sequence[str],
+    lists: ChoiceLists,
     example_kelurahan: str,
     example_occupation: str,
     region_name: str,
@@ -41,51 +127,23 @@ def build_template(
     output = io.BytesIO()
     workbook = xlsx_workbook(output)
     bold = workbook.add_format({"bold": True, "bg_color": "#E6F0EA", "border": 1})
-    as_text = workbook.add_format({"num_format": "@"})
-    as_date = workbook.add_format({"num_format": "dd-mm-yyyy"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     title = workbook.add_format({"bold": True, "font_size": 14})
 
     data = workbook.add_worksheet(DATA_SHEET)
     guide = workbook.add_worksheet("Petunjuk")
-    lists = workbook.add_worksheet("Daftar")
+    _add_lists(workbook, lists)
 
-    lists.write_column(0, 0, kelurahan_names)
-    lists.write_column(0, 1, occupation_names)
-    lists.write_column(0, 2, ["L", "P"])
-    lists.hide()
-    workbook.define_name("DaftarKelurahan", f"=Daftar!$A$1:$A${max(1, len(kelurahan_names))}")
-    workbook.define_name("DaftarPekerjaan", f"=Daftar!$B$1:$B${max(1, len(occupation_names))}")
-
-    for column, (field, width, _hint) in enumerate(TEMPLATE_COLUMNS):
-        data.write_string(0, column, FIELD_LABELS[field], bold)
-        cell_format = None
-        if field in (
-            ImportField.NIK,
-            ImportField.KK_NUMBER,
-            ImportField.PHONE,
-            ImportField.RT,
-            ImportField.RW,
-        ):
-            # Text, so Excel keeps all 16 digits and the leading zeros.
-            cell_format = as_text
-        elif field is ImportField.BIRTH_DATE:
-            cell_format = as_date
+    for column, (wanted, width, _hint) in enumerate(TEMPLATE_COLUMNS):
+        data.write_string(0, column, FIELD_LABELS[wanted], bold)
+        number_format = _column_format(wanted)
+        cell_format = workbook.add_format({"num_format": number_format}) if number_format else None
         data.set_column(column, column, width, cell_format)
-        if cell_format is as_text:
+        if number_format == "@":
             # Formatted blank cells as well: some spreadsheet programs ignore column formats.
             for row in range(1, _TEMPLATE_ROWS + 1):
-                data.write_blank(row, column, None, as_text)
-        validation: dict[str, object] | None = None
-        if field is ImportField.KELURAHAN:
-            validation = {"validate": "list", "source": "=DaftarKelurahan"}
-        elif field is ImportField.OCCUPATION:
-            validation = {"validate": "list", "source": "=DaftarPekerjaan"}
-        elif field is ImportField.SEX:
-            validation = {"validate": "list", "source": ["L", "P"]}
-        if validation:
-            validation["error_message"] = "Pilih salah satu isian dari daftar."
-            data.data_validation(1, column, _TEMPLATE_ROWS, column, validation)
+                data.write_blank(row, column, None, cell_format)
+        _drop_down(data, column, wanted, _TEMPLATE_ROWS)
     data.freeze_panes(1, 0)
 
     guide.set_column(0, 0, 24)
@@ -117,6 +175,7 @@ def build_template(
         ImportField.BIRTH_PLACE: "Pekalongan",
         ImportField.BIRTH_DATE: "05-01-1985",
         ImportField.SEX: "P",
+        ImportField.MOTHER_NAME: "Khotijah",
         ImportField.STREET_ADDRESS: "Jl. Progo Gg. 3 No. 12",
         ImportField.RT: "003",
         ImportField.RW: "005",
@@ -133,35 +192,142 @@ def build_template(
     return output.getvalue()
 
 
+@dataclass(frozen=True)
+class RowToFix:
+    """One refused row of a file: its cells as staged, each bad cell's column with the
+    reasons it is wrong, and all the reasons of the row in words."""
+
+    cells: Sequence[object]
+    reasons: str
+    bad_cells: Mapping[int, str]
+
+
+def error_file_columns(
+    headers: Sequence[str], fields: Mapping[int, ImportField]
+) -> Callable[[Mapping[str, Any]], int | None]:
+    """Which column of the file a staged issue is about: the column of its field, else the
+    column whose header it names (a cell of a column the import does not read); None for a
+    field the file has no column for (a required column left out)."""
+    by_field: dict[str, int] = {
+        wanted.value: column
+        for column, wanted in sorted(fields.items(), reverse=True)
+        if wanted is not ImportField.IGNORE
+    }
+    by_header = {str(header): column for column, header in reversed(list(enumerate(headers)))}
+
+    def column_of(issue: Mapping[str, Any]) -> int | None:
+        found = by_field.get(str(issue.get("field", "")))
+        return found if found is not None else by_header.get(str(issue.get("column", "")))
+
+    return column_of
+
+
+# Comments are held in memory until the file is closed, and XlsxWriter places each one by
+# adding up the heights of the rows above it: past this many, a bad cell is only coloured
+# (its reason stays in the last column). A person fixes a file a screen at a time.
+MAX_COMMENTS = 1_000
+_BAD_FILL = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+
+
 def build_error_file(
-    *, headers: Sequence[str], rows: Iterable[tuple[Sequence[object], str]]
+    *,
+    headers: Sequence[str],
+    fields: Mapping[int, ImportField],
+    rows: Iterable[RowToFix],
+    lists: ChoiceLists,
+    today: date,
 ) -> bytes:
-    """The file's own header and rows, each with the reasons it was refused in a last column,
-    to be fixed and uploaded again (the extra column is ignored on upload)."""
+    """The rows to fix under the file's own header (a column the user had to map gets the
+    template's name, so the next upload maps it alone), each with its reasons in a last
+    column; bad cells coloured with a comment, the template's drop-downs, birth dates as
+    dates. Written one row at a time."""
     output = io.BytesIO()
-    workbook = xlsx_workbook(output)
-    bold = workbook.add_format({"bold": True, "bg_color": "#FDE8E8", "border": 1})
-    as_text = workbook.add_format({"num_format": "@"})
-    error_format = workbook.add_format({"font_color": "#B42318", "text_wrap": True})
+    workbook = xlsx_workbook(output, {"in_memory": False, "constant_memory": True})
     sheet = workbook.add_worksheet(DATA_SHEET)
+    _add_lists(workbook, lists)
+    bold = workbook.add_format({"bold": True, "bg_color": "#FDE8E8", "border": 1})
+    reason_format = workbook.add_format({"font_color": "#B42318", "text_wrap": True})
+    formats: dict[tuple[str | None, bool], Any] = {}
+    for number_format in ("@", DATE_FORMAT, None):
+        for is_bad in (False, True):
+            options: dict[str, object] = dict(_BAD_FILL) if is_bad else {}
+            if number_format:
+                options["num_format"] = number_format
+            formats[number_format, is_bad] = workbook.add_format(options) if options else None
+
     width = len(headers)
+    kinds: list[str | None] = []
     for column, header in enumerate(headers):
+        wanted = fields.get(column)
+        if wanted is None or wanted is ImportField.IGNORE:
+            kinds.append("@")  # a column the import does not read keeps what was typed
+        else:
+            kinds.append(_column_format(wanted))
+            if match_header(header) != wanted:
+                header = FIELD_LABELS[wanted]
+        sheet.set_column(column, column, 18, formats[kinds[-1], False])
         sheet.write_string(0, column, str(header), bold)
-        sheet.set_column(column, column, 18, as_text)
-    sheet.write_string(0, width, ERROR_COLUMN, bold)
     sheet.set_column(width, width, 60)
-    for index, (cells, errors) in enumerate(rows, start=1):
-        for column, cell in enumerate(list(cells)[:width]):
-            if isinstance(cell, bool) or cell in ("", None):
-                sheet.write(index, column, cell if cell not in ("", None) else None)
-            elif isinstance(cell, int | float):
-                sheet.write_number(index, column, cell)
-            elif isinstance(cell, date):
-                sheet.write_string(index, column, cell.strftime("%d-%m-%Y"))
-            else:
-                sheet.write_string(index, column, str(cell))
-        if errors:
-            sheet.write_string(index, width, errors, error_format)
+    sheet.write_string(0, width, ERROR_COLUMN, bold)
     sheet.freeze_panes(1, 0)
+
+    comments = 0
+    written = 0
+    for written, row in enumerate(rows, start=1):
+        cells = list(row.cells)[:width]
+        for column, cell in enumerate(cells):
+            is_bad = column in row.bad_cells
+            kind = kinds[column]
+            if kind == DATE_FORMAT:
+                _write_date(sheet, written, column, cell, today, formats, is_bad)
+            else:
+                _write_cell(sheet, written, column, cell, formats[kind, is_bad])
+        for column in row.bad_cells:
+            if column >= len(cells) and column < width:
+                sheet.write_blank(written, column, None, formats[kinds[column], True])
+        sheet.write_string(written, width, row.reasons, reason_format)
+        for column, reason in sorted(row.bad_cells.items()):
+            if column < width and comments < MAX_COMMENTS:
+                sheet.write_comment(written, column, reason, {"author": "Rentan", "x_scale": 2})
+                comments += 1
+    for column in range(width):
+        _drop_down(sheet, column, fields.get(column), max(written, 1) + 200)
     workbook.close()
     return output.getvalue()
+
+
+def _write_cell(sheet: Any, row: int, column: int, cell: object, cell_format: Any) -> None:
+    if cell in ("", None) or isinstance(cell, bool):
+        if cell in ("", None):
+            sheet.write_blank(row, column, None, cell_format)
+        else:
+            sheet.write_boolean(row, column, cell, cell_format)
+    elif isinstance(cell, int | float):
+        # A NIK that arrived as a number stays one: written back as text it would look
+        # right with its last digits already lost.
+        sheet.write_number(row, column, cell, cell_format)
+    else:
+        sheet.write_string(row, column, str(cell), cell_format)
+
+
+def _write_date(
+    sheet: Any,
+    row: int,
+    column: int,
+    cell: object,
+    today: date,
+    formats: Mapping[tuple[str | None, bool], Any],
+    is_bad: bool,
+) -> None:
+    """A birth date the import can read is written as an Excel date (a date in the future
+    too, coloured as wrong); one it cannot read stays as typed, to be retyped."""
+    try:
+        value = parse_date(cell, today=today, may_be_future=True)
+    except CellError:
+        value = None
+    if value is None:
+        _write_cell(sheet, row, column, cell, formats["@", is_bad])
+        return
+    # Excel has no date without a time: a date is the midnight it begins.
+    moment = datetime(value.year, value.month, value.day)  # noqa: DTZ001
+    sheet.write_datetime(row, column, moment, formats[DATE_FORMAT, is_bad])

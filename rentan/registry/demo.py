@@ -48,6 +48,7 @@ class DemoPerson:
     has_disability: bool
     disability_note: str
     is_verified: bool
+    mother_name: str = ""
 
 
 @dataclass
@@ -64,6 +65,16 @@ class _Serials:
 _MALE_PREFIXES = ["Muhammad", "Mohammad", "Moh.", "M.", "Ahmad", "Achmad", "Abdul"]
 _FEMALE_PREFIXES = ["Siti", "St.", "Nur", "Sri", "Dewi"]
 _BIRTH_PLACES = ["Pekalongan"] * 14 + ["Batang", "Pemalang", "Tegal", "Semarang", "Brebes"]
+# Women's names of the generation of the workers' mothers in Pekalongan: Javanese names
+# ending in -ah, -iyah, -ni, -ti and Arabic ones, often a single word, as on a KK.
+_MOTHER_NAMES = [
+    "Aminah", "Khotijah", "Masruroh", "Maesaroh", "Juwariyah", "Rokhayah", "Munawaroh",
+    "Sumiyati", "Suwarni", "Sukarni", "Tumini", "Painem", "Sarinah", "Rasminah", "Kasmirah",
+    "Darsih", "Tarsini", "Wasiah", "Sutinah", "Karsinah", "Nurhayati", "Fatimah", "Zulaikha",
+    "Mardiyah", "Umi Kulsum", "Siti Aisyah", "Siti Rohmah", "Sri Rejeki", "Sri Wahyuni",
+    "Sri Mulyani", "Kustiyah", "Rusminah", "Turiyah", "Satinah", "Waryati", "Chasanah",
+    "Mukaromah", "Solikhah", "Nafisah", "Rukoyah", "Jamilah", "Halimah", "Musyarofah",
+]  # fmt: skip
 # Neighbouring kabupaten whose NIKs are common among the city's workers (issued elsewhere).
 _OUTSIDE_DISTRICTS = ["332601", "332602", "332607", "332501", "332503", "332701", "337401"]
 
@@ -85,6 +96,9 @@ def generate_people(
     seed: int = 2023,
 ) -> Iterator[DemoPerson]:
     rng = random.Random(seed)
+    # Mothers' names draw from their own generator, so the rest of a seed's people is the
+    # same as before the registry held them.
+    mothers = random.Random(f"{seed}-ibu-kandung")
     faker = Faker("id_ID")
     faker.seed_instance(seed)
     nik_serials = _Serials()
@@ -149,6 +163,7 @@ def generate_people(
                     has_disability=bool(disability),
                     disability_note=disability,
                     is_verified=rng.random() < 0.8,
+                    mother_name=mothers.choice(_MOTHER_NAMES),
                 )
                 made += 1
 

@@ -92,6 +92,12 @@ class PersonForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices)
+    mother_name = forms.CharField(
+        label=_("Nama ibu kandung"),
+        max_length=150,
+        required=False,
+        help_text=_("Boleh dilengkapi nanti; wajib untuk pendaftaran BPJS Ketenagakerjaan."),
+    )
     street_address = forms.CharField(label=_("Alamat (jalan, gang)"), required=False)
     rt = forms.CharField(label=_("RT"), max_length=3, required=False)
     rw = forms.CharField(label=_("RW"), max_length=3, required=False)

@@ -134,6 +134,9 @@ class Person(models.Model):
     # Disability is specific (sensitive) personal data under UU 27/2022.
     has_disability = models.BooleanField(_("penyandang disabilitas"), default=False)
     disability_note = models.CharField(_("keterangan disabilitas"), max_length=200, blank=True)
+    # Required by BPJS Ketenagakerjaan to register the worker, not by the registry to hold
+    # them: the registration export warns about members without it.
+    mother_name = models.CharField(_("nama ibu kandung"), max_length=150, blank=True)
     processing_basis = models.CharField(
         _("dasar pemrosesan data"),
         max_length=20,

@@ -63,6 +63,7 @@ PERSON_FIELDS: tuple[PersonFieldSpec, ...] = (
     PersonFieldSpec("dependents", "dependents", "dependents"),
     PersonFieldSpec("has_disability", "has_disability", "has_disability"),
     PersonFieldSpec("disability_note", "disability_note", "disability_note"),
+    PersonFieldSpec("mother_name", "mother_name", "mother_name", is_fillable=True),
 )
 
 # The values as a draft or a staged row holds them, in declaration order.

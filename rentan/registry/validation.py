@@ -41,6 +41,7 @@ class PersonField(StrEnum):
     MONTHLY_INCOME = "monthly_income"
     DEPENDENTS = "dependents"
     DISABILITY_NOTE = "disability_note"
+    MOTHER_NAME = "mother_name"
 
 
 class RecordProblem(TextChoices):
@@ -61,12 +62,20 @@ class RecordProblem(TextChoices):
     NIK_ELSEWHERE = "nik_elsewhere", _("NIK ini terdaftar di kelurahan lain — hubungi Dinas")
     KK_ELSEWHERE = "kk_elsewhere", _("KK terdaftar di kelurahan lain — hubungi Dinas")
     TOO_LONG = "too_long", _("Isian terlalu panjang")
+    MOTHER_NAME_HAS_DIGITS = "mother_name_digits", _("Nama ibu kandung tidak boleh berisi angka")
 
 
 # The registry's column sizes (registry.models.Person): a longer value is refused, never cut.
-MAX_LENGTHS = {"name": 150, "birth_place": 100, "street_address": 200, "disability_note": 200}
+MAX_LENGTHS = {
+    "name": 150,
+    "birth_place": 100,
+    "street_address": 200,
+    "disability_note": 200,
+    "mother_name": 150,
+}
 _LENGTH_FIELDS = (
     (PersonField.NAME, "name"),
+    (PersonField.MOTHER_NAME, "mother_name"),
     (PersonField.BIRTH_PLACE, "birth_place"),
     (PersonField.STREET_ADDRESS, "street_address"),
     (PersonField.DISABILITY_NOTE, "disability_note"),
@@ -102,6 +111,7 @@ class PersonDraft:
     dependents: int = 0
     has_disability: bool = False
     disability_note: str = ""
+    mother_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,15 @@ def check_person(
         issues.append(_issue(PersonField.NAME, RecordProblem.NAME_MISSING))
     elif any(ch.isdigit() for ch in draft.name):
         issues.append(_issue(PersonField.NAME, RecordProblem.NAME_HAS_DIGITS, draft.name))
+    # The mother's maiden name is required by BPJS Ketenagakerjaan to register a worker, not
+    # by the registry to hold one: a worker is taken without it (kelurahan files often lack
+    # it), and the registration export warns about members still without it and leaves
+    # them out of the file (enrollment.bpjs_files.registration.missing_for_registration).
+    draft.mother_name = tidy_name(draft.mother_name)
+    if any(ch.isdigit() for ch in draft.mother_name):
+        issues.append(
+            _issue(PersonField.MOTHER_NAME, RecordProblem.MOTHER_NAME_HAS_DIGITS, draft.mother_name)
+        )
     draft.birth_place = " ".join(str(draft.birth_place or "").split()).title()
     draft.street_address = " ".join(str(draft.street_address or "").split())
 

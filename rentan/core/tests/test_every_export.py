@@ -74,10 +74,10 @@ def hostile(admin_user: Any) -> Hostile:
             street_address=STREET,
             phone=PHONE,
             occupation=occupation,
+            mother_name=MOTHER,
         )
         PlacementFactory(cycle=cycle, person=person, rank=rank, kind="new")
     membership_services.create_memberships(actor=admin_user, cycle=cycle, today=date(2023, 1, 5))
-    Membership.objects.update(mother_name=MOTHER)
     return Hostile(cycle=cycle, admin=admin_user)
 
 

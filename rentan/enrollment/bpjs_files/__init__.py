@@ -10,6 +10,7 @@ from rentan.enrollment.bpjs_files.registration import (
     FIELD_LABELS,
     FIXED_CREATED,
     FORMAT_LABELS,
+    REQUIRED_FOR_REGISTRATION,
     Column,
     Field,
     Format,
@@ -22,6 +23,7 @@ from rentan.enrollment.bpjs_files.registration import (
     checksum,
     columns_from_data,
     columns_to_data,
+    missing_for_registration,
     write_registration,
 )
 from rentan.enrollment.bpjs_files.reply import (
@@ -37,6 +39,7 @@ __all__ = [
     "FIELD_LABELS",
     "FIXED_CREATED",
     "FORMAT_LABELS",
+    "REQUIRED_FOR_REGISTRATION",
     "BillRow",
     "Column",
     "Field",
@@ -57,6 +60,7 @@ __all__ = [
     "checksum",
     "columns_from_data",
     "columns_to_data",
+    "missing_for_registration",
     "parse_bill",
     "parse_reply",
     "write_bill",

@@ -197,6 +197,31 @@ class RegistrationRow:
     start_month: date
 
 
+# What the branch refuses a registration without, beyond what the registry always holds (NIK,
+# name, birth date, sex): the mother's maiden name (with the NIK, how BPJS Ketenagakerjaan
+# tells one person from another against Dukcapil), the birth place and an address. A row
+# without one comes back refused a month later; the export warns and leaves it out instead.
+REQUIRED_FOR_REGISTRATION: tuple[Field, ...] = (Field.MOTHER_NAME, Field.BIRTH_PLACE, Field.ADDRESS)
+
+
+def missing_for_registration(
+    columns: Sequence[Column], *, mother_name: str, birth_place: str, street_address: str
+) -> list[Field]:
+    """The required fields a member lacks, among those the file's columns write (a mapping
+    without a birth-place column asks for no birth place)."""
+    written = {column.field for column in columns}
+    values = {
+        Field.MOTHER_NAME: mother_name,
+        Field.BIRTH_PLACE: birth_place,
+        Field.ADDRESS: street_address,
+    }
+    return [
+        wanted
+        for wanted in REQUIRED_FOR_REGISTRATION
+        if wanted in written and not str(values[wanted] or "").strip()
+    ]
+
+
 def _text_date(value: date, fmt: Format) -> str:
     pattern = {
         Format.DMY_SLASH: "%d/%m/%Y",

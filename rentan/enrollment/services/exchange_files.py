@@ -58,13 +58,20 @@ def export_registration(
     today: date,
     membership_ids: list[int] | None = None,
     progress: ExportProgress = _ignore,
+    complete_only: bool = False,
 ) -> ExchangeFile:
     """The registration file for the cycle (or the named batch): the people who may be sent,
-    in NIK order, in the programme's column mapping. Those approved move to didaftarkan."""
+    in NIK order, in the programme's column mapping. Those approved move to didaftarkan.
+    `complete_only` leaves out the members lacking a field the branch requires
+    (`selectors.incomplete_registrations`): they stay as they are, for a later file."""
     progress("read", 0, 0)
     columns, sheet_name = selectors.columns_for(cycle)
+    chosen = selectors.sendable_memberships(cycle, membership_ids)
+    lacking = selectors.lacking_registration_fields(columns) if complete_only else None
+    if lacking is not None:
+        chosen = chosen.exclude(lacking)
     items = selectors.registration_rows(
-        selectors.sendable_memberships(cycle, membership_ids),
+        chosen,
         declared_income=cycle.declared_income,
         programmes=_programmes_text(cycle.programme),
     )
@@ -107,12 +114,8 @@ def export_registration(
         exchange_file=exchange,
     )
     # The same selection as the file's rows, in the same transaction: one statement.
-    moved = (
-        selectors.sendable_memberships(cycle, membership_ids)
-        .exclude(status=MembershipStatus.REGISTERED)
-        .update(
-            status=MembershipStatus.REGISTERED, status_changed_on=today, registration_file=exchange
-        )
+    moved = chosen.exclude(status=MembershipStatus.REGISTERED).update(
+        status=MembershipStatus.REGISTERED, status_changed_on=today, registration_file=exchange
     )
     ids = [pk for pk, _status in to_send]
     if moved != len(ids):  # changed by someone else meanwhile: send nothing
@@ -129,9 +132,7 @@ def export_registration(
         target_type="enrollment.membership",
         target_ids=[pk for pk, _s, _r in items],
         note=_("Berkas pendaftaran BPJS %(name)s") % {"name": exchange.filename},
-        persons=selectors.sendable_memberships(cycle, membership_ids).values_list(
-            "person_id", flat=True
-        ),
+        persons=chosen.values_list("person_id", flat=True),
     )
     return exchange
 

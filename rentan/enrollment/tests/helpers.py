@@ -12,7 +12,7 @@ from rentan.testing.factories import (
 )
 
 FIXED_PEOPLE = [
-    # name, birth date, sex, phone, street, rt, rw
+    # name, birth date, sex, phone, street, rt, rw, mother's maiden name
     (
         "Slamet Riyadi",
         date(1975, 3, 14),
@@ -21,9 +21,19 @@ FIXED_PEOPLE = [
         "Jl. Hayam Wuruk 12",
         "001",
         "002",
+        "Sumiyati",
     ),
-    ("Siti Aminah", date(1982, 11, 2), Sex.FEMALE, "081234567802", "Gg. Melati 3", "004", "001"),
-    ("Bambang Sutrisno", date(1968, 7, 30), Sex.MALE, "", "Jl. Dr. Sutomo 40", "", ""),
+    (
+        "Siti Aminah",
+        date(1982, 11, 2),
+        Sex.FEMALE,
+        "081234567802",
+        "Gg. Melati 3",
+        "004",
+        "001",
+        "Khotijah",
+    ),
+    ("Bambang Sutrisno", date(1968, 7, 30), Sex.MALE, "", "Jl. Dr. Sutomo 40", "", "", "Tumini"),
 ]
 
 
@@ -31,9 +41,10 @@ def fixed_cycle(*, waiting: int = 0):
     """An approved 2023 cycle with three people whose NIKs never change between runs."""
     RateTableFactory()
     cycle = CycleFactory()
-    for rank, (name, born, sex, phone, street, rt, rw) in enumerate(FIXED_PEOPLE, start=1):
+    for rank, (name, born, sex, phone, street, rt, rw, mother) in enumerate(FIXED_PEOPLE, start=1):
         person = PersonFactory(
             name=name,
+            mother_name=mother,
             birth_date=born,
             sex=sex,
             phone=phone,

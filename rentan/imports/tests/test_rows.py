@@ -13,6 +13,7 @@ from rentan.imports.cells import (
     ImportField,
     JobTypeLookup,
     choices_from,
+    match_header,
 )
 from rentan.imports.reading import SheetRow
 from rentan.imports.rows import Columns, ImportContext, RowChecker
@@ -49,6 +50,7 @@ SEPARATE = (
     ImportField.DEPENDENTS,
     ImportField.HAS_DISABILITY,
     ImportField.DISABILITY_NOTE,
+    ImportField.MOTHER_NAME,
 )
 # A home-made file: RT/RW in one column, no KK, kelurahan, phone or the optional columns.
 COMBINED = (
@@ -116,6 +118,7 @@ def _clean_row(number, *, serial=1, born=date(1985, 1, 5), sex=Sex.FEMALE, distr
             "2",
             "tidak",
             "",
+            "KHOTIJAH",
         ],
     )
 
@@ -134,6 +137,7 @@ def test_clean_rows_take_the_quick_path_with_the_full_check_outcome():
         assert outcome.draft.phone == "+6281234567890"
         assert outcome.draft.rt == "003"
         assert outcome.draft.monthly_income == 1_500_000
+        assert outcome.draft.mother_name == "Khotijah"
 
 
 @pytest.mark.parametrize(
@@ -434,6 +438,9 @@ def _person_row(draw, layout):
         ImportField.DISABILITY_NOTE: mess(
             ImportField.DISABILITY_NOTE, "", "tuna daksa", None, "  "
         ),
+        ImportField.MOTHER_NAME: mess(
+            ImportField.MOTHER_NAME, "Khotijah", "SRI  REJEKI", "Aminah 2", "", None, "Ani " * 40
+        ),
     }
     cells = [values[field] for field in layout]
     # A CSV line may end after its last filled cell.
@@ -487,3 +494,23 @@ def test_a_nik_typed_in_groups_or_after_an_apostrophe_still_takes_the_quick_path
         assert outcome is not None
         assert outcome.draft.nik == typed.replace(" ", "").lstrip("'")
         assert outcome == _checker(SEPARATE, _context()).check_fully(row)
+
+
+@pytest.mark.parametrize(
+    "header", ["Nama Ibu Kandung", "NAMA IBU", "Ibu Kandung", "Nama Gadis Ibu Kandung"]
+)
+def test_the_mother_name_column_is_recognised_by_its_usual_headers(header):
+    assert match_header(header) is ImportField.MOTHER_NAME
+
+
+def test_an_empty_mother_name_is_no_problem_of_the_row_and_digits_are():
+    checker = _checker(SEPARATE, _context())
+    empty = _clean_row(2, serial=2)
+    empty.cells[-1] = ""
+    outcome = checker.check(empty)
+    assert outcome.is_valid
+    assert outcome.issues == []
+    digits = _clean_row(3, serial=3)
+    digits.cells[-1] = "Aminah 2"
+    outcome = checker.check(digits)
+    assert [issue.field for issue in outcome.errors] == ["mother_name"]

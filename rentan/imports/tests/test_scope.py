@@ -143,7 +143,8 @@ def test_operator_review_says_a_nik_is_registered_elsewhere_without_whose(
     error_file = client.get(reverse("imports:batch_error_file", args=[batch.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(error_file.content)).active
     text = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
-    assert "terdaftar di kelurahan lain — hubungi Dinas" in text
+    # A row registered elsewhere is not the file's to fix: the review page says so.
+    assert sheet.max_row == 1
     assert "Warsini" not in text
 
     # The Dinas sees whom the row matches.

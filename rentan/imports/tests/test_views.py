@@ -1,6 +1,7 @@
 """The import pages: who may use them, upload to commit, the error file, the template."""
 
 import io
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -78,7 +79,7 @@ def test_operator_cannot_see_another_kelurahans_import(
     assert not Person.objects.exists()
 
 
-def test_error_file_has_the_original_rows_and_a_reason_column_and_is_audited(
+def test_error_file_has_only_the_rows_to_fix_with_their_reason_and_is_audited(
     client, tmp_path, import_media, admin_user
 ):
     client.force_login(admin_user)
@@ -89,29 +90,79 @@ def test_error_file_has_the_original_rows_and_a_reason_column_and_is_audited(
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == [*HEAD, ERROR_COLUMN]
-    assert rows[1][:2] == ["3375014501850001", "Siti Aminah"]
-    assert rows[1][6] is None
-    assert rows[2][1] == "Budi"
-    assert rows[2][6].startswith("NIK: NIK terbaca sebagai angka")
+    assert len(rows) == 2  # Siti's row is ready: not in the file
+    assert rows[1][1] == "Budi"
+    assert rows[1][6].startswith("NIK: NIK terbaca sebagai angka")
+    assert sheet["A2"].comment is not None
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
-    assert event.target_id == "2 data"
+    assert event.target_id == "1 data"
+
+
+def _fix_and_upload(client, tmp_path, content, fixes, name):
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    for cell, value in fixes.items():
+        workbook.active[cell] = value
+    fixed = tmp_path / name
+    workbook.save(fixed)
+    _upload(client, fixed)
+    return ImportBatch.objects.order_by("-pk").first()
 
 
 def test_fixed_error_file_uploads_cleanly(client, tmp_path, import_media, admin_user):
     client.force_login(admin_user)
     _upload(client, write_xlsx(tmp_path / "medono.xlsx", [HEAD, *ROWS]))
     first = ImportBatch.objects.get()
+    client.post(reverse("imports:batch_commit", args=[first.pk]))
     content = client.get(reverse("imports:batch_error_file", args=[first.pk])).content
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    workbook.active["A3"] = "3375011205750002"
-    fixed = tmp_path / "medono-perbaikan.xlsx"
-    workbook.save(fixed)
 
-    _upload(client, fixed)
-    second = ImportBatch.objects.exclude(pk=first.pk).get()
-    assert (second.rows_ready, second.rows_error) == (2, 0)
+    second = _fix_and_upload(
+        client, tmp_path, content, {"A2": "3375011205750002"}, "medono-perbaikan.xlsx"
+    )
+    assert (second.rows_ready, second.rows_error) == (1, 0)
     client.post(reverse("imports:batch_commit", args=[second.pk]))
-    assert Person.objects.count() == 2
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["Budi", "Siti Aminah"]
+
+
+def test_round_trip_of_many_mistakes_through_the_error_file(
+    client, tmp_path, import_media, operator_user
+):
+    """An operator's file with a mistake in each kind of cell; the error file marks each,
+    and once they are fixed in the file every row comes in with its values."""
+    head = ["NIK", "Nama", "Tgl Lahir", "JK", "Nama Ibu Kandung", "Kelurahan", "Pekerjaan"]
+    rows = [
+        ["3375014501850001", "Siti Aminah", "05-01-1985", "P", "Khotijah", "Medono", "Buruh batik"],
+        ["3375011205750002", "Budi", "31-02-1975", "L", "Sumiyati", "Medono", "Buruh batik"],
+        ["3375011205750003", "Joko", "12-05-1975", "L", "Tumini", "Medonno", "Buruh batik"],
+        ["3375011205750004", "Slamet", "12-05-1975", "X", "Painem", "Medono", "Buruh batik"],
+        ["3375011205750005", "Darto", "12-05-1975", "L", "Aminah 2", "Medono", "Tukang sulap"],
+    ]
+    client.force_login(operator_user)
+    _upload(client, write_xlsx(tmp_path / "medono.xlsx", [head, *rows]))
+    first = ImportBatch.objects.get()
+    assert (first.rows_ready, first.rows_error) == (1, 4)
+    content = client.get(reverse("imports:batch_error_file", args=[first.pk])).content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert [sheet.cell(row, 2).value for row in range(2, 6)] == ["Budi", "Joko", "Slamet", "Darto"]
+    marked = {cell.coordinate for row in sheet.iter_rows(min_row=2) for cell in row if cell.comment}
+    assert marked == {"C2", "F3", "D4", "E5", "G5"}
+    assert sheet["C3"].value == datetime(1975, 5, 12)  # a date the import read is a date
+    assert "Nama ibu kandung" in sheet["H5"].value
+
+    client.post(reverse("imports:batch_commit", args=[first.pk]))
+    second = _fix_and_upload(
+        client,
+        tmp_path,
+        content,
+        {"C2": "12-05-1975", "F3": "Medono", "D4": "L", "E5": "Aminah", "G5": "Buruh batik"},
+        "medono-perbaikan.xlsx",
+    )
+    assert (second.rows_ready, second.rows_error) == (4, 0)
+    client.post(reverse("imports:batch_commit", args=[second.pk]))
+    assert Person.objects.count() == 5
+    budi = Person.objects.get(name="Budi")
+    assert budi.birth_date == date(1975, 5, 12)
+    assert budi.mother_name == "Sumiyati"
+    assert Person.objects.get(name="Darto").mother_name == "Aminah"
 
 
 def test_same_file_uploaded_twice_is_refused_with_a_message(
