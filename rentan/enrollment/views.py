@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from rentan.accounts.access import Capability, can, requires
 from rentan.core import background
 from rentan.core.exports import attachment_disposition
-from rentan.core.formatting import format_month, format_rupiah
+from rentan.core.formatting import format_month, format_number, format_rupiah
 from rentan.enrollment import billing, selectors, services, tasks
 from rentan.enrollment.bpjs_files import DEFAULT_COLUMNS, FileNotReadable, columns_to_data
 from rentan.enrollment.claims import documents_for
@@ -111,7 +111,9 @@ def create_memberships(request: HttpRequest, cycle_id: int) -> HttpResponse:
         created = membership_services.create_memberships(
             actor=request.user, cycle=cycle, today=timezone.localdate()
         )
-        messages.success(request, _("%(n)d kepesertaan ditetapkan.") % {"n": created})
+        messages.success(
+            request, _("%(n)s kepesertaan ditetapkan.") % {"n": format_number(created)}
+        )
     except services.EnrollmentRefused as refused:
         messages.error(request, str(refused))
     return _back(cycle)
@@ -138,8 +140,8 @@ def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
         return _back(cycle)
     messages.success(
         request,
-        _("Berkas pendaftaran berisi %(n)d peserta siap diunduh dan dikirim ke BPJS.")
-        % {"n": exchange.rows},
+        _("Berkas pendaftaran berisi %(n)s peserta siap diunduh dan dikirim ke BPJS.")
+        % {"n": format_number(exchange.rows)},
     )
     return redirect("enrollment:exchange_detail", pk=exchange.pk)
 
@@ -199,8 +201,12 @@ def import_reply(request: HttpRequest) -> HttpResponse:
         return _back(cycle)
     messages.success(
         request,
-        _("Balasan BPJS diimpor: %(a)d aktif, %(r)d ditolak, %(p)d baris bermasalah.")
-        % {"a": result.activated, "r": result.rejected, "p": len(result.problems)},
+        _("Balasan BPJS diimpor: %(a)s aktif, %(r)s ditolak, %(p)s baris bermasalah.")
+        % {
+            "a": format_number(result.activated),
+            "r": format_number(result.rejected),
+            "p": format_number(len(result.problems)),
+        },
     )
     return redirect("enrollment:exchange_detail", pk=result.exchange.pk)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from rentan.accounts.access import Capability, requires
 from rentan.core.audit import record_export, record_read
 from rentan.core.exports import attachment_disposition
+from rentan.core.formatting import format_number
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN
 from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
@@ -89,7 +90,10 @@ def _commit(request: HttpRequest, batch: ImportBatch) -> None:
         messages.success(
             request,
             _("%(created)s pekerja ditambahkan; %(registered)s sudah terdaftar sebelumnya.")
-            % {"created": result.created, "registered": result.already_registered},
+            % {
+                "created": format_number(result.created),
+                "registered": format_number(result.already_registered),
+            },
         )
 
 

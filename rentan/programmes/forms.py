@@ -1,8 +1,10 @@
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core import forms as number_fields
 from rentan.core.safe_files import checked_upload
 from rentan.programmes.allocation import QuotaBasis
 from rentan.programmes.models import DecisionAction, ExclusionList
@@ -13,25 +15,37 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class WhatIfForm(forms.Form):
-    """A different target, budget, quota or weights, computed before anything is saved."""
+    """A different target, budget, quota or weights, computed before anything is saved.
 
-    target = forms.IntegerField(label=_("Target peserta"), min_value=0, required=False)
-    budget_ceiling = forms.IntegerField(label=_("Pagu anggaran (Rp)"), min_value=0, required=False)
+    It starts from the cycle's own target, pagu and quota basis, so changing one of them
+    changes only that one."""
+
+    target = number_fields.IntegerField(label=_("Target peserta"), min_value=0, required=False)
+    budget_ceiling = number_fields.IntegerField(
+        label=_("Pagu anggaran (Rp)"), min_value=0, required=False
+    )
     quota_basis = forms.ChoiceField(
         label=_("Kuota per kelurahan"), choices=QuotaBasis.choices, required=False
     )
 
-    def __init__(self, *args: Any, weights: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, weights: dict[str, Any], cycle: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.base_weights = weights
+        if cycle is not None:
+            self.fields["target"].initial = cycle.target
+            self.fields["budget_ceiling"].initial = cycle.budget_ceiling
+            self.fields["quota_basis"].initial = cycle.quota_basis
         for factor in Factor:
-            self.fields[f"w_{factor.value}"] = forms.DecimalField(
+            self.fields[f"w_{factor.value}"] = number_fields.DecimalField(
                 label=factor.label,
                 min_value=0,
                 max_digits=7,
                 decimal_places=2,
                 required=False,
-                initial=weights.get(factor.value, 0),
+                # Stored as text ("12.5"), shown as a number ("12,5").
+                initial=Decimal(str(weights.get(factor.value, 0))),
             )
 
     def weights(self) -> dict[str, Any]:
@@ -51,14 +65,15 @@ class DecreeForm(forms.Form):
 
 
 class CycleForm(forms.Form):
+    # A year is a name, not an amount: typed and shown without a thousands dot.
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
-    target = forms.IntegerField(label=_("Target peserta"), min_value=1)
-    budget_ceiling = forms.IntegerField(label=_("Pagu anggaran (Rp)"), min_value=0)
+    target = number_fields.IntegerField(label=_("Target peserta"), min_value=1)
+    budget_ceiling = number_fields.IntegerField(label=_("Pagu anggaran (Rp)"), min_value=0)
     coverage_start_on = forms.DateField(label=_("Awal masa perlindungan"), widget=DATE_WIDGET)
-    coverage_months = forms.IntegerField(
+    coverage_months = number_fields.IntegerField(
         label=_("Lama perlindungan (bulan)"), min_value=1, max_value=12, initial=12
     )
-    declared_income = forms.IntegerField(
+    declared_income = number_fields.IntegerField(
         label=_("Penghasilan dilaporkan (Rp)"), min_value=0, initial=1_000_000
     )
     verification_cutoff_on = forms.DateField(

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from rentan.accounts.access import Capability, can, get_scoped_or_404, requires
 from rentan.core import background, pdf, safe_files
 from rentan.core.exports import attachment_disposition
+from rentan.core.formatting import format_number
 from rentan.programmes import candidates, lampiran, selectors, services, tasks
+from rentan.programmes.allocation import QuotaBasis
 from rentan.programmes.eligibility import Reason
 from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
 from rentan.programmes.lifecycle import TransitionRefused
@@ -122,7 +124,9 @@ def exclusion_import(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, error)
         messages.error(request, _("Tidak ada NIK yang disimpan."))
     else:
-        messages.success(request, _("%(n)s NIK ditambahkan ke daftar.") % {"n": added})
+        messages.success(
+            request, _("%(n)s NIK ditambahkan ke daftar.") % {"n": format_number(added)}
+        )
     return redirect("programmes:programme_detail", code=code)
 
 
@@ -165,7 +169,9 @@ def selection_index(request: HttpRequest) -> HttpResponse:
 
 def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, Any] | None]:
     weights = cycle.programme.score_weights or DEFAULT_WEIGHTS
-    form = WhatIfForm(request.GET if "whatif" in request.GET else None, weights=weights)
+    form = WhatIfForm(
+        request.GET if "whatif" in request.GET else None, weights=weights, cycle=cycle
+    )
     if not form.is_bound or not form.is_valid():
         return form, None
     data = form.cleaned_data
@@ -194,6 +200,7 @@ def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, 
         "by_area": sorted(by_area),
         "by_job": by_job,
         "ineligible": [(Reason(code).label, n) for code, n in result.ineligible.most_common()],
+        "quota_basis": QuotaBasis(data["quota_basis"] or cycle.quota_basis).label,
     }
 
 
@@ -244,7 +251,11 @@ def cycle_allocate(request: HttpRequest, code: str, year: int) -> HttpResponse:
         messages.success(
             request,
             _("Alokasi selesai: %(c)s lanjutan, %(n)s baru, %(w)s cadangan.")
-            % {"c": result.continuing_count, "n": result.new_count, "w": result.waiting_count},
+            % {
+                "c": format_number(result.continuing_count),
+                "n": format_number(result.new_count),
+                "w": format_number(result.waiting_count),
+            },
         )
     return redirect("programmes:cycle_selection", code=code, year=year)
 
