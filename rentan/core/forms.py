@@ -105,7 +105,8 @@ class DecimalField(_Limits, forms.DecimalField):
         self.min_value, self.max_value = min_value, max_value
         self.widget.attrs.setdefault("inputmode", "decimal")
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # Django's DecimalField is an IntegerField that reads a Decimal, and so is this one.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal | int) and not isinstance(value, bool):

@@ -1,4 +1,3 @@
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -6,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,8 +16,15 @@ from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_number
 from rentan.programmes import candidates, lampiran, selectors, services, tasks
 from rentan.programmes.allocation import QuotaBasis
-from rentan.programmes.eligibility import Reason
-from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
+from rentan.programmes.eligibility import Reason, RulesInvalid, describe_rules, parse_rules
+from rentan.programmes.forms import (
+    CycleForm,
+    DecisionForm,
+    DecreeForm,
+    ExclusionForm,
+    ProgrammeRulesForm,
+    WhatIfForm,
+)
 from rentan.programmes.lifecycle import TransitionRefused
 from rentan.programmes.models import (
     Cycle,
@@ -25,7 +33,15 @@ from rentan.programmes.models import (
     PlacementKind,
     Programme,
 )
-from rentan.programmes.scoring import DEFAULT_WEIGHTS, Factor
+from rentan.programmes.scoring import (
+    DEFAULT_WEIGHTS,
+    JOB_RISK_LEVELS_EXPLANATION,
+    JOB_RISK_LEVELS_LABEL,
+    Factor,
+    WeightsInvalid,
+    describe_weights,
+    parse_weights,
+)
 from rentan.registry.models import Occupation, Person
 
 PAGE_SIZE = 50
@@ -77,8 +93,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "chart": chart,
             "spreads": spreads,
             "form": form,
-            "rules_json": json.dumps(programme.eligibility_rules, indent=1),
-            "weights_json": json.dumps(programme.score_weights, indent=1),
+            **_rules_in_words(programme),
             "exclusion_form": ExclusionForm(),
             "exclusion_counts": {
                 ExclusionList(kind).label: n
@@ -87,6 +102,64 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
                 .order_by("list_kind")
             },
         },
+    )
+
+
+def _rules_in_words(programme: Programme) -> dict[str, Any]:
+    """The programme's rules and weights as the page shows them: in words, never as data."""
+    try:
+        rules = describe_rules(parse_rules(programme.eligibility_rules))
+        parsed = parse_weights(programme.score_weights or DEFAULT_WEIGHTS)
+    except (RulesInvalid, WeightsInvalid) as bad:
+        return {"rules_problem": str(bad)}
+    names = dict(Occupation.objects.values_list("code", "name"))
+    return {
+        "rules": rules,
+        "weights": describe_weights(parsed),
+        "risk_levels_label": JOB_RISK_LEVELS_LABEL,
+        "risk_levels_explanation": JOB_RISK_LEVELS_EXPLANATION,
+        "risk_levels": sorted(
+            ((names.get(code, code), level) for code, level in parsed.job_risk_levels.items()),
+            key=lambda row: (-row[1], row[0]),
+        ),
+    }
+
+
+def _risk_occupations(programme: Programme) -> dict[str, str]:
+    """The job types a risk level can be given: those the programme has decided on."""
+    return dict(
+        Occupation.objects.filter(decisions__programme=programme)
+        .distinct()
+        .values_list("code", "name")
+    )
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def programme_rules(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, code=code)
+    form = ProgrammeRulesForm(
+        request.POST or None, programme=programme, occupations=_risk_occupations(programme)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_programme_rules(
+                actor=request.user,
+                programme=programme,
+                eligibility_rules=form.eligibility_rules(),
+                score_weights=form.score_weights(),
+                effective_on=form.cleaned_data["effective_on"],
+                reference=form.cleaned_data["reference"],
+                today=timezone.localdate(),
+            )
+        except services.RulesRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Aturan kelayakan dan bobot skor disimpan."))
+            return redirect(f"{reverse('programmes:programme_detail', args=[code])}#aturan")
+    return render(
+        request,
+        "programmes/programme_rules.html",
+        {"programme": programme, "form": form, **_rules_in_words(programme)},
     )
 
 
