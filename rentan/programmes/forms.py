@@ -12,6 +12,7 @@ from rentan.programmes.eligibility import (
     RULE_EXPLANATIONS,
     SOCIAL_ASSISTANCE_LISTS,
     RuleCode,
+    RulesInvalid,
     parse_rules,
 )
 from rentan.programmes.models import DecisionAction, ExclusionList
@@ -157,7 +158,10 @@ class ProgrammeRulesForm(forms.Form):
     ) -> None:
         rules = programme.eligibility_rules or {}
         weights = programme.score_weights or DEFAULT_WEIGHTS
-        ruleset = parse_rules(rules)
+        try:
+            ruleset = parse_rules(rules)
+        except RulesInvalid:  # data broken outside the form: start from the defaults
+            ruleset = parse_rules({})
         levels = dict(weights.get("job_risk_levels") or {})
         initial: dict[str, Any] = {
             "age_min": ruleset.age.minimum,
