@@ -113,6 +113,7 @@ ACCESS: dict[str, Expect] = {
     "programmes:selection_index": get(admin=200, verifikator=200),
     "programmes:programme_detail": get("programme", admin=200),
     "programmes:decisions": get("programme", admin=200),
+    "programmes:programme_rules": get("programme", admin=200),
     "programmes:exclusion_import": post("programme", admin=302),
     "programmes:cycle_selection": get("cycle", admin=200, verifikator=200),
     # An allocated cycle: re-allocating asks first (the confirmation page, 200).

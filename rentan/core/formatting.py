@@ -1,8 +1,8 @@
-"""Indonesian formats for money and dates, as civil servants write them.
+"""Indonesian formats for money, numbers and dates, as civil servants write them.
 
-Rupiah uses a dot for thousands and no decimals ("Rp 16.800"); dates spell the month
-("25 November 2026"). These do not depend on the active language: money and dates in
-official documents keep the Indonesian form.
+Rupiah uses a dot for thousands and no decimals ("Rp 16.800"), other numbers a decimal
+comma ("1,5"); dates spell the month ("25 November 2026"). These do not depend on the
+active language: money and dates in official documents keep the Indonesian form.
 """
 
 from datetime import date, datetime
@@ -36,6 +36,19 @@ def format_number(value: int | None) -> str:
     if value is None:
         return "-"
     return f"{value:,}".replace(",", ".")
+
+
+def format_decimal(value: int | Decimal | None) -> str:
+    """``Decimal("1234.5")`` -> ``1.234,5``: dots between thousands, a decimal comma, no
+    trailing zeros."""
+    if value is None:
+        return "-"
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return format_number(int(number))
+    sign = "-" if number < 0 else ""
+    whole, fraction = f"{abs(number).normalize():f}".split(".")
+    return f"{sign}{format_number(int(whole))},{fraction}"
 
 
 def format_date(value: date | datetime | None) -> str:

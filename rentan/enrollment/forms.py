@@ -4,6 +4,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core import forms as number_fields
 from rentan.core.safe_files import checked_upload
 from rentan.enrollment.bpjs_files import (
     FIELD_LABELS,
@@ -62,7 +63,7 @@ class ReplacementForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.IntegerField(label=_("Jumlah dibayar (Rp)"), min_value=0)
+    amount = number_fields.IntegerField(label=_("Jumlah dibayar (Rp)"), min_value=0)
     paid_on = _date_field(_("Tanggal bayar"))
     reference = forms.CharField(label=_("Nomor SP2D / bukti"), max_length=100, required=False)
 
@@ -80,7 +81,9 @@ class ClaimForm(forms.Form):
 
 class ClaimUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ClaimStatus.choices)
-    benefit_paid = forms.IntegerField(label=_("Manfaat dibayar (Rp)"), min_value=0, required=False)
+    benefit_paid = number_fields.IntegerField(
+        label=_("Manfaat dibayar (Rp)"), min_value=0, required=False
+    )
 
 
 class MappingColumnForm(forms.Form):
@@ -89,7 +92,9 @@ class MappingColumnForm(forms.Form):
     header = forms.CharField(label=_("Judul kolom"), max_length=100, required=False)
     field = forms.ChoiceField(label=_("Isi"), choices=list(FIELD_LABELS.items()))
     format = forms.ChoiceField(label=_("Bentuk"), choices=list(FORMAT_LABELS.items()))
-    order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=999, required=False)
+    order = number_fields.IntegerField(
+        label=_("Urutan"), min_value=1, max_value=999, required=False
+    )
 
     def column(self) -> Column | None:
         header = (self.cleaned_data.get("header") or "").strip()

@@ -19,7 +19,7 @@ from rentan.core import background
 from rentan.core.audit import record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
-from rentan.core.formatting import format_date, format_month, format_rupiah
+from rentan.core.formatting import format_date, format_month, format_number, format_rupiah
 from rentan.enrollment import billing, selectors, services, tasks
 from rentan.enrollment.bpjs_files import DEFAULT_COLUMNS, FileNotReadable, columns_to_data
 from rentan.enrollment.claims import documents_for
@@ -113,7 +113,9 @@ def create_memberships(request: HttpRequest, cycle_id: int) -> HttpResponse:
         created = membership_services.create_memberships(
             actor=request.user, cycle=cycle, today=timezone.localdate()
         )
-        messages.success(request, _("%(n)d kepesertaan ditetapkan.") % {"n": created})
+        messages.success(
+            request, _("%(n)s kepesertaan ditetapkan.") % {"n": format_number(created)}
+        )
     except services.EnrollmentRefused as refused:
         messages.error(request, str(refused))
     return _back(cycle)
@@ -149,8 +151,8 @@ def export_registration(request: HttpRequest, cycle_id: int) -> HttpResponse:
         return _back(cycle)
     messages.success(
         request,
-        _("Berkas pendaftaran berisi %(n)d peserta siap diunduh dan dikirim ke BPJS.")
-        % {"n": exchange.rows},
+        _("Berkas pendaftaran berisi %(n)s peserta siap diunduh dan dikirim ke BPJS.")
+        % {"n": format_number(exchange.rows)},
     )
     return redirect("enrollment:exchange_detail", pk=exchange.pk)
 
@@ -244,8 +246,12 @@ def import_reply(request: HttpRequest) -> HttpResponse:
         return _back(cycle)
     messages.success(
         request,
-        _("Balasan BPJS diimpor: %(a)d aktif, %(r)d ditolak, %(p)d baris bermasalah.")
-        % {"a": result.activated, "r": result.rejected, "p": len(result.problems)},
+        _("Balasan BPJS diimpor: %(a)s aktif, %(r)s ditolak, %(p)s baris bermasalah.")
+        % {
+            "a": format_number(result.activated),
+            "r": format_number(result.rejected),
+            "p": format_number(len(result.problems)),
+        },
     )
     return redirect("enrollment:exchange_detail", pk=result.exchange.pk)
 

@@ -26,6 +26,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
 
+from rentan.core import numbers
 from rentan.core.formatting import format_date
 from rentan.registry.job_names import JobNames
 
@@ -527,11 +528,16 @@ def parse_sex(cell: object) -> str:
         ) from None
 
 
-_NUMBER_GROUPS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+# What a float looks like once a CSV has written it as text ("1500000.0", "2.0"); a dot and
+# three zeros is not one of them: "1.000" is a thousand (core/numbers.py).
+_FLOAT_TEXT = re.compile(r"-?[0-9]+\.0{1,2}|-?[0-9]{4,}\.0+", re.ASCII)
 
 
 def parse_whole_number(cell: object, *, noun: str) -> int | None:
-    """A whole number such as ``1.500.000``, ``Rp 1,500,000`` or ``2``; None when empty."""
+    """A whole number such as ``1.500.000``, ``Rp 1.500.000`` or ``2``; None when empty.
+
+    Numbers that Excel kept as numbers arrive as int or float; text is read the Indonesian
+    way by `core.numbers.parse_whole_number`, the reader of every typed number."""
     if is_blank(cell):
         return None
     if isinstance(cell, bool):
@@ -543,13 +549,12 @@ def parse_whole_number(cell: object, *, noun: str) -> int | None:
             return int(cell)
         raise CellError(CellProblem.NUMBER_UNREADABLE, f"{noun} harus bilangan bulat.")
     raw = " ".join(str(cell).split())
-    value = re.sub(r"^rp\.?\s*", "", raw.lower()).replace(" ", "")
-    value = re.sub(r"[.,]0+$", "", value) if not _NUMBER_GROUPS.fullmatch(value) else value
-    if _NUMBER_GROUPS.fullmatch(value):
-        value = value.replace(".", "").replace(",", "")
-    if value.isascii() and value.lstrip("-").isdigit():
-        return int(value)
-    raise CellError(CellProblem.NUMBER_UNREADABLE, f"{noun} \u201c{raw}\u201d harus berupa angka.")
+    if _FLOAT_TEXT.fullmatch(raw):
+        return int(raw.split(".")[0])
+    try:
+        return numbers.parse_whole_number(raw, noun=noun)
+    except numbers.NumberRefused as refused:
+        raise CellError(CellProblem.NUMBER_UNREADABLE, str(refused)) from refused
 
 
 _YES = {"ya", "y", "yes", "iya", "1", "true", "benar", "ada"}

@@ -99,7 +99,10 @@ def _commit(request: HttpRequest, batch: ImportBatch) -> None:
         messages.success(
             request,
             _("%(created)s pekerja ditambahkan; %(registered)s sudah terdaftar sebelumnya.")
-            % {"created": result.created, "registered": result.already_registered},
+            % {
+                "created": format_number(result.created),
+                "registered": format_number(result.already_registered),
+            },
         )
 
 

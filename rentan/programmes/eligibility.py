@@ -37,6 +37,39 @@ class RuleCode(TextChoices):
     NO_SOCIAL_ASSISTANCE = "no_social_assistance", _("Bukan penerima bansos tertentu")
 
 
+# What each rule means, for the programme page and the form that edits the rules; the
+# label of each is its RuleCode's. "%(min)s", "%(max)s" and "%(schemes)s" are the rule's
+# parameters.
+RULE_EXPLANATIONS: dict[RuleCode, Any] = {
+    RuleCode.ACTIVE: _(
+        "Pekerja yang meninggal, pindah, atau dinonaktifkan di registri tidak ikut seleksi."
+    ),
+    RuleCode.VERIFIED: _(
+        "Data pekerja sudah diverifikasi Dinas paling lambat pada batas verifikasi periode "
+        "(bila kosong: awal masa perlindungan)."
+    ),
+    RuleCode.REGION: _(
+        "Kelurahan tempat tinggal berada di wilayah program. Daerah asal NIK bukan alasan menolak."
+    ),
+    RuleCode.AGE: _("Usia pada awal masa perlindungan antara %(min)s dan %(max)s tahun."),
+    RuleCode.VULNERABLE_JOB: _(
+        "Jenis pekerjaan ada dalam daftar pekerjaan rentan yang berlaku pada awal masa "
+        "perlindungan (lihat Keputusan jenis pekerjaan rentan)."
+    ),
+    RuleCode.NOT_COVERED: _(
+        "Belum terpilih pada periode lain yang masa perlindungannya beririsan, dan tidak ada "
+        "dalam daftar peserta BPJS Ketenagakerjaan dengan pembayar lain."
+    ),
+    RuleCode.ONE_PER_HOUSEHOLD: _(
+        "Satu peserta per Kartu Keluarga: dari anggota satu KK yang memenuhi syarat, hanya "
+        "yang peringkatnya terbaik mendapat tempat."
+    ),
+    RuleCode.NO_SOCIAL_ASSISTANCE: _(
+        "NIK tidak ada dalam daftar penerima bantuan sosial yang dikecualikan: %(schemes)s."
+    ),
+}
+
+
 class Reason(TextChoices):
     PASSED = "passed", _("Memenuhi syarat")
     INACTIVE = "inactive", _("Data pekerja nonaktif (meninggal, pindah, atau lainnya)")
@@ -155,6 +188,28 @@ def parse_rules(data: Mapping[str, Any]) -> RuleSet:
         if bad_schemes:
             raise RulesInvalid(f"Aturan bansos: daftar tidak dikenal {', '.join(bad_schemes)}.")
     return RuleSet(codes=codes, age=age, excluded_schemes=schemes)
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    code: RuleCode
+    label: str
+    explanation: str
+    is_applied: bool
+
+
+def describe_rules(rules: RuleSet) -> list[RuleLine]:
+    """Every rule the system knows, in its order, in words: whether the programme applies it
+    and what it asks with the programme's own parameters."""
+    params = {
+        "min": rules.age.minimum,
+        "max": rules.age.maximum,
+        "schemes": ", ".join(rules.excluded_schemes) or "-",
+    }
+    return [
+        RuleLine(code, str(code.label), str(RULE_EXPLANATIONS[code]) % params, code in rules.codes)
+        for code in RuleCode
+    ]
 
 
 def age_on(birth_date: date, on: date) -> int:

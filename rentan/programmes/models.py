@@ -40,6 +40,20 @@ class Programme(models.Model):
     # Vulnerability score weights, e.g. {"low_income": 30, "dependents": 5, ...}; the factor
     # codes are defined in scoring.py.
     score_weights = models.JSONField(_("bobot skor kerentanan"), default=dict)
+    # The last change of the rules or weights (programmes.services.change_programme_rules;
+    # every change is kept in the audit trail with its before and after): the day the
+    # decision takes effect, what it rests on, and who entered it when.
+    rules_effective_on = models.DateField(_("aturan berlaku sejak"), null=True, blank=True)
+    rules_reference = models.CharField(_("dasar perubahan aturan"), max_length=200, blank=True)
+    rules_changed_at = models.DateTimeField(_("aturan diubah pada"), null=True, blank=True)
+    rules_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aturan diubah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:

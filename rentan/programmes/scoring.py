@@ -43,6 +43,36 @@ class Factor(TextChoices):
     NO_OTHER_PROTECTION = "no_other_protection", _("Tanpa perlindungan lain")
 
 
+# What each weight counts, for the programme page and the form that edits the weights; the
+# label of each factor is its Factor's. "%(cap)s" is the cap on dependents.
+FACTOR_EXPLANATIONS: dict[Factor, Any] = {
+    Factor.LOW_INCOME: _(
+        "Poin bila penghasilan per bulan yang tercatat di bawah UMK tahun awal perlindungan."
+    ),
+    Factor.DEPENDENTS: _("Poin untuk setiap tanggungan, paling banyak %(cap)s tanggungan."),
+    Factor.DISABILITY: _("Poin bila pekerja penyandang disabilitas."),
+    Factor.ELDERLY: _("Poin bila berusia 60 tahun atau lebih pada awal perlindungan."),
+    Factor.WOMAN_HEAD: _(
+        "Poin bila perempuan pada KK yang tidak punya anggota laki-laki di registri."
+    ),
+    Factor.JOB_RISK: _(
+        "Poin untuk setiap tingkat risiko jenis pekerjaan (0 sampai 3, diatur per pekerjaan)."
+    ),
+    Factor.NO_OTHER_PROTECTION: _(
+        "Poin bila NIK tidak ada dalam daftar PKH, BPNT, atau BPJS Ketenagakerjaan pembayar lain."
+    ),
+}
+DEPENDENTS_CAP_LABEL = _("Batas tanggungan yang dihitung")
+DEPENDENTS_CAP_EXPLANATION = _("Tanggungan di atas batas ini tidak menambah poin.")
+JOB_RISK_LEVELS_LABEL = _("Tingkat risiko per jenis pekerjaan")
+JOB_RISK_LEVELS_EXPLANATION = _(
+    "0 tidak berisiko sampai 3 paling berisiko; dikalikan bobot risiko pekerjaan."
+)
+MAX_DEPENDENTS_CAP = 20
+# Far above any weight that makes sense next to the others (the defaults are 5 to 30).
+MAX_WEIGHT = 1000
+
+
 class WeightsInvalid(ValueError):
     """The programme's weight data cannot be read; the message names the key."""
 
@@ -75,13 +105,37 @@ DEFAULT_WEIGHTS: dict[str, Any] = {
 }
 
 
+@dataclass(frozen=True)
+class WeightLine:
+    factor: Factor
+    label: str
+    explanation: str
+    points: float
+
+
+def describe_weights(weights: ScoreWeights) -> list[WeightLine]:
+    """Every factor's weight in points, with what it counts, in words."""
+    return [
+        WeightLine(
+            factor,
+            str(factor.label),
+            str(FACTOR_EXPLANATIONS[factor]) % {"cap": weights.dependents_cap},
+            _points(getattr(weights, factor.value)),
+        )
+        for factor in Factor
+    ]
+
+
 def _hundredths(value: Any, key: str) -> int:
+    name = Factor(key).label if key in Factor.values else key
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError) as bad:
-        raise WeightsInvalid(f"Bobot '{key}' harus berupa angka.") from bad
+        raise WeightsInvalid(f"Bobot \u201c{name}\u201d harus berupa angka.") from bad
     if amount < 0:
-        raise WeightsInvalid(f"Bobot '{key}' tidak boleh negatif.")
+        raise WeightsInvalid(f"Bobot \u201c{name}\u201d tidak boleh negatif.")
+    if amount > MAX_WEIGHT:
+        raise WeightsInvalid(f"Bobot \u201c{name}\u201d paling besar {MAX_WEIGHT} poin.")
     return int((amount * 100).to_integral_value())
 
 
@@ -105,8 +159,10 @@ def parse_weights(data: Mapping[str, Any]) -> ScoreWeights:
             )
         levels[str(code)] = level
     cap = data.get("dependents_cap", 4)
-    if not isinstance(cap, int) or cap < 0:
-        raise WeightsInvalid("'dependents_cap' harus bilangan bulat tidak negatif.")
+    if not isinstance(cap, int) or not 0 <= cap <= MAX_DEPENDENTS_CAP:
+        raise WeightsInvalid(
+            f"{DEPENDENTS_CAP_LABEL} harus bilangan bulat 0 sampai {MAX_DEPENDENTS_CAP}."
+        )
     return ScoreWeights(
         **{code: _hundredths(data.get(code, 0), code) for code in Factor.values},
         dependents_cap=cap,

@@ -17,13 +17,15 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from psycopg.copy import QueuedLibpqWriter
 
 from rentan.core.audit import record_change, record_export, record_read
+from rentan.core.formatting import format_date
 from rentan.core.models import AuditAction
 from rentan.programmes import candidates, explanation, lifecycle, selectors
 from rentan.programmes.allocation import AllocationResult, allocate
-from rentan.programmes.eligibility import RulesInvalid
+from rentan.programmes.eligibility import RulesInvalid, parse_rules
 from rentan.programmes.lifecycle import Refusal, TransitionRefused, check_transition
 from rentan.programmes.models import (
     Cycle,
@@ -36,7 +38,7 @@ from rentan.programmes.models import (
     Programme,
 )
 from rentan.programmes.premiums import NoRateInForce
-from rentan.programmes.scoring import WeightsInvalid, as_points
+from rentan.programmes.scoring import WeightsInvalid, as_points, parse_weights
 from rentan.registry.models import Occupation, Person
 
 
@@ -309,6 +311,85 @@ def record_occupation_decision(
         note=note,
     )
     return decision
+
+
+class RulesRefused(ValueError):
+    """A change of a programme's rules or weights that cannot be saved; the message says why."""
+
+
+@transaction.atomic
+def change_programme_rules(
+    *,
+    actor: Any,
+    programme: Programme,
+    eligibility_rules: dict[str, Any],
+    score_weights: dict[str, Any],
+    effective_on: date,
+    reference: str,
+    today: date,
+) -> Programme:
+    """Save a programme's eligibility rules and score weights, as decided on `effective_on`
+    (not after `today`: the next allocation and what-if use them at once; a cycle already
+    approved keeps its list)."""
+    try:
+        parse_rules(eligibility_rules)
+        parse_weights(score_weights)
+    except (RulesInvalid, WeightsInvalid) as bad:
+        raise RulesRefused(str(bad)) from bad
+    reference = reference.strip()
+    if not reference:
+        raise RulesRefused(_("Tulis dasar perubahan (nomor SK atau notulen rapat)."))
+    if effective_on > today:
+        raise RulesRefused(
+            _(
+                "Tanggal berlaku %(on)s belum tiba: aturan yang disimpan langsung dipakai pada "
+                "alokasi dan simulasi berikutnya. Simpan pada hari aturan itu berlaku."
+            )
+            % {"on": format_date(effective_on)}
+        )
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if (programme.eligibility_rules, programme.score_weights) == (
+        eligibility_rules,
+        score_weights,
+    ):
+        raise RulesRefused(_("Aturan dan bobot sama dengan yang berlaku; tidak ada yang diubah."))
+    before = {
+        "aturan_kelayakan": programme.eligibility_rules,
+        "bobot_skor": programme.score_weights,
+        "berlaku_sejak": programme.rules_effective_on.isoformat()
+        if programme.rules_effective_on
+        else None,
+        "dasar": programme.rules_reference,
+    }
+    programme.eligibility_rules = eligibility_rules
+    programme.score_weights = score_weights
+    programme.rules_effective_on = effective_on
+    programme.rules_reference = reference
+    programme.rules_changed_at = timezone.now()
+    programme.rules_changed_by = actor if getattr(actor, "is_authenticated", False) else None
+    programme.save(
+        update_fields=[
+            "eligibility_rules",
+            "score_weights",
+            "rules_effective_on",
+            "rules_reference",
+            "rules_changed_at",
+            "rules_changed_by",
+        ]
+    )
+    record_change(
+        actor=actor,
+        action=AuditAction.PROGRAMME_RULES_CHANGED,
+        target=programme,
+        before=before,
+        after={
+            "aturan_kelayakan": eligibility_rules,
+            "bobot_skor": score_weights,
+            "berlaku_sejak": effective_on.isoformat(),
+            "dasar": reference,
+        },
+    )
+    return programme
 
 
 @transaction.atomic

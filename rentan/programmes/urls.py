@@ -8,6 +8,7 @@ urlpatterns = [
     path("seleksi/", views.selection_index, name="selection_index"),
     path("<slug:code>/", views.programme_detail, name="programme_detail"),
     path("<slug:code>/keputusan/", views.decisions, name="decisions"),
+    path("<slug:code>/aturan/", views.programme_rules, name="programme_rules"),
     path("<slug:code>/pengecualian/", views.exclusion_import, name="exclusion_import"),
     path("<slug:code>/<int:year>/", views.cycle_selection, name="cycle_selection"),
     path("<slug:code>/<int:year>/alokasi/", views.cycle_allocate, name="cycle_allocate"),

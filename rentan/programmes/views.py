@@ -1,4 +1,3 @@
-import json
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +19,16 @@ from rentan.core.formatting import format_number
 from rentan.core.keyset import KeysetPage, keyset_page
 from rentan.core.signature import signature_for
 from rentan.programmes import candidates, explanation, lampiran, selectors, services, tasks
-from rentan.programmes.eligibility import Reason
-from rentan.programmes.forms import CycleForm, DecisionForm, DecreeForm, ExclusionForm, WhatIfForm
+from rentan.programmes.allocation import QuotaBasis
+from rentan.programmes.eligibility import Reason, RulesInvalid, describe_rules, parse_rules
+from rentan.programmes.forms import (
+    CycleForm,
+    DecisionForm,
+    DecreeForm,
+    ExclusionForm,
+    ProgrammeRulesForm,
+    WhatIfForm,
+)
 from rentan.programmes.lifecycle import TransitionRefused
 from rentan.programmes.models import (
     Cycle,
@@ -30,7 +37,15 @@ from rentan.programmes.models import (
     PlacementKind,
     Programme,
 )
-from rentan.programmes.scoring import DEFAULT_WEIGHTS, Factor
+from rentan.programmes.scoring import (
+    DEFAULT_WEIGHTS,
+    JOB_RISK_LEVELS_EXPLANATION,
+    JOB_RISK_LEVELS_LABEL,
+    Factor,
+    WeightsInvalid,
+    describe_weights,
+    parse_weights,
+)
 from rentan.registry import selectors as registry_selectors
 from rentan.registry.models import Occupation, Person
 
@@ -87,8 +102,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "chart": chart,
             "spreads": spreads,
             "form": form,
-            "rules_json": json.dumps(programme.eligibility_rules, indent=1),
-            "weights_json": json.dumps(programme.score_weights, indent=1),
+            **_rules_in_words(programme),
             "exclusion_form": ExclusionForm(),
             "exclusion_counts": {
                 ExclusionList(kind).label: n
@@ -97,6 +111,64 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
                 .order_by("list_kind")
             },
         },
+    )
+
+
+def _rules_in_words(programme: Programme) -> dict[str, Any]:
+    """The programme's rules and weights as the page shows them: in words, never as data."""
+    try:
+        rules = describe_rules(parse_rules(programme.eligibility_rules))
+        parsed = parse_weights(programme.score_weights or DEFAULT_WEIGHTS)
+    except (RulesInvalid, WeightsInvalid) as bad:
+        return {"rules_problem": str(bad)}
+    names = dict(Occupation.objects.values_list("code", "name"))
+    return {
+        "rules": rules,
+        "weights": describe_weights(parsed),
+        "risk_levels_label": JOB_RISK_LEVELS_LABEL,
+        "risk_levels_explanation": JOB_RISK_LEVELS_EXPLANATION,
+        "risk_levels": sorted(
+            ((names.get(code, code), level) for code, level in parsed.job_risk_levels.items()),
+            key=lambda row: (-row[1], row[0]),
+        ),
+    }
+
+
+def _risk_occupations(programme: Programme) -> dict[str, str]:
+    """The job types a risk level can be given: those the programme has decided on."""
+    return dict(
+        Occupation.objects.filter(decisions__programme=programme)
+        .distinct()
+        .values_list("code", "name")
+    )
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def programme_rules(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, code=code)
+    form = ProgrammeRulesForm(
+        request.POST or None, programme=programme, occupations=_risk_occupations(programme)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_programme_rules(
+                actor=request.user,
+                programme=programme,
+                eligibility_rules=form.eligibility_rules(),
+                score_weights=form.score_weights(),
+                effective_on=form.cleaned_data["effective_on"],
+                reference=form.cleaned_data["reference"],
+                today=timezone.localdate(),
+            )
+        except services.RulesRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Aturan kelayakan dan bobot skor disimpan."))
+            return redirect(f"{reverse('programmes:programme_detail', args=[code])}#aturan")
+    return render(
+        request,
+        "programmes/programme_rules.html",
+        {"programme": programme, "form": form, **_rules_in_words(programme)},
     )
 
 
@@ -134,7 +206,9 @@ def exclusion_import(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, error)
         messages.error(request, _("Tidak ada NIK yang disimpan."))
     else:
-        messages.success(request, _("%(n)s NIK ditambahkan ke daftar.") % {"n": added})
+        messages.success(
+            request, _("%(n)s NIK ditambahkan ke daftar.") % {"n": format_number(added)}
+        )
     return redirect("programmes:programme_detail", code=code)
 
 
@@ -177,7 +251,9 @@ def selection_index(request: HttpRequest) -> HttpResponse:
 
 def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, Any] | None]:
     weights = cycle.programme.score_weights or DEFAULT_WEIGHTS
-    form = WhatIfForm(request.GET if "whatif" in request.GET else None, weights=weights)
+    form = WhatIfForm(
+        request.GET if "whatif" in request.GET else None, weights=weights, cycle=cycle
+    )
     if not form.is_bound or not form.is_valid():
         return form, None
     data = form.cleaned_data
@@ -206,6 +282,7 @@ def _what_if(request: HttpRequest, cycle: Cycle) -> tuple[WhatIfForm, dict[str, 
         "by_area": sorted(by_area),
         "by_job": by_job,
         "ineligible": [(Reason(code).label, n) for code, n in result.ineligible.most_common()],
+        "quota_basis": QuotaBasis(data["quota_basis"] or cycle.quota_basis).label,
     }
 
 
@@ -327,7 +404,11 @@ def cycle_allocate(request: HttpRequest, code: str, year: int) -> HttpResponse:
         messages.success(
             request,
             _("Alokasi selesai: %(c)s lanjutan, %(n)s baru, %(w)s cadangan.")
-            % {"c": result.continuing_count, "n": result.new_count, "w": result.waiting_count},
+            % {
+                "c": format_number(result.continuing_count),
+                "n": format_number(result.new_count),
+                "w": format_number(result.waiting_count),
+            },
         )
     return redirect("programmes:cycle_selection", code=code, year=year)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rentan.accounts.access import Capability, can, requires
 from rentan.core.audit import record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
+from rentan.core.formatting import format_number
 from rentan.registry import selectors, services
 from rentan.registry.dedup import MatchReason
 from rentan.registry.models import DuplicatePair, Person
@@ -99,8 +100,8 @@ def duplicate_search(request: HttpRequest) -> HttpResponse:
     result = services.detect_registry_duplicates(actor=request.user)
     messages.success(
         request,
-        _("%(found)d pasangan ditemukan, %(created)d baru masuk antrean.")
-        % {"found": result.found, "created": result.created},
+        _("%(found)s pasangan ditemukan, %(created)s baru masuk antrean.")
+        % {"found": format_number(result.found), "created": format_number(result.created)},
     )
     return redirect("registry:duplicate_list")
 

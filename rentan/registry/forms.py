@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.access import Capability, can, kelurahan_open_to, kelurahan_scope
+from rentan.core import forms as number_fields
 from rentan.core.widgets import RememberedSelect
 from rentan.registry.job_names import MAX_NAME_LENGTH, JobNames
 from rentan.registry.models import DeactivationReason, Occupation
@@ -109,10 +110,10 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     occupation = OccupationField(label=_("Jenis pekerjaan"))
-    monthly_income = forms.IntegerField(
+    monthly_income = number_fields.IntegerField(
         label=_("Perkiraan penghasilan per bulan (Rp)"), required=False, min_value=0
     )
-    dependents = forms.IntegerField(
+    dependents = number_fields.IntegerField(
         label=_("Jumlah tanggungan"), min_value=0, max_value=20, initial=0
     )
     has_disability = forms.BooleanField(label=_("Penyandang disabilitas"), required=False)

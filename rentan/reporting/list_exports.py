@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from rentan.accounts.access import Capability, requires
 from rentan.core.audit import record_export
 from rentan.core.exports import DATE, NUMBER, RUPIAH, TEXT, attachment_disposition, table_workbook
+from rentan.core.formatting import format_number
 from rentan.enrollment import selectors as enrollment_selectors
 from rentan.enrollment.models import Bill, Claim, Membership
 from rentan.enrollment.states import MembershipStatus
@@ -73,7 +74,7 @@ def _too_many(request: HttpRequest, back: str) -> HttpResponse:
     messages.error(
         request,
         _("Lebih dari %(n)s baris: persempit saringan sebelum mengunduh.")
-        % {"n": f"{MAX_ROWS:,}".replace(",", ".")},
+        % {"n": format_number(MAX_ROWS)},
     )
     return redirect(back)
 

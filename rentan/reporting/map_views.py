@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
-from rentan.core.formatting import format_month
+from rentan.core.formatting import format_month, format_number
 from rentan.core.safe_files import format_size
 from rentan.regions.models import Area
 from rentan.reporting import coverage_map, mayor_figures, services
@@ -115,7 +115,7 @@ def upload_boundaries(request: HttpRequest) -> HttpResponse:
     loaded = services.load_boundaries(
         actor=request.user, boundaries=boundaries, filename=upload.name
     )
-    text = _("Batas %(n)s kelurahan dimuat.") % {"n": loaded}
+    text = _("Batas %(n)s kelurahan dimuat.") % {"n": format_number(loaded)}
     if boundaries.unknown_codes:
         text += " " + _("Kode bukan kelurahan wilayah ini, dilewati: %(codes)s.") % {
             "codes": ", ".join(boundaries.unknown_codes[:10])

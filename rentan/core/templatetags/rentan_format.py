@@ -22,6 +22,12 @@ def angka(value: int | None) -> str:
 
 
 @register.filter
+def desimal(value: int | float | Decimal | None) -> str:
+    """``12.5`` -> ``12,5``; ``30.0`` -> ``30``."""
+    return formatting.format_decimal(None if value is None else Decimal(str(value)))
+
+
+@register.filter
 def tanggal(value: date | datetime | None) -> str:
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)

@@ -558,3 +558,31 @@ def test_demo_persons_are_loaded_as_one_event(admin_user):
     event = AuditEvent.objects.get(action=AuditAction.PERSONS_LOADED)
     assert event.target_type == Area._meta.label_lower
     assert event.changes == {"before": {}, "after": {"pekerja": 30}}
+
+
+def test_programme_rules_changed(admin_user):
+    programme = ProgrammeFactory()
+    before_rules, before_weights = programme.eligibility_rules, programme.score_weights
+    programme_services.change_programme_rules(
+        actor=admin_user,
+        programme=programme,
+        eligibility_rules={"active": {}, "age": {"min": 18, "max": 60}},
+        score_weights={"low_income": 25},
+        effective_on=date(2023, 1, 2),
+        reference="Notulen 1/2023",
+        today=TODAY,
+    )
+    assert _event(AuditAction.PROGRAMME_RULES_CHANGED, programme).changes == {
+        "before": {
+            "aturan_kelayakan": before_rules,
+            "bobot_skor": before_weights,
+            "berlaku_sejak": None,
+            "dasar": "",
+        },
+        "after": {
+            "aturan_kelayakan": {"active": {}, "age": {"min": 18, "max": 60}},
+            "bobot_skor": {"low_income": 25},
+            "berlaku_sejak": "2023-01-02",
+            "dasar": "Notulen 1/2023",
+        },
+    }

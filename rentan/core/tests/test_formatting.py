@@ -3,7 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from rentan.core.formatting import format_date, format_datetime, format_number, format_rupiah
+from rentan.core.formatting import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_number,
+    format_rupiah,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,3 +43,18 @@ def test_dates_spell_the_month_in_indonesian(value, expected):
 def test_datetime_and_number():
     assert format_datetime(datetime(2026, 8, 17, 9, 5)) == "17 Agustus 2026 09.05"
     assert format_number(45_000) == "45.000"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("1.5"), "1,5"),
+        (Decimal("1234.50"), "1.234,5"),
+        (Decimal("30.00"), "30"),
+        (300_000_000, "300.000.000"),
+        (Decimal("-0.25"), "-0,25"),
+        (None, "-"),
+    ],
+)
+def test_decimals_use_a_comma_and_dots_for_thousands(value, expected):
+    assert format_decimal(value) == expected

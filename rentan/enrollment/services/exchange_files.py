@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from rentan.core.audit import record_change, record_export
+from rentan.core.formatting import format_number
 from rentan.core.models import AuditAction
 from rentan.enrollment import bpjs_files, selectors
 from rentan.enrollment.bpjs_files import (
@@ -144,8 +145,8 @@ def download_registration_file(*, actor: Any, exchange: ExchangeFile) -> bytes:
         actor=actor,
         target_type="enrollment.exchangefile",
         target_ids=[exchange.pk],
-        note=_("Unduh berkas pendaftaran %(name)s (%(n)d peserta)")
-        % {"name": exchange.filename, "n": exchange.rows},
+        note=_("Unduh berkas pendaftaran %(name)s (%(n)s peserta)")
+        % {"name": exchange.filename, "n": format_number(exchange.rows)},
         persons=selectors.persons_in_registration_file(exchange),
     )
     return bytes(exchange.content)

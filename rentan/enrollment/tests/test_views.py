@@ -190,7 +190,7 @@ def test_the_admin_matches_the_branch_template_on_a_page_and_the_next_file_follo
         ([("NIK", "nik", "text", ""), ("nik", "name", "text", "")], "Lembar", "lebih dari sekali"),
         ([("", "nik", "text", "")], "Lembar", "Susunan kolom kosong"),
         ([("NIK", "gaji", "text", "")], "Lembar", "gaji bukan salah satu dari pilihan"),
-        ([("NIK", "nik", "text", "0")], "Lembar", "lebih besar dari atau sama dengan 1"),
+        ([("NIK", "nik", "text", "0")], "Lembar", "Tidak boleh kurang dari 1"),
     ],
 )
 def test_a_mapping_with_a_mistake_is_shown_back_and_nothing_changes(

@@ -150,6 +150,22 @@ def test_whole_numbers_accept_thousands_separators(cell, expected):
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
+    [("1500000.0", 1500000), ("2.0", 2), ("1.000", 1000), ("Rp 16.800,-", 16800)],
+)
+def test_a_number_a_csv_wrote_as_text_is_read_and_a_dot_group_stays_thousands(cell, expected):
+    assert parse_whole_number(cell, noun="Penghasilan") == expected
+
+
+@pytest.mark.parametrize("cell", ["1,500", "1.5", "2,5"])
+def test_an_ambiguous_or_fractional_number_in_a_cell_is_refused(cell):
+    with pytest.raises(CellError) as raised:
+        parse_whole_number(cell, noun="Penghasilan")
+    assert raised.value.problem is CellProblem.NUMBER_UNREADABLE
+    assert "Penghasilan" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
     [
         ("003/005", ("003", "005")),
         ("3/5", ("3", "5")),

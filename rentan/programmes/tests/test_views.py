@@ -185,3 +185,45 @@ def test_allocate_command_dry_run_saves_nothing(programme):
     assert Placement.objects.filter(cycle=cycle).count() == 1
     with pytest.raises(CommandError):
         call_command("allocate", "uji", "1999", stdout=io.StringIO())
+
+
+def test_what_if_reads_a_budget_typed_with_thousands_dots(client, programme, admin_user):
+    for _ in range(3):
+        PersonFactory(verified_at=VERIFIED)
+    make_cycle(programme, target=2000, quota_basis="population")
+    client.force_login(admin_user)
+    response = client.get(
+        "/program/uji/2023/", {"whatif": "1", "budget_ceiling": "300.000.000", "target": "2.000"}
+    )
+    result = response.context["preview"]["result"]
+    # 300.000.000 // (12 x 16.800) people, not the 0 that "Rp 300" would pay for.
+    assert result.params.budget_ceiling == 300_000_000
+    assert result.params.places_by_budget == 1488
+    assert result.selected_count == 3
+    page = response.content.decode()
+    assert "1.488" in page
+    assert "Pagu Rp 300.000.000 hanya cukup untuk 1.488 orang, kurang dari target 2.000." in page
+    # The cycle's own quota basis, unless the person chose another.
+    assert "Kuota per kelurahan: Sebanding jumlah penduduk kelurahan." in page
+    assert 'value="300.000.000"' in page
+
+
+def test_what_if_refuses_an_ambiguous_budget_and_computes_nothing(client, programme, admin_user):
+    make_cycle(programme)
+    client.force_login(admin_user)
+    response = client.get("/program/uji/2023/", {"whatif": "1", "budget_ceiling": "300.000.0"})
+    assert response.context["preview"] is None
+    assert "titik hanya memisahkan ribuan" in response.content.decode()
+
+
+def test_allocation_message_groups_thousands(client, programme, admin_user, monkeypatch):
+    from rentan.programmes import services
+    from rentan.programmes.allocation import AllocationParams, AllocationResult, Placed
+
+    make_cycle(programme)
+    placed = [Placed(i, "new", i, 0, {}, "33.75.01.1002", "x") for i in range(1933)]
+    result = AllocationResult(AllocationParams(1933, 0, 12, 16_800), placed)
+    monkeypatch.setattr(services, "allocate_cycle", lambda **kwargs: result)
+    client.force_login(admin_user)
+    response = client.post("/program/uji/2023/alokasi/", follow=True)
+    assert "Alokasi selesai: 0 lanjutan, 1.933 baru, 0 cadangan." in response.content.decode()
