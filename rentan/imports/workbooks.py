@@ -97,12 +97,20 @@ def _drop_down(sheet: Any, column: int, wanted: ImportField | None, last_row: in
     if wanted is ImportField.KELURAHAN:
         validation = {"validate": "list", "source": "=DaftarKelurahan"}
     elif wanted is ImportField.OCCUPATION:
-        validation = {"validate": "list", "source": "=DaftarPekerjaan"}
+        # A job may be typed by one of the other names people use for it ("tukang becak"):
+        # Excel warns and lets it stand, and the import reads it.
+        validation = {
+            "validate": "list",
+            "source": "=DaftarPekerjaan",
+            "error_type": "warning",
+            "error_message": "Bukan nama dari daftar. Nama lain yang dikenal (mis. tukang "
+            "becak) tetap diterima saat impor; pilih Ya untuk memakainya.",
+        }
     elif wanted is ImportField.SEX:
         validation = {"validate": "list", "source": _SEXES}
     else:
         return
-    validation["error_message"] = "Pilih salah satu isian dari daftar."
+    validation.setdefault("error_message", "Pilih salah satu isian dari daftar.")
     sheet.data_validation(1, column, last_row, column, validation)
 
 

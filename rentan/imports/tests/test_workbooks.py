@@ -173,3 +173,18 @@ def test_past_the_comment_cap_a_bad_cell_is_still_coloured(monkeypatch):
     assert sheet["E2"].comment is not None
     assert sheet["E3"].comment is None
     assert sheet["E3"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_a_job_typed_by_another_name_is_only_warned_of_while_other_lists_are_strict():
+    sheet = _error_file([])["Data"]
+    styles = {
+        str(validation.sqref).split(":")[0].rstrip("0123456789"): validation.errorStyle
+        for validation in sheet.data_validations.dataValidation
+    }
+    job_column = _lists(sheet)
+    job_letter = next(letter for letter, source in job_column.items() if "Pekerjaan" in source)
+    kelurahan_letter = next(
+        letter for letter, source in job_column.items() if "Kelurahan" in source
+    )
+    assert styles[job_letter] == "warning"
+    assert styles[kelurahan_letter] in (None, "stop")
