@@ -51,6 +51,33 @@ class ExchangeFile(models.Model):
     def __str__(self) -> str:
         return self.filename
 
+    def row_results(self) -> list[dict[str, object]]:
+        """Each row's result with its label and badge in the words the membership uses
+        ("Didaftarkan", "Aktif", "Ditolak"), never the stored code."""
+        shown = []
+        for result in self.results:
+            outcome = result.get("outcome", "")
+            status = ROW_OUTCOME_STATUS.get(outcome)
+            if status is not None:
+                label, badge = status.label, BADGE.get(status, "")
+            elif outcome == "problem":
+                label, badge = _("Bermasalah, tidak diproses"), "off"
+            elif "amount" in result:
+                label, badge = _("Ditagih"), ""
+            else:
+                label, badge = outcome, ""
+            shown.append({**result, "label": label, "badge": badge})
+        return shown
+
+
+# What a row of an exchanged file did to its membership: sent to the branch, made a
+# member, or refused (the reason kept beside it).
+ROW_OUTCOME_STATUS = {
+    "sent": MembershipStatus.REGISTERED,
+    "accepted": MembershipStatus.ACTIVE,
+    "rejected": MembershipStatus.REJECTED,
+}
+
 
 class RegistrationMapping(models.Model):
     """The columns of the branch's registration template for one programme (data, not code).
