@@ -62,10 +62,13 @@ def test_an_htmx_request_is_answered_with_the_message_alone(client, bpjs_user):
     refused = client.get(reverse("registry:person_list"), HTTP_HX_REQUEST="true")
     assert refused.status_code == 403
     text = refused.content.decode()
-    assert "Akses ditolak" in text and 'role="alert"' in text
-    assert "<html" not in text and "Menu utama" not in text
+    assert "Akses ditolak" in text
+    assert 'role="alert"' in text
+    assert "<html" not in text
+    assert "Menu utama" not in text
     missing = client.get("/tidak-ada/", HTTP_HX_REQUEST="true")
-    assert missing.status_code == 404 and "<html" not in missing.content.decode()
+    assert missing.status_code == 404
+    assert "<html" not in missing.content.decode()
 
 
 def test_htmx_is_told_to_show_a_refused_or_missing_answer_in_place(client, admin_user):
@@ -83,4 +86,6 @@ def test_a_server_error_and_a_bad_request_speak_indonesian(handler, status, titl
     response = handler(request) if status == 500 else handler(request, Exception())
     assert response.status_code == status
     page = response.content.decode()
-    assert title in page and "Server Error" not in page and "Bad Request" not in page
+    assert title in page
+    assert "Server Error" not in page
+    assert "Bad Request" not in page

@@ -139,5 +139,6 @@ def test_a_month_that_owes_rp_0_is_not_overdue():
         expected_bill([Cover("a", date(2022, 11, 1))], month=m, rules=free, declared_income=0)
         for m in cycle_months(date(2022, 11, 1), 4)
     ]
-    assert [b.members for b in bills] == [1, 1, 1, 1] and not any(b.total for b in bills)
+    assert [b.members for b in bills] == [1, 1, 1, 1]
+    assert not any(b.total for b in bills)
     assert payment_warnings(bills, paid_months=set(), today=date(2023, 3, 20)) == []

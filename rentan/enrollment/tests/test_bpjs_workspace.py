@@ -42,7 +42,7 @@ def _sent(admin_user):
 
 def _answered(admin_user):
     """Two of the three made members by the branch, the third still waiting."""
-    cycle, exchange, members = _sent(admin_user)
+    cycle, _exchange, members = _sent(admin_user)
     file_services.import_bpjs_reply(
         actor=admin_user,
         content=reply_file(
@@ -62,10 +62,11 @@ def _upload(name, content):
 def test_the_officer_finds_the_files_in_the_menu_and_downloads_the_registration_file(
     client, admin_user, bpjs_user
 ):
-    cycle, exchange, members = _sent(admin_user)
+    _cycle, exchange, members = _sent(admin_user)
     page = _login(client, bpjs_user).get(reverse("home")).content.decode()
     files_url = reverse("enrollment:exchange_files")
-    assert f'href="{files_url}"' in page and "Berkas BPJS" in page
+    assert f'href="{files_url}"' in page
+    assert "Berkas BPJS" in page
 
     listing = client.get(files_url).content.decode()
     download_url = reverse("enrollment:exchange_download", args=[exchange.pk])
@@ -89,8 +90,10 @@ def test_the_officer_uploads_a_reply_and_reads_each_row_in_indonesian(
     cycle, exchange, members = _sent(admin_user)
     _login(client, bpjs_user)
     sent = client.get(reverse("enrollment:exchange_detail", args=[exchange.pk])).content.decode()
-    assert "Didaftarkan" in sent and ">sent<" not in sent
-    assert CYCLE_LABEL in sent and "jamsos-pekalongan 2023" not in sent
+    assert "Didaftarkan" in sent
+    assert ">sent<" not in sent
+    assert CYCLE_LABEL in sent
+    assert "jamsos-pekalongan 2023" not in sent
 
     content = reply_file(
         accepted(members[0].person.nik, "23000000001"),
@@ -104,7 +107,8 @@ def test_the_officer_uploads_a_reply_and_reads_each_row_in_indonesian(
     page = response.content.decode()
     assert response.resolver_match.url_name == "exchange_detail"
     results = page[page.index('data-testid="row-results"') :]
-    assert "Aktif" in results and "Ditolak" in results
+    assert "Aktif" in results
+    assert "Ditolak" in results
     assert "NIK tidak padan dengan Dukcapil" in results
     for code in ("accepted", "rejected", "sent"):
         assert f">{code}<" not in results
@@ -151,7 +155,8 @@ def test_the_officer_records_a_claim_for_a_member_found_by_name(client, admin_us
     _cycle, members = _answered(admin_user)
     _login(client, bpjs_user)
     found = client.get(reverse("enrollment:claims"), {"anggota": "slamet"}).content.decode()
-    assert "Slamet Riyadi" in found and f"?peserta={members[0].pk}" in found
+    assert "Slamet Riyadi" in found
+    assert f"?peserta={members[0].pk}" in found
     assert "Bambang" not in found
 
     picked = client.get(reverse("enrollment:claims"), {"peserta": members[0].pk})
@@ -162,7 +167,8 @@ def test_the_officer_records_a_claim_for_a_member_found_by_name(client, admin_us
     )
     claim = Claim.objects.get()
     assert response.status_code == 302
-    assert claim.membership == members[0] and claim.was_active_on_event
+    assert claim.membership == members[0]
+    assert claim.was_active_on_event
     event = AuditEvent.objects.get(action=AuditAction.CLAIM_RECORDED)
     assert event.actor == bpjs_user
 
@@ -223,7 +229,8 @@ def test_a_claim_found_by_kpj_number_and_the_claims_searched_by_name_or_nik(
     assert listed(first.nik[6:12]) == []  # the middle of a NIK finds no one
     export = client.get(reverse("reporting:export_claims"), {"q": first.nik})
     text = workbook_text(bytes(export.content))
-    assert first.name in text and second.name not in text
+    assert first.name in text
+    assert second.name not in text
 
 
 def test_pimpinan_may_not_record_a_claim_and_is_told_so_in_indonesian(client, leader_user):
@@ -233,7 +240,7 @@ def test_pimpinan_may_not_record_a_claim_and_is_told_so_in_indonesian(client, le
 
 
 def test_the_roster_is_searched_by_name_or_nik_and_its_download_follows(client, admin_user):
-    cycle, exchange, members = _sent(admin_user)
+    cycle, _exchange, members = _sent(admin_user)
     _login(client, admin_user)
     url = reverse("enrollment:memberships")
 
@@ -254,16 +261,21 @@ def test_the_roster_is_searched_by_name_or_nik_and_its_download_follows(client, 
     assert shown(target.nik[4:14]) == []
     page = client.get(url, {"periode": cycle.pk, "q": "aminah"}).content.decode()
     assert "q=aminah" in page  # the download and the next pages keep the search
-    export = client.get(reverse("reporting:export_memberships"), {"periode": cycle.pk, "q": "aminah"})
+    export = client.get(
+        reverse("reporting:export_memberships"), {"periode": cycle.pk, "q": "aminah"}
+    )
     text = workbook_text(bytes(export.content))
-    assert "Siti Aminah" in text and "Slamet Riyadi" not in text
+    assert "Siti Aminah" in text
+    assert "Slamet Riyadi" not in text
 
 
 def test_a_year_without_members_warns_of_nothing_and_says_why(client, admin_user):
     cycle = fixed_cycle()  # approved, nobody made a member yet
-    page = _login(client, admin_user).get(
-        reverse("enrollment:billing"), {"periode": cycle.pk}
-    ).content.decode()
+    page = (
+        _login(client, admin_user)
+        .get(reverse("enrollment:billing"), {"periode": cycle.pk})
+        .content.decode()
+    )
     assert 'data-testid="warnings"' not in page
     assert 'data-testid="no-members"' in page
     assert "belum dibayar" not in page
@@ -272,9 +284,11 @@ def test_a_year_without_members_warns_of_nothing_and_says_why(client, admin_user
 
 def test_the_billing_summary_labels_each_figure_apart_from_its_amount(client, admin_user):
     cycle, _members = _answered(admin_user)
-    page = _login(client, admin_user).get(
-        reverse("enrollment:billing"), {"periode": cycle.pk}
-    ).content.decode()
+    page = (
+        _login(client, admin_user)
+        .get(reverse("enrollment:billing"), {"periode": cycle.pk})
+        .content.decode()
+    )
     summary = page[page.index('data-testid="billing-summary"') :].split("</div>\n</div>")[0]
     # The big figure holds only the amount; its label is ordinary text above it.
     assert '<div class="stat">Rp ' in summary
