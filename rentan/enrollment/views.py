@@ -52,6 +52,7 @@ from rentan.programmes.models import Cycle, Placement, Programme
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 50
+_STATE_WARNINGS = (billing.WarningKind.LAPSED, billing.WarningKind.HEADING_FOR_LAPSE)
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
@@ -94,7 +95,13 @@ def memberships(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "text": text,
-            "states": [(s.value, s.label, counts[s.value]) for s in MembershipStatus],
+            # The branch officer's roster holds only members the branch made: their states.
+            "states": [
+                (s.value, s.label, counts[s.value])
+                for s in MembershipStatus
+                if manage or s in (MembershipStatus.ACTIVE, MembershipStatus.ENDED)
+            ],
+            "total": sum(counts.values()),
             "query": urlencode({"periode": cycle.pk, "status": status, "q": text}),
         }
         if manage:
@@ -421,6 +428,10 @@ def billing_overview(request: HttpRequest) -> HttpResponse:
             months=[b for b in bills if b.month <= today], budget_ceiling=cycle.budget_ceiling
         )
         warnings = billing.payment_warnings(bills, paid_months=set(payments), today=today)
+        # Members lapsed or heading for a lapse are a state, not news each month: only the
+        # latest count of each is shown (every unpaid month keeps its own line).
+        latest = {w.kind: w for w in warnings if w.kind in _STATE_WARNINGS}
+        warnings = [w for w in warnings if w.kind not in _STATE_WARNINGS or latest[w.kind] is w]
         context |= {
             "rows": rows,
             "cost": cost,

@@ -293,3 +293,17 @@ def test_the_billing_summary_labels_each_figure_apart_from_its_amount(client, ad
     # The big figure holds only the amount; its label is ordinary text above it.
     assert '<div class="stat">Rp ' in summary
     assert '<div class="muted">Pagu anggaran</div>' in summary
+
+
+def test_a_lapse_is_said_once_with_its_latest_count_while_each_unpaid_month_is_listed(
+    client, admin_user
+):
+    cycle, _members = _answered(admin_user)  # two members from January 2023, nothing paid
+    page = (
+        _login(client, admin_user)
+        .get(reverse("enrollment:billing"), {"periode": cycle.pk})
+        .content.decode()
+    )
+    warnings = page[page.index('data-testid="warnings"') :].split("</ul>")[0]
+    assert warnings.count("belum dibayar") == 12  # today is long after December 2023
+    assert warnings.count("sudah menunggak 3 bulan") == 1
