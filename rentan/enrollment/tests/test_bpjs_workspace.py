@@ -307,3 +307,19 @@ def test_a_lapse_is_said_once_with_its_latest_count_while_each_unpaid_month_is_l
     warnings = page[page.index('data-testid="warnings"') :].split("</ul>")[0]
     assert warnings.count("belum dibayar") == 12  # today is long after December 2023
     assert warnings.count("sudah menunggak 3 bulan") == 1
+
+
+def test_a_death_recorded_leads_to_the_jkm_claim_with_the_member_already_picked(
+    client, admin_user
+):
+    _cycle, members = _answered(admin_user)
+    response = _login(client, admin_user).post(
+        reverse("enrollment:end_membership", args=[members[0].pk]),
+        {"reason": "died", "on": "2023-03-01"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.resolver_match.url_name == "claims"
+    chosen = page.split('data-testid="chosen-member"')[1].split("</p>")[0]
+    assert members[0].person.name in chosen
+    assert '<option value="jkm_death" selected>' in page

@@ -185,6 +185,14 @@ def test_the_bpjs_officer_downloads_the_file_answers_it_and_records_a_claim(
     assert claim.was_active_on_event
     keep_screenshot(page, "bpjs-klaim-dicatat")
 
+    # A part of a page asking (htmx) for what the role may not see shows why, in place.
+    page.evaluate(
+        "htmx.ajax('GET', '%s', {target: 'main', swap: 'beforeend'})"
+        % reverse("registry:person_list")
+    )
+    in_place = page.get_by_test_id("error-403")
+    assert "bukan bagian dari pekerjaan peran Anda" in in_place.inner_text()
+
     page.goto(page.base_url + reverse("registry:person_list"))
     assert page.get_by_role("heading", name="Akses ditolak").is_visible()
     assert (
