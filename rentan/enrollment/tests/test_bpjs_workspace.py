@@ -309,9 +309,7 @@ def test_a_lapse_is_said_once_with_its_latest_count_while_each_unpaid_month_is_l
     assert warnings.count("sudah menunggak 3 bulan") == 1
 
 
-def test_a_death_recorded_leads_to_the_jkm_claim_with_the_member_already_picked(
-    client, admin_user
-):
+def test_a_death_recorded_leads_to_the_jkm_claim_with_the_member_already_picked(client, admin_user):
     _cycle, members = _answered(admin_user)
     response = _login(client, admin_user).post(
         reverse("enrollment:end_membership", args=[members[0].pk]),

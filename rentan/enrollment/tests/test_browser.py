@@ -187,8 +187,8 @@ def test_the_bpjs_officer_downloads_the_file_answers_it_and_records_a_claim(
 
     # A part of a page asking (htmx) for what the role may not see shows why, in place.
     page.evaluate(
-        "htmx.ajax('GET', '%s', {target: 'main', swap: 'beforeend'})"
-        % reverse("registry:person_list")
+        "url => htmx.ajax('GET', url, {target: 'main', swap: 'beforeend'})",
+        reverse("registry:person_list"),
     )
     in_place = page.get_by_test_id("error-403")
     assert "bukan bagian dari pekerjaan peran Anda" in in_place.inner_text()
