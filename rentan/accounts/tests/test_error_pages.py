@@ -2,7 +2,7 @@
 (production settings: DEBUG off); an htmx request gets the message alone."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import bad_request, server_error
 
@@ -89,3 +89,14 @@ def test_a_server_error_and_a_bad_request_speak_indonesian(handler, status, titl
     assert title in page
     assert "Server Error" not in page
     assert "Bad Request" not in page
+
+
+def test_a_form_sent_without_its_token_is_refused_on_a_rentan_page(bpjs_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bpjs_user)
+    response = client.post(reverse("enrollment:claims"), {})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Formulir kedaluwarsa" in page
+    assert 'aria-label="Menu utama"' in page
+    assert "CSRF verification failed" not in page
