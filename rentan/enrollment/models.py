@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rentan.enrollment.states import BADGE, EndReason, MembershipStatus, may_move
 from rentan.programmes.models import Benefit
+from rentan.registry.nik import mask_nik
 
 
 class ExchangeKind(models.TextChoices):
@@ -66,7 +67,9 @@ class ExchangeFile(models.Model):
                 label, badge = _("Ditagih"), ""
             else:
                 label, badge = outcome, ""
-            shown.append({**result, "label": label, "badge": badge})
+            # A list shows NIKs masked; a problem row kept the NIK as the file wrote it.
+            nik = mask_nik(str(result.get("nik", "")))
+            shown.append({**result, "nik": nik, "label": label, "badge": badge})
         return shown
 
 

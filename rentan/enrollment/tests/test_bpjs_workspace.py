@@ -95,9 +95,11 @@ def test_the_officer_uploads_a_reply_and_reads_each_row_in_indonesian(
     assert CYCLE_LABEL in sent
     assert "jamsos-pekalongan 2023" not in sent
 
+    stranger = "3375014101900077"  # a NIK the file was never sent with: a problem row
     content = reply_file(
         accepted(members[0].person.nik, "23000000001"),
         rejected(members[1].person.nik, "NIK tidak padan dengan Dukcapil"),
+        accepted(stranger, "23000000009"),
     )
     response = client.post(
         reverse("enrollment:import_reply"),
@@ -113,7 +115,10 @@ def test_the_officer_uploads_a_reply_and_reads_each_row_in_indonesian(
     for code in ("accepted", "rejected", "sent"):
         assert f">{code}<" not in results
     assert members[0].person.masked_nik in results
-    assert members[0].person.nik not in page
+    assert "Bermasalah, tidak diproses" in results
+    assert ">problem<" not in results
+    for nik in (members[0].person.nik, stranger):
+        assert nik not in page
     reply = ExchangeFile.objects.get(kind=ExchangeKind.REPLY)
     assert reply.created_by == bpjs_user
 
