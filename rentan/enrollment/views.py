@@ -429,9 +429,14 @@ def billing_overview(request: HttpRequest) -> HttpResponse:
         )
         warnings = billing.payment_warnings(bills, paid_months=set(payments), today=today)
         # Members lapsed or heading for a lapse are a state, not news each month: only the
-        # latest count of each is shown (every unpaid month keeps its own line).
+        # latest count of each is shown, and a "heading for" older than the latest lapse is
+        # past (every unpaid month keeps its own line).
         latest = {w.kind: w for w in warnings if w.kind in _STATE_WARNINGS}
-        warnings = [w for w in warnings if w.kind not in _STATE_WARNINGS or latest[w.kind] is w]
+        lapsed = latest.get(billing.WarningKind.LAPSED)
+        heading = latest.get(billing.WarningKind.HEADING_FOR_LAPSE)
+        if lapsed and heading and heading.month < lapsed.month:
+            del latest[billing.WarningKind.HEADING_FOR_LAPSE]
+        warnings = [w for w in warnings if w.kind not in _STATE_WARNINGS or latest.get(w.kind) is w]
         context |= {
             "rows": rows,
             "cost": cost,

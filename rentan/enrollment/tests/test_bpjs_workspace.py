@@ -312,6 +312,7 @@ def test_a_lapse_is_said_once_with_its_latest_count_while_each_unpaid_month_is_l
     warnings = page[page.index('data-testid="warnings"') :].split("</ul>")[0]
     assert warnings.count("belum dibayar") == 12  # today is long after December 2023
     assert warnings.count("sudah menunggak 3 bulan") == 1
+    assert "akan menunggak" not in warnings  # they have lapsed: the warning before is past
 
 
 def test_a_death_recorded_leads_to_the_jkm_claim_with_the_member_already_picked(client, admin_user):
