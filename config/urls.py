@@ -19,3 +19,8 @@ urlpatterns = [
     path("audit/", include("rentan.registry.audit_urls")),
     path("sehat/", health.health, name="health"),
 ]
+
+# Refused and missing pages in Rentan's layout, in Indonesian, with the user's menu (400 and
+# 500 keep Django's handlers, which render 400.html and 500.html without a request).
+handler403 = "rentan.accounts.views.permission_denied"
+handler404 = "rentan.accounts.views.page_not_found"

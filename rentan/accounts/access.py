@@ -32,6 +32,11 @@ class Capability(StrEnum):
     READ_SELECTION = "read_selection"
     MANAGE_ENROLLMENT = "manage_enrollment"
     VIEW_ENROLLED_ROSTER = "view_enrolled_roster"
+    # The files exchanged with the BPJS branch: download a registration file made by the
+    # Dinas, upload the branch's reply and its monthly bill, and read what each row did.
+    EXCHANGE_BPJS_FILES = "exchange_bpjs_files"
+    # Record a JKK/JKM event for a member and follow its claim to payment.
+    HANDLE_CLAIMS = "handle_claims"
     # The city-wide reports (Laporan): figures only, for the Dinas and the leadership.
     READ_REPORTS = "read_reports"
 
@@ -61,8 +66,16 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_AGGREGATES,
         }
     ),
+    # The branch officer's workspace: the enrolled roster, the files both ways, the claims;
+    # not the selection, the payments or the budget, which are the Dinas's.
     Role.BPJS_OFFICER: frozenset(
-        {Capability.VIEW_ENROLLED_ROSTER, Capability.SEE_FULL_NIK, Capability.VIEW_AGGREGATES}
+        {
+            Capability.VIEW_ENROLLED_ROSTER,
+            Capability.EXCHANGE_BPJS_FILES,
+            Capability.HANDLE_CLAIMS,
+            Capability.SEE_FULL_NIK,
+            Capability.VIEW_AGGREGATES,
+        }
     ),
     Role.LEADER: frozenset({Capability.VIEW_AGGREGATES, Capability.READ_REPORTS}),
 }

@@ -16,6 +16,7 @@ MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Program"), "programmes:programme_list", Capability.MANAGE_PROGRAMME),
     (_("Seleksi"), "programmes:selection_index", Capability.READ_SELECTION),
     (_("Kepesertaan"), "enrollment:memberships", Capability.VIEW_ENROLLED_ROSTER),
+    (_("Berkas BPJS"), "enrollment:exchange_files", Capability.EXCHANGE_BPJS_FILES),
     (_("Iuran & Tagihan"), "enrollment:billing", Capability.MANAGE_ENROLLMENT),
     (_("Klaim"), "enrollment:claims", Capability.VIEW_ENROLLED_ROSTER),
     (_("Laporan"), "reporting:report", Capability.VIEW_AGGREGATES),

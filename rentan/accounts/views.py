@@ -55,3 +55,37 @@ def locked_out(
         },
         status=429,
     )
+
+
+# The answers to a refused or missing page. Each is a page in Rentan's layout with the
+# signed-in user's menu, so whoever lands on one can carry on with their own work; an htmx
+# request gets only the message, which replaces the part of the page that asked.
+def _error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
+    context = {"title": title, "message": message, "status": status}
+    if request.headers.get("HX-Request"):
+        return render(request, "_error.html", context, status=status)
+    return render(request, f"{status}.html", context, status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request,
+        status=403,
+        title=_("Akses ditolak"),
+        message=_(
+            "Halaman ini bukan bagian dari pekerjaan peran Anda. Pilih pekerjaan Anda di menu, "
+            "atau hubungi admin Dinas bila Anda memerlukan akses."
+        ),
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request,
+        status=404,
+        title=_("Halaman tidak ditemukan"),
+        message=_(
+            "Alamat ini tidak ada, atau datanya tidak termasuk wilayah atau pekerjaan Anda. "
+            "Periksa alamatnya, atau kembali ke menu."
+        ),
+    )

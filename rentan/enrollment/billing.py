@@ -223,8 +223,10 @@ def payment_warnings(
     for bill in sorted(bills, key=lambda b: b.month):
         if bill.month > today:
             break
-        if not bill.lines:
-            continue  # nobody was covered that month: nothing is owed, nothing can lapse
+        if not bill.lines or not bill.total:
+            # Nobody was covered that month, or no premium was owed for it (no rate in
+            # force): nothing is due, nothing can lapse.
+            continue
         due_on = bill.month.replace(day=DUE_DAY)
         paid = bill.month in paid_months
         if paid:

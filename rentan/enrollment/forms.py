@@ -2,6 +2,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rentan.core import forms as number_fields
@@ -17,7 +18,7 @@ from rentan.enrollment.bpjs_files import (
     check_columns,
     check_sheet_name,
 )
-from rentan.enrollment.models import ClaimKind, ClaimStatus
+from rentan.enrollment.models import ClaimKind, ClaimStatus, Membership
 from rentan.enrollment.states import EndReason
 
 DATE_INPUTS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
@@ -69,14 +70,27 @@ class PaymentForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    kpj_number = forms.CharField(
-        label=_("Nomor KPJ"), max_length=11, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    """A claim for a member found by the search and picked from its results; only the
+    members the user may claim for (`claimable_memberships`) can be picked."""
+
+    membership = forms.ModelChoiceField(
+        label=_("Peserta"),
+        queryset=Membership.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Cari peserta dengan nama, NIK atau nomor KPJ, lalu pilih."),
+            "invalid_choice": _("Peserta ini tidak dapat dipilih; cari lagi lalu pilih."),
+        },
     )
     kind = forms.ChoiceField(label=_("Jenis klaim"), choices=ClaimKind.choices)
     event_on = _date_field(_("Tanggal kejadian"))
     note = forms.CharField(
         label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, members: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["membership"]).queryset = members
 
 
 class ClaimUpdateForm(forms.Form):

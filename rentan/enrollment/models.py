@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rentan.enrollment.states import BADGE, EndReason, MembershipStatus, may_move
 from rentan.programmes.models import Benefit
+from rentan.registry.nik import mask_nik
 
 
 class ExchangeKind(models.TextChoices):
@@ -50,6 +51,35 @@ class ExchangeFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    def row_results(self) -> list[dict[str, object]]:
+        """Each row's result with its label and badge in the words the membership uses
+        ("Didaftarkan", "Aktif", "Ditolak"), never the stored code."""
+        shown = []
+        for result in self.results:
+            outcome = result.get("outcome", "")
+            status = ROW_OUTCOME_STATUS.get(outcome)
+            if status is not None:
+                label, badge = status.label, BADGE.get(status, "")
+            elif outcome == "problem":
+                label, badge = _("Bermasalah, tidak diproses"), "off"
+            elif "amount" in result:
+                label, badge = _("Ditagih"), ""
+            else:
+                label, badge = outcome, ""
+            # A list shows NIKs masked; a problem row kept the NIK as the file wrote it.
+            nik = mask_nik(str(result.get("nik", "")))
+            shown.append({**result, "nik": nik, "label": label, "badge": badge})
+        return shown
+
+
+# What a row of an exchanged file did to its membership: sent to the branch, made a
+# member, or refused (the reason kept beside it).
+ROW_OUTCOME_STATUS = {
+    "sent": MembershipStatus.REGISTERED,
+    "accepted": MembershipStatus.ACTIVE,
+    "rejected": MembershipStatus.REJECTED,
+}
 
 
 class RegistrationMapping(models.Model):

@@ -35,6 +35,7 @@ from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKin
 from rentan.programmes.selectors import rate_rules, selected_placements
 from rentan.registry.models import Person
 from rentan.registry.nik import mask_nik
+from rentan.registry.selectors import search_persons
 
 ENROLLING_STATUSES = (CycleStatus.APPROVED, CycleStatus.RUNNING, CycleStatus.CLOSED)
 
@@ -51,9 +52,43 @@ def chosen_cycle(wanted: str | None) -> Cycle | None:
     return cycles.first()
 
 
-def memberships_with_status(memberships: QuerySet[Membership], status: str) -> QuerySet[Membership]:
-    """The roster narrowed to one status when the page names a known one."""
-    return memberships.filter(status=status) if status in MembershipStatus.values else memberships
+def memberships_with_status(
+    memberships: QuerySet[Membership], status: str, text: str = ""
+) -> QuerySet[Membership]:
+    """The roster narrowed to one status when the page names a known one, and to the
+    members its search finds (`memberships_matching`)."""
+    if status in MembershipStatus.values:
+        memberships = memberships.filter(status=status)
+    return memberships_matching(memberships, text)
+
+
+def memberships_matching(memberships: QuerySet[Membership], text: str) -> QuerySet[Membership]:
+    """The memberships whose person the person list's search finds (a name, or a NIK from
+    its start: the same rule, asked of the same selector), or whose KPJ number starts with
+    the digits typed. Persons no longer active are searched too: a member who died is the
+    one a JKM claim is recorded for."""
+    text = text.strip()
+    if not text:
+        return memberships
+    persons = search_persons(Person.objects.all(), text=text, include_inactive=True)
+    found = Q(person__in=persons.values("pk"))
+    if text.isdigit():
+        found |= Q(kpj_number__startswith=text)
+    return memberships.filter(found)
+
+
+def claims_matching(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """The claims of the members `memberships_matching` finds."""
+    if not text.strip():
+        return claims
+    members = memberships_matching(Membership.objects.all(), text)
+    return claims.filter(membership__in=members.values("pk"))
+
+
+def claimable_memberships(user: Any) -> QuerySet[Membership]:
+    """Whom a claim may be recorded for: the members the user may see whom the branch made
+    members (a KPJ number); whether they were covered on the day is the claim's to judge."""
+    return memberships_visible_to(user).exclude(kpj_number="").filter(start_on__isnull=False)
 
 
 def find_cycle(reference: str) -> Cycle:

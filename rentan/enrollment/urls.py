@@ -8,6 +8,7 @@ urlpatterns = [
     path("tetapkan/<int:cycle_id>/", views.create_memberships, name="create_memberships"),
     path("ekspor/<int:cycle_id>/", views.export_registration, name="export"),
     path("ekspor/<int:cycle_id>/kemajuan/", views.export_progress, name="export_progress"),
+    path("berkas/", views.exchange_files, name="exchange_files"),
     path("balasan/", views.import_reply, name="import_reply"),
     path("berkas/<int:pk>/", views.exchange_detail, name="exchange_detail"),
     path("berkas/<int:pk>/unduh/", views.exchange_download, name="exchange_download"),

@@ -2,11 +2,13 @@
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,6 +54,7 @@ from rentan.programmes.models import Cycle, Placement, Programme
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 50
+_STATE_WARNINGS = (billing.WarningKind.LAPSED, billing.WarningKind.HEADING_FOR_LAPSE)
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
@@ -61,6 +64,14 @@ def _cycle(request: HttpRequest) -> Cycle | None:
 def _back(cycle: Cycle | None, name: str = "enrollment:memberships") -> HttpResponse:
     url = reverse(name)
     return redirect(f"{url}?periode={cycle.pk}" if cycle else url)
+
+
+def _back_from_upload(request: HttpRequest, cycle: Cycle | None, name: str) -> HttpResponse:
+    """Back to the page the upload came from: the BPJS files page, or the Dinas's own
+    page (which the branch officer may not open)."""
+    if request.POST.get("asal") == "berkas" or not can(request.user, Capability.MANAGE_ENROLLMENT):
+        return _back(cycle, "enrollment:exchange_files")
+    return _back(cycle, name)
 
 
 @requires(Capability.VIEW_ENROLLED_ROSTER)
@@ -76,7 +87,8 @@ def memberships(request: HttpRequest) -> HttpResponse:
     if cycle is not None:
         in_cycle = visible.filter(cycle=cycle)
         status = request.GET.get("status", "")
-        shown = selectors.memberships_with_status(in_cycle, status)
+        text = request.GET.get("q", "").strip()
+        shown = selectors.memberships_with_status(in_cycle, status, text)
         page = Paginator(shown.order_by("person__name", "id"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
@@ -84,8 +96,15 @@ def memberships(request: HttpRequest) -> HttpResponse:
         context |= {
             "page": page,
             "status": status,
-            "states": [(s.value, s.label, counts[s.value]) for s in MembershipStatus],
-            "query": f"periode={cycle.pk}&status={status}",
+            "text": text,
+            # The branch officer's roster holds only members the branch made: their states.
+            "states": [
+                (s.value, s.label, counts[s.value])
+                for s in MembershipStatus
+                if manage or s in (MembershipStatus.ACTIVE, MembershipStatus.ENDED)
+            ],
+            "total": sum(counts.values()),
+            "query": urlencode({"periode": cycle.pk, "status": status, "q": text}),
         }
         if manage:
             context |= {
@@ -221,8 +240,37 @@ def export_progress(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
+@requires(Capability.EXCHANGE_BPJS_FILES)
+def exchange_files(request: HttpRequest) -> HttpResponse:
+    """The files both ways with the BPJS branch in one place: the registration files the
+    Dinas made, to download; the branch's replies and bills, to upload; what each row did."""
+    cycle = _cycle(request)
+    files = ExchangeFile.objects.select_related("cycle__programme", "created_by").defer(
+        "content", "results"
+    )
+    if cycle is not None:
+        files = files.filter(Q(cycle=cycle) | Q(cycle__isnull=True))
+    bills = (
+        {bill.file_id: bill.pk for bill in Bill.objects.filter(cycle=cycle).only("pk", "file_id")}
+        if cycle is not None
+        else {}
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "enrollment/exchange_files.html",
+        {
+            "cycle": cycle,
+            "cycles": selectors.enrollment_cycles(),
+            "files": [(f, bills.get(f.pk)) for f in files[:100]],
+            "reply_form": UploadForm(),
+            "bill_form": BillUploadForm(initial={"month": f"{today:%Y-%m}"}),
+        },
+    )
+
+
 @require_POST
-@requires(Capability.MANAGE_ENROLLMENT)
+@requires(Capability.EXCHANGE_BPJS_FILES)
 def import_reply(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
     form = UploadForm(request.POST, request.FILES)
@@ -232,7 +280,7 @@ def import_reply(request: HttpRequest) -> HttpResponse:
             " ".join(str(e) for e in form.errors.get("file", []))
             or _("Pilih berkas balasan BPJS (.xlsx)."),
         )
-        return _back(cycle)
+        return _back_from_upload(request, cycle, "enrollment:memberships")
     upload = form.cleaned_data["file"]
     try:
         result = file_services.import_bpjs_reply(
@@ -243,7 +291,7 @@ def import_reply(request: HttpRequest) -> HttpResponse:
         )
     except FileNotReadable as refused:
         messages.error(request, str(refused))
-        return _back(cycle)
+        return _back_from_upload(request, cycle, "enrollment:memberships")
     messages.success(
         request,
         _("Balasan BPJS diimpor: %(a)s aktif, %(r)s ditolak, %(p)s baris bermasalah.")
@@ -256,18 +304,27 @@ def import_reply(request: HttpRequest) -> HttpResponse:
     return redirect("enrollment:exchange_detail", pk=result.exchange.pk)
 
 
-@requires(Capability.MANAGE_ENROLLMENT)
+@requires(Capability.EXCHANGE_BPJS_FILES)
 def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = get_object_or_404(ExchangeFile.objects.defer("content"), pk=pk)
+    exchange = get_object_or_404(
+        ExchangeFile.objects.defer("content").select_related("cycle__programme"), pk=pk
+    )
     problems = [r for r in exchange.results if r.get("outcome") == "problem"]
+    bill = Bill.objects.filter(file=exchange).only("pk").first()
     return render(
         request,
         "enrollment/exchange_detail.html",
-        {"exchange": exchange, "problems": problems, "rows_shown": exchange.results[:200]},
+        {
+            "exchange": exchange,
+            "problems": problems,
+            "rows_shown": exchange.row_results()[:200],
+            "bill": bill,
+            "manage": can(request.user, Capability.MANAGE_ENROLLMENT),
+        },
     )
 
 
-@requires(Capability.MANAGE_ENROLLMENT)
+@requires(Capability.EXCHANGE_BPJS_FILES)
 def exchange_download(request: HttpRequest, pk: int) -> HttpResponse:
     exchange = get_object_or_404(ExchangeFile, pk=pk, kind=ExchangeKind.REGISTRATION)
     response = HttpResponse(
@@ -403,7 +460,8 @@ def end_membership(request: HttpRequest, pk: int) -> HttpResponse:
             _("Peserta meninggal dunia: ajukan klaim JKM untuk ahli waris (nomor KPJ %(kpj)s).")
             % {"kpj": membership.kpj_number or "-"},
         )
-        return redirect(f"{reverse('enrollment:claims')}?kpj={membership.kpj_number}")
+        wanted = urlencode({"peserta": membership.pk, "jenis": ClaimKind.JKM_DEATH.value})
+        return redirect(f"{reverse('enrollment:claims')}?{wanted}")
     messages.success(request, _("Kepesertaan dihentikan."))
     return redirect("enrollment:membership_detail", pk=pk)
 
@@ -459,11 +517,21 @@ def billing_overview(request: HttpRequest) -> HttpResponse:
             months=[b for b in bills if b.month <= today], budget_ceiling=cycle.budget_ceiling
         )
         warnings = billing.payment_warnings(bills, paid_months=set(payments), today=today)
+        # Members lapsed or heading for a lapse are a state, not news each month: only the
+        # latest count of each is shown, and a "heading for" older than the latest lapse is
+        # past (every unpaid month keeps its own line).
+        latest = {w.kind: w for w in warnings if w.kind in _STATE_WARNINGS}
+        lapsed = latest.get(billing.WarningKind.LAPSED)
+        heading = latest.get(billing.WarningKind.HEADING_FOR_LAPSE)
+        if lapsed and heading and heading.month < lapsed.month:
+            del latest[billing.WarningKind.HEADING_FOR_LAPSE]
+        warnings = [w for w in warnings if w.kind not in _STATE_WARNINGS or latest.get(w.kind) is w]
         context |= {
             "rows": rows,
             "cost": cost,
             "full_year": sum(b.total for b in bills),
             "warnings": warnings,
+            "has_members": bool(covers),
             "bill_form": BillUploadForm(initial={"month": f"{today:%Y-%m}"}),
             "payment_form": PaymentForm(initial={"paid_on": today}),
         }
@@ -471,7 +539,7 @@ def billing_overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@requires(Capability.MANAGE_ENROLLMENT)
+@requires(Capability.EXCHANGE_BPJS_FILES)
 def import_bill(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
     form = BillUploadForm(request.POST, request.FILES)
@@ -481,7 +549,7 @@ def import_bill(request: HttpRequest) -> HttpResponse:
             " ".join(str(e) for e in form.errors.get("file", []))
             or _("Pilih bulan dan berkas surat tagihan (.xlsx)."),
         )
-        return _back(cycle, "enrollment:billing")
+        return _back_from_upload(request, cycle, "enrollment:billing")
     upload = form.cleaned_data["file"]
     try:
         bill = bill_services.import_bpjs_bill(
@@ -493,12 +561,12 @@ def import_bill(request: HttpRequest) -> HttpResponse:
         )
     except (FileNotReadable, bill_services.BillRejected, services.EnrollmentRefused) as refused:
         messages.error(request, str(refused))
-        return _back(cycle, "enrollment:billing")
+        return _back_from_upload(request, cycle, "enrollment:billing")
     messages.success(request, _("Surat tagihan %(m)s diimpor.") % {"m": format_month(bill.month)})
     return redirect("enrollment:bill_detail", pk=bill.pk)
 
 
-@requires(Capability.MANAGE_ENROLLMENT)
+@requires(Capability.EXCHANGE_BPJS_FILES)
 def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bill = get_object_or_404(Bill.objects.select_related("cycle", "file"), pk=pk)
     result = selectors.bill_reconciliation(bill)
@@ -520,7 +588,12 @@ def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "enrollment/bill_detail.html",
-        {"bill": bill, "result": result, "lines": lines},
+        {
+            "bill": bill,
+            "result": result,
+            "lines": lines,
+            "manage": can(request.user, Capability.MANAGE_ENROLLMENT),
+        },
     )
 
 
@@ -553,53 +626,70 @@ def record_payment(request: HttpRequest, cycle_id: int, month: str) -> HttpRespo
 
 @requires(Capability.VIEW_ENROLLED_ROSTER)
 def claims(request: HttpRequest) -> HttpResponse:
-    manage = can(request.user, Capability.MANAGE_ENROLLMENT)
-    form = ClaimForm(request.POST or None, initial={"kpj_number": request.GET.get("kpj", "")})
-    if request.method == "POST":
-        if not manage:
-            return HttpResponse(status=403)
-        if form.is_valid():
-            membership = (
-                Membership.objects.filter(kpj_number=form.cleaned_data["kpj_number"])
-                .order_by("-cycle__year")
-                .first()
+    """The claims, searchable by the member's name or NIK; and, for those who handle claims,
+    a new one recorded for a member found by name, NIK or KPJ number and picked."""
+    handle = can(request.user, Capability.HANDLE_CLAIMS)
+    if request.method == "POST" and not handle:
+        raise PermissionDenied
+    members = selectors.claimable_memberships(request.user)
+    chosen_pk = request.POST.get("membership") or request.GET.get("peserta", "")
+    chosen = members.filter(pk=chosen_pk).first() if chosen_pk.isdigit() else None
+    kind = request.GET.get("jenis", "")
+    form = ClaimForm(
+        request.POST or None,
+        members=members,
+        initial={
+            "membership": chosen.pk if chosen else None,
+            "kind": kind if kind in ClaimKind.values else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        claim = claim_services.record_claim(
+            actor=request.user,
+            membership=form.cleaned_data["membership"],
+            kind=ClaimKind(form.cleaned_data["kind"]),
+            event_on=form.cleaned_data["event_on"],
+            note=form.cleaned_data["note"],
+        )
+        if not claim.was_active_on_event:
+            messages.warning(
+                request,
+                _("Peserta tidak aktif pada tanggal kejadian: klaim tidak dapat dibayar."),
             )
-            if membership is None:
-                form.add_error("kpj_number", _("Tidak ada peserta dengan nomor KPJ ini."))
-            else:
-                claim = claim_services.record_claim(
-                    actor=request.user,
-                    membership=membership,
-                    kind=ClaimKind(form.cleaned_data["kind"]),
-                    event_on=form.cleaned_data["event_on"],
-                    note=form.cleaned_data["note"],
-                )
-                if not claim.was_active_on_event:
-                    messages.warning(
-                        request,
-                        _("Peserta tidak aktif pada tanggal kejadian: klaim tidak dapat dibayar."),
-                    )
-                return redirect("enrollment:claim_detail", pk=claim.pk)
-    all_claims = selectors.claims_visible_to(request.user)
+        return redirect("enrollment:claim_detail", pk=claim.pk)
+    member_text = request.GET.get("anggota", "").strip()
+    found = (
+        selectors.memberships_matching(members, member_text).order_by(
+            "person__name", "-cycle__year", "id"
+        )[:20]
+        if handle and member_text
+        else []
+    )
+    text = request.GET.get("q", "").strip()
+    shown = selectors.claims_matching(selectors.claims_visible_to(request.user), text)
     deaths_without_claim = (
-        Membership.objects.filter(end_reason=EndReason.DIED)
+        selectors.memberships_visible_to(request.user)
+        .filter(end_reason=EndReason.DIED)
         .annotate(
             has_jkm=Exists(
                 Claim.objects.filter(membership=OuterRef("pk"), kind=ClaimKind.JKM_DEATH)
             )
         )
         .filter(has_jkm=False)
-        .select_related("person")
-        if manage
+        if handle
         else []
     )
     return render(
         request,
         "enrollment/claims.html",
         {
-            "claims": all_claims[:200],
+            "claims": shown[:200],
+            "text": text,
             "form": form,
-            "manage": manage,
+            "handle": handle,
+            "member_text": member_text,
+            "found": found,
+            "chosen": chosen,
             "deaths_without_claim": deaths_without_claim,
         },
     )
@@ -607,15 +697,15 @@ def claims(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_ENROLLED_ROSTER)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    manage = can(request.user, Capability.MANAGE_ENROLLMENT)
+    handle = can(request.user, Capability.HANDLE_CLAIMS)
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     form = ClaimUpdateForm(
         request.POST or None,
         initial={"status": claim.status, "benefit_paid": claim.benefit_paid},
     )
     if request.method == "POST":
-        if not manage:
-            return HttpResponse(status=403)
+        if not handle:
+            raise PermissionDenied
         if form.is_valid():
             try:
                 claim_services.update_claim(
@@ -635,6 +725,6 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claim": claim,
             "documents": documents_for(claim.kind),
             "form": form,
-            "manage": manage,
+            "handle": handle,
         },
     )

@@ -142,7 +142,9 @@ class Cycle(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme.code} {self.year}"
+        # The one label of a cycle wherever it is shown: the programme's name and the year,
+        # as its users call it, never the internal code.
+        return f"{self.programme.name} {self.year}"
 
     @property
     def is_draft(self) -> bool:

@@ -149,6 +149,7 @@ def memberships_xlsx(request: HttpRequest) -> HttpResponse:
     shown = enrollment_selectors.memberships_with_status(
         enrollment_selectors.memberships_visible_to(request.user).filter(cycle=cycle),
         request.GET.get("status", ""),
+        request.GET.get("q", ""),
     )
     found = _capped(
         shown.order_by("person__name", "id").values_list(
@@ -290,7 +291,9 @@ def reconciliation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.VIEW_ENROLLED_ROSTER)
 def claims_xlsx(request: HttpRequest) -> HttpResponse:
-    claims = enrollment_selectors.claims_visible_to(request.user)
+    claims = enrollment_selectors.claims_matching(
+        enrollment_selectors.claims_visible_to(request.user), request.GET.get("q", "")
+    )
     found = _capped(
         claims.order_by("-event_on", "-id").values_list(
             "id",

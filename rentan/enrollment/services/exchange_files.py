@@ -218,6 +218,7 @@ def import_bpjs_reply(*, actor: Any, content: bytes, filename: str, today: date)
     problems.sort(key=lambda p: p.row)
     results = [
         {"row": row.row, "nik": mask_nik(row.nik), "outcome": row.outcome.value}
+        | ({"reason": row.reason} if row.reason else {})
         for _pk, row in sorted(accepted + rejected, key=lambda item: item[1].row)
     ] + [
         {

@@ -129,3 +129,16 @@ def test_a_month_nobody_was_covered_owes_nothing_and_warns_of_nothing():
     assert [(w.kind, w.month, w.members) for w in warnings] == [
         (WarningKind.OVERDUE, date(2022, 12, 1), 1)
     ]
+
+
+def test_a_month_that_owes_rp_0_is_not_overdue():
+    """Members covered in months whose rate owes nothing (a full discount) owe nothing: no
+    warning of an unpaid Rp 0 and no lapse."""
+    free = [RateRule(date(2015, 7, 1), Decimal("0.01"), 1_000_000, 6_800, Decimal(100))]
+    bills = [
+        expected_bill([Cover("a", date(2022, 11, 1))], month=m, rules=free, declared_income=0)
+        for m in cycle_months(date(2022, 11, 1), 4)
+    ]
+    assert [b.members for b in bills] == [1, 1, 1, 1]
+    assert not any(b.total for b in bills)
+    assert payment_warnings(bills, paid_months=set(), today=date(2023, 3, 20)) == []

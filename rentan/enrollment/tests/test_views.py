@@ -123,7 +123,7 @@ def test_admin_records_a_payment_and_a_claim(client, admin_user):
     assert Payment.objects.get().month == date(2023, 1, 1)
     response = client.post(
         reverse("enrollment:claims"),
-        {"kpj_number": "23000000001", "kind": ClaimKind.JKK_MEDICAL, "event_on": "2023-02-03"},
+        {"membership": _members[0].pk, "kind": ClaimKind.JKK_MEDICAL, "event_on": "2023-02-03"},
         follow=True,
     )
     assert Claim.objects.get().was_active_on_event
