@@ -98,6 +98,7 @@ ACCESS: dict[str, Expect] = {
     # -- impor data
     "imports:batch_list": get(admin=200, operator=200),
     "imports:template": get(admin=200, operator=200),
+    "imports:desil_lists": get(admin=200),
     "imports:batch_detail": get("batch", admin=200, operator=(200, 404)),
     "imports:batch_progress": get("batch", admin=200, operator=(200, 404)),
     "imports:batch_map_columns": post("batch", admin=302, operator=(302, 404)),

@@ -27,6 +27,8 @@ class AuditAction(models.TextChoices):
     MERGE = "merge", _("Digabung")
     DUPLICATES_DETECTED = "duplicates_detected", _("Pencarian data ganda dijalankan")
     PAIR_DISTINCT = "pair_distinct", _("Pasangan ditandai orang berbeda")
+    # DTSEN desil lists received from BPS through the Dinas
+    DESIL_IMPORTED = "desil_imported", _("Daftar desil DTSEN diimpor")
     # Imports
     BATCH_UPLOADED = "batch_uploaded", _("Berkas impor diunggah")
     BATCH_COLUMNS_MAPPED = "batch_columns_mapped", _("Kolom impor dipasangkan")

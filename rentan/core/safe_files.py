@@ -73,12 +73,13 @@ class Limits:
 
 
 def limits_for(kind: str) -> Limits:
-    """Limits for "import" (kelurahan files, dedup_file), "bpjs" (reply and bill) or
-    "exclusion" (lists of NIKs)."""
+    """Limits for "import" (kelurahan files, dedup_file), "bpjs" (reply and bill),
+    "exclusion" (lists of NIKs) or "desil" (DTSEN desil lists)."""
     max_bytes = {
         "import": settings.RENTAN_UPLOAD_MAX_BYTES,
         "bpjs": settings.RENTAN_BPJS_UPLOAD_MAX_BYTES,
         "exclusion": settings.RENTAN_UPLOAD_MAX_BYTES,
+        "desil": settings.RENTAN_UPLOAD_MAX_BYTES,
     }[kind]
     return Limits(
         max_bytes=max_bytes,

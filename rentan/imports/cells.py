@@ -687,3 +687,95 @@ class JobTypeLookup:
 
 def choices_from(pairs: Mapping[str, str]) -> list[Choice]:
     return [Choice(code, name) for code, name in pairs.items()]
+
+
+# ---------------------------------------------------------------------------- desil lists
+
+
+class DesilColumn(StrEnum):
+    NIK = "nik"
+    KK_NUMBER = "kk_number"
+    DESIL = "desil"
+    RANKED_ON = "ranked_on"
+    IGNORE = "ignore"
+
+
+# A DTSEN list as a Dinas receives it: no public format exists, so the spellings met in
+# such lists (and in the DTKS before it).
+DESIL_HEADERS = HeaderSpec(
+    {
+        DesilColumn.NIK: _SYNONYMS[ImportField.NIK] + ("nik art", "nik anggota"),
+        DesilColumn.KK_NUMBER: _SYNONYMS[ImportField.KK_NUMBER] + ("no kk krt", "nokk"),
+        DesilColumn.DESIL: (
+            "desil",
+            "desil dtsen",
+            "peringkat desil",
+            "desil kesejahteraan",
+            "kelompok desil",
+            "status kesejahteraan",
+        ),
+        DesilColumn.RANKED_ON: (
+            "tanggal pemeringkatan",
+            "tgl pemeringkatan",
+            "tanggal peringkat",
+            "periode",
+            "periode data",
+            "periode pemeringkatan",
+            "tanggal data",
+            "bulan data",
+        ),
+        DesilColumn.IGNORE: ("no", "no urut", "nama", "nama lengkap", "alamat", "sumber"),
+    },
+    # A desil list names who (by NIK or by KK) and their desil.
+    is_header=lambda found: (
+        DesilColumn.DESIL in found and bool({DesilColumn.NIK, DesilColumn.KK_NUMBER} & set(found))
+    ),
+    ignored=DesilColumn.IGNORE,
+)
+
+_DESIL_TEXT = re.compile(r"(?:desil\s*)?(\d{1,2})(?:[.,]0+)?", re.IGNORECASE)
+
+
+def parse_desil(cell: object) -> int:
+    """``2``, ``2.0``, ``"Desil 2"`` -> 2; anything not a whole number 1 to 10 is refused."""
+    raw = text(cell)
+    match = _DESIL_TEXT.fullmatch(raw) if not isinstance(cell, bool) else None
+    value = int(match[1]) if match else None
+    if value is None or not 1 <= value <= 10:
+        shown = raw or "kosong"
+        raise CellError(
+            CellProblem.NUMBER_UNREADABLE,
+            f"desil harus bilangan 1 sampai 10, tertulis \u201c{shown}\u201d.",
+        )
+    return value
+
+
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s*[-/ ]?\s*(\d{4})")
+_NUMERIC_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{4})|(\d{4})\s*[-/.]\s*(\d{1,2})")
+
+
+def parse_ranking_date(cell: object, *, today: date) -> date | None:
+    """The date of a ranking: a date in any form `parse_date` reads, or a period written as a
+    month (``Maret 2026``, ``03/2026``, ``2026-03``), taken as its first day. Never after
+    today; None when empty."""
+    noun = "Tanggal pemeringkatan"
+    if isinstance(cell, str):
+        lowered = " ".join(cell.split()).lower()
+        year = month = None
+        if match := _MONTH_YEAR.fullmatch(lowered):
+            month, year = _MONTHS.get(match[1]), int(match[2])
+            if month is None:
+                raise CellError(
+                    CellProblem.DATE_UNREADABLE,
+                    f"Nama bulan \u201c{match[1]}\u201d pada periode {cell.strip()} tidak dikenal.",
+                )
+        elif match := _NUMERIC_MONTH_YEAR.fullmatch(lowered):
+            month = int(match[1] or match[4])
+            year = int(match[2] or match[3])
+        if year is not None and month is not None:
+            if not 1 <= month <= 12:
+                raise CellError(
+                    CellProblem.DATE_IMPOSSIBLE, f"Periode {cell.strip()} tidak ada di kalender."
+                )
+            return _not_after(date(year, month, 1), today, noun)
+    return parse_date(cell, today=today, noun=noun)

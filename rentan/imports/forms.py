@@ -70,3 +70,31 @@ class MappingForm(forms.Form):
             int(name[4:]): ImportField(value or ImportField.IGNORE.value)
             for name, value in self.cleaned_data.items()
         }
+
+
+class DesilListForm(forms.Form):
+    """A DTSEN desil list as the Dinas received it, with where it came from."""
+
+    file = forms.FileField(
+        label=_("Daftar desil (.xlsx, .xls, .ods, .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUFFIXES)}),
+        help_text=_("Kolom: NIK atau No. KK, Desil (1-10), Tanggal pemeringkatan atau Periode."),
+    )
+    source = forms.CharField(
+        label=_("Sumber"),
+        max_length=200,
+        help_text=_("Seperti tertulis pada surat pengantar, mis. DTSEN Maret 2026."),
+    )
+    ranked_on = forms.DateField(
+        label=_("Tanggal pemeringkatan (bila tidak ada di berkas)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(SUFFIXES):
+            raise forms.ValidationError(
+                _("Jenis berkas tidak didukung: unggah .xlsx, .xls, .ods atau .csv.")
+            )
+        return checked_upload(upload, "desil")

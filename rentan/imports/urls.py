@@ -5,6 +5,7 @@ from rentan.imports import views
 app_name = "imports"
 urlpatterns = [
     path("", views.batch_list, name="batch_list"),
+    path("desil/", views.desil_lists, name="desil_lists"),
     path("templat.xlsx", views.template_download, name="template"),
     path("<int:pk>/", views.batch_detail, name="batch_detail"),
     path("<int:pk>/kemajuan/", views.batch_progress, name="batch_progress"),

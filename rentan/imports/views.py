@@ -1,3 +1,4 @@
+import hashlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -12,14 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rentan.accounts.access import Capability, requires
+from rentan.accounts.access import Capability, can, requires
 from rentan.core.audit import record_export, record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_number
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN, ImportField, normalise_header
-from rentan.imports.forms import INLINE_MAX_BYTES, MappingForm, UploadForm
+from rentan.imports.desil_file import read_desil_list
+from rentan.imports.forms import INLINE_MAX_BYTES, DesilListForm, MappingForm, UploadForm
+from rentan.imports.reading import FileError
 from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
 from rentan.imports.workbooks import (
     ChoiceLists,
@@ -29,7 +32,8 @@ from rentan.imports.workbooks import (
     error_file_columns,
 )
 from rentan.regions.models import Area
-from rentan.registry.models import Occupation
+from rentan.registry import services as registry_services
+from rentan.registry.models import DesilImport, Occupation
 from rentan.registry.selectors import programme_kelurahan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +67,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/batch_list.html",
-        {"form": form, "batches": selectors.batches_visible_to(request.user)[:50]},
+        {
+            "form": form,
+            "batches": selectors.batches_visible_to(request.user)[:50],
+            "can_import_desil": can(request.user, Capability.MANAGE_PROGRAMME),
+        },
     )
 
 
@@ -348,3 +356,61 @@ def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
     name = Path(batch.original_name).stem
     response["Content-Disposition"] = attachment_disposition(f"{name}-kesalahan.xlsx")
     return response
+
+
+# Rows the page lists after an upload; the import keeps the first thousand.
+SHOWN_DESIL_ISSUES = 200
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def desil_lists(request: HttpRequest) -> HttpResponse:
+    """The DTSEN desil lists: upload one, and see what the last ones did. The desil is the
+    whole region's ranking, received by the Dinas: not a kelurahan's work."""
+    form = DesilListForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            parsed = read_desil_list(
+                content,
+                name=upload.name,
+                today=timezone.localdate(),
+                ranked_on=form.cleaned_data["ranked_on"],
+            )
+        except FileError as refused:
+            form.add_error("file", f"{refused} {_('Tidak ada data yang diubah.')}")
+        else:
+            outcome = registry_services.import_desil_list(
+                actor=request.user,
+                rows=parsed.rows,
+                issues=parsed.issues,
+                total_rows=parsed.total_rows,
+                source=form.cleaned_data["source"],
+                filename=upload.name,
+                checksum=hashlib.sha256(content).hexdigest(),
+            )
+            summary = outcome.desil_import.summary
+            messages.success(
+                request,
+                _(
+                    "Daftar desil %(source)s diimpor: %(new)s peringkat baru, %(fixed)s "
+                    "diperbaiki, %(problems)s baris tidak dipakai."
+                )
+                % {
+                    "source": outcome.desil_import.source,
+                    "new": format_number(summary["baru"]),
+                    "fixed": format_number(summary["diperbaiki"]),
+                    "problems": format_number(summary["bermasalah"]),
+                },
+            )
+    return render(
+        request,
+        "imports/desil_lists.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "shown_issues": outcome.issues[:SHOWN_DESIL_ISSUES] if outcome else [],
+            "imports": DesilImport.objects.select_related("imported_by")[:20],
+        },
+    )

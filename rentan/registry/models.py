@@ -279,3 +279,72 @@ class DuplicatePair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_id} ~ {self.right_id} ({self.score:.2f})"
+
+
+
+class DesilImport(models.Model):
+    """One desil list received (DTSEN, kept by BPS): which file, from where, what it did.
+
+    A Dinas cannot set a desil, only receive the list and propose corrections through the
+    social ministry's channel, so the rankings are never edited here, only imported."""
+
+    source = models.CharField(_("sumber"), max_length=200)
+    filename = models.CharField(_("nama berkas"), max_length=255)
+    checksum = models.CharField(_("checksum"), max_length=64)
+    rows = models.PositiveIntegerField(_("baris data"), default=0)
+    # Counts of what the rows did; problems as shown to the user (row, reason), the first few.
+    summary = models.JSONField(_("ringkasan"), default=dict)
+    problems = models.JSONField(_("baris bermasalah"), default=list)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diimpor oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("diimpor pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impor desil")
+        verbose_name_plural = _("impor desil")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.filename})"
+
+
+class DesilRanking(models.Model):
+    """A person's desil (1 = the poorest tenth) as ranked on a date; every ranking is kept, so
+    a cycle reads the one in force at its cut-off. A family's desil (a row by KK) is stored
+    for each member registered on that KK."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("pekerja"),
+        on_delete=models.PROTECT,
+        related_name="desil_rankings",
+        db_index=False,  # the (person, ranked_on) constraint serves it
+    )
+    desil = models.PositiveSmallIntegerField(_("desil"))
+    ranked_on = models.DateField(_("tanggal pemeringkatan"))
+    source = models.ForeignKey(
+        DesilImport,
+        verbose_name=_("impor"),
+        on_delete=models.PROTECT,
+        related_name="rankings",
+    )
+    is_by_kk = models.BooleanField(_("dicocokkan lewat KK"), default=False)
+
+    class Meta:
+        verbose_name = _("peringkat desil")
+        verbose_name_plural = _("peringkat desil")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "ranked_on"], name="desil_once_per_date"),
+            models.CheckConstraint(
+                condition=models.Q(desil__gte=1, desil__lte=10), name="desil_between_1_and_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"desil {self.desil} ({self.ranked_on})"

@@ -21,9 +21,12 @@ from rentan.accounts.access import kelurahan_scope
 from rentan.core.audit import record_change, record_event, record_event_on
 from rentan.core.models import AuditAction
 from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
+from rentan.registry.desil import DesilProblem, DesilRow, RowIssue, is_newer
 from rentan.registry.job_names import AliasIssue, AliasProblem, name_key
 from rentan.registry.models import (
     DeactivationReason,
+    DesilImport,
+    DesilRanking,
     DuplicatePair,
     DuplicateStatus,
     Household,
@@ -666,3 +669,164 @@ def register_persons_in_bulk(
         note=note,
     )
     return len(people)
+
+
+@dataclass
+class DesilOutcome:
+    """What a desil list did: the import recorded, and the rows it could not use."""
+
+    desil_import: DesilImport
+    issues: list[RowIssue]
+
+
+# Problems kept on the import for its page (the whole list is said once, at upload).
+_KEPT_ISSUES = 1000
+
+
+@transaction.atomic
+def import_desil_list(
+    *,
+    actor: Any,
+    rows: Sequence[DesilRow],
+    issues: Sequence[RowIssue],
+    total_rows: int,
+    source: str,
+    filename: str,
+    checksum: str,
+) -> DesilOutcome:
+    """Store the rankings of a DTSEN desil list read by `imports.desil_file`.
+
+    A row by NIK ranks that person; a row by KK ranks every member registered on the card (a
+    person's own row wins over their family's for the same date). Rows naming nobody in the
+    registry are told back and change nothing. Every ranking is kept with its date, so an
+    older list received late is stored as history and never replaces the latest; a second
+    list for the same date corrects the first."""
+    issues = list(issues)
+    niks = {row.nik for row in rows if row.nik}
+    kks = {row.kk_number for row in rows if row.kk_number}
+    by_nik: dict[str, int] = {}
+    for chunk in _chunks(sorted(niks), 5000):
+        by_nik.update(Person.objects.filter(nik__in=chunk).values_list("nik", "id"))
+    by_kk: dict[str, list[int]] = {}
+    for chunk in _chunks(sorted(kks), 5000):
+        for kk, pk in Person.objects.filter(household__kk_number__in=chunk).values_list(
+            "household__kk_number", "id"
+        ):
+            by_kk.setdefault(kk, []).append(pk)
+    # (person, date) -> (desil, by KK); a person's own row first, then their family's.
+    wanted: dict[tuple[int, date], tuple[int, bool]] = {}
+    for row in sorted(rows, key=lambda r: (not r.nik, r.row)):
+        if row.nik:
+            pk = by_nik.get(row.nik)
+            if pk is None:
+                issues.append(
+                    _desil_issue(
+                        row.row,
+                        "NIK",
+                        DesilProblem.UNKNOWN_NIK,
+                        gettext("NIK %(nik)s tidak ada di registri.") % {"nik": mask_nik(row.nik)},
+                    )
+                )
+                continue
+            wanted[(pk, row.ranked_on)] = (row.desil, False)
+            continue
+        members = by_kk.get(row.kk_number)
+        if not members:
+            issues.append(
+                _desil_issue(
+                    row.row,
+                    "No. KK",
+                    DesilProblem.UNKNOWN_KK,
+                    gettext("No. KK %(kk)s tidak ada di registri.")
+                    % {"kk": mask_nik(row.kk_number)},
+                )
+            )
+            continue
+        for pk in members:
+            wanted.setdefault((pk, row.ranked_on), (row.desil, True))
+    dates = sorted({on for _pk, on in wanted})
+    persons = sorted({pk for pk, _on in wanted})
+    stored: dict[tuple[int, date], tuple[int, int]] = {}
+    latest_before: dict[int, date] = {}
+    for chunk in _chunks(persons, 5000):
+        for ranking_pk, pk, on, desil in DesilRanking.objects.filter(
+            person_id__in=chunk
+        ).values_list("id", "person_id", "ranked_on", "desil"):
+            if on in dates:
+                stored[(pk, on)] = (ranking_pk, desil)
+            if is_newer(on, latest_before.get(pk)):
+                latest_before[pk] = on
+    counts_before = DesilRanking.objects.count()
+    desil_import = DesilImport.objects.create(
+        source=source.strip(),
+        filename=filename,
+        checksum=checksum,
+        rows=total_rows,
+        imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    fresh: list[DesilRanking] = []
+    corrected: list[DesilRanking] = []
+    unchanged = older = 0
+    for (pk, on), (desil, by_kk_row) in wanted.items():
+        latest = latest_before.get(pk)
+        if latest is not None and on < latest:
+            older += 1
+        known = stored.get((pk, on))
+        if known is None:
+            fresh.append(
+                DesilRanking(
+                    person_id=pk,
+                    desil=desil,
+                    ranked_on=on,
+                    source=desil_import,
+                    is_by_kk=by_kk_row,
+                )
+            )
+        elif known[1] != desil:
+            corrected.append(
+                DesilRanking(
+                    pk=known[0], desil=desil, source=desil_import, is_by_kk=by_kk_row
+                )
+            )
+        else:
+            unchanged += 1
+    DesilRanking.objects.bulk_create(fresh, batch_size=5000)
+    DesilRanking.objects.bulk_update(corrected, ["desil", "source", "is_by_kk"], batch_size=5000)
+    issues.sort(key=lambda found: found.row)
+    summary = {
+        "baris": total_rows,
+        "pekerja": len(persons),
+        "baru": len(fresh),
+        "diperbaiki": len(corrected),
+        "sama": unchanged,
+        "lebih_lama": older,
+        "bermasalah": len(issues),
+    }
+    desil_import.summary = summary
+    desil_import.problems = [
+        {"row": found.row, "code": found.problem.value, "message": found.message}
+        for found in issues[:_KEPT_ISSUES]
+    ]
+    desil_import.save(update_fields=["summary", "problems"])
+    record_change(
+        actor=actor,
+        action=AuditAction.DESIL_IMPORTED,
+        target=desil_import,
+        before={"peringkat": counts_before},
+        after={"peringkat": counts_before + len(fresh), "sumber": desil_import.source, **summary},
+        note=filename,
+    )
+    return DesilOutcome(desil_import, issues)
+
+
+def _desil_issue(row: int, column: str, problem: DesilProblem, reason: str) -> RowIssue:
+    return RowIssue(
+        row,
+        problem,
+        gettext("Baris %(row)d, kolom %(column)s: %(reason)s")
+        % {"row": row, "column": column, "reason": reason},
+    )
+
+
+def _chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
