@@ -45,7 +45,7 @@ from rentan.programmes.selectors import (
     vulnerable_occupations,
 )
 from rentan.regions.models import Area
-from rentan.registry.models import Occupation, Person
+from rentan.registry.models import DesilImport, DesilRanking, Occupation, Person
 
 _HOLDING_STATUSES = (ALLOCATED, APPROVED, RUNNING, CLOSED)
 
@@ -261,11 +261,44 @@ def load_eligible_candidates(cycle: Cycle, inputs: AllocationInputs) -> Prefilte
         )
         for reason, count in cursor.fetchall():
             ineligible[Reason(reason)] = count
-    candidates = _load(cycle, inputs.previous, f"({case_sql}) IS NULL", params)
+    candidates = _load(
+        cycle,
+        inputs.previous,
+        f"({case_sql}) IS NULL",
+        params,
+        with_desil=uses_desil(inputs.rules, inputs.weights),
+    )
     rules_left = replace(
         inputs.rules, codes=tuple(code for code in inputs.rules.codes if code not in codes)
     )
     return Prefiltered(candidates, ineligible, rules_left)
+
+
+def uses_desil(rules: RuleSet, weights: ScoreWeights) -> bool:
+    """Whether the programme looks at the desil at all: if not, a million rankings stay
+    unread."""
+    return RuleCode.DESIL in rules.codes or bool(weights.low_desil)
+
+
+def latest_desils(on: date, person_ids: list[int] | None = None) -> dict[int, tuple[int, str]]:
+    """Per person, the desil of the latest ranking dated up to `on`, with its source: one
+    pass over the rankings in the database (a window per person), whatever their number."""
+    table = DesilRanking._meta.db_table
+    where, params = "ranked_on <= %s", [connection.ops.adapt_datefield_value(on)]
+    if person_ids is not None:
+        if not person_ids:
+            return {}
+        where += f" AND person_id IN ({', '.join(['%s'] * len(person_ids))})"
+        params += person_ids
+    sources = dict(DesilImport.objects.values_list("id", "source"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT person_id, desil, source_id FROM (SELECT person_id, desil, source_id, "
+            "ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY ranked_on DESC) AS n "
+            f"FROM {table} WHERE {where}) ranked WHERE n = 1",
+            params,
+        )
+        return {pk: (desil, sources[source]) for pk, desil, source in cursor.fetchall()}
 
 
 def _load(
@@ -275,8 +308,13 @@ def _load(
     params: list[Any],
     *,
     few: bool = False,
+    with_desil: bool = True,
 ) -> list[Candidate]:
     programme_id = cycle.programme_id
+    desils: dict[int, tuple[int, str]] = {}
+    if with_desil:
+        desils = latest_desils(cycle.cutoff_on, [int(pk) for pk in params] if few else None)
+    no_desil = (None, "")
     occupations = dict(Occupation.objects.values_list("id", "code"))
     lists: dict[str, set[str]] = defaultdict(set)
     excluded = ExcludedNik.objects.filter(programme_id=programme_id)
@@ -384,6 +422,7 @@ def _load(
                     pk in covered_ids,
                     hh is not None and hh in covered_households and pk not in covered_ids,
                     pk in previous_ids,
+                    *desils.get(pk, no_desil),
                 )
             )
     return candidates

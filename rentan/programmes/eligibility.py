@@ -24,6 +24,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from rentan.core.formatting import format_date
+from rentan.registry.desil import describe as describe_desil
 
 
 class RuleCode(TextChoices):
@@ -35,11 +36,12 @@ class RuleCode(TextChoices):
     NOT_COVERED = "not_covered", _("Belum menjadi peserta program atau BPJS lain")
     ONE_PER_HOUSEHOLD = "one_per_household", _("Satu peserta per KK")
     NO_SOCIAL_ASSISTANCE = "no_social_assistance", _("Bukan penerima bansos tertentu")
+    DESIL = "desil", _("Desil DTSEN dalam batas program")
 
 
 # What each rule means, for the programme page and the form that edits the rules; the
-# label of each is its RuleCode's. "%(min)s", "%(max)s" and "%(schemes)s" are the rule's
-# parameters.
+# label of each is its RuleCode's. "%(min)s", "%(max)s", "%(schemes)s", "%(desil_max)s" and
+# "%(desil_unknown)s" are the rules' parameters (`rule_params`).
 RULE_EXPLANATIONS: dict[RuleCode, Any] = {
     RuleCode.ACTIVE: _(
         "Pekerja yang meninggal, pindah, atau dinonaktifkan di registri tidak ikut seleksi."
@@ -67,7 +69,13 @@ RULE_EXPLANATIONS: dict[RuleCode, Any] = {
     RuleCode.NO_SOCIAL_ASSISTANCE: _(
         "NIK tidak ada dalam daftar penerima bantuan sosial yang dikecualikan: %(schemes)s."
     ),
+    RuleCode.DESIL: _(
+        "Desil DTSEN terbaru pada batas verifikasi periode paling tinggi %(desil_max)s "
+        "(desil 1 = 10%% termiskin). %(desil_unknown)s"
+    ),
 }
+DESIL_UNKNOWN_ALLOWED = _("Pekerja yang desilnya belum diketahui tetap boleh ikut.")
+DESIL_UNKNOWN_REFUSED = _("Pekerja yang desilnya belum diketahui tidak ikut.")
 
 
 class Reason(TextChoices):
@@ -82,6 +90,8 @@ class Reason(TextChoices):
     OTHER_PAYER = "other_payer", _("Sudah aktif BPJS Ketenagakerjaan dengan pembayar lain")
     HOUSEHOLD_COVERED = "household_covered", _("Anggota KK lain sudah menjadi peserta")
     SOCIAL_ASSISTANCE = "social_assistance", _("Penerima bantuan sosial yang dikecualikan")
+    DESIL_TOO_HIGH = "desil_too_high", _("Desil DTSEN di atas batas program")
+    DESIL_UNKNOWN = "desil_unknown", _("Desil DTSEN belum diketahui")
 
 
 # The list kinds of ExcludedNik (models.ExclusionList values), kept here as plain strings so
@@ -116,6 +126,9 @@ class Candidate:
     is_covered_elsewhere: bool = False  # selected in an overlapping cycle, not the previous one
     is_household_covered: bool = False  # another KK member selected in an overlapping cycle
     was_participant: bool = False  # selected in the previous cycle: a continuing candidate
+    # The latest DTSEN desil ranked by the cycle's cut-off (None: none known), and its source.
+    desil: int | None = None
+    desil_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,9 @@ class RuleSet:
     codes: tuple[RuleCode, ...]
     age: AgeRange = AgeRange(18, 65)
     excluded_schemes: tuple[str, ...] = SOCIAL_ASSISTANCE_LISTS
+    # Programmes target by desil (PKH 1-4, BPNT 1-5); the bound is each programme's choice.
+    desil_max: int = 5
+    is_unknown_desil_allowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,7 +203,38 @@ def parse_rules(data: Mapping[str, Any]) -> RuleSet:
         bad_schemes = sorted(set(schemes) - set(SOCIAL_ASSISTANCE_LISTS))
         if bad_schemes:
             raise RulesInvalid(f"Aturan bansos: daftar tidak dikenal {', '.join(bad_schemes)}.")
-    return RuleSet(codes=codes, age=age, excluded_schemes=schemes)
+    desil_max, unknown_allowed = 5, False
+    if RuleCode.DESIL.value in data:
+        params = data[RuleCode.DESIL.value] or {}
+        try:
+            desil_max = int(params.get("max", 5))
+        except (TypeError, ValueError, AttributeError) as bad:
+            raise RulesInvalid("Aturan desil: 'max' harus bilangan bulat 1 sampai 10.") from bad
+        if not 1 <= desil_max <= 10:
+            raise RulesInvalid("Aturan desil: 'max' harus bilangan bulat 1 sampai 10.")
+        unknown_allowed = params.get("unknown_allowed", False)
+        if not isinstance(unknown_allowed, bool):
+            raise RulesInvalid("Aturan desil: 'unknown_allowed' harus true atau false.")
+    return RuleSet(
+        codes=codes,
+        age=age,
+        excluded_schemes=schemes,
+        desil_max=desil_max,
+        is_unknown_desil_allowed=unknown_allowed,
+    )
+
+
+def rule_params(rules: RuleSet) -> dict[str, Any]:
+    """The rules' parameters as RULE_EXPLANATIONS words them."""
+    return {
+        "min": rules.age.minimum,
+        "max": rules.age.maximum,
+        "schemes": ", ".join(rules.excluded_schemes) or "-",
+        "desil_max": rules.desil_max,
+        "desil_unknown": str(
+            DESIL_UNKNOWN_ALLOWED if rules.is_unknown_desil_allowed else DESIL_UNKNOWN_REFUSED
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -201,11 +248,7 @@ class RuleLine:
 def describe_rules(rules: RuleSet) -> list[RuleLine]:
     """Every rule the system knows, in its order, in words: whether the programme applies it
     and what it asks with the programme's own parameters."""
-    params = {
-        "min": rules.age.minimum,
-        "max": rules.age.maximum,
-        "schemes": ", ".join(rules.excluded_schemes) or "-",
-    }
+    params = rule_params(rules)
     return [
         RuleLine(code, str(code.label), str(RULE_EXPLANATIONS[code]) % params, code in rules.codes)
         for code in RuleCode
@@ -352,6 +395,24 @@ def explain_no_social_assistance(
     return f"Tidak ada dalam daftar penerima {', '.join(rules.excluded_schemes)}."
 
 
+def check_desil(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
+    if c.desil is None:
+        return None if rules.is_unknown_desil_allowed else Reason.DESIL_UNKNOWN
+    return Reason.DESIL_TOO_HIGH if c.desil > rules.desil_max else None
+
+
+def explain_desil(c: Candidate, ctx: CycleContext, rules: RuleSet, reason: Reason) -> str:
+    cutoff = format_date(ctx.verification_cutoff_on)
+    if c.desil is None:
+        allowed = "boleh ikut" if rules.is_unknown_desil_allowed else "tidak dapat ikut"
+        return f"Desil DTSEN belum diketahui pada {cutoff}; program ini: {allowed}."
+    # "Desil 2 per DTSEN Maret 2026": the source keeps its own capitals.
+    ranked = "D" + describe_desil(c.desil, c.desil_source)[1:]
+    if reason == Reason.DESIL_TOO_HIGH:
+        return f"{ranked}; program ini paling tinggi desil {rules.desil_max}."
+    return f"{ranked}, dalam batas desil {rules.desil_max}."
+
+
 Check = Callable[[Candidate, CycleContext, RuleSet], Reason | None]
 Explain = Callable[[Candidate, CycleContext, RuleSet, Reason], str]
 
@@ -364,6 +425,7 @@ RULES: dict[RuleCode, tuple[Check, Explain]] = {
     RuleCode.NOT_COVERED: (check_not_covered, explain_not_covered),
     RuleCode.ONE_PER_HOUSEHOLD: (check_one_per_household, explain_one_per_household),
     RuleCode.NO_SOCIAL_ASSISTANCE: (check_no_social_assistance, explain_no_social_assistance),
+    RuleCode.DESIL: (check_desil, explain_desil),
 }
 
 

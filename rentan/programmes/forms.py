@@ -14,10 +14,14 @@ from rentan.programmes.eligibility import (
     RuleCode,
     RulesInvalid,
     parse_rules,
+    rule_params,
 )
 from rentan.programmes.models import DecisionAction, ExclusionList
 from rentan.programmes.scoring import (
+    DEFAULT_DESIL_THRESHOLD,
     DEFAULT_WEIGHTS,
+    DESIL_THRESHOLD_EXPLANATION,
+    DESIL_THRESHOLD_LABEL,
     DEPENDENTS_CAP_EXPLANATION,
     DEPENDENTS_CAP_LABEL,
     FACTOR_EXPLANATIONS,
@@ -160,6 +164,18 @@ class ProgrammeRulesForm(forms.Form):
         min_value=0,
         max_value=MAX_DEPENDENTS_CAP,
     )
+    desil_max = number_fields.IntegerField(
+        label=_("Desil paling tinggi"), min_value=1, max_value=10
+    )
+    desil_unknown_allowed = forms.BooleanField(
+        label=_("Pekerja yang desilnya belum diketahui boleh ikut"), required=False
+    )
+    desil_threshold = number_fields.IntegerField(
+        label=DESIL_THRESHOLD_LABEL,
+        help_text=DESIL_THRESHOLD_EXPLANATION,
+        min_value=2,
+        max_value=11,
+    )
 
     def __init__(
         self, *args: Any, programme: Any, occupations: dict[str, str], **kwargs: Any
@@ -176,6 +192,9 @@ class ProgrammeRulesForm(forms.Form):
             "age_max": ruleset.age.maximum,
             "schemes": list(ruleset.excluded_schemes),
             "dependents_cap": weights.get("dependents_cap", 4),
+            "desil_max": ruleset.desil_max,
+            "desil_unknown_allowed": ruleset.is_unknown_desil_allowed,
+            "desil_threshold": weights.get("desil_threshold", DEFAULT_DESIL_THRESHOLD),
             "effective_on": timezone.localdate(),
         }
         kwargs["initial"] = initial | kwargs.get("initial", {})
@@ -184,12 +203,7 @@ class ProgrammeRulesForm(forms.Form):
         for code in RuleCode:
             self.fields[f"rule_{code.value}"] = forms.BooleanField(
                 label=code.label,
-                help_text=RULE_EXPLANATIONS[code]
-                % {
-                    "min": ruleset.age.minimum,
-                    "max": ruleset.age.maximum,
-                    "schemes": ", ".join(ruleset.excluded_schemes) or "-",
-                },
+                help_text=RULE_EXPLANATIONS[code] % rule_params(ruleset),
                 required=False,
                 initial=code.value in rules,
             )
@@ -197,7 +211,10 @@ class ProgrammeRulesForm(forms.Form):
             self.fields[f"w_{factor.value}"] = number_fields.DecimalField(
                 label=factor.label,
                 help_text=FACTOR_EXPLANATIONS[factor]
-                % {"cap": weights.get("dependents_cap", DEFAULT_WEIGHTS["dependents_cap"])},
+                % {
+                    "cap": weights.get("dependents_cap", DEFAULT_WEIGHTS["dependents_cap"]),
+                    "threshold": weights.get("desil_threshold", DEFAULT_DESIL_THRESHOLD),
+                },
                 min_value=0,
                 max_value=MAX_WEIGHT,
                 max_digits=7,
@@ -242,6 +259,11 @@ class ProgrammeRulesForm(forms.Form):
                 params = {"min": data["age_min"], "max": data["age_max"]}
             elif code == RuleCode.NO_SOCIAL_ASSISTANCE:
                 params = {"schemes": list(data["schemes"])}
+            elif code == RuleCode.DESIL:
+                params = {
+                    "max": data["desil_max"],
+                    "unknown_allowed": bool(data.get("desil_unknown_allowed")),
+                }
             rules[code.value] = params
         return rules
 
@@ -254,6 +276,7 @@ class ProgrammeRulesForm(forms.Form):
             whole = value == value.to_integral_value()
             weights[factor.value] = int(value) if whole else str(value.normalize())
         weights["dependents_cap"] = data["dependents_cap"]
+        weights["desil_threshold"] = data["desil_threshold"]
         weights["job_risk_levels"] = {
             code: level for code in self.risk_codes if (level := data[f"risk_{code}"])
         }

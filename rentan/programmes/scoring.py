@@ -14,7 +14,9 @@ Definitions, from the data the registry has:
   (the KK itself does not say who heads it; a woman without a registered KK does not count);
 - job risk: a risk level per job type (0-3), set by the programme, times the weight;
 - no other protection: the NIK is on none of the imported lists (PKH, BPNT, or BPJS
-  Ketenagakerjaan through another payer).
+  Ketenagakerjaan through another payer);
+- low desil: each DTSEN desil below the programme's threshold (the latest desil ranked by
+  the cycle's cut-off; none known counts nothing), times the weight.
 """
 
 from collections.abc import Mapping
@@ -28,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rentan.core.formatting import format_rupiah
 from rentan.programmes.eligibility import Candidate, age_on
+from rentan.registry.desil import describe as describe_desil
 
 ELDERLY_AGE = 60
 MAX_RISK_LEVEL = 3
@@ -41,10 +44,12 @@ class Factor(TextChoices):
     WOMAN_HEAD = "woman_head", _("Perempuan kepala keluarga")
     JOB_RISK = "job_risk", _("Risiko pekerjaan")
     NO_OTHER_PROTECTION = "no_other_protection", _("Tanpa perlindungan lain")
+    LOW_DESIL = "low_desil", _("Desil DTSEN rendah")
 
 
 # What each weight counts, for the programme page and the form that edits the weights; the
-# label of each factor is its Factor's. "%(cap)s" is the cap on dependents.
+# label of each factor is its Factor's. "%(cap)s" is the cap on dependents, "%(threshold)s"
+# the desil from which no points are given.
 FACTOR_EXPLANATIONS: dict[Factor, Any] = {
     Factor.LOW_INCOME: _(
         "Poin bila penghasilan per bulan yang tercatat di bawah UMK tahun awal perlindungan."
@@ -61,6 +66,10 @@ FACTOR_EXPLANATIONS: dict[Factor, Any] = {
     Factor.NO_OTHER_PROTECTION: _(
         "Poin bila NIK tidak ada dalam daftar PKH, BPNT, atau BPJS Ketenagakerjaan pembayar lain."
     ),
+    Factor.LOW_DESIL: _(
+        "Poin untuk setiap tingkat desil DTSEN di bawah desil %(threshold)s (desil 1 mendapat "
+        "poin terbanyak; desil belum diketahui: 0)."
+    ),
 }
 DEPENDENTS_CAP_LABEL = _("Batas tanggungan yang dihitung")
 DEPENDENTS_CAP_EXPLANATION = _("Tanggungan di atas batas ini tidak menambah poin.")
@@ -69,6 +78,12 @@ JOB_RISK_LEVELS_EXPLANATION = _(
     "0 tidak berisiko sampai 3 paling berisiko; dikalikan bobot risiko pekerjaan."
 )
 MAX_DEPENDENTS_CAP = 20
+DESIL_THRESHOLD_LABEL = _("Desil batas poin")
+DESIL_THRESHOLD_EXPLANATION = _(
+    "Desil ini dan di atasnya tidak mendapat poin; misalnya batas 6: desil 1 mendapat 5 kali "
+    "bobot, desil 5 sekali."
+)
+DEFAULT_DESIL_THRESHOLD = 6
 # Far above any weight that makes sense next to the others (the defaults are 5 to 30).
 MAX_WEIGHT = 1000
 
@@ -89,6 +104,8 @@ class ScoreWeights:
     woman_head: int = 0
     job_risk: int = 0  # per risk level
     no_other_protection: int = 0
+    low_desil: int = 0  # per desil below the threshold
+    desil_threshold: int = DEFAULT_DESIL_THRESHOLD
     job_risk_levels: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -101,6 +118,8 @@ DEFAULT_WEIGHTS: dict[str, Any] = {
     "woman_head": 15,
     "job_risk": 5,
     "no_other_protection": 10,
+    "low_desil": 0,
+    "desil_threshold": DEFAULT_DESIL_THRESHOLD,
     "job_risk_levels": {},
 }
 
@@ -119,7 +138,8 @@ def describe_weights(weights: ScoreWeights) -> list[WeightLine]:
         WeightLine(
             factor,
             str(factor.label),
-            str(FACTOR_EXPLANATIONS[factor]) % {"cap": weights.dependents_cap},
+            str(FACTOR_EXPLANATIONS[factor])
+            % {"cap": weights.dependents_cap, "threshold": weights.desil_threshold},
             _points(getattr(weights, factor.value)),
         )
         for factor in Factor
@@ -144,7 +164,7 @@ def _points(hundredths: int) -> float:
 
 
 def parse_weights(data: Mapping[str, Any]) -> ScoreWeights:
-    known = {*Factor.values, "dependents_cap", "job_risk_levels"}
+    known = {*Factor.values, "dependents_cap", "desil_threshold", "job_risk_levels"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise WeightsInvalid(f"Bobot tidak dikenal: {', '.join(unknown)}.")
@@ -163,18 +183,29 @@ def parse_weights(data: Mapping[str, Any]) -> ScoreWeights:
         raise WeightsInvalid(
             f"{DEPENDENTS_CAP_LABEL} harus bilangan bulat 0 sampai {MAX_DEPENDENTS_CAP}."
         )
+    threshold = data.get("desil_threshold", DEFAULT_DESIL_THRESHOLD)
+    if not isinstance(threshold, int) or not 2 <= threshold <= 11:
+        raise WeightsInvalid(f"{DESIL_THRESHOLD_LABEL} harus bilangan bulat 2 sampai 11.")
     return ScoreWeights(
         **{code: _hundredths(data.get(code, 0), code) for code in Factor.values},
         dependents_cap=cap,
+        desil_threshold=threshold,
         job_risk_levels=levels,
     )
 
 
 # The facts the score counts about one person, as far as the weights use them:
 # (low income, dependents counted, disability, elderly, woman head, job risk level,
-# no other protection). Few distinct tuples occur among a million people, so the allocation
+# no other protection, desil steps below the threshold). Few distinct tuples occur among a million people, so the allocation
 # turns each into its parts once (parts_of) and shares them.
-Facts = tuple[bool, int, bool, bool, bool, int, bool]
+Facts = tuple[bool, int, bool, bool, bool, int, bool, int]
+
+
+def desil_steps(desil: int | None, weights: ScoreWeights) -> int:
+    """How many desil steps below the threshold (0 for a desil unknown)."""
+    if desil is None:
+        return 0
+    return max(weights.desil_threshold - desil, 0)
 
 
 def score_facts(
@@ -199,12 +230,13 @@ def score_facts(
         ),
         weights.job_risk_levels.get(c.occupation_code, 0) if weights.job_risk else 0,
         bool(weights.no_other_protection and not c.lists),
+        desil_steps(c.desil, weights) if weights.low_desil else 0,
     )
 
 
 def parts_of(facts: Facts, weights: ScoreWeights) -> dict[str, int]:
     """Each factor's points (hundredths) for these facts; factors worth 0 are left out."""
-    low_income, dependents, disability, elderly, woman_head, level, unprotected = facts
+    low_income, dependents, disability, elderly, woman_head, level, unprotected, steps = facts
     parts: dict[str, int] = {}
     if low_income:
         parts["low_income"] = weights.low_income
@@ -220,6 +252,8 @@ def parts_of(facts: Facts, weights: ScoreWeights) -> dict[str, int]:
         parts["job_risk"] = weights.job_risk * level
     if unprotected:
         parts["no_other_protection"] = weights.no_other_protection
+    if steps:
+        parts["low_desil"] = weights.low_desil * steps
     return parts
 
 
@@ -245,6 +279,14 @@ def explain_score(
     income = format_rupiah(c.monthly_income) if c.monthly_income is not None else "tidak diketahui"
     umk = format_rupiah(minimum_wage) if minimum_wage is not None else "belum tercatat"
     level = weights.job_risk_levels.get(c.occupation_code, 0)
+    if c.desil is None:
+        desil_text = "Desil DTSEN belum diketahui."
+    else:
+        desil_text = (
+            f"D{describe_desil(c.desil, c.desil_source)[1:]}: "
+            f"{desil_steps(c.desil, weights)} tingkat di bawah desil {weights.desil_threshold} "
+            f"x {_points(weights.low_desil):g}."
+        )
     texts = {
         Factor.LOW_INCOME: f"Penghasilan {income}; UMK {on.year} {umk}.",
         Factor.DEPENDENTS: f"{c.dependents} tanggungan (dihitung paling banyak "
@@ -262,6 +304,7 @@ def explain_score(
             if not c.lists
             else f"Ada dalam daftar {', '.join(sorted(c.lists))}."
         ),
+        Factor.LOW_DESIL: desil_text,
     }
     return [
         ScoreLine(factor, _points(parts.get(factor.value, 0)), texts[factor]) for factor in Factor

@@ -47,7 +47,7 @@ from rentan.programmes.scoring import (
     parse_weights,
 )
 from rentan.registry import selectors as registry_selectors
-from rentan.registry.models import Occupation, Person
+from rentan.registry.models import DesilImport, Occupation, Person
 
 PAGE_SIZE = 50
 # The cycle page's list of those without a place ("jenis" beside the kinds of place).
@@ -104,6 +104,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             **_rules_in_words(programme),
             "exclusion_form": ExclusionForm(),
+            "latest_desil_import": DesilImport.objects.first(),
             "exclusion_counts": {
                 ExclusionList(kind).label: n
                 for kind, n in programme.exclusions.values_list("list_kind")

@@ -22,6 +22,7 @@ from rentan.regions.models import Area, AreaLevel
 from rentan.registry.job_names import JobNames, JobType
 from rentan.registry.models import (
     LIST_ORDER,
+    DesilRanking,
     DuplicatePair,
     DuplicateStatus,
     Occupation,
@@ -201,3 +202,12 @@ def verification_outcomes(person: Person, today: date | None = None) -> list[Che
         open_duplicate_pairs=open_pairs,
     )
     return check_for_verification(facts, today=today or timezone.localdate())
+
+
+def latest_desil(person: Person, *, on: date | None = None) -> DesilRanking | None:
+    """The person's desil in force: the ranking of the latest date (up to `on`, when given),
+    with its import (the source). The caller has found the person through the access door."""
+    rankings = DesilRanking.objects.filter(person=person).select_related("source")
+    if on is not None:
+        rankings = rankings.filter(ranked_on__lte=on)
+    return rankings.order_by("-ranked_on", "-id").first()

@@ -211,6 +211,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "programme_history": programme_history,
             "household": household,
+            "desil": selectors.latest_desil(person),
             "household_elsewhere": person.household is not None
             and selectors.kk_registered_elsewhere(
                 request.user, person.household.kk_number, excluding=person

@@ -8,9 +8,9 @@ import pytest
 
 from rentan.core.models import AuditAction, AuditEvent
 from rentan.programmes import services
-from rentan.programmes.eligibility import RuleCode, describe_rules, parse_rules
+from rentan.programmes.eligibility import RuleCode, RulesInvalid, describe_rules, parse_rules
 from rentan.programmes.models import Programme
-from rentan.programmes.scoring import describe_weights, parse_weights
+from rentan.programmes.scoring import WeightsInvalid, describe_weights, parse_weights
 from rentan.programmes.tests.conftest import RULES, WEIGHTS
 
 TODAY = date(2026, 12, 2)
@@ -97,6 +97,9 @@ def _post(**changes):
         "w_job_risk": "5",
         "w_no_other_protection": "10",
         "dependents_cap": "4",
+        "w_low_desil": "0",
+        "desil_max": "5",
+        "desil_threshold": "6",
         "risk_kuli-bangunan": "3",
         "risk_pengayuh-becak": "0",
         "effective_on": "2023-01-02",
@@ -154,3 +157,50 @@ def test_only_the_admin_may_change_the_rules(client, programme, verifier_user, o
         assert client.post("/program/uji/aturan/", _post(w_woman_head="50")).status_code == 403
     programme.refresh_from_db()
     assert programme.score_weights == WEIGHTS
+
+
+def test_admin_sets_the_desil_rule_and_factor_through_the_form(client, programme, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/program/uji/aturan/",
+        _post(
+            rule_desil="on",
+            desil_max="4",
+            desil_unknown_allowed="on",
+            w_low_desil="2,5",
+            desil_threshold="5",
+        ),
+    )
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.eligibility_rules["desil"] == {"max": 4, "unknown_allowed": True}
+    assert (programme.score_weights["low_desil"], programme.score_weights["desil_threshold"]) == (
+        "2.5",
+        5,
+    )
+    page = client.get("/program/uji/").content.decode()
+    assert "Desil DTSEN terbaru pada batas verifikasi periode paling tinggi 4" in page
+    assert "belum diketahui tetap boleh ikut" in page
+    assert "di bawah desil 5" in page
+    form = client.get("/program/uji/aturan/").content.decode()
+    assert 'name="desil_max" value="4"' in form
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ({"desil": {"max": 0}}, "1 sampai 10"),
+        ({"desil": {"max": "lima"}}, "1 sampai 10"),
+        ({"desil": {"max": 5, "unknown_allowed": "ya"}}, "true atau false"),
+    ],
+)
+def test_a_desil_rule_that_cannot_hold_is_refused(data, says):
+    with pytest.raises(RulesInvalid) as refused:
+        parse_rules(data)
+    assert says in str(refused.value)
+
+
+def test_a_desil_threshold_out_of_range_is_refused():
+    with pytest.raises(WeightsInvalid) as refused:
+        parse_weights({"low_desil": 5, "desil_threshold": 1})
+    assert "Desil batas poin" in str(refused.value)
