@@ -197,6 +197,7 @@ RENTAN_DEMO_STEPS: list[str] = [
     # After the selection step: it needs the approved 2023 cycle.
     "rentan.enrollment.demo.load",
     "rentan.registry.demo_duplicates.load",
+    "rentan.registry.demo_desil.load",
 ]
 
 # Counts a cycle's members active with BPJS Ketenagakerjaan, for the programme page.
