@@ -22,8 +22,8 @@ from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN, ImportField, normalise_header
 from rentan.imports.desil_file import read_desil_list
 from rentan.imports.forms import INLINE_MAX_BYTES, DesilListForm, MappingForm, UploadForm
-from rentan.imports.reading import FileError
 from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
+from rentan.imports.reading import FileError
 from rentan.imports.workbooks import (
     ChoiceLists,
     RowToFix,

@@ -284,7 +284,8 @@ def latest_desils(on: date, person_ids: list[int] | None = None) -> dict[int, tu
     """Per person, the desil of the latest ranking dated up to `on`, with its source: one
     pass over the rankings in the database (a window per person), whatever their number."""
     table = DesilRanking._meta.db_table
-    where, params = "ranked_on <= %s", [connection.ops.adapt_datefield_value(on)]
+    where = "ranked_on <= %s"
+    params: list[Any] = [connection.ops.adapt_datefield_value(on)]
     if person_ids is not None:
         if not person_ids:
             return {}

@@ -196,8 +196,8 @@ def parse_weights(data: Mapping[str, Any]) -> ScoreWeights:
 
 # The facts the score counts about one person, as far as the weights use them:
 # (low income, dependents counted, disability, elderly, woman head, job risk level,
-# no other protection, desil steps below the threshold). Few distinct tuples occur among a million people, so the allocation
-# turns each into its parts once (parts_of) and shares them.
+# no other protection, desil steps below the threshold). Few distinct tuples occur among a
+# million people, so the allocation turns each into its parts once (parts_of) and shares them.
 Facts = tuple[bool, int, bool, bool, bool, int, bool, int]
 
 

@@ -25,8 +25,10 @@ def load(*, out: TextIO, today: date, **_: Any) -> None:
     rng = random.Random(2025)
     actor = User.objects.filter(role=Role.ADMIN).order_by("id").first()
     families: dict[str, list[str]] = {}
-    for nik, kk in Person.objects.filter(is_active=True).order_by("pk").values_list(
-        "nik", "household__kk_number"
+    for nik, kk in (
+        Person.objects.filter(is_active=True)
+        .order_by("pk")
+        .values_list("nik", "household__kk_number")
     ):
         families.setdefault(kk or f"nik:{nik}", []).append(nik)
     first: list[DesilRow] = []

@@ -281,7 +281,6 @@ class DuplicatePair(models.Model):
         return f"{self.left_id} ~ {self.right_id} ({self.score:.2f})"
 
 
-
 class DesilImport(models.Model):
     """One desil list received (DTSEN, kept by BPS): which file, from where, what it did.
 

@@ -717,8 +717,8 @@ def import_desil_list(
     wanted: dict[tuple[int, date], tuple[int, bool]] = {}
     for row in sorted(rows, key=lambda r: (not r.nik, r.row)):
         if row.nik:
-            pk = by_nik.get(row.nik)
-            if pk is None:
+            found = by_nik.get(row.nik)
+            if found is None:
                 issues.append(
                     _desil_issue(
                         row.row,
@@ -728,7 +728,7 @@ def import_desil_list(
                     )
                 )
                 continue
-            wanted[(pk, row.ranked_on)] = (row.desil, False)
+            wanted[(found, row.ranked_on)] = (row.desil, False)
             continue
         members = by_kk.get(row.kk_number)
         if not members:
@@ -784,9 +784,7 @@ def import_desil_list(
             )
         elif known[1] != desil:
             corrected.append(
-                DesilRanking(
-                    pk=known[0], desil=desil, source=desil_import, is_by_kk=by_kk_row
-                )
+                DesilRanking(pk=known[0], desil=desil, source=desil_import, is_by_kk=by_kk_row)
             )
         else:
             unchanged += 1

@@ -38,6 +38,7 @@ from rentan.programmes.models import (
 )
 from rentan.regions.models import Area
 from rentan.registry import services as registry_services
+from rentan.registry.desil import DesilRow
 from rentan.registry.models import (
     DeactivationReason,
     DuplicatePair,
@@ -586,3 +587,21 @@ def test_programme_rules_changed(admin_user):
             "dasar": "Notulen 1/2023",
         },
     }
+
+
+def test_desil_list_imported(admin_user):
+    person = PersonFactory()
+    outcome = registry_services.import_desil_list(
+        actor=admin_user,
+        rows=[DesilRow(2, person.nik, "", 3, date(2026, 3, 1))],
+        issues=[],
+        total_rows=1,
+        source="DTSEN Maret 2026",
+        filename="desil.xlsx",
+        checksum="0" * 64,
+    )
+    changes = _event(AuditAction.DESIL_IMPORTED, outcome.desil_import).changes
+    assert changes["before"] == {"peringkat": 0}
+    assert changes["after"]["peringkat"] == 1
+    assert changes["after"]["sumber"] == "DTSEN Maret 2026"
+    assert changes["after"]["baru"] == 1

@@ -30,7 +30,7 @@ def xlsx(rows: list[list[object]]) -> bytes:
     return output.getvalue()
 
 
-HEADER = ["No", "NIK", "No. KK", "Desil", "Tanggal Pemeringkatan"]
+HEADER: list[object] = ["No", "NIK", "No. KK", "Desil", "Tanggal Pemeringkatan"]
 
 
 def read_one(nik: object, kk: object, desil: object, on: object):
