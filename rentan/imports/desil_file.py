@@ -8,12 +8,14 @@ holds a damaged cell is refused whole (`FileError`); a bad row is told with its 
 left out. Which NIKs and KKs the registry holds is for the service to say.
 """
 
+import functools
 import itertools
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -45,15 +47,6 @@ class DesilList:
     rows: list[DesilRow] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     total_rows: int = 0
-
-
-def issue(row: int, column: str, problem: DesilProblem, reason: str) -> RowIssue:
-    return RowIssue(
-        row,
-        problem,
-        _("Baris %(row)d, kolom %(column)s: %(reason)s")
-        % {"row": row, "column": column, "reason": reason},
-    )
 
 
 def read_desil_list(
@@ -107,6 +100,20 @@ def _read(sheet: Iterator[SheetRow], today: date, ranked_on: date | None) -> Des
     kk_numbers = column_has_numbers(cell(r.cells, kk_col) for r in sample)
     parsed = DesilList()
     seen: dict[str, int] = {}
+    # Words translated once per file, not once per row: a list may have a million rows.
+    sentence = _("Baris %(row)d, kolom %(column)s: %(reason)s")
+    date_column = _("Tanggal pemeringkatan")
+    no_identity = _("NIK dan No. KK kosong.")
+    no_date = _("tanggal pemeringkatan kosong.")
+    repeated = _("%(id)s sudah ada di baris %(first)d berkas ini.")
+    # A list holds few distinct desils and periods: each is read once.
+    desils: dict[tuple[type, object], int | CellError] = {}
+    dates: dict[tuple[type, object], date | CellError | None] = {}
+    read_date = functools.partial(parse_ranking_date, today=today)
+
+    def issue(row: int, column: str, problem: DesilProblem, reason: str) -> RowIssue:
+        return RowIssue(row, problem, sentence % {"row": row, "column": column, "reason": reason})
+
     for sheet_row in body:
         cells, number = sheet_row.cells, sheet_row.number
         if all(is_blank(value) for value in cells):
@@ -131,9 +138,7 @@ def _read(sheet: Iterator[SheetRow], today: date, ranked_on: date | None) -> Des
             elif not is_blank(kk_cell):
                 kk = parse_kk(identity_text(kk_cell), column_has_numbers=kk_numbers).number
             else:
-                parsed.issues.append(
-                    issue(number, "NIK", DesilProblem.NO_IDENTITY, _("NIK dan No. KK kosong."))
-                )
+                parsed.issues.append(issue(number, "NIK", DesilProblem.NO_IDENTITY, no_identity))
                 continue
         except NikError as bad:
             column = "NIK" if nik_cell is not None and not is_blank(nik_cell) else "No. KK"
@@ -143,27 +148,27 @@ def _read(sheet: Iterator[SheetRow], today: date, ranked_on: date | None) -> Des
                 problem = DesilProblem.BAD_NIK if column == "NIK" else DesilProblem.BAD_KK
             parsed.issues.append(issue(number, column, problem, str(bad)))
             continue
-        try:
-            desil = parse_desil(cell(cells, desil_col))
-        except CellError as bad:
-            parsed.issues.append(issue(number, "Desil", DesilProblem.BAD_DESIL, str(bad)))
+        desil_cell = cell(cells, desil_col)
+        # Keyed by type too: True and 1 are equal keys, and only one is a desil.
+        desil_key = (type(desil_cell), desil_cell)
+        desil = desils.get(desil_key)
+        if desil is None:
+            desil = desils[desil_key] = _read_or_error(parse_desil, desil_cell)
+        if isinstance(desil, CellError):
+            parsed.issues.append(issue(number, "Desil", DesilProblem.BAD_DESIL, str(desil)))
             continue
-        try:
-            on = parse_ranking_date(cell(cells, date_col), today=today) or ranked_on
-        except CellError as bad:
-            parsed.issues.append(
-                issue(number, _("Tanggal pemeringkatan"), DesilProblem.BAD_DATE, str(bad))
-            )
+        date_cell = cell(cells, date_col)
+        date_key = (type(date_cell), date_cell)
+        if date_key in dates:
+            on = dates[date_key]
+        else:
+            on = dates[date_key] = _read_or_error(read_date, date_cell)
+        if isinstance(on, CellError):
+            parsed.issues.append(issue(number, date_column, DesilProblem.BAD_DATE, str(on)))
             continue
+        on = on or ranked_on
         if on is None:
-            parsed.issues.append(
-                issue(
-                    number,
-                    _("Tanggal pemeringkatan"),
-                    DesilProblem.BAD_DATE,
-                    _("tanggal pemeringkatan kosong."),
-                )
-            )
+            parsed.issues.append(issue(number, date_column, DesilProblem.BAD_DATE, no_date))
             continue
         # One ranking per person and date; a list may hold several periods.
         key = f"{nik or 'kk' + kk}@{on.isoformat()}"
@@ -173,11 +178,20 @@ def _read(sheet: Iterator[SheetRow], today: date, ranked_on: date | None) -> Des
                     number,
                     "NIK" if nik else "No. KK",
                     DesilProblem.REPEATED,
-                    _("%(id)s sudah ada di baris %(first)d berkas ini.")
-                    % {"id": mask_nik(nik or kk), "first": seen[key]},
+                    repeated % {"id": mask_nik(nik or kk), "first": seen[key]},
                 )
             )
             continue
         seen[key] = number
         parsed.rows.append(DesilRow(number, nik, kk, desil, on))
     return parsed
+
+
+T = TypeVar("T")
+
+
+def _read_or_error(read: Callable[[object], T], value: object) -> T | CellError:
+    try:
+        return read(value)
+    except CellError as bad:
+        return bad

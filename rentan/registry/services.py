@@ -713,6 +713,10 @@ def import_desil_list(
             "household__kk_number", "id"
         ):
             by_kk.setdefault(kk, []).append(pk)
+    # Translated once, not once per row: most rows of a city's list name nobody registered.
+    sentence = gettext("Baris %(row)d, kolom %(column)s: %(reason)s")
+    unknown_nik = gettext("NIK %(nik)s tidak ada di registri.")
+    unknown_kk = gettext("No. KK %(kk)s tidak ada di registri.")
     # (person, date) -> (desil, by KK); a person's own row first, then their family's.
     wanted: dict[tuple[int, date], tuple[int, bool]] = {}
     for row in sorted(rows, key=lambda r: (not r.nik, r.row)):
@@ -720,11 +724,15 @@ def import_desil_list(
             found = by_nik.get(row.nik)
             if found is None:
                 issues.append(
-                    _desil_issue(
+                    RowIssue(
                         row.row,
-                        "NIK",
                         DesilProblem.UNKNOWN_NIK,
-                        gettext("NIK %(nik)s tidak ada di registri.") % {"nik": mask_nik(row.nik)},
+                        sentence
+                        % {
+                            "row": row.row,
+                            "column": "NIK",
+                            "reason": unknown_nik % {"nik": mask_nik(row.nik)},
+                        },
                     )
                 )
                 continue
@@ -733,12 +741,15 @@ def import_desil_list(
         members = by_kk.get(row.kk_number)
         if not members:
             issues.append(
-                _desil_issue(
+                RowIssue(
                     row.row,
-                    "No. KK",
                     DesilProblem.UNKNOWN_KK,
-                    gettext("No. KK %(kk)s tidak ada di registri.")
-                    % {"kk": mask_nik(row.kk_number)},
+                    sentence
+                    % {
+                        "row": row.row,
+                        "column": "No. KK",
+                        "reason": unknown_kk % {"kk": mask_nik(row.kk_number)},
+                    },
                 )
             )
             continue
@@ -815,15 +826,6 @@ def import_desil_list(
         note=filename,
     )
     return DesilOutcome(desil_import, issues)
-
-
-def _desil_issue(row: int, column: str, problem: DesilProblem, reason: str) -> RowIssue:
-    return RowIssue(
-        row,
-        problem,
-        gettext("Baris %(row)d, kolom %(column)s: %(reason)s")
-        % {"row": row, "column": column, "reason": reason},
-    )
 
 
 def _chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
