@@ -755,7 +755,7 @@ def import_desil_list(
             continue
         for pk in members:
             wanted.setdefault((pk, row.ranked_on), (row.desil, True))
-    dates = sorted({on for _pk, on in wanted})
+    dates = {on for _pk, on in wanted}
     persons = sorted({pk for pk, _on in wanted})
     stored: dict[tuple[int, date], tuple[int, int]] = {}
     latest_before: dict[int, date] = {}
