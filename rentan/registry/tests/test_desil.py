@@ -170,3 +170,13 @@ def test_a_csv_list_is_read_and_stored(admin_user):
     parsed = read_desil_list(content, name="desil.csv", today=date(2026, 12, 2))
     store(admin_user, parsed.rows)
     assert selectors.latest_desil(person).desil == 7
+
+
+def test_the_person_page_shows_the_latest_desil_with_its_date_and_source(admin_client, admin_user):
+    person = PersonFactory()
+    page = admin_client.get(f"/pekerja/{person.pk}/").content.decode()
+    assert "belum diketahui" in page
+    store(admin_user, [DesilRow(2, person.nik, "", 3, MARCH)])
+    store(admin_user, [DesilRow(2, person.nik, "", 2, JUNE)], source="DTSEN Juni 2026")
+    page = admin_client.get(f"/pekerja/{person.pk}/").content.decode()
+    assert "Desil 2 per DTSEN Juni 2026 (diperingkat 1 Juni 2026)" in page
