@@ -148,9 +148,7 @@ def test_a_deactivated_person_stays_out_of_every_reallocation(programme, admin_u
         assert result.ineligible[Reason.INACTIVE] == 1
 
 
-def test_a_job_type_taken_off_the_list_keeps_its_people_out_of_reallocation(
-    programme, admin_user
-):
+def test_a_job_type_taken_off_the_list_keeps_its_people_out_of_reallocation(programme, admin_user):
     cycle, _people = _three(programme)
     becak = PersonFactory(
         verified_at=VERIFIED,
