@@ -169,3 +169,40 @@ def test_a_job_type_taken_off_the_list_keeps_its_people_out_of_reallocation(prog
     for _ in range(2):
         services.allocate_cycle(actor=admin_user, cycle=cycle)
         assert "Slamet" not in _placed(cycle)
+
+
+def test_the_explanation_page_asks_before_excluding_and_offers_to_lift(
+    client, programme, admin_user
+):
+    cycle, (budi, _siti, _joko) = _three(programme)
+    services.allocate_cycle(actor=admin_user, cycle=cycle)
+    client.force_login(admin_user)
+    page = f"/program/uji/2023/pekerja/{budi.pk}/"
+    assert 'data-testid="exclude-form"' in client.get(page).content.decode()
+
+    asked = client.post(f"{page}kecualikan/", {"reason": REASON}).content.decode()
+    assert "Kecualikan Budi dari Program Uji 2023?" in asked
+    assert "peringkat 1" in asked
+    assert not ManualExclusion.objects.exists()
+
+    client.post(f"{page}kecualikan/", {"reason": REASON, "konfirmasi": "ya"})
+    assert ManualExclusion.objects.get().reason == REASON
+    shown = client.get(page).content.decode()
+    assert f"Dikecualikan oleh {admin_user.display_name}" in shown
+    assert 'data-testid="lift-form"' in shown
+
+    client.post(f"{page}batal-kecualikan/", {"reason": "Keliru orang"})
+    assert ManualExclusion.objects.get().lift_reason == "Keliru orang"
+
+
+def test_the_verifikator_reads_the_decision_but_may_not_make_it(
+    client, programme, admin_user, verifier_user
+):
+    cycle, (budi, _siti, _joko) = _three(programme)
+    services.exclude_from_cycle(actor=admin_user, cycle=cycle, person=budi, reason=REASON)
+    client.force_login(verifier_user)
+    page = f"/program/uji/2023/pekerja/{budi.pk}/"
+    shown = client.get(page).content.decode()
+    assert REASON in shown and 'data-testid="lift-form"' not in shown
+    assert client.post(f"{page}batal-kecualikan/", {"reason": "x"}).status_code == 403
+    assert ManualExclusion.objects.get().lifted_at is None
