@@ -192,6 +192,8 @@ def test_the_explanation_page_asks_before_excluding_and_offers_to_lift(
     shown = client.get(page).content.decode()
     assert f"Dikecualikan oleh {admin_user.display_name}" in shown
     assert 'data-testid="lift-form"' in shown
+    letter = client.get(f"{page}surat/").content.decode()
+    assert f"Dikecualikan oleh {admin_user.display_name}" in letter
 
     client.post(f"{page}batal-kecualikan/", {"reason": "Keliru orang"})
     assert ManualExclusion.objects.get().lift_reason == "Keliru orang"
