@@ -121,6 +121,9 @@ ACCESS: dict[str, Expect] = {
     "programmes:cycle_approve": post("cycle", admin=302),
     "programmes:explain": get("cycle_person", admin=200, verifikator=200),
     "programmes:explain_letter": get("cycle_person", admin=200, verifikator=200),
+    # Without a reason, nothing is decided: back to the explanation with the message.
+    "programmes:exclude_person": post("cycle_person", admin=302),
+    "programmes:lift_exclusion": post("cycle_person", admin=302),
     "programmes:lampiran_xlsx": get("cycle", admin=200, verifikator=200),
     "programmes:lampiran_pdf": get("cycle", admin=200, verifikator=200),
     # -- kepesertaan, iuran, klaim

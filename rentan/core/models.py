@@ -46,6 +46,13 @@ class AuditAction(models.TextChoices):
     EXCLUSIONS_IMPORTED = "exclusions_imported", _("Daftar NIK pengecualian diimpor")
     PROGRAMME_RULES_CHANGED = "programme_rules_changed", _("Aturan dan bobot program diubah")
     OCCUPATION_ALIASES_CHANGED = "occupation_aliases_changed", _("Nama lain jenis pekerjaan diubah")
+    # A person left out of one cycle by hand, and that decision lifted: both read by every
+    # later allocation of the cycle.
+    PLACEMENT_EXCLUDED_BY_HAND = (
+        "placement_excluded_by_hand",
+        _("Pekerja dikecualikan dari periode"),
+    )
+    PLACEMENT_EXCLUSION_LIFTED = "placement_exclusion_lifted", _("Pengecualian pekerja dibatalkan")
     # Memberships, exchange files, bills and claims
     MEMBERSHIPS_CREATED = "memberships_created", _("Kepesertaan dibuat untuk daftar tetap")
     MEMBERSHIP_CHANGED = "membership_changed", _("Status kepesertaan diubah")

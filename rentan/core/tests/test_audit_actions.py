@@ -371,6 +371,24 @@ def test_occupation_decision_and_exclusion_list(admin_user):
     }
 
 
+def test_hand_exclusion_and_its_lifting(admin_user):
+    cycle = CycleFactory(status=CycleStatus.ALLOCATED)
+    placement = PlacementFactory(cycle=cycle, kind=PlacementKind.WAITING)
+    exclusion = programme_services.exclude_from_cycle(
+        actor=admin_user, cycle=cycle, person=placement.person, reason="Pembayar lain"
+    )
+    state = {"periode": cycle.pk, "pekerja": placement.person_id, "alasan": "Pembayar lain"}
+    assert _event(AuditAction.PLACEMENT_EXCLUDED_BY_HAND, exclusion).changes == {
+        "before": {"periode": cycle.pk, "pekerja": placement.person_id, "tempat": "waiting"},
+        "after": {**state, "dibatalkan": False},
+    }
+    programme_services.lift_exclusion(actor=admin_user, exclusion=exclusion, reason="Keliru")
+    assert _event(AuditAction.PLACEMENT_EXCLUSION_LIFTED, exclusion).changes == {
+        "before": {**state, "dibatalkan": False},
+        "after": {**state, "dibatalkan": True, "alasan_pembatalan": "Keliru"},
+    }
+
+
 # --- memberships, files, bills, claims ----------------------------------------------------
 
 
