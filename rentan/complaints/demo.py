@@ -95,7 +95,7 @@ def load(*, out: Any, today: date, **_: Any) -> None:
     )
     services.assign_complaint(actor=admin, complaint=rejected, assignee=verifier)
     services.start_review(actor=admin, complaint=rejected)
-    services.decide_complaint(
+    rejected = services.decide_complaint(
         actor=verifier,
         complaint=rejected,
         decision=Decision.REJECTED,
