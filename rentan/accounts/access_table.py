@@ -149,7 +149,9 @@ ACCESS: dict[str, Expect] = {
     "complaints:complaint_list": get(admin=200, operator=200, verifikator=200),
     "complaints:complaint_create": get(admin=200, operator=200, verifikator=200),
     "complaints:deadlines": get(admin=200),
-    "complaints:complaint_detail": get("complaint", admin=200, operator=(200, 404), verifikator=200),
+    "complaints:complaint_detail": get(
+        "complaint", admin=200, operator=(200, 404), verifikator=200
+    ),
     "complaints:complaint_receipt": get(
         "complaint", admin=200, operator=(200, 404), verifikator=200
     ),

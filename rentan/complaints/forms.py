@@ -1,9 +1,16 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rentan.complaints.lifecycle import Category, Channel, ComplaintStatus, Decision, FollowUp, Reporter
+from rentan.complaints.lifecycle import (
+    Category,
+    Channel,
+    ComplaintStatus,
+    Decision,
+    FollowUp,
+    Reporter,
+)
 from rentan.core.forms import IntegerField
 from rentan.programmes.lifecycle import DRAFT
 from rentan.programmes.models import Cycle
@@ -54,8 +61,11 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, kelurahan: list[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].choices = [("", "—"), *((a.code, a.name) for a in kelurahan)]
-        self.fields["cycle"].queryset = (
+        cast(forms.ChoiceField, self.fields["kelurahan"]).choices = [
+            ("", "—"),
+            *((a.code, a.name) for a in kelurahan),
+        ]
+        cast(forms.ModelChoiceField, self.fields["cycle"]).queryset = (
             Cycle.objects.exclude(status=DRAFT).select_related("programme").order_by("-year")
         )
 
@@ -77,21 +87,23 @@ class ComplaintFilterForm(forms.Form):
             # An operator's list is their own kelurahan: no choice to offer.
             del self.fields["kelurahan"]
         else:
-            self.fields["kelurahan"].choices = [
+            cast(forms.ChoiceField, self.fields["kelurahan"]).choices = [
                 ("", _("Semua")),
                 *((a.code, a.name) for a in kelurahan),
             ]
 
 
+class AssigneeField(forms.ModelChoiceField[Any]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.get_role_display()})"
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Tugaskan kepada"), queryset=None)  # type: ignore[arg-type]
+    assignee = AssigneeField(label=_("Tugaskan kepada"), queryset=None)
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = users  # type: ignore[attr-defined]
-        self.fields["assignee"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
-            f"{u.display_name} ({u.get_role_display()})"
-        )
+        cast(AssigneeField, self.fields["assignee"]).queryset = users
 
 
 class DecideForm(forms.Form):
@@ -109,4 +121,6 @@ class DeadlineForm(forms.Form):
     category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
     days = IntegerField(label=_("Batas waktu (hari)"), min_value=1, max_value=365)
     effective_on = _date_field(_("Berlaku sejak"))
-    reference = forms.CharField(label=_("Dasar (keputusan/catatan)"), required=False, max_length=200)
+    reference = forms.CharField(
+        label=_("Dasar (keputusan/catatan)"), required=False, max_length=200
+    )

@@ -96,7 +96,10 @@ class Refusal(TextChoices):
         "appeal_undecided",
         _("Banding hanya atas pengaduan yang sudah diputus."),
     )
-    APPEAL_NOT_APPEAL = "appeal_not_appeal", _("Pengaduan yang membanding harus berkategori banding.")
+    APPEAL_NOT_APPEAL = (
+        "appeal_not_appeal",
+        _("Pengaduan yang membanding harus berkategori banding."),
+    )
     ASSIGNEE_NOT_ALLOWED = (
         "assignee_not_allowed",
         _("Petugas ini tidak dapat menangani pengaduan dari kelurahan ini."),

@@ -59,6 +59,9 @@ class ReceiptCounter(models.Model):
     class Meta:
         verbose_name = _("nomor tanda terima terakhir")
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Complaint(models.Model):
     number = models.CharField(_("nomor tanda terima"), max_length=20, unique=True)
@@ -131,7 +134,9 @@ class Complaint(models.Model):
     # What the explanation said when the complaint was decided, for a complaint about the
     # selection: the re-check the decision rests on.
     recheck_verdict = models.TextField(_("hasil pemeriksaan ulang"), blank=True)
-    follow_up = models.CharField(_("tindak lanjut"), max_length=20, choices=FollowUp.choices, blank=True)
+    follow_up = models.CharField(
+        _("tindak lanjut"), max_length=20, choices=FollowUp.choices, blank=True
+    )
     follow_up_note = models.TextField(_("catatan tindak lanjut"), blank=True)
     closed_on = models.DateField(_("selesai pada"), null=True, blank=True)
     recorded_by = models.ForeignKey(

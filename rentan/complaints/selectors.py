@@ -135,10 +135,14 @@ def appealable(user: Any, pk: Any) -> Complaint | None:
 def assignable_users(complaint: Complaint) -> QuerySet[User]:
     """Who may be given the complaint: the Dinas roles that decide, and the operators of its
     own kelurahan (never another kelurahan's)."""
-    return User.objects.filter(is_active=True).filter(
-        Q(role__in=[Role.ADMIN, Role.VERIFIER])
-        | Q(role=Role.OPERATOR, kelurahan_id=complaint.kelurahan_id)
-    ).order_by("first_name", "username")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role__in=[Role.ADMIN, Role.VERIFIER])
+            | Q(role=Role.OPERATOR, kelurahan_id=complaint.kelurahan_id)
+        )
+        .order_by("first_name", "username")
+    )
 
 
 def deadline_table() -> QuerySet[ComplaintDeadline]:

@@ -39,6 +39,11 @@ from rentan.programmes.scoring import WeightsInvalid
 from rentan.regions.models import Area
 from rentan.registry.models import Person
 
+# Complaints about who is on the list: their decision rests on a re-check of the selection.
+SELECTION_CATEGORIES = frozenset(
+    {Category.NOT_SELECTED, Category.WRONGLY_SELECTED, Category.APPEAL}
+)
+
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
@@ -207,7 +212,11 @@ def recheck_verdict(complaint: Complaint) -> str:
     now (the re-check a decision rests on); "" when there is nothing to re-check."""
     if complaint.person is None or complaint.cycle is None:
         return ""
-    if complaint.category not in (Category.NOT_SELECTED, Category.WRONGLY_SELECTED, Category.APPEAL):
+    if complaint.category not in (
+        Category.NOT_SELECTED,
+        Category.WRONGLY_SELECTED,
+        Category.APPEAL,
+    ):
         return ""
     if complaint.cycle.status == DRAFT:
         return ""

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, kelurahan_scope, requires
 from rentan.complaints import selectors, services
+from rentan.complaints.deadlines import days_left, is_overdue
 from rentan.complaints.forms import (
     AssignForm,
     ComplaintFilterForm,
@@ -29,7 +30,6 @@ from rentan.complaints.lifecycle import (
     FollowUp,
     Reporter,
 )
-from rentan.complaints.deadlines import days_left, is_overdue
 from rentan.complaints.models import Complaint
 from rentan.core.audit import events_for, record_read
 from rentan.core.formatting import format_date

@@ -59,7 +59,7 @@ class AuditAction(models.TextChoices):
     CLAIM_RECORDED = "claim_recorded", _("Klaim dicatat")
     CLAIM_UPDATED = "claim_updated", _("Status klaim diubah")
     MAPPING_SAVED = "mapping_saved", _("Susunan kolom berkas disimpan")
-    # Complaints and appeals (pengaduan)
+    # Complaints and appeals: the pengaduan register
     COMPLAINT_RECORDED = "complaint_recorded", _("Pengaduan dicatat")
     COMPLAINT_ASSIGNED = "complaint_assigned", _("Pengaduan ditugaskan")
     COMPLAINT_MOVED = "complaint_moved", _("Pengaduan mulai ditinjau")

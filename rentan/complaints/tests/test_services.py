@@ -212,9 +212,7 @@ def test_closing_before_decision_and_moving_a_closed_one_are_refused(admin_user)
         on=RECEIVED_ON,
     )
     services.close_complaint(actor=admin_user, complaint=complaint, on=RECEIVED_ON)
-    _refused(
-        lambda: services.start_review(actor=admin_user, complaint=complaint), Refusal.CLOSED
-    )
+    _refused(lambda: services.start_review(actor=admin_user, complaint=complaint), Refusal.CLOSED)
     _refused(
         lambda: services.assign_complaint(
             actor=admin_user, complaint=complaint, assignee=admin_user
@@ -346,7 +344,7 @@ def test_desks_recording_at_once_get_different_numbers():
         try:
             start.wait()
             numbers.append(record(admin, person).number)
-        except BaseException as error:  # noqa: BLE001 — reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -127,9 +127,9 @@ def test_opening_a_complaint_about_a_person_is_recorded_as_a_read(client, admin_
         action=AuditAction.VIEW, target_type="complaints.complaint", target_id=str(complaint.pk)
     )
     assert reads.count() == 2
-    assert set(AuditSubject.objects.filter(event__in=reads).values_list("person_id", flat=True)) == {
-        person.pk
-    }
+    assert set(
+        AuditSubject.objects.filter(event__in=reads).values_list("person_id", flat=True)
+    ) == {person.pk}
 
 
 def test_the_receipt_prints_without_the_toolbar(client, admin_user):

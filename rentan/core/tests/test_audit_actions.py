@@ -600,9 +600,7 @@ def test_complaint_recorded_assigned_moved_decided_followed_up_and_closed(admin_
     assert _event(AuditAction.COMPLAINT_RECORDED, complaint).changes["after"]["status"] == (
         "diterima"
     )
-    complaint_services.assign_complaint(
-        actor=admin_user, complaint=complaint, assignee=admin_user
-    )
+    complaint_services.assign_complaint(actor=admin_user, complaint=complaint, assignee=admin_user)
     assert _event(AuditAction.COMPLAINT_ASSIGNED, complaint).changes == {
         "before": {"assigned_to": None},
         "after": {"assigned_to": admin_user.pk},
