@@ -130,7 +130,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
                         reporter=data["reporter"],
                         text=data["text"],
                         received_on=data["received_on"],
-                        person=person if data["reporter"] != Reporter.ANONYMOUS or person else None,
+                        person=person,
                         reporter_name=data["reporter_name"],
                         reporter_contact=data["reporter_contact"],
                         kelurahan=kelurahan,
