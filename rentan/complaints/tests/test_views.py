@@ -182,3 +182,20 @@ def test_the_admin_dates_a_new_deadline(client, admin_user):
     )
     assert response.status_code == 302
     assert ComplaintDeadline.objects.get(category="klaim", effective_on=date(2026, 12, 1)).days == 7
+
+
+def test_the_assignee_drop_down_names_no_operator_of_another_kelurahan(
+    client, admin_user, operator_user, other_operator_user
+):
+    complaint = record(admin_user, PersonFactory())
+    client.force_login(admin_user)
+    page = client.get(reverse("complaints:complaint_detail", args=[complaint.pk])).content.decode()
+    assert f'value="{operator_user.pk}"' in page
+    assert f'value="{other_operator_user.pk}"' not in page
+    refused = client.post(
+        reverse("complaints:complaint_assign", args=[complaint.pk]),
+        {"assignee": other_operator_user.pk},
+    )
+    assert refused.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.assigned_to is None
