@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from rentan.accounts.access import (
     Capability,
@@ -17,7 +17,7 @@ from rentan.accounts.access import (
     scope_to_user,
 )
 from rentan.accounts.models import Role, User
-from rentan.complaints.lifecycle import OPEN_STATUSES
+from rentan.complaints.lifecycle import OPEN_STATUSES, ComplaintStatus
 from rentan.complaints.models import Complaint, ComplaintDeadline
 from rentan.regions.models import Area
 from rentan.registry.models import Person
@@ -69,7 +69,12 @@ def listed_complaints(
             complaints = complaints.filter(number__iexact=text)
         elif text:
             complaints = matching_name_or_nik(complaints, text, person="person__")
-    return complaints.order_by("status", "due_on", "-received_on", "-id")
+    waiting_first = Case(
+        When(status__in=OPEN_STATUSES, then=Value(0)),
+        When(status=ComplaintStatus.DECIDED, then=Value(1)),
+        default=Value(2),
+    )
+    return complaints.order_by(waiting_first, "due_on", "-received_on", "-id")
 
 
 @dataclass(frozen=True)

@@ -199,3 +199,22 @@ def test_the_assignee_drop_down_names_no_operator_of_another_kelurahan(
     assert refused.status_code == 302
     complaint.refresh_from_db()
     assert complaint.assigned_to is None
+
+
+def test_the_list_puts_what_waits_first_the_soonest_due_on_top(admin_user):
+    from rentan.complaints.selectors import listed_complaints
+
+    decided = record(admin_user, PersonFactory(), received_on=date(2026, 11, 1))
+    services.assign_complaint(actor=admin_user, complaint=decided, assignee=admin_user)
+    services.start_review(actor=admin_user, complaint=decided)
+    services.decide_complaint(
+        actor=admin_user,
+        complaint=decided,
+        decision=Decision.REJECTED,
+        reason="x",
+        on=date(2026, 11, 2),
+    )
+    later = record(admin_user, PersonFactory(), received_on=date(2026, 11, 25))
+    sooner = record(admin_user, PersonFactory(), received_on=date(2026, 11, 10))
+    listed = list(listed_complaints(admin_user, None, today=date(2026, 12, 2)))
+    assert listed == [sooner, later, decided]
