@@ -22,9 +22,13 @@ REFERENCE = "Nilai awal; ubah sesuai keputusan Dinas"
 
 
 def seed(apps, schema_editor):
-    ComplaintDeadline = apps.get_model("complaints", "ComplaintDeadline")
+    # The database being migrated, which is not always the default one (`rentan
+    # move_to_postgres` migrates its target through a connection of its own).
+    deadlines = apps.get_model("complaints", "ComplaintDeadline").objects.using(
+        schema_editor.connection.alias
+    )
     for category in CATEGORIES:
-        ComplaintDeadline.objects.get_or_create(
+        deadlines.get_or_create(
             category=category,
             effective_on=STARTING_ON,
             defaults={"days": STARTING_DAYS, "reference": REFERENCE},
@@ -32,8 +36,10 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    ComplaintDeadline = apps.get_model("complaints", "ComplaintDeadline")
-    ComplaintDeadline.objects.filter(effective_on=STARTING_ON, reference=REFERENCE).delete()
+    deadlines = apps.get_model("complaints", "ComplaintDeadline").objects.using(
+        schema_editor.connection.alias
+    )
+    deadlines.filter(effective_on=STARTING_ON, reference=REFERENCE).delete()
 
 
 class Migration(migrations.Migration):
