@@ -11,7 +11,7 @@ a URL is one line:
   test then also checks that a GET gives 405, and that a refused POST changes nothing).
 - the record the URL names, or None: one of the kinds the test builds (`person`, `pair`,
   `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`,
-  `report_table`, `occupation`),
+  `report_table`, `occupation`, `complaint`),
   each in two versions: inside the operator's kelurahan (Medono) and outside it (Sokoduwet).
 - per role (`anonim`, `admin`, `operator`, `verifikator`, `bpjs`, `pimpinan`; `semua` for
   every signed-in role) the status code, or (inside, outside) when the two differ. A role
@@ -146,6 +146,23 @@ ACCESS: dict[str, Expect] = {
     "enrollment:record_payment": post("cycle", admin=302),
     "enrollment:claims": get(admin=200, bpjs=200),
     "enrollment:claim_detail": get("claim", admin=200, bpjs=200),
+    # -- pengaduan: recorded at any desk (an operator, their kelurahan's only), handled and
+    # decided by the Dinas. A refused move (nothing to assign, not yet in review) says why
+    # on the complaint's page and changes nothing.
+    "complaints:complaint_list": get(admin=200, operator=200, verifikator=200),
+    "complaints:complaint_create": get(admin=200, operator=200, verifikator=200),
+    "complaints:deadlines": get(admin=200),
+    "complaints:complaint_detail": get(
+        "complaint", admin=200, operator=(200, 404), verifikator=200
+    ),
+    "complaints:complaint_receipt": get(
+        "complaint", admin=200, operator=(200, 404), verifikator=200
+    ),
+    "complaints:complaint_assign": post("complaint", admin=302, verifikator=302),
+    "complaints:complaint_review": post("complaint", admin=302, verifikator=302),
+    "complaints:complaint_decide": get("complaint", admin=200, verifikator=200),
+    "complaints:complaint_close": post("complaint", admin=302, verifikator=302),
+    "complaints:complaint_follow_up": post("complaint", admin=302, verifikator=302),
     # -- laporan: aggregates only, no person; an operator's figures are their kelurahan's
     "reporting:report": get(semua=200),
     "reporting:report_xlsx": get("report_table", semua=200),

@@ -19,6 +19,7 @@ MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Berkas BPJS"), "enrollment:exchange_files", Capability.EXCHANGE_BPJS_FILES),
     (_("Iuran & Tagihan"), "enrollment:billing", Capability.MANAGE_ENROLLMENT),
     (_("Klaim"), "enrollment:claims", Capability.VIEW_ENROLLED_ROSTER),
+    (_("Pengaduan"), "complaints:complaint_list", Capability.HANDLE_COMPLAINTS),
     (_("Laporan"), "reporting:report", Capability.VIEW_AGGREGATES),
     (_("Audit"), "audit:event_list", Capability.READ_AUDIT),
 ]

@@ -66,6 +66,14 @@ class AuditAction(models.TextChoices):
     CLAIM_RECORDED = "claim_recorded", _("Klaim dicatat")
     CLAIM_UPDATED = "claim_updated", _("Status klaim diubah")
     MAPPING_SAVED = "mapping_saved", _("Susunan kolom berkas disimpan")
+    # Complaints and appeals: the pengaduan register
+    COMPLAINT_RECORDED = "complaint_recorded", _("Pengaduan dicatat")
+    COMPLAINT_ASSIGNED = "complaint_assigned", _("Pengaduan ditugaskan")
+    COMPLAINT_MOVED = "complaint_moved", _("Pengaduan mulai ditinjau")
+    COMPLAINT_DECIDED = "complaint_decided", _("Pengaduan diputus")
+    COMPLAINT_CLOSED = "complaint_closed", _("Pengaduan selesai")
+    COMPLAINT_FOLLOWED_UP = "complaint_followed_up", _("Tindak lanjut pengaduan dicatat")
+    COMPLAINT_DEADLINE_SET = "complaint_deadline_set", _("Batas waktu pengaduan diubah")
     # Reports
     BOUNDARIES_LOADED = "boundaries_loaded", _("Batas kelurahan untuk peta diunggah")
     REPORT_DOWNLOADED = "report_downloaded", _("Tabel laporan (angka saja) diunduh")

@@ -203,6 +203,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the function that reads them.
     history_of = getattr(settings, "RENTAN_PERSON_PROGRAMME_HISTORY", "")
     programme_history = import_string(history_of)(request.user, person) if history_of else []
+    complaints_of = getattr(settings, "RENTAN_PERSON_COMPLAINTS", "")
+    complaints = import_string(complaints_of)(request.user, person) if complaints_of else []
     return render(
         request,
         "registry/person_detail.html",
@@ -210,6 +212,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "history": history,
             "programme_history": programme_history,
+            "complaints": complaints,
             "household": household,
             "household_elsewhere": person.household is not None
             and selectors.kk_registered_elsewhere(

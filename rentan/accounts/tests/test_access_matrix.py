@@ -23,6 +23,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rentan.accounts.access_table import ACCESS, ROLES, Expect
+from rentan.complaints import services as complaint_services
+from rentan.complaints.lifecycle import Category, Channel, Reporter
 from rentan.core.models import AuditEvent
 from rentan.enrollment.models import ClaimKind, Membership
 from rentan.enrollment.services import bills as bill_services
@@ -220,6 +222,22 @@ def build_world(folder: Path) -> World:
         for person in (slamet, warsini)
     ]
 
+    complaints = [
+        complaint_services.record_complaint(
+            actor=admin,
+            new=complaint_services.NewComplaint(
+                channel=Channel.DESK,
+                category=Category.NOT_SELECTED,
+                reporter=Reporter.PERSON,
+                text="Tidak terpilih padahal memenuhi syarat.",
+                received_on=TODAY,
+                person=person,
+                cycle=cycle,
+            ),
+        )
+        for person in (slamet, warsini)
+    ]
+
     def same(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return kwargs, kwargs
 
@@ -246,6 +264,7 @@ def build_world(folder: Path) -> World:
         "claim": ({"pk": claims[0].pk}, {"pk": claims[1].pk}),
         "report_table": same({"table": "wilayah"}),
         "occupation": same({"code": "pengayuh-becak"}),
+        "complaint": ({"pk": complaints[0].pk}, {"pk": complaints[1].pk}),
     }
     sokoduwet = Person.objects.filter(kelurahan_id=SOKODUWET)
     # The Medono import holds Warsini's NIK as its own row's: that much the operator may

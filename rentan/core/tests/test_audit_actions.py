@@ -604,3 +604,68 @@ def test_programme_rules_changed(admin_user):
             "dasar": "Notulen 1/2023",
         },
     }
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+
+def test_complaint_recorded_assigned_moved_decided_followed_up_and_closed(admin_user):
+    from rentan.complaints import services as complaint_services
+    from rentan.complaints.lifecycle import Decision, FollowUp
+    from rentan.complaints.tests.helpers import record
+
+    complaint = record(admin_user, PersonFactory())
+    assert _event(AuditAction.COMPLAINT_RECORDED, complaint).changes["after"]["status"] == (
+        "diterima"
+    )
+    complaint_services.assign_complaint(actor=admin_user, complaint=complaint, assignee=admin_user)
+    assert _event(AuditAction.COMPLAINT_ASSIGNED, complaint).changes == {
+        "before": {"assigned_to": None},
+        "after": {"assigned_to": admin_user.pk},
+    }
+    complaint_services.start_review(actor=admin_user, complaint=complaint)
+    assert _event(AuditAction.COMPLAINT_MOVED, complaint).changes == {
+        "before": {"status": "diterima"},
+        "after": {"status": "ditinjau"},
+    }
+    complaint_services.decide_complaint(
+        actor=admin_user,
+        complaint=complaint,
+        decision=Decision.UPHELD,
+        reason="Data benar.",
+        on=date(2026, 11, 27),
+    )
+    assert _event(AuditAction.COMPLAINT_DECIDED, complaint).changes == {
+        "before": {"status": "ditinjau", "decision": ""},
+        "after": {
+            "status": "diputus",
+            "decision": "dikabulkan",
+            "decided_on": "2026-11-27",
+            "recheck": "",
+        },
+    }
+    complaint_services.record_follow_up(
+        actor=admin_user, complaint=complaint, follow_up=FollowUp.RECHECKED
+    )
+    assert _event(AuditAction.COMPLAINT_FOLLOWED_UP, complaint).changes == {
+        "before": {"follow_up": ""},
+        "after": {"follow_up": "diperiksa_ulang"},
+    }
+    complaint_services.close_complaint(actor=admin_user, complaint=complaint, on=date(2026, 12, 1))
+    assert _event(AuditAction.COMPLAINT_CLOSED, complaint).changes == {
+        "before": {"status": "diputus"},
+        "after": {"status": "selesai", "closed_on": "2026-12-01"},
+    }
+
+
+def test_complaint_deadline_set(admin_user):
+    from rentan.complaints import services as complaint_services
+    from rentan.complaints.lifecycle import Category
+
+    deadline = complaint_services.set_deadline(
+        actor=admin_user, category=Category.CLAIM, days=5, effective_on=date(2026, 12, 1)
+    )
+    assert _event(AuditAction.COMPLAINT_DEADLINE_SET, deadline).changes == {
+        "before": {"category": "klaim", "days": 14},
+        "after": {"category": "klaim", "days": 5, "effective_on": "2026-12-01"},
+    }
