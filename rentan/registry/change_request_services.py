@@ -40,7 +40,7 @@ from rentan.registry.models import (
 from rentan.registry.nik import mask_nik
 from rentan.registry.person_fields import BY_NAME, DRAFT_NAMES, PERSON_FIELDS
 from rentan.registry.selectors import persons_visible_to
-from rentan.registry.validation import PersonDraft, RegistryContext
+from rentan.registry.validation import PersonDraft, RegistryContext, check_person
 
 # A duplicate is found by the Duplikat queue and settled by a merge, not by a request.
 REQUESTABLE_REASONS = [
@@ -152,6 +152,9 @@ def save_person_changes(
         .select_related("household", "occupation")
         .get(pk=person.pk)
     )
+    # Tidied first (names, phone, RT/RW), so a value typed differently but meaning the
+    # same is no change; its errors are raised by the checks below.
+    check_person(draft, context)
     current = draft_of(person)
     split = split_change(_values(current), _values(draft), is_verified=person.is_verified)
     if not split.needs_request:
