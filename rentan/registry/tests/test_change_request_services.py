@@ -188,7 +188,9 @@ def test_conflicting_requests_are_shown_and_approving_one_makes_the_other_stale(
     first = edit(operator_user, person, context, monthly_income=1_250_000)
     second = edit(admin_user, person, context, monthly_income=1_500_000, dependents=4)
     agreeing = edit(admin_user, person, context, mother_name="Sumirah")
-    assert first and second and agreeing
+    assert first
+    assert second
+    assert agreeing
     conflicts = conflicts_among([first, second, agreeing])
     assert conflicts == {
         first.pk: [(second.pk, ["monthly_income"])],
@@ -241,8 +243,10 @@ def test_a_nik_held_in_another_kelurahan_is_refused_without_naming_it(operator_u
         edit(operator_user, person, context, nik=elsewhere.nik)
     message = str(refused.value)
     assert refused.value.problem == "nik_taken"
-    assert "Sumiyati" not in message and str(elsewhere.pk) not in message
-    assert elsewhere.nik not in message and elsewhere.masked_nik not in message
+    assert "Sumiyati" not in message
+    assert str(elsewhere.pk) not in message
+    assert elsewhere.nik not in message
+    assert elsewhere.masked_nik not in message
     assert not ChangeRequest.objects.exists()
 
 
@@ -257,7 +261,8 @@ def test_a_nik_taken_after_the_request_is_refused_at_approval_naming_the_record(
     with pytest.raises(ChangeRefused) as refused:
         approve_change_request(actor=verifier_user, request=request, context=context)
     assert refused.value.problem == "nik_taken"
-    assert "Sumiyati Rahayu" in str(refused.value) and f"#{taken.pk}" in str(refused.value)
+    assert "Sumiyati Rahayu" in str(refused.value)
+    assert f"#{taken.pk}" in str(refused.value)
     person.refresh_from_db()
     assert person.nik != new_nik
 

@@ -92,7 +92,8 @@ def test_an_operators_edit_becomes_a_request_and_the_person_page_lists_it(client
     assert request.note == "Sudah pindah rumah"
     assert f"Usulan #{request.pk} dikirim ke verifikator" in page
     assert 'data-testid="change-requests"' in page
-    assert "Rp 900.000" in page and "Rp 1.250.000" in page
+    assert "Rp 900.000" in page
+    assert "Rp 1.250.000" in page
     person.refresh_from_db()
     assert person.monthly_income == 900_000
 
@@ -107,12 +108,14 @@ def test_the_queue_and_its_count_show_an_operator_their_kelurahan_only(
     pending_request(outside, other_operator_user, dependents=3)
     client.force_login(operator_user)
     page = client.get(reverse("registry:change_request_list")).content.decode()
-    assert "Darimin" in page and "Sumiyati" not in page
+    assert "Darimin" in page
+    assert "Sumiyati" not in page
     assert '<span class="badge count" data-testid="menu-count">1</span>' in page
     assert "1 usulan menunggu" in page
     client.force_login(verifier_user)
     page = client.get(reverse("registry:change_request_list")).content.decode()
-    assert "Darimin" in page and "Sumiyati" in page
+    assert "Darimin" in page
+    assert "Sumiyati" in page
     assert '<span class="badge count" data-testid="menu-count">3</span>' in page
 
 
