@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rentan.accounts.access import Capability, can
-from rentan.core.audit import record_change
+from rentan.core.audit import record_event
 from rentan.core.models import AuditAction
 from rentan.registry import services
 from rentan.registry.change_requests import (
@@ -125,12 +125,13 @@ def _recorded(
     after: dict[str, Any],
     note: str = "",
 ) -> None:
-    record_change(
+    # The request beside the change, as `services.update_person` names it: the history
+    # links every event of a request to it.
+    record_event(
         actor=request.decided_by or request.requested_by,
         action=action,
         target=request.person,
-        before=before,
-        after={**after, "usulan": request.pk},
+        changes={"before": before, "after": after, "usulan": request.pk},
         note=note,
     )
 
@@ -199,12 +200,18 @@ def _recorded_request(request: ChangeRequest) -> None:
             "alasan": request.deactivation_reason,
             "tanggal": request.deactivated_on.isoformat() if request.deactivated_on else None,
         }
-    record_change(
+    record_event(
         actor=request.requested_by,
         action=AuditAction.CHANGE_REQUESTED,
         target=request.person,
-        before=before,
-        after={**masked, "usulan": request.pk, "jenis": request.kind},
+        changes={
+            "before": before,
+            "after": masked,
+            "usulan": request.pk,
+            "jenis": request.kind.value
+            if isinstance(request.kind, ChangeRequestKind)
+            else request.kind,
+        },
         note=request.note,
     )
 

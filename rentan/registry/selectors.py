@@ -25,6 +25,7 @@ from rentan.registry.models import (
     LIST_ORDER,
     ChangeRequest,
     ChangeRequestKind,
+    ChangeRequestQuerySet,
     ChangeRequestStatus,
     DuplicatePair,
     DuplicateStatus,
@@ -210,9 +211,9 @@ def verification_outcomes(person: Person, today: date | None = None) -> list[Che
 # --- change requests (usulan perubahan) ------------------------------------------------------
 
 
-def change_requests_visible_to(user: Any) -> QuerySet[ChangeRequest]:
+def change_requests_visible_to(user: Any) -> ChangeRequestQuerySet:
     """Requests on persons the user may see: an operator, those of their own kelurahan."""
-    return scope_to_user(
+    return scope_to_user(  # type: ignore[return-value]
         user,
         ChangeRequest.objects.select_related("person__kelurahan", "requested_by", "decided_by"),
         kelurahan_field="person__kelurahan",

@@ -20,7 +20,7 @@ SOKODUWET = "33.75.04.1010"
 
 def verified(name: str, kelurahan: str = MEDONO) -> Person:
     born = date(1985, 1, 5)
-    person: Person = PersonFactory(
+    person: Any = PersonFactory(
         name=name,
         kelurahan_id=kelurahan,
         birth_date=born,
