@@ -197,6 +197,8 @@ RENTAN_DEMO_STEPS: list[str] = [
     # After the selection step: it needs the approved 2023 cycle.
     "rentan.enrollment.demo.load",
     "rentan.registry.demo_duplicates.load",
+    # A few pending change requests on verified workers, for the verifikator's queue.
+    "rentan.registry.demo_change_requests.load",
 ]
 
 # Counts a cycle's members active with BPJS Ketenagakerjaan, for the programme page.
