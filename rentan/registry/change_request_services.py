@@ -149,7 +149,7 @@ def save_person_changes(
     one the fields of `person_fields.NEEDS_REQUEST` become a pending request (a change of
     the KK number alone is a "pisah/gabung KK" request) and the rest is saved at once."""
     person = (
-        Person.objects.select_for_update()
+        Person.objects.select_for_update(of=("self",))
         .select_related("household", "occupation")
         .get(pk=person.pk)
     )
@@ -246,7 +246,11 @@ def request_deactivation(
 
 
 def _locked_pending(request: ChangeRequest) -> ChangeRequest:
-    request = ChangeRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+    request = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=request.pk)
+    )
     if request.status != ChangeRequestStatus.PENDING:
         raise ChangeRefused(
             "decided",
@@ -271,7 +275,7 @@ def approve_change_request(
             "own_request", _("Usulan Anda sendiri diputuskan oleh verifikator lain.")
         )
     person = (
-        Person.objects.select_for_update()
+        Person.objects.select_for_update(of=("self",))
         .select_related("household", "occupation")
         .get(pk=request.person_id)
     )

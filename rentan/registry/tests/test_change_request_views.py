@@ -197,3 +197,34 @@ def test_an_operator_asks_to_deactivate_a_person_who_died(client, operator_user)
     assert (request.kind, request.deactivation_reason) == ("deactivation", "died")
     person.refresh_from_db()
     assert person.is_active
+
+
+def test_a_kk_request_shows_both_households_as_far_as_the_user_may_see(
+    client, operator_user, verifier_user
+):
+    from rentan.registry.models import Household
+
+    old_card = Household.objects.create(kk_number="3375010101100001")
+    new_card = Household.objects.create(kk_number="3375010101100002")
+    person = verified("Darimin")
+    Person.objects.filter(pk=person.pk).update(household=old_card)
+    PersonFactory(name="Sutinah", household=old_card)
+    PersonFactory(name="Warsiti", household=new_card)
+    PersonFactory(name="Rukmini", household=new_card, kelurahan_id=SOKODUWET)
+    request = ChangeRequest.objects.create(
+        person=person,
+        kind="household",
+        before={"kk_number": old_card.kk_number},
+        proposed={"kk_number": new_card.kk_number},
+        requested_by=operator_user,
+    )
+    url = reverse("registry:change_request_detail", args=[request.pk])
+    client.force_login(operator_user)
+    page = client.get(url).content.decode()
+    assert "Sutinah" in page
+    assert "Warsiti" in page
+    assert "Rukmini" not in page
+    assert "KK tujuan juga terdaftar di kelurahan lain" in page
+    client.force_login(verifier_user)
+    page = client.get(url).content.decode()
+    assert "Rukmini" in page
