@@ -42,7 +42,7 @@ def load(*, out: TextIO, today: date, **_: Any) -> None:
     context = registry_context(today)
     made = 0
     for number, operator in enumerate(operators[:2]):
-        persons = _verified_in(operator.kelurahan_id, 4)
+        persons = _verified_in(str(operator.kelurahan_id), 4)
         if len(persons) < 4:
             continue
         first, second, third, fourth = persons
