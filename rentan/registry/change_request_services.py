@@ -322,7 +322,8 @@ def approve_change_request(
         request,
         AuditAction.CHANGE_APPROVED,
         {"status": ChangeRequestStatus.PENDING.value},
-        {"status": ChangeRequestStatus.APPROVED.value, "usang": stale},
+        # The requests it made stale, when there are any.
+        {"status": ChangeRequestStatus.APPROVED.value, **({"usang": stale} if stale else {})},
     )
     return request
 

@@ -240,7 +240,7 @@ def test_change_requested_approved_rejected_and_withdrawn(admin_user, operator_u
     }
     assert _event(AuditAction.CHANGE_APPROVED, person).changes == {
         "before": {"status": "pending"},
-        "after": {"status": "approved", "usang": []},
+        "after": {"status": "approved"},
         "usulan": first.pk,
     }
     second = ask(nik="3375014501850002")

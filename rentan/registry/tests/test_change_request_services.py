@@ -119,7 +119,7 @@ def test_approval_applies_the_change_through_the_update_service_naming_the_reque
     [approved] = _events(AuditAction.CHANGE_APPROVED, person)
     assert approved.changes == {
         "before": {"status": "pending"},
-        "after": {"status": "approved", "usang": []},
+        "after": {"status": "approved"},
         "usulan": request.pk,
     }
 
