@@ -200,6 +200,8 @@ RENTAN_DEMO_STEPS: list[str] = [
     "rentan.registry.demo_duplicates.load",
     # After the selection step: its complaints name the 2023 cycle.
     "rentan.complaints.demo.load",
+    # A few pending change requests on verified workers, for the verifikator's queue.
+    "rentan.registry.demo_change_requests.load",
 ]
 
 # Counts a cycle's members active with BPJS Ketenagakerjaan, for the programme page.

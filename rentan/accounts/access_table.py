@@ -11,7 +11,7 @@ a URL is one line:
   test then also checks that a GET gives 405, and that a refused POST changes nothing).
 - the record the URL names, or None: one of the kinds the test builds (`person`, `pair`,
   `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`,
-  `report_table`, `occupation`, `complaint`),
+  `report_table`, `occupation`, `complaint`, `change_request`),
   each in two versions: inside the operator's kelurahan (Medono) and outside it (Sokoduwet).
 - per role (`anonim`, `admin`, `operator`, `verifikator`, `bpjs`, `pimpinan`; `semua` for
   every signed-in role) the status code, or (inside, outside) when the two differ. A role
@@ -83,6 +83,17 @@ ACCESS: dict[str, Expect] = {
         "person", admin=200, operator=(200, 404), verifikator=200, bpjs=404
     ),
     "registry:person_audit": get("person", admin=200),
+    # -- usulan perubahan: the kelurahan asks, the verifikator (and the Dinas admin, who
+    # holds every capability) decides. A POST without its fields changes nothing: the
+    # request form answers with its error, approval with the confirmation page.
+    "registry:person_request_deactivation": post("person", admin=302, operator=(302, 404)),
+    "registry:change_request_list": get(admin=200, operator=200, verifikator=200),
+    "registry:change_request_detail": get(
+        "change_request", admin=200, operator=(200, 404), verifikator=200
+    ),
+    "registry:change_request_approve": post("change_request", admin=200, verifikator=200),
+    "registry:change_request_reject": post("change_request", admin=302, verifikator=302),
+    "registry:change_request_withdraw": post("change_request", admin=302, operator=(302, 404)),
     # -- audit
     "audit:event_list": get(admin=200),
     "audit:event_export": get(admin=200),

@@ -27,6 +27,12 @@ class AuditAction(models.TextChoices):
     MERGE = "merge", _("Digabung")
     DUPLICATES_DETECTED = "duplicates_detected", _("Pencarian data ganda dijalankan")
     PAIR_DISTINCT = "pair_distinct", _("Pasangan ditandai orang berbeda")
+    # Change requests on verified persons: asked by the kelurahan, decided by the
+    # verifikator (an approval also writes the change itself, naming the request).
+    CHANGE_REQUESTED = "change_requested", _("Usulan perubahan diajukan")
+    CHANGE_APPROVED = "change_approved", _("Usulan perubahan disetujui")
+    CHANGE_REJECTED = "change_rejected", _("Usulan perubahan ditolak")
+    CHANGE_WITHDRAWN = "change_withdrawn", _("Usulan perubahan ditarik")
     # Imports
     BATCH_UPLOADED = "batch_uploaded", _("Berkas impor diunggah")
     BATCH_COLUMNS_MAPPED = "batch_columns_mapped", _("Kolom impor dipasangkan")

@@ -35,7 +35,13 @@ from rentan.enrollment.tests.helpers import accepted, bill_file, reply_file
 from rentan.imports import services as imports
 from rentan.imports.models import ImportBatch, RowStatus
 from rentan.imports.tests.files import write_xlsx
-from rentan.registry.models import DuplicatePair, Household, Person
+from rentan.registry.models import (
+    ChangeRequest,
+    ChangeRequestKind,
+    DuplicatePair,
+    Household,
+    Person,
+)
 from rentan.registry.nik import Sex, compose_nik
 from rentan.testing.documents import workbook_text
 from rentan.testing.factories import (
@@ -238,6 +244,18 @@ def build_world(folder: Path) -> World:
         for person in (slamet, warsini)
     ]
 
+    # A pending change request on each side, asked by the operator of each kelurahan.
+    change_requests = [
+        ChangeRequest.objects.create(
+            person=person,
+            kind=ChangeRequestKind.EDIT,
+            before={"monthly_income": None},
+            proposed={"monthly_income": 1_200_000},
+            requested_by=users["operator"] if person is slamet else admin,
+        )
+        for person in (slamet, warsini)
+    ]
+
     def same(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return kwargs, kwargs
 
@@ -265,6 +283,7 @@ def build_world(folder: Path) -> World:
         "report_table": same({"table": "wilayah"}),
         "occupation": same({"code": "pengayuh-becak"}),
         "complaint": ({"pk": complaints[0].pk}, {"pk": complaints[1].pk}),
+        "change_request": ({"pk": change_requests[0].pk}, {"pk": change_requests[1].pk}),
     }
     sokoduwet = Person.objects.filter(kelurahan_id=SOKODUWET)
     # The Medono import holds Warsini's NIK as its own row's: that much the operator may

@@ -3,6 +3,7 @@ and the event holds the change as {"before": …, "after": …}. One test per se
 action it writes and the payload it leaves."""
 
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from rentan.programmes.models import (
     PlacementKind,
 )
 from rentan.regions.models import Area
+from rentan.registry import change_request_services
 from rentan.registry import services as registry_services
 from rentan.registry.models import (
     DeactivationReason,
@@ -207,6 +209,56 @@ def test_duplicates_detected_merged_and_marked_distinct(admin_user):
             "alasan": DeactivationReason.DUPLICATE.value,
             "tanggal": timezone.localdate().isoformat(),
         },
+    }
+
+
+def test_change_requested_approved_rejected_and_withdrawn(admin_user, operator_user):
+    context = registry_context(date(2026, 11, 25))
+    person = registry_services.register_person(actor=admin_user, draft=_draft(), context=context)
+    Person.objects.filter(pk=person.pk).update(verified_at=timezone.now())
+    person = Person.objects.get(pk=person.pk)
+
+    def ask(**changes: Any) -> Any:
+        draft = replace(change_request_services.draft_of(person), **changes)
+        return change_request_services.save_person_changes(
+            actor=operator_user, person=person, draft=draft, context=context
+        )[1]
+
+    first = ask(monthly_income=1_250_000)
+    asked = AuditEvent.objects.filter(action=AuditAction.CHANGE_REQUESTED).order_by("pk")
+    assert asked[0].changes == {
+        "before": {"monthly_income": None},
+        "after": {"monthly_income": 1_250_000},
+        "usulan": first.pk,
+        "jenis": "edit",
+    }
+    change_request_services.approve_change_request(actor=admin_user, request=first, context=context)
+    assert _event(AuditAction.PERSON_UPDATED, person).changes == {
+        "before": {"monthly_income": None},
+        "after": {"monthly_income": 1_250_000},
+        "usulan": first.pk,
+    }
+    assert _event(AuditAction.CHANGE_APPROVED, person).changes == {
+        "before": {"status": "pending"},
+        "after": {"status": "approved"},
+        "usulan": first.pk,
+    }
+    second = ask(nik="3375014501850002")
+    assert asked.last().changes["after"]["nik"] == "3375********0002"  # masked in the trail
+    change_request_services.reject_change_request(
+        actor=admin_user, request=second, reason="Tidak sesuai KTP"
+    )
+    assert _event(AuditAction.CHANGE_REJECTED, person).changes == {
+        "before": {"status": "pending"},
+        "after": {"status": "rejected", "alasan": "Tidak sesuai KTP"},
+        "usulan": second.pk,
+    }
+    third = ask(dependents=3)
+    change_request_services.withdraw_change_request(actor=operator_user, request=third)
+    assert _event(AuditAction.CHANGE_WITHDRAWN, person).changes == {
+        "before": {"status": "pending"},
+        "after": {"status": "withdrawn"},
+        "usulan": third.pk,
     }
 
 
