@@ -16,6 +16,7 @@ urlpatterns = [
     path("program/", include("rentan.programmes.urls")),
     path("kepesertaan/", include("rentan.enrollment.urls")),
     path("laporan/", include("rentan.reporting.urls")),
+    path("pengaduan/", include("rentan.complaints.urls")),
     path("audit/", include("rentan.registry.audit_urls")),
     path("sehat/", health.health, name="health"),
 ]

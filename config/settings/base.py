@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rentan.programmes",
     "rentan.enrollment",
     "rentan.reporting",
+    "rentan.complaints",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -197,6 +198,10 @@ RENTAN_DEMO_STEPS: list[str] = [
     # After the selection step: it needs the approved 2023 cycle.
     "rentan.enrollment.demo.load",
     "rentan.registry.demo_duplicates.load",
+    # After the selection step: its complaints name the 2023 cycle.
+    "rentan.complaints.demo.load",
+    # A few pending change requests on verified workers, for the verifikator's queue.
+    "rentan.registry.demo_change_requests.load",
     "rentan.registry.demo_desil.load",
 ]
 
@@ -204,6 +209,8 @@ RENTAN_DEMO_STEPS: list[str] = [
 RENTAN_ACTIVE_MEMBER_COUNT = "rentan.enrollment.selectors.active_member_count"
 # A person's standing in each programme year and their memberships, for their page.
 RENTAN_PERSON_PROGRAMME_HISTORY = "rentan.enrollment.selectors.person_programme_history"
+# A person's complaints and their outcome, for their page.
+RENTAN_PERSON_COMPLAINTS = "rentan.complaints.selectors.person_complaints"
 
 # Limits on uploaded tables (rentan.core.safe_files), checked before a file is stored or read.
 # Kelurahan imports and exclusion lists: 20 MB holds a city's informal workers as .xlsx; a

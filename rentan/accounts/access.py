@@ -39,6 +39,11 @@ class Capability(StrEnum):
     HANDLE_CLAIMS = "handle_claims"
     # The city-wide reports (Laporan): figures only, for the Dinas and the leadership.
     READ_REPORTS = "read_reports"
+    # Record complaints (pengaduan) at a desk and follow them; an operator, those of their
+    # own kelurahan.
+    HANDLE_COMPLAINTS = "handle_complaints"
+    # Assign a complaint, review and decide it, note its follow-up: the Dinas's work.
+    DECIDE_COMPLAINTS = "decide_complaints"
 
 
 _ALL = frozenset(Capability)
@@ -53,6 +58,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SEE_SENSITIVE,
             Capability.IMPORT_DATA,
             Capability.VIEW_AGGREGATES,
+            Capability.HANDLE_COMPLAINTS,
         }
     ),
     Role.VERIFIER: frozenset(
@@ -64,6 +70,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVIEW_DUPLICATES,
             Capability.READ_SELECTION,
             Capability.VIEW_AGGREGATES,
+            Capability.HANDLE_COMPLAINTS,
+            Capability.DECIDE_COMPLAINTS,
         }
     ),
     # The branch officer's workspace: the enrolled roster, the files both ways, the claims;

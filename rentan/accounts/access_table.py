@@ -11,7 +11,7 @@ a URL is one line:
   test then also checks that a GET gives 405, and that a refused POST changes nothing).
 - the record the URL names, or None: one of the kinds the test builds (`person`, `pair`,
   `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`,
-  `report_table`, `occupation`),
+  `report_table`, `occupation`, `complaint`, `change_request`),
   each in two versions: inside the operator's kelurahan (Medono) and outside it (Sokoduwet).
 - per role (`anonim`, `admin`, `operator`, `verifikator`, `bpjs`, `pimpinan`; `semua` for
   every signed-in role) the status code, or (inside, outside) when the two differ. A role
@@ -83,6 +83,17 @@ ACCESS: dict[str, Expect] = {
         "person", admin=200, operator=(200, 404), verifikator=200, bpjs=404
     ),
     "registry:person_audit": get("person", admin=200),
+    # -- usulan perubahan: the kelurahan asks, the verifikator (and the Dinas admin, who
+    # holds every capability) decides. A POST without its fields changes nothing: the
+    # request form answers with its error, approval with the confirmation page.
+    "registry:person_request_deactivation": post("person", admin=302, operator=(302, 404)),
+    "registry:change_request_list": get(admin=200, operator=200, verifikator=200),
+    "registry:change_request_detail": get(
+        "change_request", admin=200, operator=(200, 404), verifikator=200
+    ),
+    "registry:change_request_approve": post("change_request", admin=200, verifikator=200),
+    "registry:change_request_reject": post("change_request", admin=302, verifikator=302),
+    "registry:change_request_withdraw": post("change_request", admin=302, operator=(302, 404)),
     # -- audit
     "audit:event_list": get(admin=200),
     "audit:event_export": get(admin=200),
@@ -122,6 +133,9 @@ ACCESS: dict[str, Expect] = {
     "programmes:cycle_approve": post("cycle", admin=302),
     "programmes:explain": get("cycle_person", admin=200, verifikator=200),
     "programmes:explain_letter": get("cycle_person", admin=200, verifikator=200),
+    # Without a reason, nothing is decided: back to the explanation with the message.
+    "programmes:exclude_person": post("cycle_person", admin=302),
+    "programmes:lift_exclusion": post("cycle_person", admin=302),
     "programmes:lampiran_xlsx": get("cycle", admin=200, verifikator=200),
     "programmes:lampiran_pdf": get("cycle", admin=200, verifikator=200),
     # -- kepesertaan, iuran, klaim
@@ -144,6 +158,23 @@ ACCESS: dict[str, Expect] = {
     "enrollment:record_payment": post("cycle", admin=302),
     "enrollment:claims": get(admin=200, bpjs=200),
     "enrollment:claim_detail": get("claim", admin=200, bpjs=200),
+    # -- pengaduan: recorded at any desk (an operator, their kelurahan's only), handled and
+    # decided by the Dinas. A refused move (nothing to assign, not yet in review) says why
+    # on the complaint's page and changes nothing.
+    "complaints:complaint_list": get(admin=200, operator=200, verifikator=200),
+    "complaints:complaint_create": get(admin=200, operator=200, verifikator=200),
+    "complaints:deadlines": get(admin=200),
+    "complaints:complaint_detail": get(
+        "complaint", admin=200, operator=(200, 404), verifikator=200
+    ),
+    "complaints:complaint_receipt": get(
+        "complaint", admin=200, operator=(200, 404), verifikator=200
+    ),
+    "complaints:complaint_assign": post("complaint", admin=302, verifikator=302),
+    "complaints:complaint_review": post("complaint", admin=302, verifikator=302),
+    "complaints:complaint_decide": get("complaint", admin=200, verifikator=200),
+    "complaints:complaint_close": post("complaint", admin=302, verifikator=302),
+    "complaints:complaint_follow_up": post("complaint", admin=302, verifikator=302),
     # -- laporan: aggregates only, no person; an operator's figures are their kelurahan's
     "reporting:report": get(semua=200),
     "reporting:report_xlsx": get("report_table", semua=200),

@@ -27,6 +27,12 @@ class AuditAction(models.TextChoices):
     MERGE = "merge", _("Digabung")
     DUPLICATES_DETECTED = "duplicates_detected", _("Pencarian data ganda dijalankan")
     PAIR_DISTINCT = "pair_distinct", _("Pasangan ditandai orang berbeda")
+    # Change requests on verified persons: asked by the kelurahan, decided by the
+    # verifikator (an approval also writes the change itself, naming the request).
+    CHANGE_REQUESTED = "change_requested", _("Usulan perubahan diajukan")
+    CHANGE_APPROVED = "change_approved", _("Usulan perubahan disetujui")
+    CHANGE_REJECTED = "change_rejected", _("Usulan perubahan ditolak")
+    CHANGE_WITHDRAWN = "change_withdrawn", _("Usulan perubahan ditarik")
     # DTSEN desil lists received from BPS through the Dinas
     DESIL_IMPORTED = "desil_imported", _("Daftar desil DTSEN diimpor")
     # Imports
@@ -48,6 +54,13 @@ class AuditAction(models.TextChoices):
     EXCLUSIONS_IMPORTED = "exclusions_imported", _("Daftar NIK pengecualian diimpor")
     PROGRAMME_RULES_CHANGED = "programme_rules_changed", _("Aturan dan bobot program diubah")
     OCCUPATION_ALIASES_CHANGED = "occupation_aliases_changed", _("Nama lain jenis pekerjaan diubah")
+    # A person left out of one cycle by hand, and that decision lifted: both read by every
+    # later allocation of the cycle.
+    PLACEMENT_EXCLUDED_BY_HAND = (
+        "placement_excluded_by_hand",
+        _("Pekerja dikecualikan dari periode"),
+    )
+    PLACEMENT_EXCLUSION_LIFTED = "placement_exclusion_lifted", _("Pengecualian pekerja dibatalkan")
     # Memberships, exchange files, bills and claims
     MEMBERSHIPS_CREATED = "memberships_created", _("Kepesertaan dibuat untuk daftar tetap")
     MEMBERSHIP_CHANGED = "membership_changed", _("Status kepesertaan diubah")
@@ -61,6 +74,14 @@ class AuditAction(models.TextChoices):
     CLAIM_RECORDED = "claim_recorded", _("Klaim dicatat")
     CLAIM_UPDATED = "claim_updated", _("Status klaim diubah")
     MAPPING_SAVED = "mapping_saved", _("Susunan kolom berkas disimpan")
+    # Complaints and appeals: the pengaduan register
+    COMPLAINT_RECORDED = "complaint_recorded", _("Pengaduan dicatat")
+    COMPLAINT_ASSIGNED = "complaint_assigned", _("Pengaduan ditugaskan")
+    COMPLAINT_MOVED = "complaint_moved", _("Pengaduan mulai ditinjau")
+    COMPLAINT_DECIDED = "complaint_decided", _("Pengaduan diputus")
+    COMPLAINT_CLOSED = "complaint_closed", _("Pengaduan selesai")
+    COMPLAINT_FOLLOWED_UP = "complaint_followed_up", _("Tindak lanjut pengaduan dicatat")
+    COMPLAINT_DEADLINE_SET = "complaint_deadline_set", _("Batas waktu pengaduan diubah")
     # Reports
     BOUNDARIES_LOADED = "boundaries_loaded", _("Batas kelurahan untuk peta diunggah")
     REPORT_DOWNLOADED = "report_downloaded", _("Tabel laporan (angka saja) diunduh")

@@ -1,6 +1,7 @@
 """Who gets this year's places: the same inputs always give the same list.
 
-1. Every candidate goes through the programme's eligibility rules (eligibility.py).
+1. Every candidate goes through the programme's eligibility rules (eligibility.py), after
+   the decisions made about them by hand (left out of this cycle: never placed).
 2. Eligible candidates get their vulnerability score (scoring.py).
 3. The rank order is: score, highest first; then birth date, oldest first (the older worker
    has fewer years left to build protection); then NIK, ascending, which is unique, so no
@@ -28,7 +29,7 @@ from operator import itemgetter
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from rentan.programmes.eligibility import Candidate, CycleContext, RuleCode, RuleSet
+from rentan.programmes.eligibility import Candidate, CycleContext, Reason, RuleCode, RuleSet
 from rentan.programmes.eligibility import checks_for as eligibility_checks
 from rentan.programmes.scoring import Facts, ScoreWeights, parts_of, score_facts
 
@@ -154,6 +155,10 @@ def allocate(
     new_rows: list[tuple[tuple[int, str], Candidate, dict[str, int], int]] = []
     scored: dict[Facts, tuple[dict[str, int], int]] = {}
     for c in candidates:
+        if c.excluded_by_hand is not None:
+            # A person's decision, before any rule (the loader usually leaves them out).
+            refused[Reason.EXCLUDED_BY_HAND] += 1
+            continue
         for check in checks:
             failed = check(c, ctx, rules)
             if failed is not None:

@@ -8,7 +8,7 @@ the two to each other for every rule and parameter).
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -21,6 +21,7 @@ from rentan.programmes.allocation import AllocationParams, QuotaBasis, one_per_h
 from rentan.programmes.eligibility import (
     Candidate,
     CycleContext,
+    HandExclusion,
     Reason,
     RuleCode,
     RuleSet,
@@ -32,6 +33,7 @@ from rentan.programmes.lifecycle import ALLOCATED, APPROVED, CLOSED, RUNNING
 from rentan.programmes.models import (
     Cycle,
     ExcludedNik,
+    ManualExclusion,
     Placement,
     Programme,
 )
@@ -178,17 +180,44 @@ class Prefiltered:
     rules_left: RuleSet  # the rules still to run on the candidates, in Python
 
 
+def hand_exclusions(
+    cycle: Cycle, person_ids: Collection[int] | None = None
+) -> dict[int, HandExclusion]:
+    """The standing manual exclusions of a cycle (or of these persons), by person id."""
+    standing = ManualExclusion.objects.filter(cycle_id=cycle.pk, lifted_at__isnull=True)
+    if person_ids is not None:
+        standing = standing.filter(person_id__in=list(person_ids))
+    return {
+        exclusion.person_id: HandExclusion(
+            by=exclusion.excluded_by.display_name if exclusion.excluded_by else "sistem",
+            on=timezone.localdate(exclusion.excluded_at),
+            reason=exclusion.reason,
+        )
+        for exclusion in standing.select_related("excluded_by")
+    }
+
+
 def row_rules_sql(
-    ctx: CycleContext, rules: RuleSet, codes: tuple[RuleCode, ...]
+    ctx: CycleContext,
+    rules: RuleSet,
+    codes: tuple[RuleCode, ...],
+    *,
+    excluded_by_hand: Collection[int] = (),
 ) -> tuple[str, list[Any]]:
     """A CASE giving, for a person row, the reason of the first of `codes` it fails (or NULL).
 
     The translation of the check_* functions of eligibility.py for the rules that only look
-    at the person's own columns; test_prefilter holds it to them, person by person.
+    at the person's own columns; test_prefilter holds it to them, person by person. Those
+    left out of the cycle by hand (`excluded_by_hand`, person ids) fail before any rule, as
+    `eligibility.first_failure` has it.
     """
     ops = connection.ops
     arms: list[tuple[str, Reason]] = []
     params: list[Any] = []
+    if excluded_by_hand:
+        ids = sorted(excluded_by_hand)
+        arms.append((f"id IN ({', '.join(['%s'] * len(ids))})", Reason.EXCLUDED_BY_HAND))
+        params += ids
     for code in codes:
         if code == RuleCode.ACTIVE:
             arms.append(("NOT is_active", Reason.INACTIVE))
@@ -251,7 +280,9 @@ def load_eligible_candidates(cycle: Cycle, inputs: AllocationInputs) -> Prefilte
     the others become Candidates for the remaining rules.
     """
     codes = leading_row_rules(inputs.rules)
-    case_sql, params = row_rules_sql(inputs.ctx, inputs.rules, codes)
+    case_sql, params = row_rules_sql(
+        inputs.ctx, inputs.rules, codes, excluded_by_hand=list(hand_exclusions(cycle))
+    )
     ineligible: Counter[str] = Counter()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -345,6 +376,8 @@ def _load(
         if covered_ids
         else set()
     )
+    by_hand = hand_exclusions(cycle, params if few else None)
+    no_hand = by_hand.get
     offset = _local_offset()
     # PostgreSQL gives the local day of verification itself: reading a million timestamps
     # with time zone through Django's loader costs more than all the rules together.
@@ -424,6 +457,7 @@ def _load(
                     hh is not None and hh in covered_households and pk not in covered_ids,
                     pk in previous_ids,
                     *desils.get(pk, no_desil),
+                    no_hand(pk),
                 )
             )
     return candidates

@@ -9,6 +9,10 @@ Each rule decides in a `check_*` function and words its decision in an `explain_
 :func:`evaluate` gives every rule's worded outcome (the explanation page); the allocation
 runs only the checks, which is what a million people need. The decision is made in one place.
 
+A person's own decision comes before every rule: someone left out of the cycle by hand
+(`models.ManualExclusion`, carried on the candidate as `excluded_by_hand`) fails first, so
+no re-run of the rules or the allocation brings them back while the decision stands.
+
 One participant per family (KK) is judged in two places: here, a family whose member is
 already covered in an overlapping cycle is refused; within the allocation, only the best
 ranked member of a family takes a place (see allocation.py).
@@ -92,6 +96,23 @@ class Reason(TextChoices):
     SOCIAL_ASSISTANCE = "social_assistance", _("Penerima bantuan sosial yang dikecualikan")
     DESIL_TOO_HIGH = "desil_too_high", _("Desil DTSEN di atas batas program")
     DESIL_UNKNOWN = "desil_unknown", _("Desil DTSEN belum diketahui")
+    EXCLUDED_BY_HAND = "excluded_by_hand", _("Dikecualikan dari periode ini oleh petugas")
+
+
+class PersonDecision(TextChoices):
+    """What is judged of a person before the programme's rules: decisions people made about
+    this one person, which no programme can switch off."""
+
+    EXCLUDED_BY_HAND = "excluded_by_hand", _("Tidak dikecualikan oleh petugas")
+
+
+@dataclass(frozen=True, slots=True)
+class HandExclusion:
+    """A standing manual exclusion from the cycle, as the explanation words it."""
+
+    by: str
+    on: date
+    reason: str
 
 
 # The list kinds of ExcludedNik (models.ExclusionList values), kept here as plain strings so
@@ -129,6 +150,7 @@ class Candidate:
     # The latest DTSEN desil ranked by the cycle's cut-off (None: none known), and its source.
     desil: int | None = None
     desil_source: str = ""
+    excluded_by_hand: HandExclusion | None = None  # left out of this cycle by a person
 
 
 @dataclass(frozen=True)
@@ -165,7 +187,7 @@ class CycleContext:
 
 @dataclass(frozen=True, slots=True)
 class RuleOutcome:
-    rule: RuleCode
+    rule: RuleCode | PersonDecision
     reason: Reason
     explanation: str
 
@@ -435,9 +457,23 @@ def outcome(code: RuleCode, c: Candidate, ctx: CycleContext, rules: RuleSet) -> 
     return RuleOutcome(code, reason, explain(c, ctx, rules, reason))
 
 
+def explain_excluded_by_hand(exclusion: HandExclusion) -> str:
+    return f"Dikecualikan oleh {exclusion.by} pada {format_date(exclusion.on)}: {exclusion.reason}"
+
+
 def evaluate(c: Candidate, ctx: CycleContext, rules: RuleSet) -> list[RuleOutcome]:
-    """Every applied rule's outcome, in the programme's order (for the explanation page)."""
-    return [outcome(code, c, ctx, rules) for code in rules.codes]
+    """Every applied rule's outcome, in the programme's order (for the explanation page),
+    after a manual exclusion when one stands."""
+    decided = []
+    if c.excluded_by_hand is not None:
+        decided.append(
+            RuleOutcome(
+                PersonDecision.EXCLUDED_BY_HAND,
+                Reason.EXCLUDED_BY_HAND,
+                explain_excluded_by_hand(c.excluded_by_hand),
+            )
+        )
+    return decided + [outcome(code, c, ctx, rules) for code in rules.codes]
 
 
 def checks_for(rules: RuleSet) -> list[Check]:
@@ -485,6 +521,8 @@ def latest_birth_date(on: date, years: int) -> date | None:
 
 def first_failure(c: Candidate, ctx: CycleContext, rules: RuleSet) -> Reason | None:
     """The reason of the first failing rule, or None when the candidate is eligible."""
+    if c.excluded_by_hand is not None:
+        return Reason.EXCLUDED_BY_HAND
     for check in checks_for(rules):
         reason = check(c, ctx, rules)
         if reason is not None:

@@ -25,6 +25,7 @@ from rentan.programmes.eligibility import (
 from rentan.programmes.lifecycle import DRAFT
 from rentan.programmes.models import (
     Cycle,
+    ManualExclusion,
     Placement,
     PlacementKind,
 )
@@ -65,7 +66,17 @@ def explain_person(cycle: Cycle, person: Person) -> dict[str, Any]:
             .select_related("person")
             .first()
         )
-    if placement is not None and placement.kind == PlacementKind.CONTINUING:
+    if candidate.excluded_by_hand is not None and placement is not None:
+        verdict = (
+            "Dikecualikan oleh petugas setelah alokasi terakhir: alokasikan ulang periode ini "
+            "agar daftar mengikuti keputusan itu (penetapan ditolak sampai saat itu)."
+        )
+    elif candidate.excluded_by_hand is not None:
+        verdict = (
+            "Dikecualikan dari periode ini oleh petugas; setiap alokasi mengikuti keputusan itu "
+            "sampai dibatalkan."
+        )
+    elif placement is not None and placement.kind == PlacementKind.CONTINUING:
         verdict = (
             f"Masuk daftar sebagai peserta lanjutan dari periode sebelumnya "
             f"(peringkat {placement.rank} dari {selected} terpilih)."
@@ -104,6 +115,11 @@ def explain_person(cycle: Cycle, person: Person) -> dict[str, Any]:
         "selected": selected,
         "verdict": verdict,
         "inputs": inputs,
+        "exclusions": list(
+            ManualExclusion.objects.filter(cycle=cycle, person=person).select_related(
+                "excluded_by", "lifted_by"
+            )
+        ),
     }
 
 

@@ -130,6 +130,16 @@ class ExclusionForm(forms.Form):
         return checked_upload(self.cleaned_data["file"], "exclusion")
 
 
+class HandDecisionForm(forms.Form):
+    """The reason for leaving one person out of a cycle, or for lifting that decision."""
+
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=300,
+        help_text=_("Misalnya: sudah menerima dari pemberi kerja lain."),
+    )
+
+
 RISK_LEVELS = [(str(level), str(level)) for level in range(MAX_RISK_LEVEL + 1)]
 
 

@@ -32,6 +32,13 @@ class Refusal(TextChoices):
     EMPTY_LIST = "empty_list", _("Tidak ada peserta terpilih untuk ditetapkan.")
     NO_RATE = "no_rate", _("Tidak ada tarif iuran yang berlaku pada awal masa perlindungan.")
     RULES_INVALID = "rules_invalid", _("Aturan kelayakan atau bobot skor program tidak valid.")
+    EXCLUDED_ON_LIST = (
+        "excluded_on_list",
+        _(
+            "Ada pekerja dalam daftar yang dikecualikan oleh petugas setelah alokasi terakhir; "
+            "alokasikan ulang dulu."
+        ),
+    )
 
 
 class TransitionRefused(Exception):

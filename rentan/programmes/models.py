@@ -351,3 +351,62 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} #{self.rank} {self.kind}"
+
+
+class ManualExclusion(models.Model):
+    """One person left out of one cycle by a person's decision, with the reason (already
+    paid for by another employer, found ineligible at verification). Every allocation of the
+    cycle reads it as data, so re-running the allocation never brings the person back; only
+    lifting it does, and lifting keeps the record with who lifted it, when and why."""
+
+    cycle = models.ForeignKey(
+        Cycle,
+        verbose_name=_("periode"),
+        on_delete=models.CASCADE,
+        related_name="manual_exclusions",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("pekerja"),
+        on_delete=models.PROTECT,
+        related_name="manual_exclusions",
+    )
+    reason = models.CharField(_("alasan"), max_length=300)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikecualikan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    excluded_at = models.DateTimeField(_("dikecualikan pada"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibatalkan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    lift_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("pengecualian oleh petugas")
+        verbose_name_plural = _("pengecualian oleh petugas")
+        ordering = ["-excluded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "person"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_standing_exclusion_per_cycle",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} #{self.person_id} {self.excluded_at:%Y-%m-%d}"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.lifted_at is None

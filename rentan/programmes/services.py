@@ -33,6 +33,7 @@ from rentan.programmes.models import (
     DecisionAction,
     ExcludedNik,
     ExclusionList,
+    ManualExclusion,
     OccupationDecision,
     Placement,
     Programme,
@@ -201,6 +202,13 @@ def approve_cycle(*, actor: Any, cycle: Cycle, decree_reference: str) -> Cycle:
         raise TransitionRefused(Refusal.NO_DECREE)
     if not Placement.objects.filter(cycle=cycle, kind__in=selectors.SELECTED_KINDS).exists():
         raise TransitionRefused(Refusal.EMPTY_LIST)
+    # A list allocated before someone on it was left out by hand would freeze that person in.
+    if Placement.objects.filter(
+        cycle=cycle,
+        person__manual_exclusions__cycle=cycle,
+        person__manual_exclusions__lifted_at__isnull=True,
+    ).exists():
+        raise TransitionRefused(Refusal.EXCLUDED_ON_LIST)
     cycle.status = CycleStatus.APPROVED
     cycle.decree_reference = decree_reference
     cycle.approved_at = timezone.now()
@@ -483,3 +491,95 @@ def import_excluded_niks(
         note=source,
     )
     return len(fresh)
+
+
+class ExclusionRefused(ValueError):
+    """A manual exclusion, or its lifting, that cannot be done; the message says why."""
+
+
+def _open_for_exclusion(cycle: Cycle) -> Cycle:
+    cycle = Cycle.objects.select_for_update().select_related("programme").get(pk=cycle.pk)
+    if cycle.status not in (CycleStatus.DRAFT, CycleStatus.ALLOCATED):
+        # After approval the list changes only through its memberships: ending one with a
+        # reason, or a replacement from the waiting list.
+        raise ExclusionRefused(
+            _(
+                "Daftar %(cycle)s sudah ditetapkan: keluarkan peserta dengan menghentikan "
+                "kepesertaannya di Kepesertaan, dengan alasan."
+            )
+            % {"cycle": cycle}
+        )
+    return cycle
+
+
+def _exclusion_state(exclusion: ManualExclusion) -> dict[str, Any]:
+    return {
+        "periode": exclusion.cycle_id,
+        "pekerja": exclusion.person_id,
+        "alasan": exclusion.reason,
+        "dibatalkan": exclusion.lifted_at is not None,
+    }
+
+
+@transaction.atomic
+def exclude_from_cycle(*, actor: Any, cycle: Cycle, person: Person, reason: str) -> ManualExclusion:
+    """Leave one person out of a cycle not yet approved, for a reason a person decided (paid
+    for by another employer, found ineligible at verification). Every later allocation reads
+    it; an allocation already made keeps its list until re-run, and cannot be approved with
+    the person on it."""
+    cycle = _open_for_exclusion(cycle)
+    reason = reason.strip()
+    if not reason:
+        raise ExclusionRefused(_("Tulis alasan pengecualian."))
+    if ManualExclusion.objects.filter(cycle=cycle, person=person, lifted_at__isnull=True).exists():
+        raise ExclusionRefused(
+            _("%(name)s sudah dikecualikan dari %(cycle)s.") % {"name": person.name, "cycle": cycle}
+        )
+    exclusion = ManualExclusion.objects.create(
+        cycle=cycle,
+        person=person,
+        reason=reason,
+        excluded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        excluded_at=timezone.now(),
+    )
+    placement = Placement.objects.filter(cycle=cycle, person=person).first()
+    record_change(
+        actor=actor,
+        action=AuditAction.PLACEMENT_EXCLUDED_BY_HAND,
+        target=exclusion,
+        before={
+            "periode": cycle.pk,
+            "pekerja": person.pk,
+            "tempat": placement.kind if placement is not None else None,
+        },
+        after=_exclusion_state(exclusion),
+        note=reason,
+    )
+    return exclusion
+
+
+@transaction.atomic
+def lift_exclusion(*, actor: Any, exclusion: ManualExclusion, reason: str) -> ManualExclusion:
+    """Undo a manual exclusion, with a reason: the next allocation judges the person again by
+    the rules. The exclusion stays on record, lifted."""
+    _open_for_exclusion(exclusion.cycle)
+    exclusion = ManualExclusion.objects.select_for_update().get(pk=exclusion.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ExclusionRefused(_("Tulis alasan pembatalan pengecualian."))
+    if exclusion.lifted_at is not None:
+        raise ExclusionRefused(_("Pengecualian ini sudah dibatalkan."))
+    before = _exclusion_state(exclusion)
+    exclusion.lifted_at = timezone.now()
+    exclusion.lifted_by = actor if getattr(actor, "is_authenticated", False) else None
+    exclusion.lift_reason = reason
+    exclusion.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    record_change(
+        actor=actor,
+        action=AuditAction.PLACEMENT_EXCLUSION_LIFTED,
+        target=exclusion,
+        before=before,
+        after=_exclusion_state(exclusion) | {"alasan_pembatalan": reason},
+        note=reason,
+    )
+    return exclusion

@@ -15,6 +15,16 @@ urlpatterns = [
     path("<slug:code>/<int:year>/tetapkan/", views.cycle_approve, name="cycle_approve"),
     path("<slug:code>/<int:year>/pekerja/<int:person_pk>/", views.explain, name="explain"),
     path(
+        "<slug:code>/<int:year>/pekerja/<int:person_pk>/kecualikan/",
+        views.exclude_person,
+        name="exclude_person",
+    ),
+    path(
+        "<slug:code>/<int:year>/pekerja/<int:person_pk>/batal-kecualikan/",
+        views.lift_exclusion,
+        name="lift_exclusion",
+    ),
+    path(
         "<slug:code>/<int:year>/pekerja/<int:person_pk>/surat/",
         views.explain_letter,
         name="explain_letter",

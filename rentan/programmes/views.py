@@ -26,6 +26,7 @@ from rentan.programmes.forms import (
     DecisionForm,
     DecreeForm,
     ExclusionForm,
+    HandDecisionForm,
     ProgrammeRulesForm,
     WhatIfForm,
 )
@@ -34,6 +35,7 @@ from rentan.programmes.models import (
     Cycle,
     DecisionAction,
     ExclusionList,
+    ManualExclusion,
     PlacementKind,
     Programme,
 )
@@ -449,7 +451,104 @@ def _explained(request: HttpRequest, code: str, year: int, person_pk: int) -> di
 
 @requires(Capability.READ_SELECTION)
 def explain(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpResponse:
-    return render(request, "programmes/explain.html", _explained(request, code, year, person_pk))
+    context = _explained(request, code, year, person_pk)
+    cycle = context["cycle"]
+    context["may_decide"] = can(request.user, Capability.MANAGE_PROGRAMME) and (
+        cycle.is_draft or cycle.may_approve
+    )
+    context["decision_form"] = HandDecisionForm()
+    return render(request, "programmes/explain.html", context)
+
+
+def _hand_decision(
+    request: HttpRequest, code: str, year: int, person_pk: int
+) -> tuple[Cycle, Person, str, HandDecisionForm]:
+    cycle = _cycle(code, year)
+    person = get_scoped_or_404(
+        request.user, Person.objects.all(), kelurahan_field="kelurahan", pk=person_pk
+    )
+    back = reverse("programmes:explain", args=[code, year, person_pk])
+    return cycle, person, back, HandDecisionForm(request.POST)
+
+
+@require_POST
+@requires(Capability.MANAGE_PROGRAMME)
+def exclude_person(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpResponse:
+    """Leave one person out of a cycle by hand, with the reason; every later allocation of
+    the cycle follows it until it is lifted."""
+    cycle, person, back, form = _hand_decision(request, code, year, person_pk)
+    if not form.is_valid():
+        messages.error(request, _("Tulis alasan pengecualian."))
+        return redirect(back)
+    reason = form.cleaned_data["reason"]
+    if not is_confirmed(request):
+        effects = [
+            _(
+                "%(name)s tidak ditempatkan pada setiap alokasi %(cycle)s selama pengecualian "
+                "ini berlaku, apa pun hasil aturan dan skornya. Alasan: %(reason)s"
+            )
+            % {"name": person.name, "cycle": cycle, "reason": reason}
+        ]
+        placement = selectors.cycle_placements(cycle, "").filter(person=person).first()
+        if placement is not None:
+            effects.append(
+                _(
+                    "Ia kini ada di daftar (%(kind)s, peringkat %(rank)s): daftar berubah pada "
+                    "alokasi ulang berikutnya, dan periode ini tidak dapat ditetapkan sebelum itu."
+                )
+                % {"kind": placement.get_kind_display(), "rank": format_number(placement.rank)}
+            )
+        return ask_to_confirm(
+            request,
+            Consequences(
+                title=_("Kecualikan %(name)s dari %(cycle)s?")
+                % {"name": person.name, "cycle": cycle},
+                effects=effects,
+                undo=_(
+                    "Dapat dibatalkan dengan alasan dari halaman penjelasan ini; pengecualian "
+                    "dan pembatalannya tetap tercatat."
+                ),
+                confirm_label=_("Kecualikan"),
+                back_url=back,
+            ),
+        )
+    try:
+        services.exclude_from_cycle(actor=request.user, cycle=cycle, person=person, reason=reason)
+    except services.ExclusionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(name)s dikecualikan dari %(cycle)s.") % {"name": person.name, "cycle": cycle},
+        )
+    return redirect(back)
+
+
+@require_POST
+@requires(Capability.MANAGE_PROGRAMME)
+def lift_exclusion(request: HttpRequest, code: str, year: int, person_pk: int) -> HttpResponse:
+    cycle, person, back, form = _hand_decision(request, code, year, person_pk)
+    exclusion = ManualExclusion.objects.filter(
+        cycle=cycle, person=person, lifted_at__isnull=True
+    ).first()
+    if exclusion is None:
+        messages.error(request, _("Tidak ada pengecualian yang berlaku untuk dibatalkan."))
+    elif not form.is_valid():
+        messages.error(request, _("Tulis alasan pembatalan pengecualian."))
+    else:
+        try:
+            services.lift_exclusion(
+                actor=request.user, exclusion=exclusion, reason=form.cleaned_data["reason"]
+            )
+        except services.ExclusionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Pengecualian dibatalkan: alokasi berikutnya menilai %(name)s lagi.")
+                % {"name": person.name},
+            )
+    return redirect(back)
 
 
 @requires(Capability.READ_SELECTION)

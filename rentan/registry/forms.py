@@ -121,9 +121,28 @@ class PersonForm(forms.Form):
         label=_("Keterangan disabilitas"), max_length=200, required=False
     )
 
-    def __init__(self, *args: Any, user: Any, context: RegistryContext, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        context: RegistryContext,
+        asks_request: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.context = context
+        if asks_request:
+            # A verified record: what waits for the verifikator is marked, and the
+            # verifikator reads why it is asked.
+            for spec in PERSON_FIELDS:
+                if spec.needs_request and spec.form_field in self.fields:
+                    self.fields[spec.form_field].widget.attrs["data-needs-request"] = "1"
+            self.fields["change_note"] = forms.CharField(
+                label=_("Alasan perubahan (dibaca verifikator)"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea({"rows": 2}),
+            )
         villages = kelurahan_open_to(user, programme_kelurahan())
         _choices(self, "kelurahan").choices = [("", "—")] + [
             (v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages

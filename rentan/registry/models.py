@@ -281,6 +281,98 @@ class DuplicatePair(models.Model):
         return f"{self.left_id} ~ {self.right_id} ({self.score:.2f})"
 
 
+class ChangeRequestKind(models.TextChoices):
+    EDIT = "edit", _("Perubahan data")
+    HOUSEHOLD = "household", _("Pisah atau gabung KK")
+    DEACTIVATION = "deactivation", _("Meninggal atau pindah")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu verifikator")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+    # Another request on the same fields was approved first: this one was made against
+    # values that are no longer the record's.
+    STALE = "stale", _("Usang")
+    WITHDRAWN = "withdrawn", _("Ditarik pengusul")
+
+
+class ChangeRequestQuerySet(models.QuerySet["ChangeRequest"]):
+    def pending(self) -> "ChangeRequestQuerySet":
+        return self.filter(status=ChangeRequestStatus.PENDING)
+
+
+class ChangeRequest(models.Model):
+    """A change to a verified person that waits for the verifikator (usulan perubahan).
+
+    `before` holds the record's values of the fields it touches when it was made, `proposed`
+    the values asked for, both keyed by `person_fields` names; a deactivation holds its
+    reason and date instead. Applied only through the registry's services."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("pekerja"),
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
+    kind = models.CharField(_("jenis usulan"), max_length=15, choices=ChangeRequestKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
+    )
+    before = models.JSONField(_("nilai semula"), default=dict, blank=True)
+    proposed = models.JSONField(_("nilai usulan"), default=dict, blank=True)
+    deactivation_reason = models.CharField(
+        _("alasan nonaktif"), max_length=20, choices=DeactivationReason.choices, blank=True
+    )
+    deactivated_on = models.DateField(_("tanggal nonaktif"), null=True, blank=True)
+    note = models.TextField(_("keterangan pengusul"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diusulkan oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("usulan perubahan")
+        verbose_name_plural = _("usulan perubahan")
+        ordering = ["requested_at", "id"]
+        indexes = [
+            # The queue and the menu's count: the pending few among every decided one.
+            models.Index(
+                fields=["requested_at"],
+                condition=models.Q(status="pending"),
+                name="registry_change_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def fields(self) -> list[str]:
+        """The person fields it touches (`is_active` for a deactivation)."""
+        if self.kind == ChangeRequestKind.DEACTIVATION:
+            return ["is_active"]
+        return list(self.proposed)
+
+
 class DesilImport(models.Model):
     """One desil list received (DTSEN, kept by BPS): which file, from where, what it did.
 

@@ -14,6 +14,9 @@ Pure: no ORM, request or settings.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class Stored(StrEnum):
     """How a draft's value reaches its column."""
@@ -37,10 +40,16 @@ class PersonFieldSpec:
     is_audited: bool = True
     # Whether a merge may fill it on the kept record when that record has none.
     is_fillable: bool = False
+    # Whether, once the record is verified, a change waits for the verifikator as a change
+    # request (usulan perubahan): identity and what targeting reads. The rest (a phone
+    # number, the birth place) stays directly editable.
+    needs_request: bool = False
+    # What the field is called where a change to it is shown (the diff of a request).
+    label: str | Promise = ""
 
 
 PERSON_FIELDS: tuple[PersonFieldSpec, ...] = (
-    PersonFieldSpec("nik", "nik", "nik", is_audited=False),
+    PersonFieldSpec("nik", "nik", "nik", is_audited=False, needs_request=True, label=_("NIK")),
     PersonFieldSpec(
         "kk_number",
         "household_id",
@@ -48,25 +57,78 @@ PERSON_FIELDS: tuple[PersonFieldSpec, ...] = (
         Stored.HOUSEHOLD,
         is_audited=False,
         is_fillable=True,
+        needs_request=True,
+        label=_("Nomor KK"),
     ),
-    PersonFieldSpec("name", "name", "name"),
-    PersonFieldSpec("birth_place", "birth_place", "birth_place", is_fillable=True),
-    PersonFieldSpec("birth_date", "birth_date", "birth_date"),
-    PersonFieldSpec("sex", "sex", "sex"),
-    PersonFieldSpec("street_address", "street_address", "street_address", is_fillable=True),
-    PersonFieldSpec("rt", "rt", "rt", is_fillable=True),
-    PersonFieldSpec("rw", "rw", "rw", is_fillable=True),
-    PersonFieldSpec("kelurahan_code", "kelurahan_id", "kelurahan"),
-    PersonFieldSpec("phone", "phone", "phone", is_fillable=True),
-    PersonFieldSpec("occupation_code", "occupation_id", "occupation", Stored.OCCUPATION),
-    PersonFieldSpec("monthly_income", "monthly_income", "monthly_income", is_fillable=True),
-    PersonFieldSpec("dependents", "dependents", "dependents"),
-    PersonFieldSpec("has_disability", "has_disability", "has_disability"),
-    PersonFieldSpec("disability_note", "disability_note", "disability_note"),
-    PersonFieldSpec("mother_name", "mother_name", "mother_name", is_fillable=True),
+    PersonFieldSpec("name", "name", "name", needs_request=True, label=_("Nama lengkap")),
+    PersonFieldSpec(
+        "birth_place", "birth_place", "birth_place", is_fillable=True, label=_("Tempat lahir")
+    ),
+    PersonFieldSpec(
+        "birth_date", "birth_date", "birth_date", needs_request=True, label=_("Tanggal lahir")
+    ),
+    PersonFieldSpec("sex", "sex", "sex", needs_request=True, label=_("Jenis kelamin")),
+    PersonFieldSpec(
+        "street_address",
+        "street_address",
+        "street_address",
+        is_fillable=True,
+        needs_request=True,
+        label=_("Alamat"),
+    ),
+    PersonFieldSpec("rt", "rt", "rt", is_fillable=True, needs_request=True, label=_("RT")),
+    PersonFieldSpec("rw", "rw", "rw", is_fillable=True, needs_request=True, label=_("RW")),
+    PersonFieldSpec(
+        "kelurahan_code", "kelurahan_id", "kelurahan", needs_request=True, label=_("Kelurahan")
+    ),
+    PersonFieldSpec("phone", "phone", "phone", is_fillable=True, label=_("Nomor HP")),
+    PersonFieldSpec(
+        "occupation_code",
+        "occupation_id",
+        "occupation",
+        Stored.OCCUPATION,
+        needs_request=True,
+        label=_("Jenis pekerjaan"),
+    ),
+    PersonFieldSpec(
+        "monthly_income",
+        "monthly_income",
+        "monthly_income",
+        is_fillable=True,
+        needs_request=True,
+        label=_("Penghasilan per bulan"),
+    ),
+    PersonFieldSpec(
+        "dependents", "dependents", "dependents", needs_request=True, label=_("Jumlah tanggungan")
+    ),
+    PersonFieldSpec(
+        "has_disability",
+        "has_disability",
+        "has_disability",
+        needs_request=True,
+        label=_("Penyandang disabilitas"),
+    ),
+    PersonFieldSpec(
+        "disability_note",
+        "disability_note",
+        "disability_note",
+        needs_request=True,
+        label=_("Keterangan disabilitas"),
+    ),
+    PersonFieldSpec(
+        "mother_name",
+        "mother_name",
+        "mother_name",
+        is_fillable=True,
+        needs_request=True,
+        label=_("Nama ibu kandung"),
+    ),
 )
 
 # The values as a draft or a staged row holds them, in declaration order.
 DRAFT_NAMES: tuple[str, ...] = tuple(spec.name for spec in PERSON_FIELDS)
 # Fields stored as they are.
 AS_IS: tuple[PersonFieldSpec, ...] = tuple(s for s in PERSON_FIELDS if s.stored == Stored.AS_IS)
+# Fields whose change to a verified record waits for the verifikator (registry.change_requests).
+NEEDS_REQUEST: frozenset[str] = frozenset(s.name for s in PERSON_FIELDS if s.needs_request)
+BY_NAME: dict[str, PersonFieldSpec] = {spec.name: spec for spec in PERSON_FIELDS}

@@ -8,7 +8,7 @@ NIK's unique index; every list that searches people searches them so
 read from the index of that expression (migration 0007). `bench/bench_load.py` times the
 pages at a million persons."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
@@ -19,9 +19,14 @@ from django.utils import timezone
 
 from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_user
 from rentan.regions.models import Area, AreaLevel
+from rentan.registry.change_requests import WHOLE_RECORD, conflicting_fields
 from rentan.registry.job_names import JobNames, JobType
 from rentan.registry.models import (
     LIST_ORDER,
+    ChangeRequest,
+    ChangeRequestKind,
+    ChangeRequestQuerySet,
+    ChangeRequestStatus,
     DesilRanking,
     DuplicatePair,
     DuplicateStatus,
@@ -211,3 +216,63 @@ def latest_desil(person: Person, *, on: date | None = None) -> DesilRanking | No
     if on is not None:
         rankings = rankings.filter(ranked_on__lte=on)
     return rankings.order_by("-ranked_on", "-id").first()
+
+
+# --- change requests (usulan perubahan) ------------------------------------------------------
+
+
+def change_requests_visible_to(user: Any) -> ChangeRequestQuerySet:
+    """Requests on persons the user may see: an operator, those of their own kelurahan."""
+    return scope_to_user(  # type: ignore[return-value]
+        user,
+        ChangeRequest.objects.select_related("person__kelurahan", "requested_by", "decided_by"),
+        kelurahan_field="person__kelurahan",
+    )
+
+
+def change_request_for(user: Any, pk: Any) -> ChangeRequest:
+    return get_scoped_or_404(
+        user,
+        ChangeRequest.objects.select_related(
+            "person__kelurahan__parent",
+            "person__household",
+            "person__occupation",
+            "requested_by",
+            "decided_by",
+        ),
+        kelurahan_field="person__kelurahan",
+        pk=pk,
+    )
+
+
+def pending_change_request_count(user: Any) -> int:
+    """For the menu: the pending requests the user may see, and no others."""
+    return change_requests_visible_to(user).pending().count()
+
+
+def conflicts_among(requests: Iterable[ChangeRequest]) -> dict[int, list[tuple[int, list[str]]]]:
+    """For each pending request, the other pending requests on its person that disagree
+    with it (request id, the fields), read with one query for all of them."""
+    wanted = [r for r in requests if r.status == ChangeRequestStatus.PENDING]
+    if not wanted:
+        return {}
+    pending = ChangeRequest.objects.pending().filter(person_id__in={r.person_id for r in wanted})
+    by_person: dict[int, list[ChangeRequest]] = {}
+    for other in pending:
+        by_person.setdefault(other.person_id, []).append(other)
+    found: dict[int, list[tuple[int, list[str]]]] = {}
+    for request in wanted:
+        mine = _touched(request)
+        for other in by_person.get(request.person_id, []):
+            if other.pk == request.pk:
+                continue
+            fields = conflicting_fields(mine, _touched(other))
+            if fields:
+                found.setdefault(request.pk, []).append((other.pk, fields))
+    return found
+
+
+def _touched(request: ChangeRequest) -> dict[str, Any]:
+    if request.kind == ChangeRequestKind.DEACTIVATION:
+        return {WHOLE_RECORD: False}
+    return dict(request.proposed)

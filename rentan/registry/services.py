@@ -151,8 +151,15 @@ def register_person(
 
 @transaction.atomic
 def update_person(
-    *, actor: Any, person: Person, draft: PersonDraft, context: RegistryContext
+    *,
+    actor: Any,
+    person: Person,
+    draft: PersonDraft,
+    context: RegistryContext,
+    change_request: Any = None,
 ) -> Person:
+    """Save a person's record as the draft says. A change approved from a change request
+    names it in the audit payload (`usulan`), so the history leads from one to the other."""
     _checked_or_raise(draft, context, actor=actor, person=person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = _snapshot(person)
@@ -167,13 +174,13 @@ def update_person(
     ]
     if changed:
         person.save()
-        record_change(
-            actor=actor,
-            action=AuditAction.PERSON_UPDATED,
-            target=person,
-            before={name: before[name] for name in changed},
-            after={name: after[name] for name in changed},
-        )
+        changes: dict[str, Any] = {
+            "before": {name: before[name] for name in changed},
+            "after": {name: after[name] for name in changed},
+        }
+        if change_request is not None:
+            changes["usulan"] = change_request.pk
+        record_event(actor=actor, action=AuditAction.PERSON_UPDATED, target=person, changes=changes)
     return person
 
 

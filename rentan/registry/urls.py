@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rentan.registry import duplicate_views, occupation_views, views
+from rentan.registry import change_request_views, duplicate_views, occupation_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,6 +13,30 @@ urlpatterns = [
     path("<int:pk>/verifikasi/", views.person_verify, name="person_verify"),
     path("<int:pk>/nik/", views.person_reveal_nik, name="person_reveal_nik"),
     path("<int:pk>/audit/", views.person_audit, name="person_audit"),
+    path(
+        "<int:pk>/usulan-nonaktif/",
+        change_request_views.person_request_deactivation,
+        name="person_request_deactivation",
+    ),
+    path("usulan/", change_request_views.change_request_list, name="change_request_list"),
+    path(
+        "usulan/<int:pk>/", change_request_views.change_request_detail, name="change_request_detail"
+    ),
+    path(
+        "usulan/<int:pk>/setujui/",
+        change_request_views.change_request_approve,
+        name="change_request_approve",
+    ),
+    path(
+        "usulan/<int:pk>/tolak/",
+        change_request_views.change_request_reject,
+        name="change_request_reject",
+    ),
+    path(
+        "usulan/<int:pk>/tarik/",
+        change_request_views.change_request_withdraw,
+        name="change_request_withdraw",
+    ),
     path("jenis-pekerjaan/", occupation_views.occupation_list, name="occupation_list"),
     path(
         "jenis-pekerjaan/<slug:code>/",

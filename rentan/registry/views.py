@@ -21,11 +21,12 @@ from rentan.core.keyset import (
     numbered_page,
 )
 from rentan.core.models import AuditAction
-from rentan.registry import selectors, services
+from rentan.registry import change_request_services as change_requests
+from rentan.registry import change_request_views, selectors, services
 from rentan.registry.forms import DeactivateForm, PersonForm, PersonSearchForm
 from rentan.registry.models import DeactivationReason, Person
 from rentan.registry.nik import mask_nik
-from rentan.registry.person_fields import AS_IS
+from rentan.registry.person_fields import AS_IS, PERSON_FIELDS
 from rentan.registry.verification import VerificationCheck
 
 PAGE_SIZE = 25
@@ -203,6 +204,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the function that reads them.
     history_of = getattr(settings, "RENTAN_PERSON_PROGRAMME_HISTORY", "")
     programme_history = import_string(history_of)(request.user, person) if history_of else []
+    complaints_of = getattr(settings, "RENTAN_PERSON_COMPLAINTS", "")
+    complaints = import_string(complaints_of)(request.user, person) if complaints_of else []
     return render(
         request,
         "registry/person_detail.html",
@@ -210,6 +213,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "history": history,
             "programme_history": programme_history,
+            "complaints": complaints,
             "household": household,
             "desil": selectors.latest_desil(person),
             "household_elsewhere": person.household is not None
@@ -226,6 +230,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_see_sensitive": can(request.user, Capability.SEE_SENSITIVE),
             "may_read_audit": may_read_audit,
             "deactivate_form": DeactivateForm(),
+            "change_requests": change_request_views.listed(
+                request.user, list(person.change_requests.select_related("requested_by"))
+            ),
+            "may_request_deactivation": person.is_active
+            and can(request.user, Capability.EDIT_PERSONS)
+            and not can(request.user, Capability.DEACTIVATE_PERSONS),
+            "deactivation_request_form": change_request_views.DeactivationRequestForm(),
         },
     )
 
@@ -242,11 +253,13 @@ def _save_person(request: HttpRequest, person: Person | None) -> HttpResponse:
         )
         initial["kk_number"] = person.household.kk_number if person.household else ""
         initial["occupation"] = person.occupation.code
+    asks_request = person is not None and person.is_verified
     form = PersonForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         user=request.user,
         context=context,
+        asks_request=asks_request,
     )
     if request.method == "POST" and form.is_valid() and form.draft is not None:
         try:
@@ -258,20 +271,46 @@ def _save_person(request: HttpRequest, person: Person | None) -> HttpResponse:
                     request, _("Pekerja %(name)s ditambahkan.") % {"name": person.name}
                 )
             else:
-                person = services.update_person(
-                    actor=request.user, person=person, draft=form.draft, context=context
+                person, change = change_requests.save_person_changes(
+                    actor=request.user,
+                    person=person,
+                    draft=form.draft,
+                    context=context,
+                    note=form.cleaned_data.get("change_note", ""),
                 )
-                messages.success(request, _("Perubahan disimpan."))
+                if change is None:
+                    messages.success(request, _("Perubahan disimpan."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Usulan #%(pk)s dikirim ke verifikator: %(fields)s berubah setelah "
+                            "disetujui."
+                        )
+                        % {"pk": change.pk, "fields": change_request_views.summary(change)},
+                    )
         except services.PersonRejected as rejected:
             for issue in rejected.checked.errors:
                 form.add_error(
                     issue.field.value if issue.field.value in form.fields else None, issue.message
                 )
+        except change_requests.ChangeRefused as refused:
+            form.add_error(None, str(refused))
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
             return redirect("registry:person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "asks_request": asks_request,
+            "request_fields": [str(spec.label) for spec in PERSON_FIELDS if spec.needs_request],
+            "pending_requests": person.change_requests.pending().count() if person else 0,
+        },
+    )
 
 
 @requires(Capability.EDIT_PERSONS)

@@ -23,6 +23,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rentan.accounts.access_table import ACCESS, ROLES, Expect
+from rentan.complaints import services as complaint_services
+from rentan.complaints.lifecycle import Category, Channel, Reporter
 from rentan.core.models import AuditEvent
 from rentan.enrollment.models import ClaimKind, Membership
 from rentan.enrollment.services import bills as bill_services
@@ -33,7 +35,13 @@ from rentan.enrollment.tests.helpers import accepted, bill_file, reply_file
 from rentan.imports import services as imports
 from rentan.imports.models import ImportBatch, RowStatus
 from rentan.imports.tests.files import write_xlsx
-from rentan.registry.models import DuplicatePair, Household, Person
+from rentan.registry.models import (
+    ChangeRequest,
+    ChangeRequestKind,
+    DuplicatePair,
+    Household,
+    Person,
+)
 from rentan.registry.nik import Sex, compose_nik
 from rentan.testing.documents import workbook_text
 from rentan.testing.factories import (
@@ -220,6 +228,34 @@ def build_world(folder: Path) -> World:
         for person in (slamet, warsini)
     ]
 
+    complaints = [
+        complaint_services.record_complaint(
+            actor=admin,
+            new=complaint_services.NewComplaint(
+                channel=Channel.DESK,
+                category=Category.NOT_SELECTED,
+                reporter=Reporter.PERSON,
+                text="Tidak terpilih padahal memenuhi syarat.",
+                received_on=TODAY,
+                person=person,
+                cycle=cycle,
+            ),
+        )
+        for person in (slamet, warsini)
+    ]
+
+    # A pending change request on each side, asked by the operator of each kelurahan.
+    change_requests = [
+        ChangeRequest.objects.create(
+            person=person,
+            kind=ChangeRequestKind.EDIT,
+            before={"monthly_income": None},
+            proposed={"monthly_income": 1_200_000},
+            requested_by=users["operator"] if person is slamet else admin,
+        )
+        for person in (slamet, warsini)
+    ]
+
     def same(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return kwargs, kwargs
 
@@ -246,6 +282,8 @@ def build_world(folder: Path) -> World:
         "claim": ({"pk": claims[0].pk}, {"pk": claims[1].pk}),
         "report_table": same({"table": "wilayah"}),
         "occupation": same({"code": "pengayuh-becak"}),
+        "complaint": ({"pk": complaints[0].pk}, {"pk": complaints[1].pk}),
+        "change_request": ({"pk": change_requests[0].pk}, {"pk": change_requests[1].pk}),
     }
     sokoduwet = Person.objects.filter(kelurahan_id=SOKODUWET)
     # The Medono import holds Warsini's NIK as its own row's: that much the operator may

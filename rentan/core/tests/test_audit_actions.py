@@ -3,6 +3,7 @@ and the event holds the change as {"before": …, "after": …}. One test per se
 action it writes and the payload it leaves."""
 
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from rentan.programmes.models import (
     PlacementKind,
 )
 from rentan.regions.models import Area
+from rentan.registry import change_request_services
 from rentan.registry import services as registry_services
 from rentan.registry.desil import DesilRow
 from rentan.registry.models import (
@@ -211,6 +213,56 @@ def test_duplicates_detected_merged_and_marked_distinct(admin_user):
     }
 
 
+def test_change_requested_approved_rejected_and_withdrawn(admin_user, operator_user):
+    context = registry_context(date(2026, 11, 25))
+    person = registry_services.register_person(actor=admin_user, draft=_draft(), context=context)
+    Person.objects.filter(pk=person.pk).update(verified_at=timezone.now())
+    person = Person.objects.get(pk=person.pk)
+
+    def ask(**changes: Any) -> Any:
+        draft = replace(change_request_services.draft_of(person), **changes)
+        return change_request_services.save_person_changes(
+            actor=operator_user, person=person, draft=draft, context=context
+        )[1]
+
+    first = ask(monthly_income=1_250_000)
+    asked = AuditEvent.objects.filter(action=AuditAction.CHANGE_REQUESTED).order_by("pk")
+    assert asked[0].changes == {
+        "before": {"monthly_income": None},
+        "after": {"monthly_income": 1_250_000},
+        "usulan": first.pk,
+        "jenis": "edit",
+    }
+    change_request_services.approve_change_request(actor=admin_user, request=first, context=context)
+    assert _event(AuditAction.PERSON_UPDATED, person).changes == {
+        "before": {"monthly_income": None},
+        "after": {"monthly_income": 1_250_000},
+        "usulan": first.pk,
+    }
+    assert _event(AuditAction.CHANGE_APPROVED, person).changes == {
+        "before": {"status": "pending"},
+        "after": {"status": "approved"},
+        "usulan": first.pk,
+    }
+    second = ask(nik="3375014501850002")
+    assert asked.last().changes["after"]["nik"] == "3375********0002"  # masked in the trail
+    change_request_services.reject_change_request(
+        actor=admin_user, request=second, reason="Tidak sesuai KTP"
+    )
+    assert _event(AuditAction.CHANGE_REJECTED, person).changes == {
+        "before": {"status": "pending"},
+        "after": {"status": "rejected", "alasan": "Tidak sesuai KTP"},
+        "usulan": second.pk,
+    }
+    third = ask(dependents=3)
+    change_request_services.withdraw_change_request(actor=operator_user, request=third)
+    assert _event(AuditAction.CHANGE_WITHDRAWN, person).changes == {
+        "before": {"status": "pending"},
+        "after": {"status": "withdrawn"},
+        "usulan": third.pk,
+    }
+
+
 # --- imports ------------------------------------------------------------------------------
 
 HEAD = ["NIK", "No KK", "Nama", "Tgl Lahir", "JK", "Kelurahan", "Pekerjaan", "Catatan"]
@@ -369,6 +421,24 @@ def test_occupation_decision_and_exclusion_list(admin_user):
     assert second.changes == {
         "before": {"daftar": "PKH", "nik": 2},
         "after": {"daftar": "PKH", "nik": 3, "nik_baru": 1, "sudah_ada": 2},
+    }
+
+
+def test_hand_exclusion_and_its_lifting(admin_user):
+    cycle = CycleFactory(status=CycleStatus.ALLOCATED)
+    placement = PlacementFactory(cycle=cycle, kind=PlacementKind.WAITING)
+    exclusion = programme_services.exclude_from_cycle(
+        actor=admin_user, cycle=cycle, person=placement.person, reason="Pembayar lain"
+    )
+    state = {"periode": cycle.pk, "pekerja": placement.person_id, "alasan": "Pembayar lain"}
+    assert _event(AuditAction.PLACEMENT_EXCLUDED_BY_HAND, exclusion).changes == {
+        "before": {"periode": cycle.pk, "pekerja": placement.person_id, "tempat": "waiting"},
+        "after": {**state, "dibatalkan": False},
+    }
+    programme_services.lift_exclusion(actor=admin_user, exclusion=exclusion, reason="Keliru")
+    assert _event(AuditAction.PLACEMENT_EXCLUSION_LIFTED, exclusion).changes == {
+        "before": {**state, "dibatalkan": False},
+        "after": {**state, "dibatalkan": True, "alasan_pembatalan": "Keliru"},
     }
 
 
@@ -605,3 +675,68 @@ def test_desil_list_imported(admin_user):
     assert changes["after"]["peringkat"] == 1
     assert changes["after"]["sumber"] == "DTSEN Maret 2026"
     assert changes["after"]["baru"] == 1
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+
+def test_complaint_recorded_assigned_moved_decided_followed_up_and_closed(admin_user):
+    from rentan.complaints import services as complaint_services
+    from rentan.complaints.lifecycle import Decision, FollowUp
+    from rentan.complaints.tests.helpers import record
+
+    complaint = record(admin_user, PersonFactory())
+    assert _event(AuditAction.COMPLAINT_RECORDED, complaint).changes["after"]["status"] == (
+        "diterima"
+    )
+    complaint_services.assign_complaint(actor=admin_user, complaint=complaint, assignee=admin_user)
+    assert _event(AuditAction.COMPLAINT_ASSIGNED, complaint).changes == {
+        "before": {"assigned_to": None},
+        "after": {"assigned_to": admin_user.pk},
+    }
+    complaint_services.start_review(actor=admin_user, complaint=complaint)
+    assert _event(AuditAction.COMPLAINT_MOVED, complaint).changes == {
+        "before": {"status": "diterima"},
+        "after": {"status": "ditinjau"},
+    }
+    complaint_services.decide_complaint(
+        actor=admin_user,
+        complaint=complaint,
+        decision=Decision.UPHELD,
+        reason="Data benar.",
+        on=date(2026, 11, 27),
+    )
+    assert _event(AuditAction.COMPLAINT_DECIDED, complaint).changes == {
+        "before": {"status": "ditinjau", "decision": ""},
+        "after": {
+            "status": "diputus",
+            "decision": "dikabulkan",
+            "decided_on": "2026-11-27",
+            "recheck": "",
+        },
+    }
+    complaint_services.record_follow_up(
+        actor=admin_user, complaint=complaint, follow_up=FollowUp.RECHECKED
+    )
+    assert _event(AuditAction.COMPLAINT_FOLLOWED_UP, complaint).changes == {
+        "before": {"follow_up": ""},
+        "after": {"follow_up": "diperiksa_ulang"},
+    }
+    complaint_services.close_complaint(actor=admin_user, complaint=complaint, on=date(2026, 12, 1))
+    assert _event(AuditAction.COMPLAINT_CLOSED, complaint).changes == {
+        "before": {"status": "diputus"},
+        "after": {"status": "selesai", "closed_on": "2026-12-01"},
+    }
+
+
+def test_complaint_deadline_set(admin_user):
+    from rentan.complaints import services as complaint_services
+    from rentan.complaints.lifecycle import Category
+
+    deadline = complaint_services.set_deadline(
+        actor=admin_user, category=Category.CLAIM, days=5, effective_on=date(2026, 12, 1)
+    )
+    assert _event(AuditAction.COMPLAINT_DEADLINE_SET, deadline).changes == {
+        "before": {"category": "klaim", "days": 14},
+        "after": {"category": "klaim", "days": 5, "effective_on": "2026-12-01"},
+    }

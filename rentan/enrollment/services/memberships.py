@@ -25,6 +25,7 @@ from rentan.enrollment.states import EndReason, MembershipStatus, check_transiti
 from rentan.programmes.models import (
     Cycle,
     CycleStatus,
+    ManualExclusion,
     Placement,
     PlacementKind,
 )
@@ -266,7 +267,9 @@ def approve_replacement(
 @transaction.atomic
 def carry_over_members(*, actor: Any, from_cycle: Cycle, to_cycle: Cycle) -> int:
     """At year end: the active members of `from_cycle` become continuing candidates
-    (placements of kind CONTINUING) in the next cycle, while it is still a draft."""
+    (placements of kind CONTINUING) in the next cycle, while it is still a draft. Members
+    ended, rejected or replaced are not active, and those left out of the next cycle by hand
+    are not carried."""
     if to_cycle.programme_id != from_cycle.programme_id or to_cycle.year <= from_cycle.year:
         raise EnrollmentRefused(
             _("Periode tujuan harus periode berikutnya dari program yang sama.")
@@ -276,10 +279,16 @@ def carry_over_members(*, actor: Any, from_cycle: Cycle, to_cycle: Cycle) -> int
             _("Periode tujuan sudah dialokasikan; peserta lanjutan tidak dapat ditambah.")
         )
     already = set(Placement.objects.filter(cycle=to_cycle).values_list("person_id", flat=True))
+    # Someone left out of the next cycle by hand stays out: carrying them over would undo it.
+    left_out = set(
+        ManualExclusion.objects.filter(cycle=to_cycle, lifted_at__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
     candidates = [
         (pk, kel)
         for pk, kel in selectors.continuing_candidates(from_cycle).values_list("id", "kelurahan_id")
-        if pk not in already
+        if pk not in already and pk not in left_out
     ]
     start_rank = len(already) + 1
     Placement.objects.bulk_create(

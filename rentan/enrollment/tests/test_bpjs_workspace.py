@@ -319,7 +319,7 @@ def test_a_death_recorded_leads_to_the_jkm_claim_with_the_member_already_picked(
     _cycle, members = _answered(admin_user)
     response = _login(client, admin_user).post(
         reverse("enrollment:end_membership", args=[members[0].pk]),
-        {"reason": "died", "on": "2023-03-01"},
+        {"reason": "died", "on": "2023-03-01", "konfirmasi": "ya"},
         follow=True,
     )
     page = response.content.decode()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_person_mother_name'),
+        ('registry', '0010_change_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

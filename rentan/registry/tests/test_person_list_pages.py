@@ -116,6 +116,10 @@ def test_the_count_stops_at_its_cap_on_postgresql_and_is_exact_on_sqlite(
         assert "6 pekerja" in body
 
 
+def _counts_persons(sql: str) -> bool:
+    return "COUNT(" in sql and 'FROM "registry_person"' in sql
+
+
 def test_a_search_with_more_than_a_page_is_not_counted_on_postgresql(
     client, admin_user, monkeypatch
 ):
@@ -127,7 +131,8 @@ def test_a_search_with_more_than_a_page_is_not_counted_on_postgresql(
     with CaptureQueriesContext(connection) as queries:
         body = client.get(reverse("registry:person_list"), {"q": "siti"}).content.decode()
 
-    counted = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    # Counts of persons (the menu counts the change requests waiting, a table of a few).
+    counted = [q["sql"] for q in queries.captured_queries if _counts_persons(q["sql"])]
     if connection.vendor == "postgresql":
         assert "lebih dari 2 pekerja" in body
         assert counted == []
@@ -137,7 +142,7 @@ def test_a_search_with_more_than_a_page_is_not_counted_on_postgresql(
     with CaptureQueriesContext(connection) as queries:
         body = client.get(reverse("registry:person_list"), {"q": "nobody"}).content.decode()
     assert "0 pekerja" in body
-    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert not [q for q in queries.captured_queries if _counts_persons(q["sql"])]
 
     assert bounded_count(Person.objects.all(), 10) == (6, False)
 
@@ -172,7 +177,8 @@ def test_the_whole_registry_is_estimated_on_postgresql_without_counting(
     with CaptureQueriesContext(connection) as queries:
         body = client.get(reverse("registry:person_list")).content.decode()
 
-    counted = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    # Counts of persons (the menu counts the change requests waiting, a table of a few).
+    counted = [q["sql"] for q in queries.captured_queries if _counts_persons(q["sql"])]
     if connection.vendor == "postgresql":
         assert "sekitar 5 pekerja terdaftar" in body
         assert counted == []
