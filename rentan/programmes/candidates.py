@@ -346,7 +346,7 @@ def _load(
     desils: dict[int, tuple[int, str]] = {}
     if with_desil:
         desils = latest_desils(cycle.cutoff_on, [int(pk) for pk in params] if few else None)
-    no_desil = (None, "")
+    no_desil: tuple[int | None, str] = (None, "")
     occupations = dict(Occupation.objects.values_list("id", "code"))
     lists: dict[str, set[str]] = defaultdict(set)
     excluded = ExcludedNik.objects.filter(programme_id=programme_id)
@@ -456,7 +456,8 @@ def _load(
                     pk in covered_ids,
                     hh is not None and hh in covered_households and pk not in covered_ids,
                     pk in previous_ids,
-                    *desils.get(pk, no_desil),
+                    desils.get(pk, no_desil)[0],
+                    desils.get(pk, no_desil)[1],
                     no_hand(pk),
                 )
             )
