@@ -48,8 +48,10 @@ test-sqlite: $(STAMP) ## The whole suite on SQLite, with coverage (domain module
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q --cov --cov-report=
 	$(BIN)/python -m rentan.testing.coverage_report
 
-test-postgres: $(STAMP) ## The whole suite on a throwaway PostgreSQL cluster
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q
+# The browser walks (marked `browser`) run once, in the SQLite run above: they test what a
+# person sees, which does not depend on the database; every other test runs on both.
+test-postgres: $(STAMP) ## The whole suite on a throwaway PostgreSQL cluster (browser walks: SQLite run)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser"
 
 test: lint typecheck test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
 
