@@ -436,6 +436,7 @@ def _load(
                 verified_on = (verified_at + offset).date()
             else:
                 verified_on = verified_at  # a date already, or None
+            desil, desil_source = desils.get(pk, no_desil)
             append(
                 Candidate(
                     pk,
@@ -456,8 +457,8 @@ def _load(
                     pk in covered_ids,
                     hh is not None and hh in covered_households and pk not in covered_ids,
                     pk in previous_ids,
-                    desils.get(pk, no_desil)[0],
-                    desils.get(pk, no_desil)[1],
+                    desil,
+                    desil_source,
                     no_hand(pk),
                 )
             )
