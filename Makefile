@@ -48,10 +48,11 @@ test-sqlite: $(STAMP) ## The whole suite on SQLite, with coverage (domain module
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q --cov --cov-report=
 	$(BIN)/python -m rentan.testing.coverage_report
 
-# The browser walks (marked `browser`) run once, in the SQLite run above: they test what a
-# person sees, which does not depend on the database; every other test runs on both.
-test-postgres: $(STAMP) ## The whole suite on a throwaway PostgreSQL cluster (browser walks: SQLite run)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser"
+# The browser walks (marked `browser`) and the tests of plain logic, which touch no database,
+# run once, in the SQLite run above: what they check does not depend on the database. Every
+# test that touches one runs on both (conftest.py: RENTAN_TESTS_DATABASE_ONLY).
+test-postgres: $(STAMP) ## The suite's database tests on a throwaway PostgreSQL cluster
+	DJANGO_SETTINGS_MODULE=config.settings.test RENTAN_TESTS_DATABASE_ONLY=1 $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser"
 
 test: lint typecheck test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
 

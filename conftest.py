@@ -159,3 +159,30 @@ def programme_reference_data(request: pytest.FixtureRequest, reference_data: Non
 
     if not MinimumWage.objects.exists():
         seed_rates_and_wages(RateTable, MinimumWage, Area)
+
+
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+def _touches_a_database(item: pytest.Item) -> bool:
+    """A test uses a database when it asks for one (a fixture or the django_db mark), when it
+    reaches the PostgreSQL cluster itself (a fixture named for it), or when it is skipped on
+    one database (so it must run on the other)."""
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        names & _DATABASE_FIXTURES
+        or any("postgres" in name for name in names)
+        or item.get_closest_marker("django_db")
+        or item.get_closest_marker("skipif")
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The second run of the suite (on PostgreSQL) needs only the tests that touch a
+    database: a test of plain logic gives the same answer whatever DATABASE_URL says, and has
+    already run once."""
+    if os.environ.get("RENTAN_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept = [item for item in items if _touches_a_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
