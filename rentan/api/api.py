@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from rentan.api import areas, persons
+from rentan.api import areas, complaints, enrollment, imports, persons, reports, selection
 from rentan.api.auth import TokenAuth, TokenRateThrottle
 from rentan.api.errors import ApiError, ErrorCode
 
@@ -31,7 +31,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-for module in (areas, persons):
+for module in (areas, persons, imports, selection, enrollment, complaints, reports):
     api.add_router("", module.router)
 
 

@@ -54,7 +54,9 @@ def test_token_of_a_deactivated_user_stops_working():
 def test_user_makes_and_revokes_own_tokens_on_the_page_and_sees_the_secret_once():
     user = make_user("operator", kelurahan_code="33.75.01.1002")
     other = make_user("verifikator")
-    theirs = services.create_api_token(actor=other, user=other, name="milik-verifikator", days=5).token
+    theirs = services.create_api_token(
+        actor=other, user=other, name="milik-verifikator", days=5
+    ).token
     client = Client()
     client.force_login(user)
     page = client.post("/akun/token-api/", {"name": "tablet", "days": 30})
