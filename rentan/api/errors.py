@@ -16,6 +16,8 @@ class ErrorCode(StrEnum):
     INVALID_INPUT = "invalid_input"
     CONFLICT = "conflict"
     RATE_LIMITED = "rate_limited"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    SERVER_ERROR = "server_error"
 
 
 class Error(Schema):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rentan.accounts.access import Capability
@@ -154,7 +154,7 @@ def upload_import_batch(
     file: File[UploadedFile],
     kelurahan: Form[str] = "",
     household_rule: Form[bool] = True,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Upload a file (.xlsx, .xls, .ods, .csv) as the import page does: the same checks and
     limits; a small file is checked at once, a large one in the background (follow
     `progress`). The same file already committed answers 409 `conflict`."""
@@ -192,7 +192,7 @@ def upload_import_batch(
             raise _conflict(str(already)) from already
     tasks.stage_now_or_later(batch, size=upload.size)
     batch.refresh_from_db()
-    return 201, _batch_out(batch)
+    return Status(201, _batch_out(batch))
 
 
 @router.get("/imports/{batch_id}", response=responses(BatchOut), operation_id="get_import_batch")
@@ -253,7 +253,7 @@ def list_import_rows(
     response=responses(CommitOut, s202=CommitOut, s409=Error),
     operation_id="commit_import_batch",
 )
-def commit_import_batch(request: HttpRequest, batch_id: int) -> tuple[int, dict[str, Any]]:
+def commit_import_batch(request: HttpRequest, batch_id: int) -> Status[dict[str, Any]]:
     """Save the batch's accepted rows into the registry, as "Simpan" on the page: a batch not
     in review answers 409; a large one is saved in the background (202, follow
     `batch.progress`)."""
@@ -269,13 +269,18 @@ def commit_import_batch(request: HttpRequest, batch_id: int) -> tuple[int, dict[
             services.report_progress(batch.token, "commit", 0, 5)
             tasks.commit_batch_task.enqueue(batch.pk, user.pk)
             batch.refresh_from_db()
-            return 202, {"batch": _batch_out(batch), "created": None, "already_registered": None}
+            return Status(
+                202, {"batch": _batch_out(batch), "created": None, "already_registered": None}
+            )
         result = services.commit_batch(batch_id=batch.pk, actor=user)
     except services.BatchNotReady as refused:
         raise _conflict(str(refused)) from refused
     batch.refresh_from_db()
-    return 200, {
-        "batch": _batch_out(batch),
-        "created": result.created,
-        "already_registered": result.already_registered,
-    }
+    return Status(
+        200,
+        {
+            "batch": _batch_out(batch),
+            "created": result.created,
+            "already_registered": result.already_registered,
+        },
+    )

@@ -50,8 +50,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = _tokens_of(request.user).filter(pk=pk).first()
     if token is None:
