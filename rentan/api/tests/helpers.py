@@ -12,4 +12,5 @@ def token_for(user: Any, *, days: int = 30) -> str:
 
 
 def api_client(user: Any) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
+    # CSRF enforced as in production: a token, not a cookie, authenticates the API.
+    return Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")

@@ -38,7 +38,7 @@ def test_every_operation_answers_as_its_schema_says(tmp_path: Path, settings: An
     with _connection_kept():
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     checks = [not_a_server_error, response_schema_conformance]
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations: list[Any] = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert len(operations) >= 20
 
     records = world.records
@@ -56,14 +56,10 @@ def test_every_operation_answers_as_its_schema_says(tmp_path: Path, settings: An
         # with data is held to its schema too.
         names = {name for name in known if "{" + name + "}" in operation.path}
         if names or operation.label == "POST /api/v1/persons/lookup":
-            case = operation.Case(
-                path_parameters={name: known[name] for name in names},
-                **(
-                    {"body": {"nik": Person.objects.get(pk=known["person_id"]).nik}}
-                    if operation.label.endswith("/lookup")
-                    else {}
-                ),
-            )
+            body: Any = {"nik": Person.objects.get(pk=known["person_id"]).nik}
+            case = operation.Case(path_parameters={name: known[name] for name in names})
+            if operation.label.endswith("/lookup"):
+                case = operation.Case(body=body)
             with _connection_kept():
                 response = case.call_and_validate(headers=headers, checks=checks)
             seen[(operation.label, response.status_code)] += 1
