@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from rentan.accounts import views as accounts_views
+from rentan.api.api import api
 from rentan.operations import health
 from rentan.reporting import views as reporting_views
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("pengaduan/", include("rentan.complaints.urls")),
     path("audit/", include("rentan.registry.audit_urls")),
     path("sehat/", health.health, name="health"),
+    path("akun/token-api/", include("rentan.api.token_urls")),
+    path("api/v1/", api.urls),
 ]
 
 # Refused and missing pages in Rentan's layout, in Indonesian, with the user's menu (400 and

@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "rentan.enrollment",
     "rentan.reporting",
     "rentan.complaints",
+    "rentan.api",
+    # django-ninja: serves its documentation page's scripts from its own static files when
+    # installed as an app (never from a CDN).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -40,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but security: the API's refusals before any operation (404, 405, 500) as JSON.
+    "rentan.api.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rentan.core.middleware.ChosenLanguageMiddleware",
@@ -260,6 +266,11 @@ RENTAN_HEALTH_WORKER_SILENT_SECONDS = int(
     os.environ.get("RENTAN_HEALTH_WORKER_SILENT_SECONDS", "120")
 )
 
+# The HTTP API (/api/v1/): requests per token (ninja's rate format, "600/min"), counted in
+# the `api` cache, a file cache every worker process of the server shares.
+RENTAN_API_RATE = os.environ.get("RENTAN_API_RATE", "600/min")
+RENTAN_API_CACHE = "api"
+
 # Import progress is shared between the worker process and the web server through files:
 # the commit's own transaction cannot publish it in the database.
 CACHES = {
@@ -267,6 +278,10 @@ CACHES = {
     "imports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "imports"),
+    },
+    "api": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "api"),
     },
     # PDFs laid out by the worker (lampiran, the mayor's page) and their progress, read by
     # the web server: a file cache both processes share.

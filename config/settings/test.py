@@ -39,3 +39,6 @@ AUTHENTICATION_BACKENDS = [
 
 # The home page counts its figures on every visit here: each test sees its own rows.
 RENTAN_HOME_FIGURES_SECONDS = 0
+
+# The API's rate per token, counted in the test process's memory, not in files under var/.
+RENTAN_API_CACHE = "default"

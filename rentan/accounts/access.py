@@ -44,6 +44,8 @@ class Capability(StrEnum):
     HANDLE_COMPLAINTS = "handle_complaints"
     # Assign a complaint, review and decide it, note its follow-up: the Dinas's work.
     DECIDE_COMPLAINTS = "decide_complaints"
+    # Make and revoke the API tokens of any user (everyone manages their own).
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 _ALL = frozenset(Capability)

@@ -60,6 +60,12 @@ def post(record: str | None = None, **given: Outcome) -> Expect:
     return _expect("POST", record, given)
 
 
+def api(method: str, record: str | None = None, **given: Outcome) -> Expect:
+    """An API operation, called with a personal token of each role: without one (`anonim`)
+    it answers 401, and a role not named 403."""
+    return _expect(method, record, {"anonim": 401, **given})
+
+
 # The Dinas roles see the whole region; an operator only their own kelurahan (a record of
 # another is a 404: it does not exist for them); pimpinan only aggregates.
 ACCESS: dict[str, Expect] = {
@@ -71,6 +77,15 @@ ACCESS: dict[str, Expect] = {
     # For monitoring: no login, no personal data (503 when something is wrong).
     "health": get(anonim=200, semua=200),
     "password_change": get(semua=200),
+    # -- personal API tokens: everyone their own; the admin every user's (a token of the
+    # operator here: others get 404, it does not exist for them)
+    "tokens:token_list": get(semua=200),
+    "tokens:token_revoke": post("api_token", admin=302, operator=302, semua=404),
+    # -- the API's schema and documentation page: public, they hold no data. Each API
+    # operation is in API_ACCESS below.
+    "api:openapi-json": get(anonim=200, semua=200),
+    "api:openapi-view": get(anonim=200, semua=200),
+    "api:api-root": get(anonim=404, semua=404),
     # -- pekerja
     "registry:person_list": get(admin=200, operator=200, verifikator=200),
     "registry:person_create": get(admin=200, operator=200),
@@ -194,4 +209,36 @@ ACCESS: dict[str, Expect] = {
     "reporting:export_claims": get(admin=200, bpjs=200),
     "reporting:export_placements": get("cycle", admin=200, verifikator=200),
     "reporting:export_duplicates": get(admin=200, verifikator=200),
+}
+
+
+# Every operation of the HTTP API (/api/v1/) by its operationId, called with a token of each
+# role (`accounts/tests/test_access_matrix.py` walks the API's own schema: an operation
+# missing here fails). The same scope as the pages: an operator's token sees only their
+# kelurahan (404 elsewhere); a POST is sent with a valid body.
+API_ACCESS: dict[str, Expect] = {
+    "list_areas": api("GET", semua=200),
+    "list_persons": api("GET", admin=200, operator=200, verifikator=200),
+    "lookup_person": api("POST", "person", admin=200, operator=(200, 404), verifikator=200),
+    "get_person": api("GET", "person", admin=200, operator=(200, 404), verifikator=200),
+    # The branch officer may see full NIKs but not the registry: the person is not found.
+    "reveal_person_nik": api(
+        "GET", "person", admin=200, operator=(200, 404), verifikator=200, bpjs=404
+    ),
+    "person_history": api("GET", "person", admin=200, operator=(200, 404), verifikator=200),
+    "list_import_batches": api("GET", admin=200, operator=200),
+    "upload_import_batch": api("POST", admin=201, operator=201),
+    "get_import_batch": api("GET", "batch", admin=200, operator=(200, 404)),
+    "list_import_rows": api("GET", "batch", admin=200, operator=(200, 404)),
+    "commit_import_batch": api("POST", "batch", admin=200, operator=(200, 404)),
+    "list_programmes": api("GET", admin=200, verifikator=200),
+    "list_placements": api("GET", "cycle", admin=200, verifikator=200),
+    "explain_placement": api("GET", "cycle_person", admin=200, verifikator=200),
+    "list_memberships": api("GET", admin=200, bpjs=200),
+    "list_bills": api("GET", admin=200, bpjs=200),
+    "get_bill_reconciliation": api("GET", "bill", admin=200, bpjs=200),
+    "list_claims": api("GET", admin=200, bpjs=200),
+    "list_complaints": api("GET", admin=200, operator=200, verifikator=200),
+    # Figures only; an operator's are their own kelurahan's.
+    "get_year_figures": api("GET", "cycle", semua=200),
 }

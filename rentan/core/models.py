@@ -95,6 +95,9 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", _("Akun dikunci sementara")
     LOGOUT = "logout", _("Keluar")
     PASSWORD_CHANGE = "password_change", _("Kata sandi diganti")
+    # Personal API tokens: each acts as its user, so who made or ended one is on record.
+    API_TOKEN_CREATED = "api_token_created", _("Token API dibuat")
+    API_TOKEN_REVOKED = "api_token_revoked", _("Token API dicabut")
     # Written before each kind of change had its own member (see above).
     CREATE = "create", _("Dibuat")
     UPDATE = "update", _("Diubah")

@@ -10,7 +10,7 @@ import logging
 from django_tasks import TaskContext, task
 
 from rentan.imports import services
-from rentan.imports.models import BatchStep
+from rentan.imports.models import BatchStep, ImportBatch
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +40,15 @@ def commit_batch_task(context: TaskContext, batch_id: int, actor_id: int | None)
             batch_id=batch_id, step=BatchStep.COMMIT, reason=services.describe_failure(error)
         )
         raise
+
+
+def stage_now_or_later(batch: ImportBatch, *, size: int) -> None:
+    """A small file is checked at once; a large one in the background with a progress bar
+    (the import page and the API alike)."""
+    from rentan.imports.forms import INLINE_MAX_BYTES
+
+    if size <= INLINE_MAX_BYTES:
+        services.stage_batch(batch_id=batch.pk)
+    else:
+        services.report_progress(batch.token, "validate", 0, 0)
+        stage_batch_task.enqueue(batch.pk)

@@ -21,7 +21,7 @@ from rentan.core.formatting import format_number
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN, ImportField, normalise_header
 from rentan.imports.desil_file import read_desil_list
-from rentan.imports.forms import INLINE_MAX_BYTES, DesilListForm, MappingForm, UploadForm
+from rentan.imports.forms import DesilListForm, MappingForm, UploadForm
 from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
 from rentan.imports.reading import FileError
 from rentan.imports.workbooks import (
@@ -76,12 +76,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 def _stage(batch: ImportBatch, *, size: int) -> None:
-    """A small file is checked at once; a large one in the background with a progress bar."""
-    if size <= INLINE_MAX_BYTES:
-        services.stage_batch(batch_id=batch.pk)
-    else:
-        services.report_progress(batch.token, "validate", 0, 0)
-        tasks.stage_batch_task.enqueue(batch.pk)
+    tasks.stage_now_or_later(batch, size=size)
 
 
 def _commit(request: HttpRequest, batch: ImportBatch) -> None:

@@ -22,7 +22,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from rentan.accounts.access_table import ACCESS, ROLES, Expect
+from rentan.accounts.access_table import ACCESS, API_ACCESS, ROLES, Expect
+from rentan.api import services as token_services
+from rentan.api.api import api
 from rentan.complaints import services as complaint_services
 from rentan.complaints.lifecycle import Category, Channel, Reporter
 from rentan.core.models import AuditEvent
@@ -84,8 +86,25 @@ def walk(resolver: URLResolver, namespace: str = "", prefix: str = "") -> Iterat
             yield Route(f"{namespace}{entry.name}" if entry.name else route, route, arguments)
 
 
+def _api_operations() -> list[tuple[str, str, str]]:
+    """(operationId, method, path) of every operation of the HTTP API, from its own schema."""
+    paths = api.get_openapi_schema()["paths"]
+    return [
+        (operation["operationId"], method.upper(), path)
+        for path, methods in paths.items()
+        for method, operation in methods.items()
+    ]
+
+
+def _is_api_operation(route: "Route") -> bool:
+    return route.name.startswith("api:") and route.name.removeprefix("api:") in {
+        operation_id for operation_id, _method, _path in _api_operations()
+    }
+
+
 def test_every_url_has_an_entry_in_the_access_table():
-    routes = {route.name: route for route in walk(get_resolver())}
+    # The API's operations have their own table (API_ACCESS), checked below.
+    routes = {route.name: route for route in walk(get_resolver()) if not _is_api_operation(route)}
     missing = sorted(set(routes) - set(ACCESS))
     assert not missing, (
         "URL tanpa baris di rentan/accounts/access_table.py (tambahkan satu baris per URL, "
@@ -93,6 +112,15 @@ def test_every_url_has_an_entry_in_the_access_table():
     )
     stale = sorted(set(ACCESS) - set(routes))
     assert not stale, f"Baris tabel akses untuk URL yang tidak ada lagi: {stale}"
+
+
+def test_every_api_operation_has_an_entry_in_the_access_table():
+    operations = {operation_id for operation_id, _method, _path in _api_operations()}
+    missing = sorted(operations - set(API_ACCESS))
+    assert not missing, (
+        f"Operasi API tanpa baris API_ACCESS di rentan/accounts/access_table.py: {missing}"
+    )
+    assert not sorted(set(API_ACCESS) - operations), "Baris API_ACCESS tanpa operasi API"
 
 
 # ------------------------------------------------------------------------------ the world
@@ -259,6 +287,10 @@ def build_world(folder: Path) -> World:
     def same(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return kwargs, kwargs
 
+    operator_token = token_services.create_api_token(
+        actor=users["operator"], user=users["operator"], name="tablet", days=30
+    ).token
+
     cycle_kwargs = {"code": programme.code, "year": cycle.year, "cycle_id": cycle.pk}
     records = {
         "person": ({"pk": slamet.pk}, {"pk": warsini.pk}),
@@ -284,6 +316,7 @@ def build_world(folder: Path) -> World:
         "occupation": same({"code": "pengayuh-becak"}),
         "complaint": ({"pk": complaints[0].pk}, {"pk": complaints[1].pk}),
         "change_request": ({"pk": change_requests[0].pk}, {"pk": change_requests[1].pk}),
+        "api_token": same({"pk": operator_token.pk}),
     }
     sokoduwet = Person.objects.filter(kelurahan_id=SOKODUWET)
     # The Medono import holds Warsini's NIK as its own row's: that much the operator may
@@ -380,7 +413,7 @@ def test_every_url_answers_every_role_as_the_access_table_says(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     world = build_world(tmp_path)
-    routes = list(walk(get_resolver()))
+    routes = [route for route in walk(get_resolver()) if not _is_api_operation(route)]
     failures: list[str] = []
     leaks: list[str] = []
     checked = checked_405 = 0
@@ -442,3 +475,101 @@ def test_every_url_answers_every_role_as_the_access_table_says(
     )
     assert not leaks, "Kebocoran:\n" + "\n".join(leaks)
     assert not failures, "Berbeda dari tabel akses:\n" + "\n".join(failures)
+
+
+# ------------------------------------------------------------------------------ the API
+
+
+def _api_arguments(kind: str | None, record: dict[str, Any]) -> dict[str, Any]:
+    """The path parameters of an operation on a record of the world, by kind."""
+    if kind == "person":
+        return {"person_id": record["pk"]}
+    if kind == "batch":
+        return {"batch_id": record["pk"]}
+    if kind == "cycle":
+        return {"cycle_id": record["cycle_id"]}
+    if kind == "cycle_person":
+        return {"cycle_id": record["cycle_id"], "person_id": record["person_pk"]}
+    if kind == "bill":
+        return {"bill_id": record["pk"]}
+    return {}
+
+
+def _api_body(operation_id: str, arguments: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """A valid body for the operations that take one, so an answer is about access."""
+    if operation_id == "lookup_person":
+        return {
+            "data": {"nik": Person.objects.get(pk=arguments["person_id"]).nik},
+            "content_type": "application/json",
+        }
+    if operation_id == "upload_import_batch":
+        path = write_xlsx(
+            folder / "api.xlsx",
+            [
+                ["NIK", "Nama", "Tgl Lahir", "L/P", "Kelurahan", "Pekerjaan"],
+                ["3375015807950004", "Dewi Lestari", "18-07-1995", "P", "Medono", "Buruh batik"],
+            ],
+        )
+        return {"data": {"file": path.open("rb")}}
+    return {}
+
+
+def test_every_api_operation_answers_every_role_as_the_access_table_says(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = build_world(tmp_path)
+    clients = {"anonim": Client()}
+    for role in ROLES[1:]:
+        text = token_services.create_api_token(
+            actor=world.users[role], user=world.users[role], name="matriks", days=1
+        ).text
+        clients[role] = Client(HTTP_AUTHORIZATION=f"Bearer {text}")
+    initial = _state()
+    failures: list[str] = []
+    leaks: list[str] = []
+    checked = 0
+    for operation_id, method, path in _api_operations():
+        expect = API_ACCESS.get(operation_id)
+        if expect is None:
+            failures.append(f"{operation_id}: tidak ada di API_ACCESS")
+            continue
+        if expect.method != method:
+            failures.append(f"{operation_id}: metode {method}, tabel: {expect.method}")
+            continue
+        variants: list[tuple[bool, dict[str, Any]]] = [(True, {})]
+        if expect.record is not None:
+            inside, outside = world.records[expect.record]
+            variants = [(True, inside)] if inside == outside else [(True, inside), (False, outside)]
+        for is_inside, record in variants:
+            arguments = _api_arguments(expect.record, record)
+            url = path.format(**arguments)
+            side = "" if expect.record is None else (" di dalam" if is_inside else " di luar")
+            for role in ROLES:
+                with transaction.atomic():
+                    body = _api_body(operation_id, arguments, tmp_path)
+                    call = clients[role].post if method == "POST" else clients[role].get
+                    response = call(url, **body)
+                    answer = Answer(
+                        status=response.status_code,
+                        location="",
+                        text=response.content.decode("utf-8", errors="replace"),
+                        changed=method == "POST" and _state() != initial,
+                    )
+                    transaction.set_rollback(True)
+                checked += 1
+                where = f"{method} {url} ({operation_id}) sebagai {role}{side}"
+                wanted = expect.outcome(role, inside=is_inside)
+                if answer.status != wanted:
+                    failures.append(f"{where}: {answer.status}, tabel: {wanted}")
+                if answer.status >= 400 and answer.changed:
+                    leaks.append(f"{where}: ditolak ({answer.status}) tetapi data berubah")
+                if answer.status >= 400 and not answer.text.startswith('{"code": '):
+                    failures.append(f"{where}: galat bukan JSON {{code, message}}")
+                hidden = {"operator": world.secrets, "pimpinan": world.names}.get(role, [])
+                seen = [secret for secret in hidden if secret in answer.text]
+                if seen:
+                    leaks.append(f"{where}: terbaca {seen}")
+    print(f"\nMatriks akses API: {checked} permintaan; {len(leaks)} kebocoran")
+    assert not leaks, "Kebocoran:\n" + "\n".join(leaks)
+    assert not failures, "Berbeda dari tabel akses API:\n" + "\n".join(failures)

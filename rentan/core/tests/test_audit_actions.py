@@ -740,3 +740,29 @@ def test_complaint_deadline_set(admin_user):
         "before": {"category": "klaim", "days": 14},
         "after": {"category": "klaim", "days": 5, "effective_on": "2026-12-01"},
     }
+
+
+def test_api_token_created_and_revoked(admin_user):
+    from rentan.api import services as token_services
+
+    created = token_services.create_api_token(
+        actor=admin_user, user=admin_user, name="dasbor", days=30
+    )
+    token = created.token
+    facts = {
+        "user": admin_user.username,
+        "name": "dasbor",
+        "prefix": token.prefix,
+        "expires_at": token.expires_at.isoformat(),
+        "revoked_at": None,
+    }
+    assert _event(AuditAction.API_TOKEN_CREATED, token).changes == {"before": {}, "after": facts}
+    token_services.revoke_api_token(actor=admin_user, token=token)
+    token.refresh_from_db()
+    assert _event(AuditAction.API_TOKEN_REVOKED, token).changes == {
+        "before": facts,
+        "after": {**facts, "revoked_at": token.revoked_at.isoformat()},
+    }
+    # The secret is in neither payload.
+    secret = created.text.split("_", 2)[2]
+    assert secret not in str(list(AuditEvent.objects.values_list("changes", flat=True)))

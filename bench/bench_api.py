@@ -1,0 +1,162 @@
+"""The HTTP API's person list and search with a province in the registry: 1,000,000
+persons on PostgreSQL, the production server (gunicorn, config.settings.prod) and 20
+clients on loopback, each with a personal API token (rate limit raised out of the way, its
+count still kept in the shared file cache as in production). The registry, the server and
+the clients are bench_load's; per request: p50/p95/p99 and requests per second, next to the
+floor of a request with no work (a static file through the same server).
+
+RENTAN_BENCH_LOAD_PERSONS and RENTAN_BENCH_LOAD_REQUESTS override the sizes (for a quick try).
+"""
+
+import http.client
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core import signing
+from django.db import connection
+
+from bench.bench_load import (
+    CLIENTS,
+    GOAL_MS,
+    PERSONS,
+    REQUESTS_PER_PAGE,
+    SECONDS_PER_PAGE,
+    THREADS,
+    WORKERS,
+    Client,
+    _admin,
+    _copy_persons,
+    _deep_cursor,
+    _load,
+    _percentile,
+)
+from bench.harness import Report
+from rentan.testing.processes import (
+    free_port,
+    gunicorn_command,
+    manage_command,
+    production_env,
+    running,
+    wait_for,
+)
+
+DATABASES = ("postgresql",)
+PAGE = 25
+
+
+class TokenClient(Client):
+    """bench_load's client on its kept-alive connection, sending a personal API token with
+    every request instead of signing in."""
+
+    def __init__(self, port: int, token: str) -> None:
+        super().__init__(port)
+        send = self.connection.request
+
+        def request(method: str, url: str, body: Any = None, headers: Any = None) -> None:
+            send(method, url, body, {**(headers or {}), "Authorization": f"Bearer {token}"})
+
+        self.connection.request = request  # type: ignore[method-assign,assignment]
+
+
+def _query(**params: object) -> str:
+    return "/api/v1/persons?" + urlencode({"limit": PAGE, **params})
+
+
+def run(db: str, report: Report, workdir: Path) -> None:
+    from rentan.accounts.models import User
+    from rentan.api import services as token_services
+    from rentan.api.paging import SALT
+    from rentan.registry.models import Person
+
+    started = time.perf_counter()
+    _copy_persons()
+    admin = User.objects.get(username=_admin())
+    tokens = [
+        token_services.create_api_token(actor=admin, user=admin, name=f"beban {n}", days=1).text
+        for n in range(CLIENTS)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    report.value(
+        f"setup: {PERSONS:,} persons (COPY), {CLIENTS} tokens, VACUUM ANALYZE",
+        f"{time.perf_counter() - started:8.2f} s",
+    )
+    deep = _deep_cursor()
+    nik = Person.objects.filter(is_active=True).values_list("nik", flat=True)[PERSONS // 2]
+    detail_ids = list(
+        Person.objects.filter(is_active=True).values_list("id", flat=True)[
+            : PERSONS : max(PERSONS // 500, 1)
+        ]
+    )
+
+    port = free_port()
+    env = production_env(var_dir=workdir / "var", port=port, workers=WORKERS, threads=THREADS)
+    env["RENTAN_API_RATE"] = "1000000/min"
+    # The cursor of the page after row 125,000, signed as the server signs its cursors.
+    deep_cursor = signing.dumps(deep, key=env["SECRET_KEY"], salt=SALT)
+    collected = subprocess.run(
+        manage_command("collectstatic", "--noinput"), env=env, capture_output=True
+    )
+    assert collected.returncode == 0, collected.stderr[-2000:]
+    stylesheet = next((workdir / "var" / "static" / "rentan").glob("rentan.*.css")).name
+    log = workdir / "gunicorn.log"
+    with ExitStack() as stack:
+        server = stack.enter_context(running(gunicorn_command(), env=env, log=log))
+
+        def answers() -> bool:
+            try:
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                probe.request("GET", "/sehat/")
+                return probe.getresponse().status > 0
+            except OSError:
+                return False
+
+        wait_for(answers, seconds=60, process=server, log=log)
+        clients: list[Client] = [TokenClient(port, token) for token in tokens]
+        status, body = clients[0].request("GET", _query())
+        assert status == 200, (status, body[:500], log.read_text()[-3000:])
+        assert len(json.loads(body)["items"]) == min(PAGE, PERSONS)
+        report.value(
+            "server",
+            f"gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} clients with a token "
+            f"each, {REQUESTS_PER_PAGE} requests a call (at most {SECONDS_PER_PAGE:g} s)",
+        )
+        calls: list[tuple[str, Callable[[int], str]]] = [
+            ("floor: static file (no work)", lambda n: f"/static/rentan/{stylesheet}"),
+            ("GET /api/v1/persons (first page)", lambda n: _query()),
+            ("persons after row 125,000 (cursor)", lambda n: _query(cursor=deep_cursor)),
+            ("name search q=siti", lambda n: _query(q="siti")),
+            ("name search q=wahyu lestari", lambda n: _query(q="wahyu lestari")),
+            ("NIK prefix search q=3375000", lambda n: _query(q="3375000")),
+            ("NIK full search", lambda n: _query(q=nik)),
+            ("kelurahan filter", lambda n: _query(kelurahan="33.75.01.1002")),
+            (
+                "person detail (a recorded read)",
+                lambda n: f"/api/v1/persons/{detail_ids[n % len(detail_ids)]}",
+            ),
+        ]
+        floor_p95 = 0.0
+        for label, paths in calls:
+            _load(clients, paths, CLIENTS)  # warm-up: one request a client, not counted
+            latencies, wall, failed = _load(clients, paths)
+            p50, p95, p99 = (_percentile(latencies, share) * 1000 for share in (0.5, 0.95, 0.99))
+            if not floor_p95:
+                floor_p95 = p95
+            verdict = ""
+            if not label.startswith("floor"):
+                verdict = "OK" if p95 <= GOAL_MS else "MELEBIHI TARGET"
+                verdict = f"target p95 <= {GOAL_MS:g} ms: {verdict}"
+            report.value(
+                label,
+                f"p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms  "
+                f"{len(latencies) / wall:6.1f} req/s  {p95 / floor_p95:6.1f}x floor  "
+                + (f"{failed} not 200  " if failed else "")
+                + verdict,
+            )
+            assert not failed, f"{label}: {failed} answers other than 200"
