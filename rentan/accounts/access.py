@@ -44,6 +44,9 @@ class Capability(StrEnum):
     HANDLE_COMPLAINTS = "handle_complaints"
     # Assign a complaint, review and decide it, note its follow-up: the Dinas's work.
     DECIDE_COMPLAINTS = "decide_complaints"
+    # Register the field forms (KoboToolbox/ODK Collect) whose submissions Rentan takes, and
+    # deactivate them: the Dinas's admin, who holds their secrets.
+    MANAGE_FIELD_FORMS = "manage_field_forms"
 
 
 _ALL = frozenset(Capability)
