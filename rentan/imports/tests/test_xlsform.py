@@ -3,14 +3,14 @@ NIK check against the registry's, and a KoboToolbox export of it through the imp
 
 import io
 import re
-from xml.etree.ElementTree import Element
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from defusedxml import ElementTree
+from django.core.management import call_command
 from django.urls import reverse
 from pyxform.xls2xform import convert
 
