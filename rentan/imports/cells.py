@@ -8,7 +8,9 @@ about meaning: a value that cannot be read raises :class:`CellError` with a memb
 Headers: a `HeaderSpec` per kind of file lists the spellings of each column ("No. KTP" for
 the NIK), compared without case, spaces or punctuation; `find_header` finds the header row
 below any title rows. The import, `rentan dedup_file` and the BPJS reply and bill all read
-their headers this way.
+their headers this way. The import also reads a field form's export or submission
+(KoboToolbox, ODK): `data_pekerja/nik` is the NIK, and the form's metadata columns (`_id`,
+`_uuid`, `start`, `meta/instanceID`, ...) are left out (`FORM_METADATA_QUESTIONS`).
 
 Pure: no ORM, settings or HTTP.
 """

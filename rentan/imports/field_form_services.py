@@ -69,8 +69,11 @@ def register_field_form(
     name, xform_id = " ".join(name.split()), xform_id.strip()
     if not name or not xform_id:
         raise FieldFormRefused("Nama dan kode formulir (xform id) wajib diisi.")
-    if FieldForm.objects.filter(xform_id=xform_id).exists():
-        raise FieldFormRefused(f"Formulir dengan kode {xform_id} sudah terdaftar.")
+    if FieldForm.objects.filter(xform_id=xform_id, is_active=True).exists():
+        raise FieldFormRefused(
+            f"Formulir dengan kode {xform_id} sudah terdaftar dan aktif; untuk kode rahasia "
+            "baru, nonaktifkan dulu yang lama."
+        )
     secret = secrets.token_urlsafe(SECRET_BYTES)
     try:
         with transaction.atomic():
@@ -184,8 +187,9 @@ def receive_submission(
         form = FieldForm.objects.select_for_update().get(pk=field_form.pk)
         if not form.is_active:
             raise SubmissionRefused("formulir_nonaktif", "Formulir ini sudah dinonaktifkan.")
+        # Under this registration of the form or an earlier one (its secret renewed).
         taken = (
-            FieldSubmission.objects.filter(field_form=form, uuid=uuid)
+            FieldSubmission.objects.filter(field_form__xform_id=form.xform_id, uuid=uuid)
             .select_related("batch")
             .first()
         )

@@ -240,7 +240,8 @@ class FieldForm(models.Model):
 
     name = models.CharField(_("nama"), max_length=100)
     # KoboToolbox's `_xform_id_string` of the deployed form (its asset uid, e.g. aBc123...).
-    xform_id = models.CharField(_("kode formulir (xform id)"), max_length=100, unique=True)
+    # Registered again, deactivated first, when its secret is lost or given away.
+    xform_id = models.CharField(_("kode formulir (xform id)"), max_length=100)
     secret_hash = models.CharField(max_length=64, unique=True)
     # A form for one kelurahan: its submissions are that kelurahan's, and a submission
     # naming another is refused row by row.
@@ -266,6 +267,13 @@ class FieldForm(models.Model):
         verbose_name = _("formulir lapangan")
         verbose_name_plural = _("formulir lapangan")
         ordering = ["-is_active", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["xform_id"],
+                condition=models.Q(is_active=True),
+                name="field_form_active_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -273,7 +281,8 @@ class FieldForm(models.Model):
 
 class FieldSubmission(models.Model):
     """One submission of a field form taken in: the same submission sent again (KoboToolbox
-    retries until it is answered) is recognised by its uuid and taken once."""
+    retries until it is answered), to this registration of the form or a later one, is
+    recognised by its uuid and taken once."""
 
     field_form = models.ForeignKey(FieldForm, on_delete=models.PROTECT, related_name="submissions")
     uuid = models.CharField(max_length=100)

@@ -12,6 +12,8 @@ The path of a file:
   registry's own rules (`rows.py`), and marks probable duplicates through
   `registry.dedup.find_pairs`; a NIK already in the registry is "already registered", so the
   same rows never come in twice;
+- a field form's submissions come as records, not a file: `stage_records` appends them to
+  their batch with the same row checks and duplicate search (`field_form_services`);
 - `commit_batch` hands the accepted rows to `registry.services.register_persons_from_staging`
   (one audit event for the batch) and links each new person to its file and row
   (`ImportedPerson`). A commit large next to the registry has the person table's foreign

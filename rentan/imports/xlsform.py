@@ -295,8 +295,8 @@ def build_xlsform(
     sheet = workbook.add_worksheet("choices")
     for column, name in enumerate(("list_name", "name", "label")):
         sheet.write_string(0, column, name, bold)
-    for row, values in enumerate(choice_rows(choices), start=1):
-        for column, value in enumerate(values):
+    for row, choice in enumerate(choice_rows(choices), start=1):
+        for column, value in enumerate(choice):
             sheet.write_string(row, column, value)
     sheet.set_column(0, 2, 24)
 
