@@ -41,7 +41,7 @@ from typing import Any
 from django.core.cache import caches
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
@@ -478,9 +478,11 @@ def stage_records(
     with _staged_writer() as write_staged:
         write_staged(staged)
     earlier = batch.rows.filter(row_number__lte=last).exclude(nik="")
+    new_records = [_dedup_record(row) for row in staged if row[3]]
     _mark_duplicates(
         batch,
-        [_dedup_record(row) for row in staged if row[3]],
+        new_records,
+        registry=_registry_candidates(new_records),
         against=(
             DedupRecord(
                 key=f"row:{number}",
@@ -624,7 +626,8 @@ def _staged_writer() -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
         yield insert_rows
 
 
-def _registry_records() -> Iterator[DedupRecord]:
+def _registry_records(persons: Any = None) -> Iterator[DedupRecord]:
+    persons = Person.objects.all() if persons is None else persons
     return (
         DedupRecord(
             key=f"person:{pk}",
@@ -635,7 +638,7 @@ def _registry_records() -> Iterator[DedupRecord]:
             address=address,
             kk_number=kk or "",
         )
-        for pk, nik, name, birth_date, kelurahan, address, kk in Person.objects.values_list(
+        for pk, nik, name, birth_date, kelurahan, address, kk in persons.values_list(
             "pk",
             "nik",
             "name",
@@ -655,17 +658,39 @@ def _drain(records: list[DedupRecord]) -> Iterator[DedupRecord]:
         yield records.pop()
 
 
+def _registry_candidates(records: Sequence[DedupRecord]) -> Any:
+    """The registered persons that can share a blocking key of the duplicate search with one
+    of a few rows (registry.dedup._block_keys): the same kelurahan (the address, name and
+    birth date keys all hold it), a NIK agreeing with one of theirs in its first seven or
+    last eight digits (every key of a NIK with one part left out or two digits swapped), the
+    same KK. The search finds the same pairs in them as in the whole registry, which a field
+    form's submission, one row at a time, would otherwise read every time."""
+    wanted = Q(kelurahan_id__in={r.kelurahan_code for r in records if r.kelurahan_code})
+    for record in records:
+        if len(record.nik) == 16:
+            wanted |= Q(nik__startswith=record.nik[:7]) | Q(nik__endswith=record.nik[8:])
+    kks = {r.kk_number for r in records if r.kk_number}
+    if kks:
+        wanted |= Q(household__kk_number__in=kks)
+    return Person.objects.filter(wanted)
+
+
 def _mark_duplicates(
-    batch: ImportBatch, records: list[DedupRecord], against: Iterable[DedupRecord] = ()
+    batch: ImportBatch,
+    records: list[DedupRecord],
+    against: Iterable[DedupRecord] = (),
+    *,
+    registry: Any = None,
 ) -> None:
     """Rows whose NIK is already in the registry are 'already registered' (per-row identity:
     a second import of the same rows creates nothing); other probable pairs wait for the user.
-    `against` adds the batch's rows staged before these (a field form's earlier submissions)."""
+    `against` adds the batch's rows staged before these (a field form's earlier submissions);
+    `registry` narrows the registered persons read (by default all of them)."""
     if not records:
         return
     pairs = find_pairs(
         _drain(records),
-        against=itertools.chain(_registry_records(), against),
+        against=itertools.chain(_registry_records(registry), against),
         household_rule=batch.household_rule,
     )
     registered: set[int] = set()

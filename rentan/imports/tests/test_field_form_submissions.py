@@ -8,6 +8,7 @@ question's path, its own keys beside them."""
 import base64
 import hashlib
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,8 +19,10 @@ from rentan.imports import services
 from rentan.imports.cells import CellProblem, ImportField
 from rentan.imports.field_form_services import register_field_form
 from rentan.imports.models import BatchStatus, FieldForm, FieldSubmission, ImportBatch, RowStatus
-from rentan.registry.models import Person
+from rentan.imports.tests.files import write_xlsx
+from rentan.registry.models import Household, Person
 from rentan.registry.nik import NikProblem
+from rentan.testing.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +149,48 @@ def test_submissions_become_rows_of_their_kelurahan_and_days_batch_once_each(cli
     # The same person sent twice is a probable duplicate, as in a file.
     send(client, kobo_submission("a5", name="Siti Aminah"), secret=secret)
     assert batch.rows.get(row_number=3).status == RowStatus.DUPLICATE
+
+
+def test_submissions_are_matched_with_the_registry_as_the_same_rows_of_a_file_are(
+    client, secret, admin_user, import_media
+):
+    PersonFactory(nik="3375014501850001", name="Siti Aminah", sex="P")
+    # Another kelurahan: found through the family card alone (one participant per family).
+    family = Household.objects.create(kk_number="3375040101230007")
+    PersonFactory(name="Warsini", kelurahan_id=SOKODUWET, household=family)
+    PersonFactory(nik="3375010303790012", name="Joko Susilo", birth_date=date(1979, 3, 3))
+    PersonFactory.create_batch(3, kelurahan_id=SOKODUWET)
+    people = [
+        ("3375014501850001", "", "Siti Aminah", "1985-01-05", "P"),
+        ("3375011208800003", family.kk_number, "Budi Santoso", "1980-08-12", "L"),
+        ("3375010303790011", "", "Joko Susilo", "1979-03-03", "L"),
+    ]
+
+    def outcomes(batch: ImportBatch) -> dict[str, tuple[str, list[tuple[str, list[str]]]]]:
+        return {
+            row.name: (row.status, [(m["other"], sorted(m["reasons"])) for m in row.matches])
+            for row in batch.rows.all()
+        }
+
+    path = write_xlsx(
+        import_media / "medono.xlsx",
+        [
+            ["NIK", "No KK", "Nama", "Tgl Lahir", "L/P", "Kelurahan", "Pekerjaan"],
+            *[[*person, "Medono", "Buruh batik"] for person in people],
+        ],
+    )
+    from_file = services.upload_batch(actor=admin_user, path=path, original_name=path.name)
+    expected = outcomes(services.stage_batch(batch_id=from_file.pk))
+    assert [status for status, _matches in expected.values()] == [
+        RowStatus.ALREADY_REGISTERED,
+        RowStatus.DUPLICATE,
+        RowStatus.DUPLICATE,
+    ]
+
+    for number, (nik, kk, name, born, sex) in enumerate(people):
+        submission = kobo_submission(f"r{number}", nik=nik, name=name, born=born, sex=sex)
+        send(client, submission | {"data_pekerja/no_kk": kk}, secret=secret)
+    assert outcomes(ImportBatch.objects.get(field_form__isnull=False)) == expected
 
 
 def test_a_question_the_import_does_not_know_is_mapped_and_the_rows_checked_again(
