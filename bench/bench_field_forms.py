@@ -44,7 +44,7 @@ def run(db: str, report: Report, workdir: Path) -> None:
     settings.MEDIA_ROOT = workdir / "media"
     with timer() as setup:
         bench_programme(name="Bench", sponsor="-", legal_basis="-", insurer_branch="-")
-        occupation = Occupation.objects.order_by("id").first()
+        occupation = Occupation.objects.order_by("id")[0]
         # Spread over the city's kelurahan, as a registry is: a submission is compared with
         # its own kelurahan's people (and the NIKs like its own), not with the whole city.
         kelurahan = [area.code for area in programme_kelurahan()]
