@@ -222,6 +222,9 @@ RENTAN_PERSON_COMPLAINTS = "rentan.complaints.selectors.person_complaints"
 # Kelurahan imports and exclusion lists: 20 MB holds a city's informal workers as .xlsx; a
 # larger CSV goes through `rentan import_persons` on the server.
 RENTAN_UPLOAD_MAX_BYTES = int(os.environ.get("RENTAN_UPLOAD_MAX_BYTES", 20_000_000))
+# One submission of a field form (KoboToolbox's REST service posts one at a time): the
+# registration form's answers are a few kilobytes; anything far larger is refused unread.
+RENTAN_SUBMISSION_MAX_BYTES = int(os.environ.get("RENTAN_SUBMISSION_MAX_BYTES", 64_000))
 # The BPJS branch's reply and bill for a whole cycle.
 RENTAN_BPJS_UPLOAD_MAX_BYTES = int(os.environ.get("RENTAN_BPJS_UPLOAD_MAX_BYTES", 50_000_000))
 # A sheet reaching beyond these is refused before its cells are read: calamine builds a grid

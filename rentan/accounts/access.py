@@ -46,6 +46,9 @@ class Capability(StrEnum):
     DECIDE_COMPLAINTS = "decide_complaints"
     # Make and revoke the API tokens of any user (everyone manages their own).
     MANAGE_API_TOKENS = "manage_api_tokens"
+    # Register the field forms (KoboToolbox/ODK Collect) whose submissions Rentan takes, and
+    # deactivate them: the Dinas's admin, who holds their secrets.
+    MANAGE_FIELD_FORMS = "manage_field_forms"
 
 
 _ALL = frozenset(Capability)

@@ -11,7 +11,7 @@ a URL is one line:
   test then also checks that a GET gives 405, and that a refused POST changes nothing).
 - the record the URL names, or None: one of the kinds the test builds (`person`, `pair`,
   `batch`, `programme`, `cycle`, `cycle_person`, `exchange`, `membership`, `bill`, `claim`,
-  `report_table`, `occupation`, `complaint`, `change_request`),
+  `report_table`, `occupation`, `complaint`, `change_request`, `field_form`),
   each in two versions: inside the operator's kelurahan (Medono) and outside it (Sokoduwet).
 - per role (`anonim`, `admin`, `operator`, `verifikator`, `bpjs`, `pimpinan`; `semua` for
   every signed-in role) the status code, or (inside, outside) when the two differ. A role
@@ -125,6 +125,10 @@ ACCESS: dict[str, Expect] = {
     "imports:batch_list": get(admin=200, operator=200),
     "imports:template": get(admin=200, operator=200),
     "imports:desil_lists": get(admin=200),
+    "imports:field_forms": get(admin=200),
+    "imports:field_form_deactivate": get("field_form", admin=200),
+    # KoboToolbox's REST service: the form's secret is the only key; a session is none.
+    "imports:kobo_submission": post(anonim=401, semua=401),
     "imports:batch_detail": get("batch", admin=200, operator=(200, 404)),
     "imports:batch_progress": get("batch", admin=200, operator=(200, 404)),
     "imports:batch_map_columns": post("batch", admin=302, operator=(302, 404)),

@@ -44,6 +44,10 @@ class AuditAction(models.TextChoices):
     BATCH_DISCARDED = "batch_discarded", _("Impor dibatalkan")
     BATCH_FAILED = "batch_failed", _("Impor gagal")
     BATCH_RETRIED = "batch_retried", _("Impor dicoba ulang")
+    # Field forms (KoboToolbox/ODK Collect) and the submissions they send into imports
+    FIELD_FORM_REGISTERED = "field_form_registered", _("Formulir lapangan didaftarkan")
+    FIELD_FORM_DEACTIVATED = "field_form_deactivated", _("Formulir lapangan dinonaktifkan")
+    FIELD_SUBMISSION_STAGED = "field_submission_staged", _("Kiriman formulir lapangan diperiksa")
     # Programmes and selection
     CYCLE_CREATED = "cycle_created", _("Periode dibuat")
     CYCLE_ALLOCATED = "cycle_allocated", _("Kuota periode dialokasikan")

@@ -8,7 +8,9 @@ about meaning: a value that cannot be read raises :class:`CellError` with a memb
 Headers: a `HeaderSpec` per kind of file lists the spellings of each column ("No. KTP" for
 the NIK), compared without case, spaces or punctuation; `find_header` finds the header row
 below any title rows. The import, `rentan dedup_file` and the BPJS reply and bill all read
-their headers this way.
+their headers this way. The import also reads a field form's export or submission
+(KoboToolbox, ODK): `data_pekerja/nik` is the NIK, and the form's metadata columns (`_id`,
+`_uuid`, `start`, `meta/instanceID`, ...) are left out (`FORM_METADATA_QUESTIONS`).
 
 Pure: no ORM, settings or HTTP.
 """
@@ -52,6 +54,8 @@ class ImportField(StrEnum):
     HAS_DISABILITY = "has_disability"
     DISABILITY_NOTE = "disability_note"
     MOTHER_NAME = "mother_name"
+    # Whether the person agreed to be recorded; a field form asks it before anything else.
+    CONSENT = "consent"
     IGNORE = "ignore"
 
 
@@ -74,6 +78,7 @@ FIELD_LABELS: dict[ImportField, str] = {
     ImportField.HAS_DISABILITY: "Disabilitas",
     ImportField.DISABILITY_NOTE: "Keterangan Disabilitas",
     ImportField.MOTHER_NAME: "Nama Ibu Kandung",
+    ImportField.CONSENT: "Persetujuan",
     ImportField.IGNORE: "(abaikan kolom ini)",
 }
 
@@ -188,6 +193,7 @@ _SYNONYMS: dict[ImportField, tuple[str, ...]] = {
         "nm ibu kandung",
         "nama ibu kand",
     ),
+    ImportField.CONSENT: ("persetujuan", "setuju", "persetujuan pendataan", "bersedia didata"),
     ImportField.IGNORE: ("no", "no urut", "nomor urut", "keterangan kesalahan"),
 }
 
@@ -211,6 +217,7 @@ class CellProblem(TextChoices):
     RT_RW_UNREADABLE = "rt_rw_unreadable", _("RT/RW harus ditulis seperti 003/005")
     NIK_REPEATED_IN_FILE = "nik_repeated", _("NIK yang sama sudah ada di baris lain berkas ini")
     CONTROL_CHARACTER = "control_character", _("Sel berisi karakter kendali (mis. NUL)")
+    NO_CONSENT = "no_consent", _("Yang bersangkutan tidak menyetujui pendataan")
 
 
 class CellError(ValueError):
@@ -257,10 +264,12 @@ class HeaderSpec(Generic[F]):
         *,
         is_header: Callable[[Collection[F]], bool],
         ignored: F | None = None,
+        reads_form_exports: bool = False,
     ) -> None:
         self.synonyms = synonyms
         self.is_header = is_header
         self.ignored = ignored
+        self.reads_form_exports = reads_form_exports and ignored is not None
         self.lookup: dict[str, F] = {
             header_key(spelling): field
             for field, spellings in synonyms.items()
@@ -268,13 +277,38 @@ class HeaderSpec(Generic[F]):
         }
 
     def match(self, raw: object) -> F | None:
-        return self.lookup.get(header_key(raw))
+        found = self.lookup.get(header_key(raw))
+        if found is None and self.reads_form_exports:
+            found = self._form_export_column(str(raw if raw is not None else "").strip())
+        return found
 
+    def _form_export_column(self, raw: str) -> F | None:
+        """A column of a field form's export (KoboToolbox, ODK): a question inside a group
+        is named `group/question`, and the export adds columns of its own, which are left
+        out rather than shown as unknown."""
+        if raw.startswith("_"):
+            return self.ignored
+        question = raw.rsplit("/", 1)[-1]
+        if header_key(question) in _FORM_METADATA_KEYS:
+            return self.ignored
+        return self.lookup.get(header_key(question)) if question != raw else None
+
+
+# The metadata a field form's export or submission carries beside the answers: the form's
+# own metadata questions (FORM_METADATA_QUESTIONS, declared by rentan.imports.xlsform) and
+# what ODK and KoboToolbox add (meta/instanceID, formhub/uuid). KoboToolbox's own columns
+# (_id, _uuid, _submission_time, _validation_status, __version__, ...) all begin with "_".
+FORM_METADATA_QUESTIONS = ("start", "end")
+_FORM_METADATA_KEYS = frozenset(
+    header_key(name)
+    for name in (*FORM_METADATA_QUESTIONS, "instanceID", "instanceName", "deprecatedID", "uuid")
+)
 
 PERSON_HEADERS = HeaderSpec(
     _SYNONYMS,
     is_header=lambda fields: len(fields) >= _MIN_HEADER_MATCHES,
     ignored=ImportField.IGNORE,
+    reads_form_exports=True,
 )
 
 
@@ -316,8 +350,7 @@ def find_header(
         for column, cell in enumerate(row):
             if is_blank(cell):
                 continue
-            key = header_key(cell)
-            field = own.get(key) or spec.lookup.get(key)
+            field = own.get(header_key(cell)) or spec.match(cell)
             if field is None:
                 unknown[column] = " ".join(str(cell).split())
             elif field not in columns.values() or field is spec.ignored:

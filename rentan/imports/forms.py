@@ -98,3 +98,29 @@ class DesilListForm(forms.Form):
                 _("Jenis berkas tidak didukung: unggah .xlsx, .xls, .ods atau .csv.")
             )
         return checked_upload(upload, "desil")
+
+
+class FieldFormForm(forms.Form):
+    """A KoboToolbox form whose submissions Rentan is to take."""
+
+    name = forms.CharField(label=_("Nama formulir"), max_length=100)
+    xform_id = forms.CharField(
+        label=_("Kode formulir di KoboToolbox (xform id)"),
+        max_length=100,
+        help_text=_(
+            "Tertulis sebagai _xform_id_string pada setiap kiriman; di KoboToolbox, kode aset "
+            "formulir (mis. aBcD1234EfGh5678)."
+        ),
+    )
+    kelurahan = forms.ChoiceField(
+        label=_("Hanya untuk kelurahan"),
+        required=False,
+        help_text=_("Kosongkan bila formulir dipakai di banyak kelurahan."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["kelurahan"]
+        field.choices = [("", _("(semua kelurahan)"))] + [
+            (area.code, area.name) for area in programme_kelurahan()
+        ]

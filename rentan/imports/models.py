@@ -1,7 +1,10 @@
 """An import: the uploaded file and its state (`ImportBatch`), its rows staged and checked
 (`StagedRow`), and the link from each person it brought in to its file and row
-(`ImportedPerson`). Only the import's services write the two row tables, up to a million rows
-at a time, so neither has a per-row foreign-key check in the database (see each model)."""
+(`ImportedPerson`). A field form (KoboToolbox/ODK, `FieldForm`) sends its submissions one
+at a time instead of a file: each one taken in is a `FieldSubmission`, a row of the batch of
+its form, kelurahan and day. Only the import's services write the two row tables, up to a
+million rows at a time, so neither has a per-row foreign-key check in the database (see each
+model)."""
 
 import uuid
 
@@ -99,6 +102,16 @@ class ImportBatch(models.Model):
     rows_duplicate = models.PositiveIntegerField(_("baris mungkin ganda"), default=0)
     rows_registered = models.PositiveIntegerField(_("baris sudah terdaftar"), default=0)
     rows_created = models.PositiveIntegerField(_("pekerja ditambahkan"), default=0)
+    # A field form's batch gathers its submissions of one kelurahan and day, and has no file.
+    field_form = models.ForeignKey(
+        "FieldForm",
+        verbose_name=_("formulir lapangan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+    )
+    collected_on = models.DateField(_("tanggal pendataan"), null=True, blank=True)
     committed_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -217,3 +230,73 @@ class ImportedPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number} -> {self.person_id}"
+
+
+class FieldForm(models.Model):
+    """A field form on KoboToolbox (or another ODK server) whose submissions come to Rentan
+    through its REST service. It proves itself by a secret shown once when the form is
+    registered; only the secret's SHA-256 is kept (a long random secret needs no slow hash,
+    and the hash is what a submission is looked up by)."""
+
+    name = models.CharField(_("nama"), max_length=100)
+    # KoboToolbox's `_xform_id_string` of the deployed form (its asset uid, e.g. aBc123...).
+    # Registered again, deactivated first, when its secret is lost or given away.
+    xform_id = models.CharField(_("kode formulir (xform id)"), max_length=100)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    # A form for one kelurahan: its submissions are that kelurahan's, and a submission
+    # naming another is refused row by row.
+    kelurahan = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("didaftarkan oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("didaftarkan pada"), auto_now_add=True)
+    deactivated_at = models.DateTimeField(_("dinonaktifkan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("formulir lapangan")
+        verbose_name_plural = _("formulir lapangan")
+        ordering = ["-is_active", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["xform_id"],
+                condition=models.Q(is_active=True),
+                name="field_form_active_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldSubmission(models.Model):
+    """One submission of a field form taken in: the same submission sent again (KoboToolbox
+    retries until it is answered), to this registration of the form or a later one, is
+    recognised by its uuid and taken once."""
+
+    field_form = models.ForeignKey(FieldForm, on_delete=models.PROTECT, related_name="submissions")
+    uuid = models.CharField(max_length=100)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="submissions")
+    # None for a submission that held no answer about a person.
+    row_number = models.PositiveIntegerField(_("baris"), null=True, blank=True)
+    received_at = models.DateTimeField(_("diterima pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kiriman formulir lapangan")
+        verbose_name_plural = _("kiriman formulir lapangan")
+        constraints = [
+            models.UniqueConstraint(fields=["field_form", "uuid"], name="field_submission_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_form_id}:{self.uuid}"

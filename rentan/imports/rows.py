@@ -155,6 +155,13 @@ def plain_cell(cell: object) -> object:
     return str(cell)
 
 
+def _consent(cell: object) -> bool:
+    """Whether the person agreed to be recorded: a file or form that asks and is told no
+    brings nobody in; an empty cell is a file that did not ask (the Dinas records people
+    as a public-service task, UU 27/2022 Ps. 20(2)(e))."""
+    return True if is_blank(cell) else parse_yes_no(cell)
+
+
 def _is_number(cell: object) -> bool:
     # Digits alone are how a NIK typed as text arrives: no need for the regular expressions.
     if type(cell) is str and cell.isdigit():
@@ -264,6 +271,16 @@ class RowChecker:
                 issues.append(self._issue(row.number, wanted, error.problem, str(error), cell))
                 return default
 
+        if not read(ImportField.CONSENT, _consent, True):
+            issues.append(
+                self._issue(
+                    row.number,
+                    ImportField.CONSENT,
+                    CellProblem.NO_CONSENT,
+                    f"{CellProblem.NO_CONSENT.label}: data orang ini tidak boleh disimpan.",
+                    self._cell(cells, ImportField.CONSENT),
+                )
+            )
         birth_date = read(ImportField.BIRTH_DATE, self._birth_date, None)
         sex = read(ImportField.SEX, parse_sex, "")
         rt, rw = text(self._cell(cells, ImportField.RT)), text(self._cell(cells, ImportField.RW))
@@ -482,6 +499,7 @@ class _CleanRows:
             (ImportField.HAS_DISABILITY, "has_disability", self._has_disability),
             (ImportField.DISABILITY_NOTE, "disability_note", self._disability_note),
             (ImportField.MOTHER_NAME, "mother_name", self._mother_name),
+            (ImportField.CONSENT, "consent", self._consent),
         ):
             at = index[wanted]
             if at is None:
@@ -529,7 +547,7 @@ class _CleanRows:
             return None
         if self.has_rt_rw:
             values["rt"], values["rw"] = values["rt_rw"]
-        del values["rt_rw"]
+        del values["rt_rw"], values["consent"]
         if not values["has_disability"]:
             values["disability_note"] = ""
         draft = PersonDraft(nik=nik[0], kk_number=kk, phone=phone, **values)
@@ -688,6 +706,13 @@ class _CleanRows:
         except CellError:
             return _NOT_CLEAN
         return value if 0 <= value <= 20 else _NOT_CLEAN
+
+    @staticmethod
+    def _consent(cell: object) -> Any:
+        try:
+            return True if _consent(cell) else _NOT_CLEAN
+        except CellError:
+            return _NOT_CLEAN
 
     @staticmethod
     def _has_disability(cell: object) -> Any:

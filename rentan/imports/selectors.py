@@ -1,13 +1,42 @@
 """Reads of imports, always through the access module."""
 
+import hashlib
 from typing import Any
 
 from django.db.models import QuerySet
 
 from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_user
-from rentan.imports.models import ImportBatch, RowStatus, StagedRow
+from rentan.imports.cells import Choice
+from rentan.imports.models import FieldForm, ImportBatch, RowStatus, StagedRow
+from rentan.imports.workbooks import ProgrammeChoices
 from rentan.registry.dedup import MatchReason
-from rentan.registry.models import Person
+from rentan.registry.models import Occupation, Person
+from rentan.registry.selectors import programme_kelurahan
+
+
+def programme_choices() -> ProgrammeChoices:
+    """The kelurahan and job types a person may be put in: the template's drop-downs, every
+    error file's and the field form's choice lists."""
+    return ProgrammeChoices(
+        kelurahan=[Choice(area.code, area.name) for area in programme_kelurahan()],
+        occupations=[
+            Choice(code, name)
+            for code, name in Occupation.objects.order_by("name").values_list("code", "name")
+        ],
+    )
+
+
+def hash_secret(secret: str) -> str:
+    """How a field form's secret is kept: 256 random bits need no slow hash to stay out of
+    reach, and a submission is found by this hash alone."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def field_form_for_secret(secret: str) -> FieldForm | None:
+    """The field form a submission's secret opens, active or not; None for any other."""
+    if not secret:
+        return None
+    return FieldForm.objects.filter(secret_hash=hash_secret(secret)).first()
 
 
 def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:

@@ -12,6 +12,8 @@ The path of a file:
   registry's own rules (`rows.py`), and marks probable duplicates through
   `registry.dedup.find_pairs`; a NIK already in the registry is "already registered", so the
   same rows never come in twice;
+- a field form's submissions come as records, not a file: `stage_records` appends them to
+  their batch with the same row checks and duplicate search (`field_form_services`);
 - `commit_batch` hands the accepted rows to `registry.services.register_persons_from_staging`
   (one audit event for the batch) and links each new person to its file and row
   (`ImportedPerson`). A commit large next to the registry has the person table's foreign
@@ -30,7 +32,7 @@ import itertools
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,14 +41,14 @@ from typing import Any
 from django.core.cache import caches
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
 from rentan.core import bulk_indexes, foreign_keys
 from rentan.core.audit import record_change
 from rentan.core.models import AuditAction
-from rentan.core.safe_files import printable
+from rentan.core.safe_files import control_columns, printable
 from rentan.imports import workers
 from rentan.imports.cells import (
     ERROR_COLUMN,
@@ -69,7 +71,14 @@ from rentan.imports.models import (
     RowStatus,
     StagedRow,
 )
-from rentan.imports.reading import FileError, FileProblem, RowSource, checksum, open_rows
+from rentan.imports.reading import (
+    FileError,
+    FileProblem,
+    RowSource,
+    SheetRow,
+    checksum,
+    open_rows,
+)
 from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
 from rentan.registry.models import Person
@@ -186,6 +195,16 @@ def kelurahan_of_batch(*, confined_to: str | None, default: str, row_codes: set[
     return codes.pop()
 
 
+def kelurahan_lookup(kelurahan: Iterable[Any] | None = None) -> ChoiceLookup:
+    """How a cell's kelurahan is read: by code or name, among the programme's."""
+    areas = programme_kelurahan() if kelurahan is None else kelurahan
+    return ChoiceLookup(
+        choices_from({a.code: a.name for a in areas}),
+        noun="Kelurahan",
+        problem=CellProblem.KELURAHAN_UNKNOWN,
+    )
+
+
 def _import_context(batch: ImportBatch) -> ImportContext:
     kelurahan = programme_kelurahan()
     actor = batch.uploaded_by
@@ -193,13 +212,12 @@ def _import_context(batch: ImportBatch) -> ImportContext:
     if actor is not None:
         # The access module decides who may put people into which kelurahan.
         allowed = frozenset(a.code for a in kelurahan if may_assign_kelurahan(actor, a.code))
+    elif batch.field_form is not None and batch.field_form.kelurahan_id:
+        # A field form of one kelurahan brings people into that kelurahan only.
+        allowed = frozenset({batch.field_form.kelurahan_id})
     return ImportContext(
         registry=registry_context(),
-        kelurahan=ChoiceLookup(
-            choices_from({a.code: a.name for a in kelurahan}),
-            noun="Kelurahan",
-            problem=CellProblem.KELURAHAN_UNKNOWN,
-        ),
+        kelurahan=kelurahan_lookup(kelurahan),
         occupations=JobTypeLookup(job_names()),
         allowed_kelurahan=allowed,
         default_kelurahan=batch.default_kelurahan_id or "",
@@ -207,7 +225,23 @@ def _import_context(batch: ImportBatch) -> ImportContext:
 
 
 def _open_rows(batch: ImportBatch) -> RowSource:
+    if not batch.file:
+        return _rows_as_staged(batch)
     return open_rows(Path(batch.file.path), original_name=batch.original_name)
+
+
+def _rows_as_staged(batch: ImportBatch) -> RowSource:
+    """A batch without a file (a field form's submissions) checked again, after its columns
+    were mapped: its rows as they came, which staging keeps. A cell that held a control
+    character was kept with U+FFFD in its place, and is refused again."""
+    loaded = [
+        SheetRow(number, cells, tuple(i for i, c in enumerate(cells) if _REPLACED in str(c)))
+        for number, cells in batch.rows.order_by("row_number").values_list("row_number", "cells")
+    ]
+    return RowSource(lambda: loaded, len(loaded))
+
+
+_REPLACED = "\ufffd"
 
 
 def _columns(batch: ImportBatch) -> Columns:
@@ -354,19 +388,7 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
             staged = [_staged_row(batch.pk, outcome) for outcome in chunk]
             done = max(outcome.number for outcome in chunk) - header_row
             del chunk
-            records.extend(
-                DedupRecord(
-                    key=f"row:{row[1]}",
-                    nik=row[4],
-                    name=row[6],
-                    birth_date=row[8],
-                    kelurahan_code=row[13],
-                    address=row[10],
-                    kk_number=row[5],
-                )
-                for row in staged
-                if row[3]
-            )
+            records.extend(_dedup_record(row) for row in staged if row[3])
             row_codes.update(row[13] for row in staged)
             write_staged(staged)
             del staged
@@ -417,6 +439,95 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> ImportBatch:
             },
         )
     return batch
+
+
+def stage_records(
+    *, batch: ImportBatch, records: Sequence[Mapping[str, object]]
+) -> list[int | None]:
+    """Rows that come as records rather than in a file (a field form's submissions, each a
+    mapping of question names to answers), appended to `batch` after its last row and
+    checked as a file's rows are: the names are read as a file's headers (`PERSON_HEADERS`:
+    `data_pekerja/nik` is the NIK, KoboToolbox's `_id` is left out), each row by the same
+    `RowChecker`, duplicates looked for in the registry and among the batch's earlier rows.
+    The batch is then ready for review again.
+
+    Gives the row number of each record, None for a record with no answer about a person.
+    Runs in the caller's transaction, which holds the batch locked and records the event."""
+    headers = list(batch.headers)
+    column_map = dict(batch.column_map)
+    mapped = {ImportField(value) for value in column_map.values()}
+    position = {header: index for index, header in enumerate(headers)}
+    for record in records:
+        for name in record:
+            if name in position:
+                continue
+            position[name] = len(headers)
+            headers.append(name)
+            found = PERSON_HEADERS.match(name)
+            if found is not None and (found is ImportField.IGNORE or found not in mapped):
+                column_map[str(position[name])] = found.value
+                mapped.add(found)
+    batch.headers, batch.column_map = headers, column_map
+    last = batch.rows.aggregate(last=Max("row_number"))["last"] or 0
+    rows = []
+    for number, record in enumerate(records, start=last + 1):
+        cells: list[object] = [record.get(header) for header in headers]
+        rows.append(SheetRow(number, cells, control_columns(cells)))
+    checker = RowChecker.for_rows(rows, columns=_columns(batch), context=_import_context(batch))
+    staged = [_staged_row(batch.pk, outcome) for outcome in checker.check_all(rows)]
+    with _staged_writer() as write_staged:
+        write_staged(staged)
+    earlier = batch.rows.filter(row_number__lte=last).exclude(nik="")
+    new_records = [_dedup_record(row) for row in staged if row[3]]
+    _mark_duplicates(
+        batch,
+        new_records,
+        registry=_registry_candidates(new_records),
+        against=(
+            DedupRecord(
+                key=f"row:{number}",
+                nik=nik,
+                name=name,
+                birth_date=birth_date,
+                kelurahan_code=kelurahan,
+                address=address,
+                kk_number=kk,
+            )
+            for number, nik, name, birth_date, kelurahan, address, kk in earlier.values_list(
+                "row_number",
+                "nik",
+                "name",
+                "birth_date",
+                "kelurahan_code",
+                "street_address",
+                "kk_number",
+            )
+        ),
+    )
+    confined_to = kelurahan_scope(batch.uploaded_by)
+    if confined_to is None and batch.field_form is not None:
+        confined_to = batch.field_form.kelurahan_id
+    if confined_to:
+        _refuse_households_elsewhere(batch, confined_to)
+    _count(batch)
+    batch.status = BatchStatus.REVIEW
+    batch.progress_done = batch.progress_total = batch.rows_total
+    batch.save()
+    numbers = {row[1] for row in staged}
+    return [row.number if row.number in numbers else None for row in rows]
+
+
+def _dedup_record(row: tuple[Any, ...]) -> DedupRecord:
+    """A staged row (in _STAGED_COLUMNS order) as the duplicate search compares it."""
+    return DedupRecord(
+        key=f"row:{row[1]}",
+        nik=row[4],
+        name=row[6],
+        birth_date=row[8],
+        kelurahan_code=row[13],
+        address=row[10],
+        kk_number=row[5],
+    )
 
 
 def _chunks(items: Iterable[RowOutcome], size: int) -> Iterator[list[RowOutcome]]:
@@ -515,7 +626,8 @@ def _staged_writer() -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
         yield insert_rows
 
 
-def _registry_records() -> Iterator[DedupRecord]:
+def _registry_records(persons: Any = None) -> Iterator[DedupRecord]:
+    persons = Person.objects.all() if persons is None else persons
     return (
         DedupRecord(
             key=f"person:{pk}",
@@ -526,7 +638,7 @@ def _registry_records() -> Iterator[DedupRecord]:
             address=address,
             kk_number=kk or "",
         )
-        for pk, nik, name, birth_date, kelurahan, address, kk in Person.objects.values_list(
+        for pk, nik, name, birth_date, kelurahan, address, kk in persons.values_list(
             "pk",
             "nik",
             "name",
@@ -546,13 +658,40 @@ def _drain(records: list[DedupRecord]) -> Iterator[DedupRecord]:
         yield records.pop()
 
 
-def _mark_duplicates(batch: ImportBatch, records: list[DedupRecord]) -> None:
+def _registry_candidates(records: Sequence[DedupRecord]) -> Any:
+    """The registered persons that can share a blocking key of the duplicate search with one
+    of a few rows (registry.dedup._block_keys): the same kelurahan (the address, name and
+    birth date keys all hold it), a NIK agreeing with one of theirs in its first seven or
+    last eight digits (every key of a NIK with one part left out or two digits swapped), the
+    same KK. The search finds the same pairs in them as in the whole registry, which a field
+    form's submission, one row at a time, would otherwise read every time."""
+    wanted = Q(kelurahan_id__in={r.kelurahan_code for r in records if r.kelurahan_code})
+    for record in records:
+        if len(record.nik) == 16:
+            wanted |= Q(nik__startswith=record.nik[:7]) | Q(nik__endswith=record.nik[8:])
+    kks = {r.kk_number for r in records if r.kk_number}
+    if kks:
+        wanted |= Q(household__kk_number__in=kks)
+    return Person.objects.filter(wanted)
+
+
+def _mark_duplicates(
+    batch: ImportBatch,
+    records: list[DedupRecord],
+    against: Iterable[DedupRecord] = (),
+    *,
+    registry: Any = None,
+) -> None:
     """Rows whose NIK is already in the registry are 'already registered' (per-row identity:
-    a second import of the same rows creates nothing); other probable pairs wait for the user."""
+    a second import of the same rows creates nothing); other probable pairs wait for the user.
+    `against` adds the batch's rows staged before these (a field form's earlier submissions);
+    `registry` narrows the registered persons read (by default all of them)."""
     if not records:
         return
     pairs = find_pairs(
-        _drain(records), against=_registry_records(), household_rule=batch.household_rule
+        _drain(records),
+        against=itertools.chain(_registry_records(registry), against),
+        household_rule=batch.household_rule,
     )
     registered: set[int] = set()
     matches: dict[int, list[dict[str, Any]]] = {}

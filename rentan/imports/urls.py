@@ -1,12 +1,20 @@
 from django.urls import path
 
-from rentan.imports import views
+from rentan.imports import field_form_views, views
 
 app_name = "imports"
 urlpatterns = [
     path("", views.batch_list, name="batch_list"),
     path("desil/", views.desil_lists, name="desil_lists"),
     path("templat.xlsx", views.template_download, name="template"),
+    path("kobo/", field_form_views.field_forms, name="field_forms"),
+    path(
+        "kobo/<int:pk>/nonaktifkan/",
+        field_form_views.field_form_deactivate,
+        name="field_form_deactivate",
+    ),
+    # KoboToolbox's REST service posts each submission here, with the form's secret.
+    path("kobo/kiriman/", field_form_views.kobo_submission, name="kobo_submission"),
     path("<int:pk>/", views.batch_detail, name="batch_detail"),
     path("<int:pk>/kemajuan/", views.batch_progress, name="batch_progress"),
     path("<int:pk>/kolom/", views.batch_map_columns, name="batch_map_columns"),

@@ -33,8 +33,7 @@ from rentan.imports.workbooks import (
 )
 from rentan.regions.models import Area
 from rentan.registry import services as registry_services
-from rentan.registry.models import DesilImport, Occupation
-from rentan.registry.selectors import programme_kelurahan
+from rentan.registry.models import DesilImport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows above this are committed in the background with a progress bar.
@@ -71,6 +70,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "batches": selectors.batches_visible_to(request.user)[:50],
             "can_import_desil": can(request.user, Capability.MANAGE_PROGRAMME),
+            "can_manage_field_forms": can(request.user, Capability.MANAGE_FIELD_FORMS),
         },
     )
 
@@ -109,23 +109,19 @@ def _commit(request: HttpRequest, batch: ImportBatch) -> None:
         )
 
 
-def _choice_lists() -> tuple[ChoiceLists, list[Area]]:
+def _choice_lists() -> ChoiceLists:
     """The drop-downs of the template and of every error file: the programme's kelurahan
     and job types."""
-    kelurahan = programme_kelurahan()
-    occupations = list(Occupation.objects.order_by("name").values_list("name", flat=True))
-    return ChoiceLists(kelurahan=[area.name for area in kelurahan], occupations=occupations), list(
-        kelurahan
-    )
+    return selectors.programme_choices().lists()
 
 
 @requires(Capability.IMPORT_DATA)
 def template_download(request: HttpRequest) -> HttpResponse:
-    lists, kelurahan = _choice_lists()
+    lists = _choice_lists()
     region = Area.objects.filter(code=settings.RENTAN_REGION_CODE).first()
     content = build_template(
         lists=lists,
-        example_kelurahan=kelurahan[0].name if kelurahan else "",
+        example_kelurahan=lists.kelurahan[0] if lists.kelurahan else "",
         example_occupation=lists.occupations[0] if lists.occupations else "",
         region_name=region.name if region else settings.RENTAN_REGION_CODE,
     )
@@ -262,7 +258,8 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:batch_detail", pk=batch.pk)
     batch.refresh_from_db()
     if step == BatchStep.STAGE:
-        _stage(batch, size=batch.file.size)
+        # A field form's batch has no file: its rows, checked again, are a small read.
+        _stage(batch, size=batch.file.size if batch.file else 0)
     else:
         _commit(request, batch)
     messages.success(request, _("Impor dicoba lagi."))
@@ -336,7 +333,7 @@ def batch_error_file(request: HttpRequest, pk: int) -> HttpResponse:
         headers=headers,
         fields=fields,
         rows=lines(),
-        lists=_choice_lists()[0],
+        lists=_choice_lists(),
         today=timezone.localdate(),
     )
     # The error file holds the rows' personal data: record that it left the system.

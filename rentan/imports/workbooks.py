@@ -20,6 +20,7 @@ from rentan.imports.cells import (
     ERROR_COLUMN,
     FIELD_LABELS,
     CellError,
+    Choice,
     ImportField,
     match_header,
     parse_date,
@@ -69,6 +70,22 @@ class ChoiceLists:
 
     kelurahan: Sequence[str]
     occupations: Sequence[str]
+
+
+@dataclass(frozen=True)
+class ProgrammeChoices:
+    """The programme's kelurahan and job types by code and name: one reading for the
+    template's drop-downs (by name, `lists`) and the field form's choice lists (rentan.imports
+    .xlsform: a code to store, a name to show)."""
+
+    kelurahan: Sequence[Choice]
+    occupations: Sequence[Choice]
+
+    def lists(self) -> ChoiceLists:
+        return ChoiceLists(
+            kelurahan=[choice.name for choice in self.kelurahan],
+            occupations=[choice.name for choice in self.occupations],
+        )
 
 
 _SEXES = ["L", "P"]

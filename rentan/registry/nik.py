@@ -43,7 +43,7 @@ PROVINCE_CODES = frozenset({
 # fmt: on
 
 # Dukcapil adds 40 to the day of birth of women, so valid days are 1-31 and 41-71.
-_FEMALE_DAY_OFFSET = 40
+FEMALE_DAY_OFFSET = 40
 
 
 # How a number cell looks once Excel has turned it into text: 3.37501450185E+15, or 3,37501E+15
@@ -252,6 +252,24 @@ def parse_kk(raw: object, *, column_has_numbers: bool = False) -> ParsedKk:
     )
 
 
+def nik_pattern() -> str:
+    """A NIK's structure as one regular expression, for a form that checks as it is typed
+    (the field form's XPath ``regex()``): a province code, four more area digits, a day of
+    birth 01-31 (41-71 for women), a month 01-12, a year and a serial from 0001. What a
+    pattern cannot say (a 31st of a short month, a date still to come, a kecamatan unknown)
+    :func:`parse_nik` still refuses."""
+    provinces = "|".join(sorted(PROVINCE_CODES))
+    day = "0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01]"
+    month = "0[1-9]|1[0-2]"
+    serial = "[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000"
+    return f"^({provinces})[0-9]{{4}}({day})({month})[0-9]{{2}}({serial})$"
+
+
+def kk_pattern() -> str:
+    """A KK number's structure as :func:`parse_kk` reads it: a province code and 14 digits."""
+    return f"^({'|'.join(sorted(PROVINCE_CODES))})[0-9]{{{NIK_LENGTH - 2}}}$"
+
+
 def mask_nik(nik: str) -> str:
     """Hide the birth date and most of the area: ``3375********0001``."""
     if len(nik) != NIK_LENGTH:
@@ -269,7 +287,7 @@ def compose_nik(*, district_code: str, birth_date: date, sex: Sex, serial: int) 
         raise ValueError(f"Kode kecamatan harus 6 digit, tertulis {district_code!r}.")
     if not 1 <= serial <= 9999:
         raise ValueError(f"Nomor urut NIK harus 1 sampai 9999, tertulis {serial}.")
-    day = birth_date.day + (_FEMALE_DAY_OFFSET if sex == Sex.FEMALE else 0)
+    day = birth_date.day + (FEMALE_DAY_OFFSET if sex == Sex.FEMALE else 0)
     return f"{district}{day:02d}{birth_date:%m%y}{serial:04d}"
 
 
@@ -350,8 +368,8 @@ def birth_date_and_sex(digits: str, *, today: date) -> tuple[date, Sex]:
     """The birth date and sex written in a NIK's digits 7-12 (the rest is not looked at)."""
     day, month, short_year = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     sex = Sex.MALE
-    if day > _FEMALE_DAY_OFFSET:
-        day -= _FEMALE_DAY_OFFSET
+    if day > FEMALE_DAY_OFFSET:
+        day -= FEMALE_DAY_OFFSET
         sex = Sex.FEMALE
     # The NIK has no century: read the two digits as the latest year not after this year
     # (yy <= today's yy gives 20yy, else 19yy). That is right for anyone under 100; a date later

@@ -35,6 +35,7 @@ from rentan.enrollment.services import exchange_files as file_services
 from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.tests.helpers import accepted, bill_file, reply_file
 from rentan.imports import services as imports
+from rentan.imports.field_form_services import register_field_form
 from rentan.imports.models import ImportBatch, RowStatus
 from rentan.imports.tests.files import write_xlsx
 from rentan.registry.models import (
@@ -284,6 +285,10 @@ def build_world(folder: Path) -> World:
         for person in (slamet, warsini)
     ]
 
+    field_form = register_field_form(
+        actor=admin, name="Pendataan Medono", xform_id="aMedono2023", kelurahan_code=MEDONO
+    ).field_form
+
     def same(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return kwargs, kwargs
 
@@ -317,6 +322,7 @@ def build_world(folder: Path) -> World:
         "complaint": ({"pk": complaints[0].pk}, {"pk": complaints[1].pk}),
         "change_request": ({"pk": change_requests[0].pk}, {"pk": change_requests[1].pk}),
         "api_token": same({"pk": operator_token.pk}),
+        "field_form": same({"pk": field_form.pk}),
     }
     sokoduwet = Person.objects.filter(kelurahan_id=SOKODUWET)
     # The Medono import holds Warsini's NIK as its own row's: that much the operator may

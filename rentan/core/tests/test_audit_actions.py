@@ -677,6 +677,52 @@ def test_desil_list_imported(admin_user):
     assert changes["after"]["baru"] == 1
 
 
+# --- field forms --------------------------------------------------------------------------
+
+
+def test_field_form_registered_deactivated_and_its_submission_staged(admin_user):
+    from rentan.imports import field_form_services
+
+    registered = field_form_services.register_field_form(
+        actor=admin_user,
+        name="Pendataan Medono",
+        xform_id="aMedono",
+        kelurahan_code="33.75.01.1002",
+    )
+    form = registered.field_form
+    assert _event(AuditAction.FIELD_FORM_REGISTERED, form).changes == {
+        "before": {},
+        "after": {
+            "nama": "Pendataan Medono",
+            "kode": "aMedono",
+            "kelurahan": "33.75.01.1002",
+            "aktif": True,
+        },
+    }
+    receipt = field_form_services.receive_submission(
+        field_form=form,
+        submission={"_uuid": "u1", "data_pekerja/nik": "3375014501850001"},
+        today=TODAY,
+    )
+    staged = _event(AuditAction.FIELD_SUBMISSION_STAGED, receipt.batch).changes
+    assert staged == {
+        "before": {"baris": 0},
+        "after": {
+            "baris": 1,
+            "formulir": "aMedono",
+            "kiriman": "u1",
+            "nomor_baris": 1,
+            "status_baris": "error",
+            "impor_baru": True,
+        },
+    }
+    field_form_services.deactivate_field_form(actor=admin_user, field_form=form)
+    assert _event(AuditAction.FIELD_FORM_DEACTIVATED, form).changes == {
+        "before": {"aktif": True},
+        "after": {"aktif": False},
+    }
+
+
 # --- complaints ---------------------------------------------------------------------------
 
 
