@@ -187,7 +187,6 @@ def test_large_file_is_checked_by_a_background_task_with_progress(
     monkeypatch.setattr(forms, "INLINE_MAX_BYTES", 0)
     from rentan.imports import views
 
-    monkeypatch.setattr(views, "INLINE_MAX_BYTES", 0)
     monkeypatch.setattr(views, "INLINE_MAX_COMMIT_ROWS", 0)
     client.force_login(admin_user)
     _upload(client, write_xlsx(tmp_path / "besar.xlsx", [HEAD, *ROWS]))
