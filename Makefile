@@ -14,7 +14,7 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install Rentan with its development tools
@@ -48,10 +48,11 @@ test-sqlite: $(STAMP) ## The whole suite on SQLite, with coverage (domain module
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q --cov --cov-report=
 	$(BIN)/python -m rentan.testing.coverage_report
 
-# The browser walks (marked `browser`) run once, in the SQLite run above: they test what a
-# person sees, which does not depend on the database; every other test runs on both.
+# The browser walks (marked `browser`) and the Spark test (`spark`) run once, in the SQLite
+# run above: they test what a person sees and what a file holds, which do not depend on the
+# database; every other test runs on both.
 test-postgres: $(STAMP) ## The whole suite on a throwaway PostgreSQL cluster (browser walks: SQLite run)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser and not spark"
 
 test: lint typecheck test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
 
