@@ -8,17 +8,30 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
 
 import duckdb
 import pyarrow as pa
 from splink.backends.duckdb import DuckDBAPI
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from rentan.linkage.linking import Engine
 from rentan.linkage.participants_file import COLUMN_NAMES
 
 ENGINES = ("duckdb", "spark")
 _TABLE = "participants"
+_SAMPLE = "participants_sample"
+
+
+class Engine(Protocol):
+    """What differs between DuckDB and Spark: reading the files into one table, and bringing
+    a table back as Arrow."""
+
+    name: str
+
+    def load(self, paths: Sequence[Path]) -> SplinkDataFrame: ...
+
+    def to_arrow(self, frame: SplinkDataFrame) -> pa.Table: ...
 
 
 class EngineUnavailable(RuntimeError):
@@ -43,12 +56,37 @@ class DuckDBEngine:
         relation.select(*COLUMN_NAMES).create(_TABLE)
         return self.api.register(_TABLE)
 
+    def load_sample(self, paths: Sequence[Path], *, rows: int, seed: int) -> SplinkDataFrame:
+        """`rows` records drawn at random (the same ones for the same seed and files)."""
+        relation = self.connection.read_parquet([str(p) for p in paths]).select(*COLUMN_NAMES)
+        sample = relation.query(
+            "records",
+            f"SELECT * FROM records USING SAMPLE reservoir({int(rows)} ROWS) "  # noqa: S608
+            f"REPEATABLE ({int(seed)})",
+        )
+        if sample is None:  # a SELECT always answers a relation
+            raise RuntimeError("DuckDB did not answer the sample")
+        sample.create(_SAMPLE)
+        return self.api.register(_SAMPLE)
+
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:
+        # the name is one of the engine's own tables, never input
         relation = self.connection.sql(f"SELECT * FROM {frame.physical_name}")  # noqa: S608
         return relation.fetch_arrow_table()
 
     def close(self) -> None:
         self.connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 class SparkEngine:
@@ -63,7 +101,7 @@ class SparkEngine:
         *,
         master: str = "local[*]",
         driver_memory: str = "2g",
-        shuffle_partitions: int = 16,
+        shuffle_partitions: int = 8,
     ) -> None:
         try:
             from pyspark.sql import SparkSession

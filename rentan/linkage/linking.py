@@ -2,7 +2,7 @@
 engine.
 
 The files are read into one table (`engines`), and every pair of records that one of the
-blocking rules brings together is scored by the Fellegi–Sunter model: each field's agreement
+blocking rules brings together is scored by the Fellegi-Sunter model: each field's agreement
 level weighed by how often it agrees for the same person (m) against how often it agrees by
 chance between different people (u). Only pairs that could be a double cover are ever
 formed: two regions, or one region and another payer, whose periods of cover overlap.
@@ -18,17 +18,19 @@ swap levels, and the blocking on its parts, apply to plain NIKs only.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator
+from splink.blocking_rule_library import CustomRule
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from rentan.core.formatting import format_decimal
+from rentan.core.exports import csv_writer
+from rentan.linkage.engines import DuckDBEngine, Engine
 from rentan.linkage.participants_file import (
     FileForm,
     check_participants_file,
@@ -36,6 +38,9 @@ from rentan.linkage.participants_file import (
 )
 
 DEFAULT_THRESHOLD = 0.95
+# Every pair of 2,000 records is two million pairs: each level estimated (a birth date shared
+# by chance about once in 16,000 pairs) is seen a hundred times.
+U_SAMPLE_RECORDS = 2_000
 OUTPUT_SUFFIXES = (".parquet", ".csv")
 
 # A pair can be a double cover only between two payers, at the same time.
@@ -206,9 +211,10 @@ def comparisons(*, hashed: bool) -> list[Any]:
     return [nik_birth, name, sex, area]
 
 
-def blocking_rules(*, hashed: bool) -> list[str]:
+def blocking_rules(*, hashed: bool) -> list[BlockingRuleCreator | dict[str, Any]]:
+    """Each rule in SQL both DuckDB and Spark read as it is (substr, year, least...)."""
     rules = _BLOCKING if hashed else (*_BLOCKING, *_BLOCKING_PLAIN_NIK)
-    return [f"({rule}) AND {_DOUBLE_COVER}" for rule in rules]
+    return [CustomRule(f"({rule}) AND {_DOUBLE_COVER}") for rule in rules]
 
 
 def settings(*, hashed: bool) -> SettingsCreator:
@@ -228,17 +234,6 @@ def settings(*, hashed: bool) -> SettingsCreator:
             "period_end",
         ],
     )
-
-
-class Engine(Protocol):
-    """What differs between DuckDB and Spark: reading the files into one table, and bringing
-    the scored pairs back as Arrow."""
-
-    name: str
-
-    def load(self, paths: Sequence[Path]) -> SplinkDataFrame: ...
-
-    def to_arrow(self, frame: SplinkDataFrame) -> pa.Table: ...
 
 
 @dataclass(frozen=True)
@@ -285,13 +280,20 @@ def check_files(paths: Sequence[Path]) -> FileForm:
 
 
 def link(
-    paths: Sequence[Path], *, engine: Engine, threshold: float = DEFAULT_THRESHOLD
+    paths: Sequence[Path],
+    *,
+    engine: Engine,
+    workdir: Path,
+    threshold: float = DEFAULT_THRESHOLD,
+    form: FileForm | None = None,
 ) -> LinkResult:
     """The pairs of records of `paths` that are one person covered twice, at or above the
-    match probability `threshold`, each with its evidence."""
-    form = check_files(paths)
+    match probability `threshold`, each with its evidence. `form` is the files' form when
+    `check_files` has been asked already (before starting an engine, which takes a while)."""
+    form = form or check_files(paths)
+    model = _model_with_chance_agreement(paths, hashed=form.hashed, workdir=workdir)
     table = engine.load(paths)
-    linker = Linker(table, settings(hashed=form.hashed), log_level=None)
+    linker = Linker(table, model, log_level=None)
     records = _count(engine, linker, table)
     if records > 1:
         # The share of pairs that are one person: those with the same NIK, taken as nine in
@@ -299,7 +301,6 @@ def link(
         linker.training.estimate_probability_two_random_records_match(
             [f"l.nik = r.nik AND {_DOUBLE_COVER}"], recall=0.9
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=1_000_000, seed=7, num_chunks=1)
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     )
@@ -307,17 +308,40 @@ def link(
     return LinkResult(records=records, pairs=_pairs_table(rows, hashed=form.hashed))
 
 
+def _model_with_chance_agreement(
+    paths: Sequence[Path], *, hashed: bool, workdir: Path
+) -> dict[str, Any]:
+    """The model with its u (how often each level agrees by chance) estimated from every pair
+    of a random sample of the records, drawn with a fixed seed by DuckDB in this process
+    whatever the engine: a sample of a few thousand is what a random-pair estimate needs, the
+    same model then runs on DuckDB or Spark, and Spark is spared a job of tiny tasks."""
+    with DuckDBEngine(workdir) as sampler:
+        sample = sampler.load_sample(paths, rows=U_SAMPLE_RECORDS, seed=7)
+        linker = Linker(sample, settings(hashed=hashed), log_level=None)
+        if _count(sampler, linker, sample) > 1:
+            linker.training.estimate_u_using_random_sampling(
+                max_pairs=U_SAMPLE_RECORDS**2 / 2, seed=7, num_chunks=1
+            )
+        return dict(linker.misc.save_model_to_json())
+
+
 def write_pairs(pairs: pa.Table, out: Path) -> None:
-    """The pairs as Parquet or CSV, by the name of the file."""
+    """The pairs as Parquet or CSV (through core.exports: no cell read as a formula), by the
+    name of the file."""
     if out.suffix.lower() == ".csv":
-        pa_csv.write_csv(pairs, out)
+        with out.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv_writer(stream)
+            writer.writerow(pairs.column_names)
+            writer.writerows(row.values() for row in pairs.to_pylist())
     else:
         pq.write_table(pairs, out, compression="zstd")
 
 
 def _count(engine: Engine, linker: Linker, table: SplinkDataFrame) -> int:
     counted = linker.misc.query_sql(
-        f"SELECT count(*) AS n FROM {table.physical_name}", output_type="splink_df"
+        # the name is the engine's own table, never input
+        f"SELECT count(*) AS n FROM {table.physical_name}",  # noqa: S608
+        output_type="splink_df",
     )
     return int(engine.to_arrow(counted).column("n")[0].as_py())
 

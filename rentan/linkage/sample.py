@@ -84,9 +84,13 @@ def pair_quality(
     found: set[tuple[str, str]] | frozenset[tuple[str, str]],
     truth: frozenset[tuple[str, str]],
 ) -> PairQuality:
-    found = {tuple(sorted(pair)) for pair in found}  # type: ignore[misc]
-    hits = len(found & truth)
-    return PairQuality(hits, len(found) - hits, len(truth) - hits)
+    ordered = {_ordered(*pair) for pair in found}
+    hits = len(ordered & truth)
+    return PairQuality(hits, len(ordered) - hits, len(truth) - hits)
+
+
+def _ordered(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first <= second else (second, first)
 
 
 def region_codes(count: int) -> list[str]:
@@ -141,7 +145,7 @@ def generate(
             payer, programme = f"Pemkab/Pemkot {other_region}", "jamsos-2026"
         second = _second_entry(rng, first, record_id, other_region, payer, programme)
         rows.setdefault(payer_file, []).append(second)
-        truth.add(tuple(sorted((str(first[0]), record_id))))  # type: ignore[arg-type]
+        truth.add(_ordered(str(first[0]), record_id))
     paths = []
     form = FileForm(NIK_HASHED, key_id(key)) if key else FileForm(NIK_PLAIN)
     for name, file_rows in sorted(rows.items()):
@@ -152,7 +156,7 @@ def generate(
         path = directory / f"peserta-{name.replace('.', '')}.parquet"
         write_table(pa.Table.from_pydict(data, schema=SCHEMA), path, form=form)
         paths.append(path)
-    return LabelledFiles(paths, records, frozenset(truth))  # type: ignore[arg-type]
+    return LabelledFiles(paths, records, frozenset(truth))
 
 
 class _NameDrawer:
@@ -215,8 +219,10 @@ def _second_entry(
     payer: str,
     programme: str,
 ) -> list[object]:
-    nik, name, born = str(first[1]), str(first[2]), first[4]
-    assert isinstance(born, date)
+    nik, name = str(first[1]), str(first[2])
+    born = first[4]
+    if not isinstance(born, date):
+        raise TypeError(born)
     draw = rng.random()
     if draw < 0.08:
         nik = _substitute_digit(rng, nik)
