@@ -72,7 +72,7 @@ class DuckDBEngine:
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:
         # the name is one of the engine's own tables, never input
         relation = self.connection.sql(f"SELECT * FROM {frame.physical_name}")  # noqa: S608
-        return relation.fetch_arrow_table()
+        return relation.to_arrow_table()
 
     def close(self) -> None:
         self.connection.close()

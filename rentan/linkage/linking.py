@@ -15,7 +15,7 @@ many Siti Aminahs. A NIK hashed under the regions' key can only agree or not: it
 swap levels, and the blocking on its parts, apply to plain NIKs only.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,12 +134,13 @@ def _birth_near() -> Any:
     )
 
 
-def comparisons(*, hashed: bool) -> list[Any]:
+def comparisons(*, hashed: bool, u: Mapping[tuple[str, int], float] | None = None) -> list[Any]:
     """The comparisons and the m of their levels (the most alike first).
 
     The NIK and the birth date are one comparison: a plain NIK holds the birth date, so two
     NIKs one digit apart and equal birth dates are one piece of evidence, not two (weighed
     apart, two people born the same day in neighbouring kecamatan would look like one).
+    `u` holds the u estimated for (comparison, level number), the empty level being 0.
     """
     birth_exact = cll.ExactMatchLevel("birth_date")
     if hashed:
@@ -169,46 +170,47 @@ def comparisons(*, hashed: bool) -> list[Any]:
             _birth_near().configure(m_probability=0.015),
             cll.ElseLevel().configure(m_probability=0.011),
         ]
-    nik_birth = cl.CustomComparison(output_column_name="nik_birth", comparison_levels=nik_levels)
-    name = cl.CustomComparison(
-        output_column_name="name_normal",
-        comparison_levels=[
-            cll.NullLevel("name_normal"),
-            # a common name agrees by chance more often: its weight follows its frequency
-            cll.ExactMatchLevel("name_normal", term_frequency_adjustments=True).configure(
-                m_probability=0.80
-            ),
-            cll.JaroWinklerLevel("name_normal", 0.92).configure(m_probability=0.12),
-            cll.JaroWinklerLevel("name_normal", 0.80).configure(m_probability=0.07),
-            cll.ElseLevel().configure(m_probability=0.01),
-        ],
-    )
-    sex = cl.CustomComparison(
-        output_column_name="sex",
-        comparison_levels=[
-            cll.NullLevel("sex"),
-            cll.ExactMatchLevel("sex").configure(m_probability=0.98),
-            cll.ElseLevel().configure(m_probability=0.02),
-        ],
-    )
+    name_levels = [
+        cll.NullLevel("name_normal"),
+        # a common name agrees by chance more often: its weight follows its frequency
+        cll.ExactMatchLevel("name_normal", term_frequency_adjustments=True).configure(
+            m_probability=0.80
+        ),
+        cll.JaroWinklerLevel("name_normal", 0.92).configure(m_probability=0.12),
+        cll.JaroWinklerLevel("name_normal", 0.80).configure(m_probability=0.07),
+        cll.ElseLevel().configure(m_probability=0.01),
+    ]
+    sex_levels = [
+        cll.NullLevel("sex"),
+        cll.ExactMatchLevel("sex").configure(m_probability=0.98),
+        cll.ElseLevel().configure(m_probability=0.02),
+    ]
     # Where the two records live: a person moves, or is registered twice, mostly nearby.
-    area = cl.CustomComparison(
-        output_column_name="area",
-        comparison_levels=[
-            cll.NullLevel("region_code"),
-            cll.CustomLevel("kelurahan_code_l = kelurahan_code_r").configure(
-                m_probability=0.10, label_for_charts="same kelurahan"
-            ),
-            cll.CustomLevel("region_code_l = region_code_r").configure(
-                m_probability=0.15, label_for_charts="same kabupaten/kota"
-            ),
-            cll.CustomLevel("substr(region_code_l, 1, 2) = substr(region_code_r, 1, 2)").configure(
-                m_probability=0.45, label_for_charts="same province"
-            ),
-            cll.ElseLevel().configure(m_probability=0.30),
-        ],
-    )
-    return [nik_birth, name, sex, area]
+    area_levels = [
+        cll.NullLevel("region_code"),
+        cll.CustomLevel("kelurahan_code_l = kelurahan_code_r").configure(
+            m_probability=0.10, label_for_charts="same kelurahan"
+        ),
+        cll.CustomLevel("region_code_l = region_code_r").configure(
+            m_probability=0.15, label_for_charts="same kabupaten/kota"
+        ),
+        cll.CustomLevel("substr(region_code_l, 1, 2) = substr(region_code_r, 1, 2)").configure(
+            m_probability=0.45, label_for_charts="same province"
+        ),
+        cll.ElseLevel().configure(m_probability=0.30),
+    ]
+    built = {
+        "nik_birth": nik_levels,
+        "name_normal": name_levels,
+        "sex": sex_levels,
+        "area": area_levels,
+    }
+    for (comparison, level), probability in (u or {}).items():
+        built[comparison][level].configure(u_probability=probability)
+    return [
+        cl.CustomComparison(output_column_name=name, comparison_levels=levels)
+        for name, levels in built.items()
+    ]
 
 
 def blocking_rules(*, hashed: bool) -> list[BlockingRuleCreator | dict[str, Any]]:
@@ -217,11 +219,11 @@ def blocking_rules(*, hashed: bool) -> list[BlockingRuleCreator | dict[str, Any]
     return [CustomRule(f"({rule}) AND {_DOUBLE_COVER}") for rule in rules]
 
 
-def settings(*, hashed: bool) -> SettingsCreator:
+def settings(*, hashed: bool, u: Mapping[tuple[str, int], float] | None = None) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="record_id",
-        comparisons=comparisons(hashed=hashed),
+        comparisons=comparisons(hashed=hashed, u=u),
         blocking_rules_to_generate_predictions=blocking_rules(hashed=hashed),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
@@ -291,11 +293,14 @@ def link(
     match probability `threshold`, each with its evidence. `form` is the files' form when
     `check_files` has been asked already (before starting an engine, which takes a while)."""
     form = form or check_files(paths)
-    model = _model_with_chance_agreement(paths, hashed=form.hashed, workdir=workdir)
+    u = estimate_chance_agreement(paths, hashed=form.hashed, workdir=workdir)
+    records = sum(pq.ParquetFile(path).metadata.num_rows for path in paths)
+    model = settings(hashed=form.hashed, u=u)
+    # Where no two records share a NIK, as few doubles as one among all the pairs.
+    model.probability_two_random_records_match = 2 / max(records * (records - 1), 2)
     table = engine.load(paths)
     linker = Linker(table, model, log_level=None)
-    records = _count(engine, linker, table)
-    if records > 1:
+    if _shared_nik_pairs(engine, linker, table):
         # The share of pairs that are one person: those with the same NIK, taken as nine in
         # ten of the doubles (the rest are found through the other fields).
         linker.training.estimate_probability_two_random_records_match(
@@ -308,21 +313,29 @@ def link(
     return LinkResult(records=records, pairs=_pairs_table(rows, hashed=form.hashed))
 
 
-def _model_with_chance_agreement(
+def estimate_chance_agreement(
     paths: Sequence[Path], *, hashed: bool, workdir: Path
-) -> dict[str, Any]:
-    """The model with its u (how often each level agrees by chance) estimated from every pair
-    of a random sample of the records, drawn with a fixed seed by DuckDB in this process
-    whatever the engine: a sample of a few thousand is what a random-pair estimate needs, the
-    same model then runs on DuckDB or Spark, and Spark is spared a job of tiny tasks."""
+) -> dict[tuple[str, int], float]:
+    """The u of each level (how often it agrees by chance), estimated from every pair of a
+    random sample of the records, drawn with a fixed seed by DuckDB in this process whatever
+    the engine: a sample of a few thousand is what a random-pair estimate needs, the same
+    model then runs on DuckDB or Spark, and Spark is spared a job of tiny tasks. Levels whose
+    u is set, or that no pair of the sample reached, are left out."""
     with DuckDBEngine(workdir) as sampler:
         sample = sampler.load_sample(paths, rows=U_SAMPLE_RECORDS, seed=7)
         linker = Linker(sample, settings(hashed=hashed), log_level=None)
-        if _count(sampler, linker, sample) > 1:
-            linker.training.estimate_u_using_random_sampling(
-                max_pairs=U_SAMPLE_RECORDS**2 / 2, seed=7, num_chunks=1
-            )
-        return dict(linker.misc.save_model_to_json())
+        if _count(sampler, linker, sample) < 2:
+            return {}
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=U_SAMPLE_RECORDS**2 / 2, seed=7, num_chunks=1
+        )
+        model = linker.misc.save_model_to_json()
+    estimated = {}
+    for comparison in model["comparisons"]:
+        for number, level in enumerate(comparison["comparison_levels"]):
+            if level.get("u_probability") is not None and not level.get("fix_u_probability"):
+                estimated[comparison["output_column_name"], number] = level["u_probability"]
+    return estimated
 
 
 def write_pairs(pairs: pa.Table, out: Path) -> None:
@@ -344,6 +357,17 @@ def _count(engine: Engine, linker: Linker, table: SplinkDataFrame) -> int:
         output_type="splink_df",
     )
     return int(engine.to_arrow(counted).column("n")[0].as_py())
+
+
+def _shared_nik_pairs(engine: Engine, linker: Linker, table: SplinkDataFrame) -> bool:
+    """Whether any two records that could be a double cover share a NIK."""
+    found = linker.misc.query_sql(
+        # the name is the engine's own table, never input
+        f"SELECT count(*) AS n FROM {table.physical_name} l JOIN {table.physical_name} r "  # noqa: S608
+        f"ON l.nik = r.nik AND l.record_id < r.record_id AND {_DOUBLE_COVER}",
+        output_type="splink_df",
+    )
+    return bool(engine.to_arrow(found).column("n")[0].as_py())
 
 
 def _pairs_table(rows: list[dict[str, Any]], *, hashed: bool) -> pa.Table:
