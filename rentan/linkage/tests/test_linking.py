@@ -100,6 +100,8 @@ def test_spark_finds_what_duckdb_finds(tmp_path):
         "spark",
         "--spark-master",
         "local[1]",
+        "--spark-partitions",
+        "1",
         "--out",
         str(out),
         "--workdir",

@@ -41,6 +41,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--spark-driver-memory", default="2g")
         parser.add_argument(
+            "--spark-partitions",
+            type=int,
+            default=8,
+            help="Spark: bagian data sesudah pengacakan (lebih banyak untuk klaster besar)",
+        )
+        parser.add_argument(
             "--workdir", type=Path, help="folder kerja sementara (bawaan: folder sementara sistem)"
         )
 
@@ -56,6 +62,7 @@ class Command(BaseCommand):
             engine_options = {
                 "master": options["spark_master"],
                 "driver_memory": options["spark_driver_memory"],
+                "shuffle_partitions": options["spark_partitions"],
             }
         try:
             form = check_files(files)
