@@ -14,7 +14,7 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install Rentan with its development tools
@@ -48,11 +48,12 @@ test-sqlite: $(STAMP) ## The whole suite on SQLite, with coverage (domain module
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q --cov --cov-report=
 	$(BIN)/python -m rentan.testing.coverage_report
 
-# The browser walks (marked `browser`) and the tests of plain logic, which touch no database,
-# run once, in the SQLite run above: what they check does not depend on the database. Every
-# test that touches one runs on both (conftest.py: RENTAN_TESTS_DATABASE_ONLY).
+# The browser walks (marked `browser`), the Spark test (`spark`) and the tests of plain logic,
+# which touch no database, run once, in the SQLite run above: what they check does not depend
+# on the database. Every test that touches one runs on both (conftest.py:
+# RENTAN_TESTS_DATABASE_ONLY).
 test-postgres: $(STAMP) ## The suite's database tests on a throwaway PostgreSQL cluster
-	DJANGO_SETTINGS_MODULE=config.settings.test RENTAN_TESTS_DATABASE_ONLY=1 $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser"
+	DJANGO_SETTINGS_MODULE=config.settings.test RENTAN_TESTS_DATABASE_ONLY=1 $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser and not spark"
 
 test: lint typecheck test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
 

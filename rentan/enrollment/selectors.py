@@ -439,3 +439,81 @@ def person_programme_history(user: Any, person: Person) -> list[dict[str, Any]]:
         }
         for standing in explanation.person_standings(person)
     ]
+
+
+# Who is covered, for linking across regions: every membership but a refused one (an ended
+# membership covered its person until it ended), and the people on an approved list whose
+# membership is not made yet (their cover is decided and paid for).
+_COVERING_STATUSES = (
+    MembershipStatus.APPROVED,
+    MembershipStatus.REGISTERED,
+    MembershipStatus.ACTIVE,
+    MembershipStatus.ENDED,
+)
+_PARTICIPANT_FIELDS = (
+    "person__nik",
+    "person__name",
+    "person__birth_date",
+    "person__sex",
+    "person__kelurahan_id",
+)
+
+
+def linkage_cycles(*, programmes: Sequence[str] = (), year: int | None = None) -> QuerySet[Cycle]:
+    """The cycles whose participants a region hands over for linking: those with an approved
+    list, of the programmes (codes) and the year asked for, else every one not closed."""
+    cycles = enrollment_cycles()
+    if programmes:
+        cycles = cycles.filter(programme__code__in=programmes)
+    if year is not None:
+        return cycles.filter(year=year)
+    return cycles.exclude(status=CycleStatus.CLOSED)
+
+
+def covered_participants(cycle: Cycle) -> list[dict[str, Any]]:
+    """One row per person covered by the cycle (a membership, or a place awaiting one): the
+    person's identity, the record (M = membership, P = place), the person's id and the
+    period of cover; read through `cycle_memberships` and `placements_awaiting_membership`."""
+    start, end = cycle.coverage_start_on, cycle.coverage_end_on
+    rows = []
+    memberships = (
+        cycle_memberships(cycle)
+        .filter(status__in=_COVERING_STATUSES)
+        .exclude(status=MembershipStatus.ENDED, start_on__isnull=True)
+        .values_list("pk", "person_id", "start_on", "ended_on", *_PARTICIPANT_FIELDS)
+        .order_by("pk")
+    )
+    for pk, person_id, started, ended, nik, name, born, sex, kelurahan in memberships:
+        rows.append(
+            {
+                "record": f"M{pk}",
+                "person_id": person_id,
+                "nik": nik,
+                "name": name,
+                "birth_date": born,
+                "sex": sex,
+                "kelurahan_code": kelurahan,
+                "period_start": started or start,
+                "period_end": ended or end,
+            }
+        )
+    placements = (
+        placements_awaiting_membership(cycle)
+        .values_list("pk", "person_id", *_PARTICIPANT_FIELDS)
+        .order_by("pk")
+    )
+    for pk, person_id, nik, name, born, sex, kelurahan in placements:
+        rows.append(
+            {
+                "record": f"P{pk}",
+                "person_id": person_id,
+                "nik": nik,
+                "name": name,
+                "birth_date": born,
+                "sex": sex,
+                "kelurahan_code": kelurahan,
+                "period_start": start,
+                "period_end": end,
+            }
+        )
+    return rows
