@@ -59,6 +59,7 @@ class DedupRecord:
     kelurahan_code: str
     address: str = ""
     kk_number: str = ""
+    sex: str = ""  # "L", "P" or "" when unknown
 
 
 @dataclass(frozen=True)
