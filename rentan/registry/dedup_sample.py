@@ -69,7 +69,7 @@ COMMON_NAME_SHARE = 0.3
 # Registered as born on 1 January or 31 December: the day was not known.
 PLACEHOLDER_BIRTH_SHARE = 0.1
 # Of the households of two or more.
-TWIN_SHARE = 0.1
+TWIN_SHARE = 0.03
 STREETS_PER_KELURAHAN = 12
 
 
@@ -277,7 +277,10 @@ def _variant_nik(rng: random.Random, nik: str, taken: set[str], roll: float | No
     any matcher; such slips are left out so the figures measure the matcher."""
     for _attempt in range(5):
         variant = _mistyped_nik(rng, nik, rng.random() if roll is None else roll)
-        if variant == nik or variant not in taken:
+        if variant == nik or not variant:
+            return variant
+        if variant not in taken:
+            taken.add(variant)  # nor may two people's slips meet
             return variant
     return nik
 
