@@ -3,7 +3,7 @@ the registry. Pure: plain records in, pairs with their match probability and evi
 
 Certain: the same NIK (and, for a programme with one participant per family, the same KK: a
 household pair, shown rather than silently dropped). Probable: the fields' agreements weighed
-by the Fellegi–Sunter model of `match_model.py` (weights estimated from the registry without
+by the Fellegi-Sunter model of `match_model.py` (weights estimated from the registry without
 labels, `match_estimation.py`), a pair proposed when its match probability reaches the
 threshold; each pair carries what every field added (`PairMatch.evidence`).
 
@@ -38,7 +38,6 @@ from rentan.registry.match_model import (
     ADDRESS_HOUSE,
     BIRTH,
     BIRTH_EXACT,
-    COMPARISONS,
     KELURAHAN,
     KK,
     NAME,
@@ -124,7 +123,8 @@ MAX_BLOCK = 40
 PARALLEL_FROM = 20_000
 WINDOW = 12
 
-def _prepare(record: DedupRecord) -> Prepared:
+
+def prepare_record(record: DedupRecord) -> Prepared:
     return prepare(
         key=record.key,
         nik=record.nik,
@@ -363,9 +363,7 @@ def _kinds(
         if number != wanted:
             continue  # taken by the other process: its keys are never even computed here
         groups = _group(kind.keys)
-        yield _Blocks(
-            [members for members in groups.values() if type(members) is list], kind.order
-        )
+        yield _Blocks([members for members in groups.values() if type(members) is list], kind.order)
         del groups
         wanted = claim() if claim else number + 1
 
@@ -388,8 +386,9 @@ def blocked_pairs(
     """Each kind of blocking key's number and its candidate pairs (a pair may come again
     under another kind)."""
     for number, blocks in enumerate(_kinds(prepared, household_rule)):
-        yield number, (
-            pair for members in blocks.groups for pair in candidate_pairs(members, blocks.order)
+        yield (
+            number,
+            (pair for members in blocks.groups for pair in candidate_pairs(members, blocks.order)),
         )
 
 
@@ -538,9 +537,9 @@ def _search(
 ) -> PairSearch:
     # Records are taken one at a time: a caller that hands over a draining iterator holds
     # each record or its comparable form, never both for the whole file.
-    prepared = [_prepare(r) for r in records]
+    prepared = [prepare_record(r) for r in records]
     new_count = len(prepared)
-    prepared.extend(_prepare(r) for r in against)
+    prepared.extend(prepare_record(r) for r in against)
     scorer = Scorer(model, prepared, threshold=threshold, household_rule=household_rule)
     if _can_share(len(prepared), parallel_from):
         found = _search_shared(prepared, new_count, scorer)

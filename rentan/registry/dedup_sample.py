@@ -153,7 +153,9 @@ class _Person:
 def _birth_date(rng: random.Random, today: date) -> date:
     born = today - timedelta(days=rng.randint(18 * 365, 75 * 365))
     if rng.random() < PLACEHOLDER_BIRTH_SHARE:
-        return born.replace(month=1, day=1) if rng.random() < 0.8 else born.replace(month=12, day=31)
+        return (
+            born.replace(month=1, day=1) if rng.random() < 0.8 else born.replace(month=12, day=31)
+        )
     return born
 
 
@@ -212,8 +214,10 @@ def _people(rng: random.Random, total: int, kelurahan: Sequence[str], today: dat
             while given in names:  # nobody gives two of their children one name
                 prefix, given, is_common = _given_name(rng, is_female)
             names.add(given)
-            last = "" if is_common else family_name or (
-                rng.choice(_LAST) if rng.random() < 0.7 else ""
+            last = (
+                ""
+                if is_common
+                else family_name or (rng.choice(_LAST) if rng.random() < 0.7 else "")
             )
             people.append(
                 _Person(

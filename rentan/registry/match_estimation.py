@@ -30,19 +30,19 @@ from rentan.registry.dedup import MAX_BLOCK, WINDOW
 from rentan.registry.match_model import (
     ADDRESS,
     BIRTH,
-    HOUSE_CONTEXT,
-    KK,
-    SEX,
-    at_house,
     COMPARISONS,
     FIELDS,
+    HOUSE_CONTEXT,
     KELURAHAN,
+    KK,
     NAME,
     NIK,
     NULL,
+    SEX,
     Level,
     MatchModel,
     Prepared,
+    at_house,
     compare,
 )
 
@@ -187,7 +187,9 @@ def estimate_u(vectors: Counter[Vector]) -> list[list[float]]:
     return [_level_shares(vectors, number) for number in range(len(FIELDS))]
 
 
-def _bayes_factor(vector: Vector, m: list[list[float]], u: list[list[float]], free: Iterable[int]) -> float:
+def _bayes_factor(
+    vector: Vector, m: list[list[float]], u: list[list[float]], free: Iterable[int]
+) -> float:
     factor = 1.0
     for number in free:
         level = vector[number]
@@ -216,7 +218,8 @@ def expectation_maximisation(
     items = list(vectors.items())
     total = sum(count for _vector, count in items)
     iteration = 0
-    for iteration in range(1, EM_ITERATIONS + 1):
+    while iteration < EM_ITERATIONS:
+        iteration += 1
         # Expectation: the probability that each distinct vector is a match.
         in_match = [[0.0] * len(m[number]) for number in range(len(m))]
         in_other = [[0.0] * len(m[number]) for number in range(len(m))]
@@ -287,7 +290,7 @@ def estimate_model(
     session_limit: int = SESSION_PAIRS,
 ) -> Estimate:
     """The weights of `records`, EM starting from `start`'s m."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a sample of pairs, not a secret
     count = len(records)
     random_vectors = _vectors(records, random_pairs(count, random_limit, rng))
     u = estimate_u(random_vectors)
@@ -311,9 +314,7 @@ def estimate_model(
         vectors = session_vectors[session.name]
         if not vectors:
             continue
-        m, _u, share, iterations[session.name] = expectation_maximisation(
-            vectors, start_m, u, free
-        )
+        m, _u, share, iterations[session.name] = expectation_maximisation(vectors, start_m, u, free)
         shares.append(share)
         for number in free:
             estimates.setdefault(number, []).append(m[number])

@@ -1,4 +1,4 @@
-"""How much each field's agreement says that two records are one person (Fellegi–Sunter).
+"""How much each field's agreement says that two records are one person (Fellegi-Sunter).
 
 Each comparison (NIK, name, birth date, sex, address, kelurahan, KK) puts a pair of records
 in one of its levels, from the closest agreement to plain disagreement; level 0 means a side
@@ -23,7 +23,7 @@ estimates (`registry.models.MatchWeights`) and a new installation uses the shipp
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -34,6 +34,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import OSA, Hamming, Indel, JaroWinkler
 
+from rentan.core.formatting import format_signed
 from rentan.registry.names import comparable_name, name_key
 
 NULL = 0  # the level of a pair where a side has no value: weight 0
@@ -97,7 +98,7 @@ LEVEL_LABELS: dict[tuple[str, str], Promise] = {
     ("kk", "other"): _("nomor KK berbeda"),
 }
 
-# Similarity of the names (Jaro–Winkler, 0..1) at each level.
+# Similarity of the names (Jaro-Winkler, 0..1) at each level.
 NAME_CLOSE = 0.94
 NAME_SIMILAR = 0.86
 GIVEN_NAME_SIMILAR = 0.85
@@ -274,9 +275,8 @@ def _explains(nik_birth: tuple[int, int, int, str] | None, born: date | None, se
     if nik_birth is None or born is None:
         return False
     day, month, year, nik_sex = nik_birth
-    return (
-        (day, month, year) == (born.day, born.month, born.year % 100)
-        and (not sex or sex == nik_sex)
+    return (day, month, year) == (born.day, born.month, born.year % 100) and (
+        not sex or sex == nik_sex
     )
 
 
@@ -320,7 +320,7 @@ def name_level(a: NameForms, b: NameForms) -> int:
         return 1
     if a.distinctive == b.distinctive or a.sorted_name == b.sorted_name:
         return 2
-    # Jaro–Winkler weighs the opening letters, the Indel ratio a slip anywhere in a long name.
+    # Jaro-Winkler weighs the opening letters, the Indel ratio a slip anywhere in a long name.
     similarity = max(
         JaroWinkler.normalized_similarity(a.name, b.name),
         JaroWinkler.normalized_similarity(a.distinctive, b.distinctive),
@@ -369,9 +369,7 @@ def birth_level(left: date | None, right: date | None) -> int:
 
 
 def _same_street(a: str, b: str) -> bool:
-    return bool(a and b) and (
-        a == b or JaroWinkler.normalized_similarity(a, b) >= STREET_SIMILAR
-    )
+    return bool(a and b) and (a == b or JaroWinkler.normalized_similarity(a, b) >= STREET_SIMILAR)
 
 
 def address_level(a: Address, b: Address) -> int:
@@ -599,6 +597,17 @@ def contributions(
         for number, (name, level) in enumerate(zip(COMPARISONS, levels, strict=True))
         if level != NULL
     )
+
+
+def describe_evidence(evidence: Iterable[Sequence[Any]]) -> list[str]:
+    """What each field added, as the review says it: ``NIK beda 1 digit: +8,1``. From the
+    [comparison, level, weight] kept with a pair; a level this version no longer knows is
+    named by its code rather than dropped."""
+    lines = []
+    for comparison, level, weight in evidence:
+        label = LEVEL_LABELS.get((comparison, level), f"{comparison} {level}")
+        lines.append(f"{label}: {format_signed(float(weight))}")
+    return lines
 
 
 def probability(match_weight: float) -> float:
