@@ -154,7 +154,9 @@ class Scorer:
         self.table = model.table
         self.house_table = model.house_table
         self.base = model.prior_weight(len(records))
-        self.cutoff = match_weight_for(threshold)
+        self.threshold = threshold
+        # The weight of the threshold, a hair low: the last word is the probability's.
+        self.cutoff = match_weight_for(threshold) - 1e-9
         self.household_rule = household_rule
         self.frequencies = frequencies(records)
         self.name_u = model.u("name", "exact")
@@ -202,7 +204,7 @@ class Scorer:
         weight += table[NAME][name]
         if name == NAME_EXACT and not house:
             weight += self.name_adjustment(a.forms.name)
-        if not certain and weight < self.cutoff:
+        if not certain and (weight < self.cutoff or probability(weight) < self.threshold):
             return None
         return self._pair(a, b, levels, weight, certain)
 
@@ -218,7 +220,7 @@ class Scorer:
         return PairMatch(
             a.key,
             b.key,
-            1.0 if certain else round(probability(weight), 4),
+            1.0 if certain else probability(weight),
             _reasons(a, b, levels, self.household_rule),
             evidence=contributions(levels, self.model, adjustments),
             match_weight=round(weight, 2),

@@ -206,8 +206,10 @@ def expectation_maximisation(
     *,
     share: float = 0.3,
     fixed_m: bool = False,
+    fixed_u: bool = False,
 ) -> tuple[list[list[float]], list[list[float]], float, int]:
-    """m and u of the `free` comparisons among these pairs, and the share of matches.
+    """m and u of the `free` comparisons among these pairs (either may be held fixed), and
+    the share of matches.
 
     The pairs a rule proposes are not random pairs: people born the same day in one
     kelurahan include twins, who share a house and a KK. So u is estimated here too, starting
@@ -236,7 +238,9 @@ def expectation_maximisation(
         change = abs(matches / total - share)
         share = min(max(matches / total, 1e-9), 1 - 1e-9)
         for number in free:
-            for table, expected in ((u, in_other),) if fixed_m else ((m, in_match), (u, in_other)):
+            tables = [] if fixed_m else [(m, in_match)]
+            tables += [] if fixed_u else [(u, in_other)]
+            for table, expected in tables:
                 levels = _shares(expected[number], M_FLOOR)
                 if levels is None:
                     continue
@@ -354,7 +358,9 @@ def estimate_model(
             level: Level(
                 m[number][index],
                 u[number][index],
-                u_house[number][index] if number in in_house else None,
+                _house_u(u[number][index], u_house[number][index], index == len(names) - 1)
+                if number in in_house
+                else None,
             )
             for index, level in enumerate(names)
             if index
@@ -375,6 +381,13 @@ def estimate_model(
         random_pairs=sum(random_vectors.values()),
         session_pairs={name: sum(v.values()) for name, v in session_vectors.items()},
     )
+
+
+def _house_u(u: float, u_house: float, is_disagreement: bool) -> float:
+    """Sharing a house makes two people agree by chance more often, never less: an agreement
+    the household pairs never showed (a father and son of one name) is taken to be at least
+    as common as among random pairs."""
+    return u_house if is_disagreement else max(u, u_house)
 
 
 def _count_same_day_u(u: list[list[float]], same_day: Counter[Vector]) -> None:

@@ -320,12 +320,11 @@ def name_level(a: NameForms, b: NameForms) -> int:
         return 1
     if a.distinctive == b.distinctive or a.sorted_name == b.sorted_name:
         return 2
-    # Jaro-Winkler weighs the opening letters, the Indel ratio a slip anywhere in a long name.
+    # Jaro-Winkler weighs the opening letters, the Indel ratio a slip anywhere in a long
+    # name; a shared Muhammad or Siti is left out, or it would make any two such names alike.
     similarity = max(
-        JaroWinkler.normalized_similarity(a.name, b.name),
         JaroWinkler.normalized_similarity(a.distinctive, b.distinctive),
         JaroWinkler.normalized_similarity(a.distinctive_sorted, b.distinctive_sorted),
-        Indel.normalized_similarity(a.name, b.name),
         Indel.normalized_similarity(a.distinctive_sorted, b.distinctive_sorted),
     )
     if similarity >= NAME_CLOSE:
