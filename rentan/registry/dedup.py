@@ -55,15 +55,17 @@ from rentan.registry.match_model import (
     Contribution,
     MatchModel,
     Prepared,
-    at_house,
-    compare_cheap,
+    address_level,
+    birth_level,
     contributions,
     default_model,
     frequencies,
     match_weight_for,
     name_level,
+    nik_level,
     prepare,
     probability,
+    same_or_other,
     tf_adjustment,
 )
 
@@ -161,12 +163,20 @@ class Scorer:
         self.frequencies = frequencies(records)
         self.name_u = model.u("name", "exact")
         self.birth_u = model.u("birth_date", "exact")
-        # The most a name can add: its best level, or an exact name seen only once.
-        self.name_ceiling = max(
-            *self.table[NAME][1:],
-            *self.house_table[NAME][1:],
-            self.table[NAME][NAME_EXACT] + tf_adjustment(self.name_u, self.frequencies.smallest),
+        # The most each level can weigh, in either table.
+        self.top = tuple(
+            tuple(max(pair) for pair in zip(plain, house, strict=True))
+            for plain, house in zip(self.table, self.house_table, strict=True)
         )
+        # The most a name other than the same one can add, and any name: the same name seen
+        # only once.
+        self.other_name_ceiling = max(self.top[NAME][NAME_EXACT + 1 :])
+        name_ceiling = max(
+            self.other_name_ceiling,
+            self.top[NAME][NAME_EXACT] + tf_adjustment(self.name_u, self.frequencies.smallest),
+        )
+        # The most the fields weighed after the first check can add.
+        self.rest_ceiling = max(self.top[ADDRESS]) + max(self.top[SEX]) + name_ceiling
 
     def name_adjustment(self, name: str) -> float:
         share = self.frequencies.names.get(name, self.frequencies.smallest)
@@ -177,29 +187,53 @@ class Scorer:
         return tf_adjustment(self.birth_u, share)
 
     def judge(self, a: Prepared, b: Prepared) -> "PairMatch | None":
-        """The pair, if certain or at least as probable as the threshold. Without the name's
-        level the weight of a pair is known to within `name_ceiling`: a pair that cannot
-        reach the threshold whatever the names is turned down before any text is compared.
-        The order of these steps never changes a weight."""
-        levels = compare_cheap(a, b)
-        house = at_house(levels)
+        """The pair, if certain or at least as probable as the threshold.
+
+        The cheapest fields come first, each with the most it can weigh in either table; a
+        pair that cannot reach the threshold whatever the other fields say is turned down
+        there, most of them before any text is compared. The order of these steps never
+        changes a weight."""
+        nik = nik_level(a, b)
+        birth = birth_level(a.birth_date, b.birth_date)
+        kk = same_or_other(a.kk, b.kk)
+        kelurahan = same_or_other(a.kelurahan, b.kelurahan)
+        certain = nik == NIK_EXACT or (self.household_rule and kk == SAME)
+        birth_tf = 0.0
+        if birth == BIRTH_EXACT:
+            birth_tf = self.birth_adjustment(a.birth_date)  # type: ignore[arg-type]
+        if not certain:
+            top = self.top
+            bound = (
+                self.base
+                + top[NIK][nik]
+                + top[BIRTH][birth]
+                + top[KK][kk]
+                + top[KELURAHAN][kelurahan]
+                + max(birth_tf, 0.0)
+                + self.rest_ceiling
+            )
+            if bound < self.cutoff:
+                return None
+        address = address_level(a.address, b.address) if kelurahan == SAME else NULL
+        levels = [nik, NULL, birth, same_or_other(a.sex, b.sex), address, kelurahan, kk]
+        house = address == SAME
         table = self.house_table if house else self.table
-        certain = levels[NIK] == NIK_EXACT or (self.household_rule and levels[KK] == SAME)
         weight = (
             self.base
-            + table[NIK][levels[NIK]]
-            + table[BIRTH][levels[BIRTH]]
+            + table[NIK][nik]
+            + table[BIRTH][birth]
             + table[SEX][levels[SEX]]
-            + table[ADDRESS][levels[ADDRESS]]
-            + table[KELURAHAN][levels[KELURAHAN]]
-            + table[KK][levels[KK]]
+            + table[ADDRESS][address]
+            + table[KELURAHAN][kelurahan]
+            + table[KK][kk]
         )
         # Term frequencies speak of people drawn at random, not of one household.
-        if levels[BIRTH] == BIRTH_EXACT and not house:
-            weight += self.birth_adjustment(a.birth_date)  # type: ignore[arg-type]
-        if not certain and weight + self.name_ceiling < self.cutoff:
+        if not house:
+            weight += birth_tf
+        same_name = bool(a.forms.name) and a.forms.name == b.forms.name
+        if not certain and not same_name and weight + self.other_name_ceiling < self.cutoff:
             return None
-        name = name_level(a.forms, b.forms)
+        name = NAME_EXACT if same_name else name_level(a.forms, b.forms)
         levels[NAME] = name
         weight += table[NAME][name]
         if name == NAME_EXACT and not house:
@@ -212,7 +246,7 @@ class Scorer:
         self, a: Prepared, b: Prepared, levels: list[int], weight: float, certain: bool
     ) -> "PairMatch":
         adjustments: dict[int, float] = {}
-        house = at_house(levels)
+        house = levels[ADDRESS] == SAME
         if levels[NAME] == NAME_EXACT and not house:
             adjustments[NAME] = self.name_adjustment(a.forms.name)
         if levels[BIRTH] == BIRTH_EXACT and not house:

@@ -367,6 +367,7 @@ def birth_level(left: date | None, right: date | None) -> int:
     return 6
 
 
+@lru_cache(maxsize=100_000)
 def _same_street(a: str, b: str) -> bool:
     return bool(a and b) and (a == b or JaroWinkler.normalized_similarity(a, b) >= STREET_SIMILAR)
 
@@ -384,7 +385,7 @@ def address_level(a: Address, b: Address) -> int:
     return 3 if neighbourhood else 4
 
 
-def _same_or_other(left: str, right: str) -> int:
+def same_or_other(left: str, right: str) -> int:
     if not left or not right:
         return NULL
     return 1 if left == right else 2
@@ -394,15 +395,15 @@ def compare_cheap(a: Prepared, b: Prepared) -> list[int]:
     """Every level but the name's (left NULL): the comparisons that cost no text distance.
     Addresses are compared within one kelurahan only, so that "the same kelurahan" is not
     counted again in "the same house"."""
-    kelurahan = _same_or_other(a.kelurahan, b.kelurahan)
+    kelurahan = same_or_other(a.kelurahan, b.kelurahan)
     return [
         nik_level(a, b),
         NULL,
         birth_level(a.birth_date, b.birth_date),
-        _same_or_other(a.sex, b.sex),
+        same_or_other(a.sex, b.sex),
         address_level(a.address, b.address) if kelurahan == SAME else NULL,
         kelurahan,
-        _same_or_other(a.kk, b.kk),
+        same_or_other(a.kk, b.kk),
     ]
 
 
