@@ -174,42 +174,40 @@ _ADDRESS_WORDS = {
 }
 _ADDRESS_WORD = re.compile(r"[a-z]+|\d+")
 _STREET_MARKERS = frozenset({"jl", "gg", "no", "kp", "blok", "perum"})
-_RT = re.compile(r"\brt\W*0*(\d{1,3})")
-_RW = re.compile(r"\brw\W*0*(\d{1,3})")
-_HOUSE = re.compile(r"(?:\bno\W*|\s)(\d{1,4})\b")
 
 
 @lru_cache(maxsize=200_000)
 def parse_address(raw: str) -> Address:
     """Street, house number, RT and RW of an address as written by hand:
-    `Jl. Merdeka No. 5 RT 003/RW 002`, `JALAN MERDEKA 5, RT3 RW2`."""
-    lower = raw.lower()
-    words = [_ADDRESS_WORDS.get(w, w) for w in _ADDRESS_WORD.findall(lower)]
-    words = [(w.lstrip("0") or "0") if w.isdigit() else w for w in words if w]
-    rt = _RT.search(lower)
-    rw = _RW.search(lower)
-    # The street part ends where the numbers begin (the house number, or RT/RW).
-    cut = len(lower)
-    for match in (rt, rw):
-        if match:
-            cut = min(cut, match.start())
-    before = lower[:cut]
-    house = _HOUSE.search(" " + before)
-    street_words: list[str] = []
-    for word in _ADDRESS_WORD.findall(before):
-        word = _ADDRESS_WORDS.get(word, word)
-        if word.isdigit():
-            break
-        if word and word not in _STREET_MARKERS:
-            street_words.append(word)
-    return Address(
-        text=" ".join(words),
-        numbers=tuple(w for w in words if w.isdigit()),
-        street=" ".join(street_words),
-        house=(house.group(1).lstrip("0") or "0") if house else "",
-        rt=rt.group(1).lstrip("0") or "0" if rt else "",
-        rw=rw.group(1).lstrip("0") or "0" if rw else "",
-    )
+    `Jl. Merdeka No. 5 RT 003/RW 002`, `JALAN MERDEKA 5, RT3 RW2`. One pass over its words:
+    the street is the words before the first number, the house the first number not after
+    RT or RW."""
+    words: list[str] = []
+    numbers: list[str] = []
+    street: list[str] = []
+    house = rt = rw = ""
+    after = ""
+    for token in _ADDRESS_WORD.findall(raw.lower()):
+        if token.isdigit():
+            number = token.lstrip("0") or "0"
+            words.append(number)
+            numbers.append(number)
+            if after == "rt" and not rt:
+                rt = number
+            elif after == "rw" and not rw:
+                rw = number
+            elif not house and not rt and not rw:
+                house = number
+            after = ""
+            continue
+        word = _ADDRESS_WORDS.get(token, token)
+        after = word
+        if not word:
+            continue
+        words.append(word)
+        if not numbers and word not in _STREET_MARKERS and word not in ("rt", "rw"):
+            street.append(word)
+    return Address(" ".join(words), tuple(numbers), " ".join(street), house, rt, rw)
 
 
 class Prepared(NamedTuple):
