@@ -37,9 +37,7 @@ def _quality_line(report: Report, label: str, pairs: list, truth: set) -> object
 
     quality = pair_quality(pairs, truth)
     verdict = (
-        "OK"
-        if quality.f1 >= F1_GOAL and quality.precision >= PRECISION_GOAL
-        else "DI BAWAH TARGET"
+        "OK" if quality.f1 >= F1_GOAL and quality.precision >= PRECISION_GOAL else "DI BAWAH TARGET"
     )
     report.value(
         label,
