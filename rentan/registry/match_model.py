@@ -320,11 +320,20 @@ def name_level(a: NameForms, b: NameForms) -> int:
         return 2
     # Jaro-Winkler weighs the opening letters, the Indel ratio a slip anywhere in a long
     # name; a shared Muhammad or Siti is left out, or it would make any two such names alike.
+    # Below NAME_SIMILAR a similarity decides nothing: rapidfuzz may stop early there.
     similarity = max(
-        JaroWinkler.normalized_similarity(a.distinctive, b.distinctive),
-        JaroWinkler.normalized_similarity(a.distinctive_sorted, b.distinctive_sorted),
-        Indel.normalized_similarity(a.distinctive_sorted, b.distinctive_sorted),
+        JaroWinkler.normalized_similarity(a.distinctive, b.distinctive, score_cutoff=NAME_SIMILAR),
+        Indel.normalized_similarity(
+            a.distinctive_sorted, b.distinctive_sorted, score_cutoff=NAME_SIMILAR
+        ),
     )
+    if a.distinctive_sorted != a.distinctive or b.distinctive_sorted != b.distinctive:
+        similarity = max(
+            similarity,
+            JaroWinkler.normalized_similarity(
+                a.distinctive_sorted, b.distinctive_sorted, score_cutoff=NAME_SIMILAR
+            ),
+        )
     if similarity >= NAME_CLOSE:
         return 2
     if a.key == b.key or a.distinctive_key == b.distinctive_key:
@@ -335,7 +344,10 @@ def name_level(a: NameForms, b: NameForms) -> int:
     if _family_only(a.distinctive, b.distinctive):
         return 6
     # One slip in a short name (Jko, Joko) leaves it below the similarity of a long one.
-    if similarity >= NAME_SIMILAR or OSA.distance(a.distinctive, b.distinctive) <= 1:
+    if (
+        similarity >= NAME_SIMILAR
+        or OSA.distance(a.distinctive, b.distinctive, score_cutoff=1) <= 1
+    ):
         return 4
     return 7
 
