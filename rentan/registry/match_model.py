@@ -431,6 +431,10 @@ def compare(a: Prepared, b: Prepared) -> tuple[int, ...]:
 # --- The model ---------------------------------------------------------------------------------
 
 
+# Weight by comparison number and level number.
+Table = tuple[tuple[float, ...], ...]
+
+
 @dataclass(frozen=True)
 class Level:
     m: float
@@ -458,7 +462,7 @@ class MatchModel:
     estimated_on: date | None = None
     pairs_used: int = 0
     source: str = ""
-    _tables: tuple[Any, Any] = field(init=False, repr=False, compare=False)
+    _tables: tuple[Table, Table] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         table = tuple(
@@ -472,16 +476,16 @@ class MatchModel:
         object.__setattr__(self, "_tables", (table, house))
 
     @property
-    def table(self) -> tuple[tuple[float, ...], ...]:
+    def table(self) -> Table:
         """Weight by comparison number and level number (NULL weighs 0)."""
         return self._tables[0]
 
     @property
-    def house_table(self) -> tuple[tuple[float, ...], ...]:
+    def house_table(self) -> Table:
         """The same, for two records at the same house."""
         return self._tables[1]
 
-    def weights_for(self, levels: Sequence[int]) -> tuple[tuple[float, ...], ...]:
+    def weights_for(self, levels: Sequence[int]) -> Table:
         return self.house_table if at_house(levels) else self.table
 
     def prior_weight(self, record_count: int) -> float:
