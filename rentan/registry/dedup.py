@@ -255,10 +255,20 @@ class Scorer:
             a.key,
             b.key,
             1.0 if certain else probability(weight),
-            _reasons(a, b, levels, self.household_rule),
+            _certain_reasons(levels, self.household_rule)
+            if certain
+            else _reasons(a, b, levels, self.household_rule),
             evidence=contributions(levels, self.model, adjustments),
             match_weight=round(weight, 2),
         )
+
+
+def _certain_reasons(levels: Sequence[int], household_rule: bool) -> tuple[MatchReason, ...]:
+    """A certain pair is named by its rule alone; the other fields are in its evidence."""
+    reasons = [MatchReason.SAME_NIK] if levels[NIK] == NIK_EXACT else []
+    if household_rule and levels[KK] == SAME:
+        reasons.append(MatchReason.SAME_KK)
+    return tuple(sorted(reasons))
 
 
 def _reasons(

@@ -53,7 +53,7 @@ def test_same_nik_within_file_and_against_registry():
     pairs = find_pairs(rows, against=registry)
     exact = {(p.left, p.right) for p in pairs if p.is_exact}
     assert exact == {("row:2", "row:3"), ("row:2", "person:9"), ("row:3", "person:9")}
-    assert all(MatchReason.SAME_NIK in p.reasons and p.score == 1.0 for p in pairs if p.is_exact)
+    assert all(p.reasons == (MatchReason.SAME_NIK,) and p.score == 1.0 for p in pairs if p.is_exact)
 
 
 def test_registry_records_are_not_paired_with_each_other():
@@ -69,7 +69,7 @@ def test_same_kk_only_under_household_rule():
     ]
     assert find_pairs(rows) == []
     (pair,) = find_pairs(rows, household_rule=True)
-    assert MatchReason.SAME_KK in pair.reasons
+    assert pair.reasons == (MatchReason.SAME_KK,)
     assert pair.score == 1.0
     assert not pair.is_exact
 
