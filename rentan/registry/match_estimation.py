@@ -19,6 +19,7 @@ Comparison vectors repeat: EM runs over the distinct vectors with their counts (
 thousand), not over the pairs. Pure: prepared records in, a `MatchModel` out.
 """
 
+import gc
 import math
 import random
 from collections import Counter
@@ -26,7 +27,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rentan.registry.dedup import MAX_BLOCK, WINDOW
+from rentan.registry.dedup import MAX_BLOCK, WINDOW, DedupRecord, prepare_record
 from rentan.registry.match_model import (
     ADDRESS,
     BIRTH,
@@ -282,6 +283,20 @@ def _prior(
             return updated
         prior = updated
     return prior
+
+
+def estimate_from_records(
+    records: Iterable[DedupRecord], *, start: MatchModel, on: date | None = None
+) -> Estimate:
+    """estimate_model over records as the matcher receives them."""
+    collecting = gc.isenabled()
+    # Millions of small acyclic objects: the cycle collector would only rescan them.
+    gc.disable()
+    try:
+        return estimate_model([prepare_record(r) for r in records], start=start, on=on)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def estimate_model(

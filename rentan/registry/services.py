@@ -20,10 +20,10 @@ from django.utils.translation import gettext
 from rentan.accounts.access import kelurahan_scope
 from rentan.core.audit import record_change, record_event, record_event_on
 from rentan.core.models import AuditAction
-from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, prepare_record, search_pairs
+from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
 from rentan.registry.desil import DesilProblem, DesilRow, RowIssue, is_newer
 from rentan.registry.job_names import AliasIssue, AliasProblem, name_key
-from rentan.registry.match_estimation import estimate_model
+from rentan.registry.match_estimation import estimate_from_records
 from rentan.registry.models import (
     DeactivationReason,
     DesilImport,
@@ -443,9 +443,8 @@ def estimate_match_weights(*, actor: Any = None, today: date | None = None) -> M
     (without labels: `match_estimation.py`) and keep them; later searches use them."""
     previous = MatchWeights.objects.first()
     before = current_match_model()
-    records = [prepare_record(record) for record in registry_dedup_records()]
     on = today or timezone.localdate()
-    estimate = estimate_model(records, start=before, on=on)
+    estimate = estimate_from_records(registry_dedup_records(), start=before, on=on)
     weights = MatchWeights.objects.create(
         parameters=estimate.model.to_json(),
         record_count=estimate.model.record_count,
