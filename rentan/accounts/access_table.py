@@ -115,6 +115,8 @@ ACCESS: dict[str, Expect] = {
     # -- duplikat
     "registry:duplicate_list": get(admin=200, verifikator=200),
     "registry:duplicate_search": post(admin=302, verifikator=302),
+    # Hands the estimation of the weights to the background worker.
+    "registry:duplicate_weights": post(admin=302, verifikator=302),
     # A POST without `konfirmasi` answers the confirmation page and changes nothing.
     "registry:duplicate_merge": post("pair", admin=200, verifikator=200),
     "registry:duplicate_distinct": post("pair", admin=302, verifikator=302),

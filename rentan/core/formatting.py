@@ -51,6 +51,18 @@ def format_decimal(value: int | Decimal | None) -> str:
     return f"{sign}{format_number(int(whole))},{fraction}"
 
 
+def format_signed(value: float, places: int = 1) -> str:
+    """``8.06`` -> ``+8,1``, ``-3.24`` -> ``-3,2``: a weight of evidence, with its sign and a
+    fixed number of decimals (``+9,0``)."""
+    text = f"{abs(value):,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{'-' if round(value, places) < 0 else '+'}{text}"
+
+
+def format_percent(share: float, places: int = 1) -> str:
+    """``0.9987`` -> ``99,9%``."""
+    return f"{share * 100:.{places}f}".replace(".", ",") + "%"
+
+
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return "-"

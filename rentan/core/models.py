@@ -27,6 +27,8 @@ class AuditAction(models.TextChoices):
     MERGE = "merge", _("Digabung")
     DUPLICATES_DETECTED = "duplicates_detected", _("Pencarian data ganda dijalankan")
     PAIR_DISTINCT = "pair_distinct", _("Pasangan ditandai orang berbeda")
+    # The duplicate finder's weights, estimated again from the registry.
+    MATCH_WEIGHTS_ESTIMATED = "match_weights_estimated", _("Bobot pencarian data ganda dihitung")
     # Change requests on verified persons: asked by the kelurahan, decided by the
     # verifikator (an approval also writes the change itself, naming the request).
     CHANGE_REQUESTED = "change_requested", _("Usulan perubahan diajukan")

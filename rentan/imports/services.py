@@ -83,7 +83,12 @@ from rentan.imports.rows import Columns, ImportContext, RowChecker, RowOutcome
 from rentan.registry.dedup import DedupRecord, MatchReason, find_pairs
 from rentan.registry.models import Person
 from rentan.registry.person_fields import DRAFT_NAMES
-from rentan.registry.selectors import job_names, programme_kelurahan, registry_context
+from rentan.registry.selectors import (
+    current_match_model,
+    job_names,
+    programme_kelurahan,
+    registry_context,
+)
 from rentan.registry.services import StagedPersons, register_persons_from_staging
 from rentan.registry.validation import RecordProblem
 
@@ -692,6 +697,7 @@ def _mark_duplicates(
         _drain(records),
         against=itertools.chain(_registry_records(registry), against),
         household_rule=batch.household_rule,
+        model=current_match_model(),
     )
     registered: set[int] = set()
     matches: dict[int, list[dict[str, Any]]] = {}

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from rentan.accounts.access import Capability, can, requires
 from rentan.core.audit import record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
-from rentan.core.formatting import format_number
-from rentan.registry import selectors, services
+from rentan.core.formatting import format_number, format_percent
+from rentan.registry import selectors, services, tasks
 from rentan.registry.dedup import MatchReason
+from rentan.registry.match_model import describe_evidence
 from rentan.registry.models import DuplicatePair, Person
 from rentan.registry.nik import mask_nik
 
@@ -63,6 +64,10 @@ def nik_markup(cells: list[NikCell]) -> SafeString:
 def _shown(pair: DuplicatePair) -> dict[str, object]:
     return {
         "pair": pair,
+        "probability": format_percent(pair.score),
+        # Kept with the pair as it was found: weights estimated later do not rewrite why a
+        # pair was proposed, and the persons may have been edited since.
+        "evidence": describe_evidence(pair.evidence),
         "reasons": [MatchReason(value).label for value in pair.reasons],
         "sides": [
             (pair.left, nik_markup(nik_cells(pair.left.nik, pair.right.nik))),
@@ -90,6 +95,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
             "items": [_shown(pair) for pair in page],
             "total": page.paginator.count,
             "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
+            "weights": selectors.latest_match_weights(),
         },
     )
 
@@ -102,6 +108,19 @@ def duplicate_search(request: HttpRequest) -> HttpResponse:
         request,
         _("%(found)s pasangan ditemukan, %(created)s baru masuk antrean.")
         % {"found": format_number(result.found), "created": format_number(result.created)},
+    )
+    return redirect("registry:duplicate_list")
+
+
+@require_POST
+@requires(Capability.REVIEW_DUPLICATES)
+def duplicate_weights(request: HttpRequest) -> HttpResponse:
+    """Estimate the weights again from the registry, in the background worker: on a large
+    registry it reads every person."""
+    tasks.estimate_match_weights.enqueue(request.user.pk)
+    messages.success(
+        request,
+        _("Bobot sedang dihitung ulang dari data pekerja; pencarian berikutnya memakainya."),
     )
     return redirect("registry:duplicate_list")
 

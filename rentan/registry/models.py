@@ -245,8 +245,11 @@ class DuplicatePair(models.Model):
     right = models.ForeignKey(
         Person, verbose_name=_("pekerja kedua"), on_delete=models.PROTECT, related_name="+"
     )
-    score = models.FloatField(_("skor kemiripan"))
+    score = models.FloatField(_("peluang sama"))
     reasons = models.JSONField(_("yang cocok"), default=list)
+    # What each field added to the match weight when the pair was found, kept as it was
+    # then: [comparison, level, weight] (see registry.match_model).
+    evidence = models.JSONField(_("bukti per isian"), default=list, blank=True)
     is_exact = models.BooleanField(_("pasti sama"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
@@ -279,6 +282,33 @@ class DuplicatePair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_id} ~ {self.right_id} ({self.score:.2f})"
+
+
+class MatchWeights(models.Model):
+    """The duplicate finder's weights as estimated from the registry on a day, without
+    labels (`registry.match_estimation`). The latest is used; a new installation, which
+    has none, uses the weights shipped with Rentan."""
+
+    parameters = models.JSONField(_("bobot"))  # registry.match_model.MatchModel.to_json()
+    record_count = models.PositiveIntegerField(_("jumlah data"))
+    prior = models.FloatField(_("peluang awal"))
+    estimated_at = models.DateTimeField(_("dihitung pada"), auto_now_add=True)
+    estimated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dihitung oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bobot pencarian data ganda")
+        verbose_name_plural = _("bobot pencarian data ganda")
+        ordering = ["-estimated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.estimated_at:%Y-%m-%d} ({self.record_count})"
 
 
 class ChangeRequestKind(models.TextChoices):

@@ -1,7 +1,8 @@
 """Indonesian personal names, written the many ways people write them, brought to one form.
 
 The same man is `MUHAMMAD RIZKI`, `Moh. Rizki`, `M. Rizki` and `H. Mochammad Rizki, S.Pd.` in
-different spreadsheets; the same woman `Siti Aminah` and `St. Aminah`. Duplicate finding compares
+different spreadsheets; the same woman `Siti Aminah` and `St. Aminah`, `Nurul Hidayah` and
+`Nur Hidayah`. Duplicate finding compares
 the forms returned here. Pure: no ORM, settings or HTTP.
 """
 
@@ -106,7 +107,9 @@ _MUHAMMAD_SPELLINGS = frozenset(
         "muhammat",
     }
 )
-_MUHAMMAD_SHORT = frozenset({"m", "moh", "muh", "mhd", "mch", "mochd", "mohd", "muhd", "much"})
+_MUHAMMAD_SHORT = frozenset(
+    {"m", "moh", "muh", "mhd", "mch", "moch", "mochd", "mohd", "muhd", "much", "mhmd", "mukh"}
+)
 _SITI_SPELLINGS = frozenset({"siti", "sitti"})
 _SITI_SHORT = frozenset({"st", "sti"})
 _OTHER_SPELLINGS = {
@@ -115,6 +118,13 @@ _OTHER_SPELLINGS = {
     "ahmat": "ahmad",
     "abd": "abdul",
     "abdoel": "abdul",
+    # "Nur" joined to the next word by the Arabic article: Nurul, Nurun, Nuril, Nurus.
+    "nurul": "nur",
+    "nurun": "nur",
+    "nuril": "nur",
+    "nurus": "nur",
+    "noer": "nur",
+    "noor": "nur",
 }
 _PATRONYMIC_WORDS = frozenset({"bin", "binti", "bt", "bte"})
 
@@ -131,7 +141,7 @@ def _plain(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def comparable_name(raw: str) -> str:
     """The comparable form of a name: lower case, single spaces, no titles or degrees,
-    one spelling of Muhammad and Siti, the words bin/binti left out."""
+    one spelling of Muhammad, Siti and Nur (Nurul, Noor), the words bin/binti left out."""
     text = _plain(raw).split(",", 1)[0]  # degrees follow a comma: "Budi, S.Pd."
     text = text.replace("'", "").replace("`", "").replace("-", " ")
     text = _NOT_LETTERS.sub(" ", text)

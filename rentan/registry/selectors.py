@@ -21,6 +21,7 @@ from rentan.accounts.access import get_scoped_or_404, kelurahan_scope, scope_to_
 from rentan.regions.models import Area, AreaLevel
 from rentan.registry.change_requests import WHOLE_RECORD, conflicting_fields
 from rentan.registry.job_names import JobNames, JobType
+from rentan.registry.match_model import MatchModel, default_model
 from rentan.registry.models import (
     LIST_ORDER,
     ChangeRequest,
@@ -30,6 +31,7 @@ from rentan.registry.models import (
     DesilRanking,
     DuplicatePair,
     DuplicateStatus,
+    MatchWeights,
     Occupation,
     OccupationAlias,
     Person,
@@ -181,6 +183,17 @@ def open_duplicate_pairs(user: Any) -> QuerySet[DuplicatePair]:
         "right__occupation",
         "right__household",
     ).order_by("-is_exact", "-score", "id")
+
+
+def latest_match_weights() -> MatchWeights | None:
+    return MatchWeights.objects.select_related("estimated_by").first()
+
+
+def current_match_model() -> MatchModel:
+    """The weights the duplicate finder uses: the latest estimated from the registry, or
+    the ones shipped with Rentan for a registry that has none yet."""
+    latest = MatchWeights.objects.only("parameters").first()
+    return MatchModel.from_json(latest.parameters) if latest else default_model()
 
 
 def duplicate_pair_for(user: Any, pk: Any) -> DuplicatePair:

@@ -23,6 +23,7 @@ from rentan.core.models import AuditAction
 from rentan.registry.dedup import DEFAULT_THRESHOLD, DedupRecord, search_pairs
 from rentan.registry.desil import DesilProblem, DesilRow, RowIssue, is_newer
 from rentan.registry.job_names import AliasIssue, AliasProblem, name_key
+from rentan.registry.match_estimation import estimate_from_records
 from rentan.registry.models import (
     DeactivationReason,
     DesilImport,
@@ -30,6 +31,7 @@ from rentan.registry.models import (
     DuplicatePair,
     DuplicateStatus,
     Household,
+    MatchWeights,
     Occupation,
     OccupationAlias,
     Person,
@@ -38,7 +40,12 @@ from rentan.registry.models import (
 )
 from rentan.registry.nik import mask_nik
 from rentan.registry.person_fields import AS_IS, PERSON_FIELDS, PersonFieldSpec, Stored
-from rentan.registry.selectors import job_names, kk_registered_elsewhere, verification_outcomes
+from rentan.registry.selectors import (
+    current_match_model,
+    job_names,
+    kk_registered_elsewhere,
+    verification_outcomes,
+)
 from rentan.registry.validation import (
     CheckedPerson,
     FieldIssue,
@@ -366,6 +373,7 @@ def _dedup_record(values: Mapping[str, Any]) -> DedupRecord:
         kelurahan_code=values["kelurahan_id"],
         address=address,
         kk_number=values["household__kk_number"] or "",
+        sex=values["sex"] or "",
     )
 
 
@@ -376,6 +384,7 @@ def registry_dedup_records() -> list[DedupRecord]:
         "nik",
         "name",
         "birth_date",
+        "sex",
         "kelurahan_id",
         "street_address",
         "rt",
@@ -392,7 +401,9 @@ def detect_registry_duplicates(
     """Look for duplicates over the whole registry and queue the pairs not seen before.
 
     A pair already in the queue, merged or marked as different people, is left as it is."""
-    search = search_pairs(registry_dedup_records(), threshold=threshold)
+    search = search_pairs(
+        registry_dedup_records(), threshold=threshold, model=current_match_model()
+    )
     known = set(DuplicatePair.objects.values_list("left_id", "right_id"))
     new_pairs = []
     for match in search.pairs:
@@ -406,6 +417,7 @@ def detect_registry_duplicates(
                 right_id=right,
                 score=match.score,
                 reasons=[reason.value for reason in match.reasons],
+                evidence=[[c.comparison, c.level, c.weight] for c in match.evidence],
                 is_exact=match.is_exact,
             )
         )
@@ -423,6 +435,39 @@ def detect_registry_duplicates(
     return DuplicateDetection(
         compared=search.compared, found=len(search.pairs), created=len(new_pairs)
     )
+
+
+@transaction.atomic
+def estimate_match_weights(*, actor: Any = None, today: date | None = None) -> MatchWeights:
+    """Estimate the duplicate finder's weights from the active persons of the registry
+    (without labels: `match_estimation.py`) and keep them; later searches use them."""
+    previous = MatchWeights.objects.first()
+    before = current_match_model()
+    on = today or timezone.localdate()
+    estimate = estimate_from_records(registry_dedup_records(), start=before, on=on)
+    weights = MatchWeights.objects.create(
+        parameters=estimate.model.to_json(),
+        record_count=estimate.model.record_count,
+        prior=estimate.model.prior,
+        estimated_by=actor,
+    )
+    record_change(
+        actor=actor,
+        action=AuditAction.MATCH_WEIGHTS_ESTIMATED,
+        target=weights,
+        before=_weights_summary(before, previous),
+        after=_weights_summary(estimate.model, weights),
+    )
+    return weights
+
+
+def _weights_summary(model: Any, weights: MatchWeights | None) -> dict[str, Any]:
+    return {
+        "bobot": weights.pk if weights else "bawaan",
+        "jumlah_data": model.record_count,
+        "peluang_awal": model.prior,
+        "tanggal": model.estimated_on.isoformat() if model.estimated_on else None,
+    }
 
 
 # Fields a merge may fill on the kept record when it has no value of its own (the household

@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("duplikat/", duplicate_views.duplicate_list, name="duplicate_list"),
     path("duplikat/cari/", duplicate_views.duplicate_search, name="duplicate_search"),
+    path("duplikat/bobot/", duplicate_views.duplicate_weights, name="duplicate_weights"),
     path("duplikat/<int:pk>/gabung/", duplicate_views.duplicate_merge, name="duplicate_merge"),
     path(
         "duplikat/<int:pk>/berbeda/", duplicate_views.duplicate_distinct, name="duplicate_distinct"

@@ -41,6 +41,7 @@ from rentan.regions.models import Area
 from rentan.registry import change_request_services
 from rentan.registry import services as registry_services
 from rentan.registry.desil import DesilRow
+from rentan.registry.match_model import default_model
 from rentan.registry.models import (
     DeactivationReason,
     DuplicatePair,
@@ -209,6 +210,26 @@ def test_duplicates_detected_merged_and_marked_distinct(admin_user):
             "merged_into": keep.pk,
             "alasan": DeactivationReason.DUPLICATE.value,
             "tanggal": timezone.localdate().isoformat(),
+        },
+    }
+
+
+def test_match_weights_estimated(admin_user):
+    for number in range(6):
+        PersonFactory(name=f"Slamet Riyadi {number}", kelurahan_id="33.75.01.1002")
+    weights = registry_services.estimate_match_weights(actor=admin_user, today=TODAY)
+    assert _event(AuditAction.MATCH_WEIGHTS_ESTIMATED, weights).changes == {
+        "before": {
+            "bobot": "bawaan",
+            "jumlah_data": default_model().record_count,
+            "peluang_awal": default_model().prior,
+            "tanggal": default_model().estimated_on.isoformat(),
+        },
+        "after": {
+            "bobot": weights.pk,
+            "jumlah_data": 6,
+            "peluang_awal": weights.prior,
+            "tanggal": TODAY.isoformat(),
         },
     }
 

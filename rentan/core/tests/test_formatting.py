@@ -8,7 +8,9 @@ from rentan.core.formatting import (
     format_datetime,
     format_decimal,
     format_number,
+    format_percent,
     format_rupiah,
+    format_signed,
 )
 
 
@@ -58,3 +60,15 @@ def test_datetime_and_number():
 )
 def test_decimals_use_a_comma_and_dots_for_thousands(value, expected):
     assert format_decimal(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(8.06, "+8,1"), (9, "+9,0"), (-3.24, "-3,2"), (-0.01, "+0,0"), (1234.56, "+1.234,6")],
+)
+def test_a_weight_of_evidence_keeps_its_sign_and_one_decimal(value, expected):
+    assert format_signed(value) == expected
+
+
+def test_a_share_is_a_percentage_with_a_decimal_comma():
+    assert format_percent(0.99871) == "99,9%"

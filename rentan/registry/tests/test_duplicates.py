@@ -1,6 +1,7 @@
 """Duplicate pairs in the registry: detection, merge, mark distinct, and the review queue."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -8,7 +9,15 @@ from django.urls import reverse
 
 from rentan.core.audit import events_for
 from rentan.core.models import AuditAction, AuditEvent
-from rentan.registry.models import DeactivationReason, DuplicatePair, DuplicateStatus, Household
+from rentan.registry.match_model import MatchModel, default_model
+from rentan.registry.models import (
+    DeactivationReason,
+    DuplicatePair,
+    DuplicateStatus,
+    Household,
+    MatchWeights,
+)
+from rentan.registry.selectors import current_match_model
 from rentan.registry.services import (
     MergeRefused,
     detect_registry_duplicates,
@@ -115,8 +124,6 @@ def test_merge_refuses_inactive_person_and_changes_nothing(verifier_user):
 
 def test_find_duplicates_command_reports_counts():
     twins_by_typo()
-    from io import StringIO
-
     out = StringIO()
     call_command("find_duplicates", stdout=out)
     assert "1 pasangan duplikat ditemukan, 1 baru masuk antrean" in out.getvalue()
@@ -148,6 +155,56 @@ def test_queue_shows_pair_with_masked_niks_and_reasons(client, verifier_user):
     assert pair.left.nik not in html
     assert pair.right.nik not in html
     assert 'class="nik-diff"' in html
+
+
+def test_queue_shows_the_probability_and_each_fields_weight_as_found(client, verifier_user):
+    pair = queued_pair()
+    assert 0.9 <= pair.score < 1.0
+    kinds = {(comparison, level) for comparison, level, _weight in pair.evidence}
+    assert {("nik", "one_digit"), ("birth_date", "exact")} <= kinds
+    # Weights estimated later do not rewrite why this pair was proposed.
+    DuplicatePair.objects.filter(pk=pair.pk).update(
+        evidence=[["nik", "one_digit", 8.06], ["birth_date", "swapped", 4.2]]
+    )
+    html = login(client, verifier_user).get(reverse("registry:duplicate_list")).content.decode()
+    assert "NIK beda 1 digit: +8,1; tanggal lahir tertukar hari/bulan: +4,2" in html
+    percent = f"{pair.score * 100:.1f}".replace(".", ",")
+    assert f"Peluang orang yang sama {percent}%" in html
+    assert "Bobot bukti: bawaan Rentan" in html
+
+
+def test_estimated_weights_are_kept_and_used_by_the_next_search():
+    twins_by_typo()
+    for number in range(8):
+        PersonFactory(name=f"Sri Wahyuni {number}", birth_date=date(1970 + number, 2, 3))
+    out = StringIO()
+    call_command("estimate_match_weights", stdout=out)
+    weights = MatchWeights.objects.get()
+    assert weights.record_count == 10
+    assert "dari 10 data pekerja" in out.getvalue()
+    assert current_match_model() == MatchModel.from_json(weights.parameters)
+    assert current_match_model() != default_model()
+    (event,) = events_for(weights)
+    assert event.action == AuditAction.MATCH_WEIGHTS_ESTIMATED
+
+
+def test_the_command_can_hand_the_estimate_to_the_background_worker():
+    twins_by_typo()
+    out = StringIO()
+    # The test settings run tasks at once, as the worker would.
+    call_command("estimate_match_weights", "--background", stdout=out)
+    assert "pekerja latar" in out.getvalue()
+    assert MatchWeights.objects.count() == 1
+
+
+def test_verifier_asks_for_new_weights_from_the_queue(client, verifier_user):
+    twins_by_typo()
+    response = login(client, verifier_user).post(reverse("registry:duplicate_weights"))
+    assert response.status_code == 302
+    weights = MatchWeights.objects.get()
+    assert weights.estimated_by == verifier_user
+    html = client.get(reverse("registry:duplicate_list")).content.decode()
+    assert "Bobot bukti dihitung dari data pekerja pada" in html
 
 
 def test_the_queue_marks_the_digits_where_two_niks_differ_without_showing_hidden_ones():

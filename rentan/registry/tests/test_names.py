@@ -28,6 +28,10 @@ from rentan.registry.names import comparable_name, name_key
         ("Aminah Binti Kasim", "aminah kasim"),
         ("  DEWI   LESTARI ", "dewi lestari"),
         ("Achmad Fauzi", "ahmad fauzi"),
+        ("Nurul Hidayah", "nur hidayah"),
+        ("NOOR HIDAYAH", "nur hidayah"),
+        ("Siti Nurul Aini", "siti nur aini"),
+        ("Moch. Rizki", "muhammad rizki"),
         ("Ma'ruf", "maruf"),
         ("Élis", "elis"),
         # A lone initial at the end is someone's surname initial, not Muhammad.

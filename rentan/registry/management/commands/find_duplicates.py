@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--threshold",
             type=float,
             default=DEFAULT_THRESHOLD,
-            help=f"Skor minimum kemungkinan sama, 0..1 (bawaan {DEFAULT_THRESHOLD}).",
+            help=f"Peluang minimum orang yang sama, 0..1 (bawaan {DEFAULT_THRESHOLD}).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
