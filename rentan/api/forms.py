@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.models import User
 from rentan.api.services import MAX_DAYS
+from rentan.core.forms import IntegerField
 
 
 class TokenForm(forms.Form):
@@ -13,9 +14,7 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_('Untuk apa token ini, mis. "dasbor kota".'),
     )
-    days = forms.IntegerField(
-        label=_("Berlaku (hari)"), min_value=1, max_value=MAX_DAYS, initial=90
-    )
+    days = IntegerField(label=_("Berlaku (hari)"), min_value=1, max_value=MAX_DAYS, initial=90)
 
     def __init__(self, *args: Any, may_choose_user: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
