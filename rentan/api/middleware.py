@@ -1,6 +1,7 @@
 """Answers under /api/v1/ that Django or ninja give before any operation runs (no such
 route, a method the route does not take, a server error) in the API's JSON error shape
-rather than an HTML page."""
+rather than an HTML page; and text holding a NUL character, which no field of Rentan may hold
+(PostgreSQL refuses it in any text), refused before any operation reads it."""
 
 import json
 from collections.abc import Callable
@@ -26,20 +27,39 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
         if not request.path.startswith(PREFIX):
-            return response
+            return self.get_response(request)
+        if _holds_nul(request):
+            return _json(
+                422,
+                ErrorCode.INVALID_INPUT,
+                _("Teks berisi karakter NUL (\\0), yang tidak diterima di isian mana pun."),
+            )
+        response = self.get_response(request)
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         known = _messages().get(response.status_code)
         if known is None:
             return response
-        code, message = known
-        answer = HttpResponse(
-            json.dumps({"code": code, "message": message}),
-            status=response.status_code,
-            content_type="application/json; charset=utf-8",
-        )
+        answer = _json(response.status_code, *known)
         if response.has_header("Allow"):
             answer["Allow"] = response["Allow"]
         return answer
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    """A NUL in the query string or a JSON body (raw or as the \\u0000 escape). A file's
+    bytes (a multipart upload) may hold NULs and are read by the import's own checks."""
+    if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+        return True
+    if request.content_type == "application/json":
+        return b"\x00" in request.body or b"\\u0000" in request.body
+    return False
+
+
+def _json(status: int, code: str, message: str) -> HttpResponse:
+    return HttpResponse(
+        json.dumps({"code": code, "message": message}),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )

@@ -62,3 +62,20 @@ def test_full_nik_is_recorded_and_refused_to_pimpinan():
     refused = api_client(make_user("pimpinan")).get(f"/api/v1/persons/{person.pk}/nik")
     assert refused.status_code == 403
     assert refused.json()["code"] == "forbidden"
+
+
+def test_text_holding_a_nul_is_refused_before_any_query():
+    # PostgreSQL refuses NUL in any text: the filter must not reach the database.
+    PersonFactory(name="Slamet")
+    client = api_client(make_user("admin"))
+    for answer in (
+        client.get("/api/v1/persons", {"kelurahan": "33.75\x00"}),
+        client.post(
+            "/api/v1/persons/lookup",
+            '{"nik": "3375\\u0000"}',
+            content_type="application/json",
+        ),
+    ):
+        assert answer.status_code == 422
+        assert answer.json()["code"] == "invalid_input"
+        assert "NUL" in answer.json()["message"]
