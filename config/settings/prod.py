@@ -3,6 +3,7 @@
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
 from .base import database_from_env, env_flag
@@ -53,6 +54,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps are fetched only by a developer's browser tools: not worth compressing (most of
+# collectstatic's time went into the API documentation's maps).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Logs as JSON lines on standard output (journald, a log collector); gunicorn's own and its
 # access log are set in config/gunicorn.conf.py in the same form.
