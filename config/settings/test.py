@@ -39,3 +39,4 @@ AUTHENTICATION_BACKENDS = [
 
 # The home page counts its figures on every visit here: each test sees its own rows.
 RENTAN_HOME_FIGURES_SECONDS = 0
+RENTAN_KEPT_SECONDS = 0
