@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -173,13 +173,12 @@ def open_duplicate_pairs(user: Any) -> QuerySet[DuplicatePair]:
     # that subquery would be the whole registry, read on every page.
     pairs = scope_to_user(user, DuplicatePair.objects.open(), kelurahan_field="left__kelurahan")
     pairs = scope_to_user(user, pairs, kelurahan_field="right__kelurahan")
-    return pairs.select_related(
-        "left__kelurahan__parent",
-        "left__occupation",
-        "left__household",
-        "right__kelurahan__parent",
-        "right__occupation",
-        "right__household",
+    # Each side's person with what the page shows of them, read by a query of its own: one
+    # join of the pair with both persons and their five related rows each is eleven tables,
+    # whose plan alone cost PostgreSQL more than the rest of the page.
+    shown = Person.objects.select_related("kelurahan__parent", "occupation", "household")
+    return pairs.prefetch_related(
+        Prefetch("left", queryset=shown), Prefetch("right", queryset=shown)
     ).order_by("-is_exact", "-score", "id")
 
 
