@@ -27,7 +27,7 @@ def kept(key: Hashable, read: Callable[[], T]) -> T:
     now = time.monotonic()
     entry = _kept.get(key)
     if entry is not None and now - entry[0] < seconds:
-        return entry[1]  # type: ignore[no-any-return]
+        return entry[1]
     value = read()
     with _lock:
         _kept[key] = (now, value)

@@ -349,16 +349,17 @@ _PLACEMENT_COLUMNS = (
 )
 
 
-def _placements_page(placements: QuerySet[Placement], number: str | None) -> Page:
+def _placements_page(placements: QuerySet[Placement], number: str | None) -> Page[Placement]:
     """A page of the list by rank: the page's ids from the placements alone, then their rows
     with the columns the table shows of person, job type and kelurahan. Asked at once,
     PostgreSQL joins the whole list (thousands of persons) before it sorts by rank and keeps
     25."""
-    page = Paginator(placements.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
-    ids = list(page.object_list)
+    # The ids' paginator counts and numbers the pages; the page holds the rows.
+    paginator: Paginator[Any] = Paginator(placements.values_list("pk", flat=True), PAGE_SIZE)
+    by_id = paginator.get_page(number)
+    ids = list(by_id.object_list)
     rows = placements.order_by().only(*_PLACEMENT_COLUMNS).in_bulk(ids)
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
-    return page
+    return Page([rows[pk] for pk in ids if pk in rows], by_id.number, by_id.paginator)
 
 
 def _reallocation_consequences(cycle: Cycle) -> Consequences:

@@ -37,8 +37,9 @@ def row_url(view_name: str, *args: Any) -> str:
         view_name,
         tuple(None if _is_number(value) else value for value in args),
     )
-    parts = _patterns.get(key, False)
-    if parts is False:
+    if key in _patterns:
+        parts = _patterns[key]
+    else:
         parts = _pattern(view_name, args)
         with _lock:
             _patterns[key] = parts

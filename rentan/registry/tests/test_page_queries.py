@@ -30,8 +30,8 @@ def _queries(client: Any, url: str, params: dict[str, str] | None = None) -> tup
 
 def _pairs(first: int, last: int) -> None:
     for n in range(first, last + 1):
-        left = PersonFactory(name=f"Siti Rahayu {n}", household=None)
-        right = PersonFactory(name=f"Siti Rahayu {n}", kelurahan_id=SOKODUWET)
+        left: Any = PersonFactory(name=f"Siti Rahayu {n}", household=None)
+        right: Any = PersonFactory(name=f"Siti Rahayu {n}", kelurahan_id=SOKODUWET)
         DuplicatePair.objects.create(left=left, right=right, score=0.9, reasons=["similar_name"])
 
 
