@@ -51,6 +51,10 @@ def test_the_roster_is_paged_from_its_counts_per_status_and_counted_once(
     # A search counts what it found.
     assert searched.paginator.count == 3
     assert len(_roster_counts(searched_queries)) == 1
+    # The counts per status read the memberships alone.
+    by_status = [sql for sql in queries if "GROUP BY" in sql and "enrollment_membership" in sql]
+    assert by_status
+    assert all("JOIN" not in sql for sql in by_status)
     # The rows are read with their person, not their cycle and programme.
     rows = [sql for sql in queries if "LIMIT 2" in sql]
     assert rows
