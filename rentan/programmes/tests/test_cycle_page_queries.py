@@ -43,3 +43,7 @@ def test_the_list_by_rank_pages_in_rank_order_with_as_many_queries_for_any_lengt
     by_rank = [sql for sql in long if "LIMIT" in sql and "rank" in sql]
     assert by_rank
     assert all("registry_person" not in sql for sql in by_rank)
+    # The counts per kind read the placements alone.
+    by_kind = [sql for sql in long if "GROUP BY" in sql and "programmes_placement" in sql]
+    assert by_kind
+    assert all("JOIN" not in sql for sql in by_kind)
