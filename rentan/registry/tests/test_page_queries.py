@@ -112,3 +112,11 @@ def test_the_menu_count_is_kept_for_each_role_and_kelurahan(
         assert menu_count(verifier_user) == "3"
     finally:
         forget_kept()
+
+
+def test_a_person_page_without_change_requests_reads_no_names_for_them(client, admin_user):
+    person = PersonFactory(name="Darimin")
+    client.force_login(admin_user)
+    queries, page = _queries(client, reverse("registry:person_detail", args=[person.pk]))
+    assert "Darimin" in page
+    assert not [sql for sql in queries if 'FROM "registry_occupation"' in sql]
