@@ -173,13 +173,25 @@ def open_duplicate_pairs(user: Any) -> QuerySet[DuplicatePair]:
     # that subquery would be the whole registry, read on every page.
     pairs = scope_to_user(user, DuplicatePair.objects.open(), kelurahan_field="left__kelurahan")
     pairs = scope_to_user(user, pairs, kelurahan_field="right__kelurahan")
-    # Each side's person with what the page shows of them, read by a query of its own: one
-    # join of the pair with both persons and their five related rows each is eleven tables,
-    # whose plan alone cost PostgreSQL more than the rest of the page.
-    shown = Person.objects.select_related("kelurahan__parent", "occupation", "household")
-    return pairs.prefetch_related(
-        Prefetch("left", queryset=shown), Prefetch("right", queryset=shown)
+    return pairs.select_related(
+        "left__kelurahan__parent",
+        "left__occupation",
+        "left__household",
+        "right__kelurahan__parent",
+        "right__occupation",
+        "right__household",
     ).order_by("-is_exact", "-score", "id")
+
+
+def with_sides_read_apart(pairs: QuerySet[DuplicatePair]) -> QuerySet[DuplicatePair]:
+    """The pairs with each side's person (and what the queue shows of them) read by a
+    query of its own: one join of the pair with both persons and their five related rows
+    each is eleven tables, whose plan alone cost PostgreSQL more than the rest of the
+    queue's page. For a page of pairs: each side's ids go into one list."""
+    shown = Person.objects.select_related("kelurahan__parent", "occupation", "household")
+    return pairs.select_related(None).prefetch_related(
+        Prefetch("left", queryset=shown), Prefetch("right", queryset=shown)
+    )
 
 
 def duplicate_pair_for(user: Any, pk: Any) -> DuplicatePair:
