@@ -3,6 +3,9 @@ PostgreSQL, the production server (gunicorn, config.settings.prod) and 20 client
 loopback, each signed in through the login form. Per page: p50/p95/p99 and requests per
 second, next to the floor of a request with no work (a static file through the same server).
 
+Then, on a server of one worker, each page's CPU per request (bench/page_cpu.py), which
+does not depend on how busy the machine is.
+
 RENTAN_BENCH_LOAD_PERSONS and RENTAN_BENCH_LOAD_REQUESTS override the sizes (for a quick try).
 """
 
@@ -13,16 +16,18 @@ import re
 import subprocess
 import threading
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection
 
 from bench.bench_import import _FAMILY, _GIVEN, _STREETS
 from bench.harness import Report
+from bench.page_cpu import report_cpu_per_request
 from bench.population import approve_memberships
 from bench.registry_copy import copy_registry
 from rentan.testing.processes import (
@@ -225,7 +230,9 @@ def _deep_cursor() -> int:
         return int(cursor.fetchone()[0])
 
 
-def run(db: str, report: Report, workdir: Path) -> None:
+def set_up(report: Report) -> dict[str, Any]:
+    """The registry, a cycle with members, duplicate pairs and a signed-in admin; what the
+    pages are asked with."""
     from rentan.registry.models import Person
 
     started = time.perf_counter()
@@ -239,39 +246,90 @@ def run(db: str, report: Report, workdir: Path) -> None:
         f"setup: {PERSONS:,} persons (COPY), cycle, pairs, VACUUM ANALYZE",
         f"{time.perf_counter() - started:8.2f} s",
     )
-    deep = _deep_cursor()
-    nik = Person.objects.filter(is_active=True).values_list("nik", flat=True)[PERSONS // 2]
-    detail_ids = list(
-        Person.objects.filter(is_active=True).values_list("id", flat=True)[
-            : PERSONS : PERSONS // 500
-        ]
-    )
+    return {
+        "username": username,
+        "code": code,
+        "year": year,
+        "deep": _deep_cursor(),
+        "nik": Person.objects.filter(is_active=True).values_list("nik", flat=True)[PERSONS // 2],
+        "detail_ids": list(
+            Person.objects.filter(is_active=True).values_list("id", flat=True)[
+                : PERSONS : PERSONS // 500
+            ]
+        ),
+    }
 
-    port = free_port()
-    env = production_env(var_dir=workdir / "var", port=port, workers=WORKERS, threads=THREADS)
+
+def collect_static(env: dict[str, str], workdir: Path) -> str:
+    """The production server's static files; the name of its stylesheet (the floor)."""
     collected = subprocess.run(
         manage_command("collectstatic", "--noinput"), env=env, capture_output=True
     )
     assert collected.returncode == 0, collected.stderr[-2000:]
-    stylesheet = next((workdir / "var" / "static" / "rentan").glob("rentan.*.css")).name
-    log = workdir / "gunicorn.log"
-    with ExitStack() as stack:
-        server = stack.enter_context(running(gunicorn_command(), env=env, log=log))
+    return next((workdir / "var" / "static" / "rentan").glob("rentan.*.css")).name
 
-        def answers() -> bool:
-            try:
-                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                # /sehat/ answers 503 here (no worker runs): any answer means it is up.
-                probe.request("GET", "/sehat/")
-                return probe.getresponse().status > 0
-            except OSError:
-                return False
 
+@contextmanager
+def serving(env: dict[str, str], port: int, log: Path) -> Iterator[Any]:
+    """The production server, once it answers."""
+
+    def answers() -> bool:
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            # /sehat/ answers 503 here (no worker runs): any answer means it is up.
+            probe.request("GET", "/sehat/")
+            return probe.getresponse().status > 0
+        except OSError:
+            return False
+
+    with running(gunicorn_command(), env=env, log=log) as server:
         wait_for(answers, seconds=60, process=server, log=log)
+        yield server
+
+
+def pages(data: dict[str, Any], stylesheet: str) -> list[tuple[str, Callable[[int], str]]]:
+    """The pages timed, each a label and the path of its n-th request; the floor first."""
+    code, year, detail_ids = data["code"], data["year"], data["detail_ids"]
+    return [
+        ("floor: static file (no work)", lambda n: f"/static/rentan/{stylesheet}"),
+        ("Beranda /", lambda n: "/"),
+        ("person list /pekerja/", lambda n: "/pekerja/"),
+        ("name search ?q=siti", lambda n: "/pekerja/?q=siti"),
+        ("name search ?q=wahyu lestari", lambda n: "/pekerja/?q=wahyu+lestari"),
+        ("NIK prefix search ?q=3375000", lambda n: "/pekerja/?q=3375000"),
+        ("NIK full search", lambda n: f"/pekerja/?q={data['nik']}"),
+        ("list at row 125,000 (page 5,000)", lambda n: f"/pekerja/?sesudah={data['deep']}"),
+        # A jump by number skips the ids before it in the sort index (OFFSET).
+        ("jump to page 5,000 ?halaman=5000", lambda n: "/pekerja/?halaman=5000"),
+        (
+            "jump to the middle ?halaman=PERSONS/50",
+            lambda n: f"/pekerja/?halaman={max(PERSONS // 50, 2)}",
+        ),
+        ("last page ?terakhir=1", lambda n: "/pekerja/?terakhir=1"),
+        ("person detail", lambda n: f"/pekerja/{detail_ids[n % len(detail_ids)]}/"),
+        ("programme page", lambda n: f"/program/{code}/"),
+        ("cycle page", lambda n: f"/program/{code}/{year}/"),
+        ("cycle list search ?q=siti", lambda n: f"/program/{code}/{year}/?q=siti"),
+        (
+            "cycle, not on the list ?jenis=tidak",
+            lambda n: f"/program/{code}/{year}/?jenis=tidak",
+        ),
+        ("duplicate queue", lambda n: "/pekerja/duplikat/"),
+        ("memberships /kepesertaan/", lambda n: "/kepesertaan/"),
+    ]
+
+
+def run(db: str, report: Report, workdir: Path) -> None:
+    data = set_up(report)
+    port = free_port()
+    env = production_env(var_dir=workdir / "var", port=port, workers=WORKERS, threads=THREADS)
+    stylesheet = collect_static(env, workdir)
+    log = workdir / "gunicorn.log"
+    with serving(env, port, log):
         clients = [Client(port) for _ in range(CLIENTS)]
         try:
             for client in clients:
-                client.log_in(username)
+                client.log_in(data["username"])
         except AssertionError:
             print(log.read_text()[-5000:])
             raise
@@ -280,33 +338,6 @@ def run(db: str, report: Report, workdir: Path) -> None:
             f"gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} clients, "
             f"{REQUESTS_PER_PAGE} requests a page (at most {SECONDS_PER_PAGE:g} s)",
         )
-        pages: list[tuple[str, Callable[[int], str]]] = [
-            ("floor: static file (no work)", lambda n: f"/static/rentan/{stylesheet}"),
-            ("Beranda /", lambda n: "/"),
-            ("person list /pekerja/", lambda n: "/pekerja/"),
-            ("name search ?q=siti", lambda n: "/pekerja/?q=siti"),
-            ("name search ?q=wahyu lestari", lambda n: "/pekerja/?q=wahyu+lestari"),
-            ("NIK prefix search ?q=3375000", lambda n: "/pekerja/?q=3375000"),
-            ("NIK full search", lambda n: f"/pekerja/?q={nik}"),
-            ("list at row 125,000 (page 5,000)", lambda n: f"/pekerja/?sesudah={deep}"),
-            # A jump by number skips the ids before it in the sort index (OFFSET).
-            ("jump to page 5,000 ?halaman=5000", lambda n: "/pekerja/?halaman=5000"),
-            (
-                "jump to the middle ?halaman=PERSONS/50",
-                lambda n: f"/pekerja/?halaman={max(PERSONS // 50, 2)}",
-            ),
-            ("last page ?terakhir=1", lambda n: "/pekerja/?terakhir=1"),
-            ("person detail", lambda n: f"/pekerja/{detail_ids[n % len(detail_ids)]}/"),
-            ("programme page", lambda n: f"/program/{code}/"),
-            ("cycle page", lambda n: f"/program/{code}/{year}/"),
-            ("cycle list search ?q=siti", lambda n: f"/program/{code}/{year}/?q=siti"),
-            (
-                "cycle, not on the list ?jenis=tidak",
-                lambda n: f"/program/{code}/{year}/?jenis=tidak",
-            ),
-            ("duplicate queue", lambda n: "/pekerja/duplikat/"),
-            ("memberships /kepesertaan/", lambda n: "/kepesertaan/"),
-        ]
         # The first visit of Beranda in each server process counts its figures (kept
         # afterwards, recounted in the background): measured apart, before the warm-up.
         started = time.perf_counter()
@@ -316,7 +347,7 @@ def run(db: str, report: Report, workdir: Path) -> None:
             f"{(time.perf_counter() - started) * 1000:7.1f} ms",
         )
         floor_p95 = 0.0
-        for label, paths in pages:
+        for label, paths in pages(data, stylesheet):
             _load(clients, paths, CLIENTS)  # warm-up: one request a client, not counted
             latencies, wall, failed = _load(clients, paths)
             p50, p95, p99 = (_percentile(latencies, share) * 1000 for share in (0.5, 0.95, 0.99))
@@ -333,3 +364,12 @@ def run(db: str, report: Report, workdir: Path) -> None:
                 + (f"{failed} not 200  " if failed else "")
                 + verdict,
             )
+    # What each page costs the machine, whatever else runs on it.
+    report_cpu_per_request(
+        username=data["username"],
+        pages=pages(data, stylesheet),
+        workdir=workdir,
+        report=report,
+        client=Client,
+        serving=serving,
+    )

@@ -27,6 +27,17 @@ def copy_registry(persons: int, person_line: Callable[[int, int], str]) -> None:
         ) as copy:
             for i in range(1, households + 1):
                 copy.write_row((i, f"3375{i:012d}"))
+        # Columns added to the person since (the mother's name) take their empty value while
+        # the rows are copied: Django keeps defaults in Python, not in the table.
+        blank = [
+            field.column
+            for field in Person._meta.concrete_fields
+            if field.column not in PERSON_COLUMNS.split(", ")
+            and not field.null
+            and field.get_internal_type() == "CharField"
+        ]
+        for column in blank:
+            cursor.execute(f"ALTER TABLE {Person._meta.db_table} ALTER {column} SET DEFAULT ''")
         with cursor.cursor.copy(
             f"COPY {Person._meta.db_table} ({PERSON_COLUMNS}) FROM STDIN"
         ) as copy:
@@ -37,5 +48,7 @@ def copy_registry(persons: int, person_line: Callable[[int, int], str]) -> None:
                     copy.write("".join(lines))
                     lines = []
             copy.write("".join(lines))
+        for column in blank:
+            cursor.execute(f"ALTER TABLE {Person._meta.db_table} ALTER {column} DROP DEFAULT")
         cursor.execute(f"SELECT setval('registry_person_id_seq', {persons})")
         cursor.execute(f"SELECT setval('registry_household_id_seq', {households})")

@@ -191,6 +191,10 @@ RENTAN_BOUNDARY_UPLOAD_MAX_BYTES = int(
 # The home page's figures are counted at most once per this many seconds in each server
 # process (they read the whole person table); 0 counts them on every visit.
 RENTAN_HOME_FIGURES_SECONDS = int(os.environ.get("RENTAN_HOME_FIGURES_SECONDS", "60"))
+# What many pages show alike (the menu's counts of waiting work per role and kelurahan, the
+# kelurahan and job types a search offers) is read at most once per this many seconds in each
+# server process (rentan.core.kept); 0 reads it on every request.
+RENTAN_KEPT_SECONDS = int(os.environ.get("RENTAN_KEPT_SECONDS", "10"))
 
 # The public page laporan/publik/ (no login): the programme's figures per year and kecamatan,
 # cells under 5 people shown as "<5". Off unless set: publishing is the Dinas's decision

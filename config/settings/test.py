@@ -42,3 +42,4 @@ RENTAN_HOME_FIGURES_SECONDS = 0
 
 # The API's rate per token, counted in the test process's memory, not in files under var/.
 RENTAN_API_CACHE = "default"
+RENTAN_KEPT_SECONDS = 0

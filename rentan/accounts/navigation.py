@@ -1,13 +1,18 @@
-"""The one navigation for every role: each menu item shows only to those who may use it."""
+"""The one navigation for every role: each menu item shows only to those who may use it.
+
+Every page draws the menu, so what it costs is paid on every request: the addresses are
+reversed once per process, and each count of waiting work is kept a few seconds per role and
+kelurahan, what decides what the user may see (`core.kept`)."""
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.access import Capability, can, kelurahan_scope
+from rentan.core.kept import kept
 
 MENU: list[tuple[Any, str, Capability | None]] = [
     (_("Beranda"), "home", None),
@@ -27,10 +32,28 @@ MENU: list[tuple[Any, str, Capability | None]] = [
 ]
 
 # Menu items that show how many things wait there, each counted by a function named by its
-# path (the apps sit above this one), over what the user may see and nothing else.
+# path (the apps sit above this one), over what the user may see and nothing else: a count
+# that depends on the user's role and kelurahan only, since it is shared between the users
+# who have both.
 MENU_COUNTS: dict[str, str] = {
     "registry:change_request_list": "rentan.registry.selectors.pending_change_request_count",
 }
+
+_addresses: dict[tuple[Any, ...], str] = {}
+
+
+def _address(url_name: str) -> str:
+    key = (get_script_prefix(), get_urlconf(), url_name)
+    address = _addresses.get(key)
+    if address is None:
+        address = _addresses[key] = reverse(url_name)
+    return address
+
+
+def menu_count(url_name: str, user: Any) -> int:
+    """The count beside a menu item, kept for the user's role and kelurahan."""
+    count = import_string(MENU_COUNTS[url_name])
+    return int(kept(("menu", url_name, user.role, kelurahan_scope(user)), lambda: count(user)))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -40,12 +63,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [
         {
             "label": label,
-            "url": reverse(url_name),
-            "active": request.path == reverse(url_name),
-            "count": import_string(MENU_COUNTS[url_name])(user) if url_name in MENU_COUNTS else 0,
+            "url": address,
+            "active": request.path == address,
+            "count": menu_count(url_name, user) if url_name in MENU_COUNTS else 0,
         }
         for label, url_name, capability in MENU
         if capability is None or can(user, capability)
+        for address in (_address(url_name),)
     ]
     return {"menu": items, "work_area": work_area(user)}
 

@@ -128,8 +128,11 @@ def claims_visible_to(user: Any) -> QuerySet[Claim]:
 
 
 def status_counts(memberships: QuerySet[Membership]) -> dict[str, int]:
+    # Without the model's ordering, which would join each membership's cycle, programme and
+    # person into a count that needs none of them.
     counts = {
-        row["status"]: row["n"] for row in memberships.values("status").annotate(n=Count("id"))
+        row["status"]: row["n"]
+        for row in memberships.order_by().values("status").annotate(n=Count("id"))
     }
     return {status.value: counts.get(status.value, 0) for status in MembershipStatus}
 

@@ -118,11 +118,14 @@ def persons_not_listed(cycle: Cycle, persons: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def placement_counts(cycle: Cycle) -> Counter[str]:
+    # Without the model's ordering (by cycle), which would join the cycle and its programme
+    # into a count that needs neither.
     return Counter(
         dict(
             Placement.objects.filter(cycle=cycle, ended_on__isnull=True)
             .values_list("kind")
             .annotate(n=Count("id"))
+            .order_by()
         )
     )
 

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +36,7 @@ from rentan.programmes.models import (
     DecisionAction,
     ExclusionList,
     ManualExclusion,
+    Placement,
     PlacementKind,
     Programme,
 )
@@ -306,7 +307,7 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
             text,
             person="person__",
         )
-        page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = _placements_page(placements, request.GET.get("page"))
     counts = selectors.placement_counts(cycle)
     try:
         premium = selectors.cycle_premium(cycle)
@@ -334,6 +335,31 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "factors": Factor,
         },
     )
+
+
+# What the cycle page's table shows of a place on the list (cycle_selection.html).
+_PLACEMENT_COLUMNS = (
+    "rank",
+    "kind",
+    "score",
+    "person__nik",
+    "person__name",
+    "person__occupation__name",
+    "kelurahan__name",
+)
+
+
+def _placements_page(placements: QuerySet[Placement], number: str | None) -> Page[Placement]:
+    """A page of the list by rank: the page's ids from the placements alone, then their rows
+    with the columns the table shows of person, job type and kelurahan. Asked at once,
+    PostgreSQL joins the whole list (thousands of persons) before it sorts by rank and keeps
+    25."""
+    # The ids' paginator counts and numbers the pages; the page holds the rows.
+    paginator: Paginator[Any] = Paginator(placements.values_list("pk", flat=True), PAGE_SIZE)
+    by_id = paginator.get_page(number)
+    ids = list(by_id.object_list)
+    rows = placements.order_by().only(*_PLACEMENT_COLUMNS).in_bulk(ids)
+    return Page([rows[pk] for pk in ids if pk in rows], by_id.number, by_id.paginator)
 
 
 def _reallocation_consequences(cycle: Cycle) -> Consequences:

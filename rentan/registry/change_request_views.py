@@ -104,6 +104,8 @@ def summary(request: ChangeRequest) -> str:
 
 
 def listed(user: Any, requests: list[ChangeRequest]) -> list[dict[str, Any]]:
+    if not requests:
+        return []  # most person pages: no names of job types or kelurahan to read
     conflicts = selectors.conflicts_among(requests)
     shown = shown_for(user, [values for r in requests for values in (r.before, r.proposed)])
     return [

@@ -78,7 +78,7 @@ def _shown(pair: DuplicatePair) -> dict[str, object]:
 
 @requires(Capability.REVIEW_DUPLICATES)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    pairs = selectors.open_duplicate_pairs(request.user)
+    pairs = selectors.with_sides_read_apart(selectors.open_duplicate_pairs(request.user))
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
     record_read(
         actor=request.user,

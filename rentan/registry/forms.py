@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rentan.accounts.access import Capability, can, kelurahan_open_to, kelurahan_scope
 from rentan.core import forms as number_fields
+from rentan.core.kept import kept
 from rentan.core.widgets import RememberedSelect
 from rentan.registry.job_names import MAX_NAME_LENGTH, JobNames
 from rentan.registry.models import DeactivationReason, Occupation
@@ -199,7 +200,8 @@ class PersonSearchForm(forms.Form):
         # An operator's list is their own kelurahan: area filters and columns would offer
         # a choice of one.
         self.shows_areas = kelurahan_scope(user) is None
-        villages = kelurahan_open_to(user, programme_kelurahan())
+        # The same lists for every search: kept a few seconds, not read on every request.
+        villages = kelurahan_open_to(user, kept("search:kelurahan", programme_kelurahan))
         districts = sorted({(v.parent_id, v.parent.name) for v in villages if v.parent})
         _choices(self, "kecamatan").choices = [("", _("Semua kecamatan")), *districts]
         _choices(self, "kelurahan").choices = [("", _("Semua kelurahan"))] + [
@@ -207,7 +209,9 @@ class PersonSearchForm(forms.Form):
         ]
         _choices(self, "occupation").choices = [
             ("", _("Semua pekerjaan")),
-            *Occupation.objects.values_list("code", "name"),
+            *kept(
+                "search:occupations", lambda: list(Occupation.objects.values_list("code", "name"))
+            ),
         ]
 
 

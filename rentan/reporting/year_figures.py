@@ -361,7 +361,9 @@ def programme_years(programme: Programme, area: str = "") -> list[YearRow]:
 def current_cycle(programme: Programme, on: date) -> Cycle | None:
     """The year to show first: the latest approved year whose cover has begun by `on`,
     else the latest approved year, else the latest year."""
-    cycles = programme.cycles.select_related("programme").order_by("-year")
+    # Each cycle read through the programme's manager already points at this programme:
+    # joining its row (rules and weights as JSON) again would cost more than the lookup.
+    cycles = programme.cycles.order_by("-year")
     approved = cycles.filter(status__in=APPROVED_STATUSES)
     return approved.filter(coverage_start_on__lte=on).first() or approved.first() or cycles.first()
 

@@ -1,0 +1,49 @@
+"""The cycle page's list by rank: its page read by ids from the placements alone, then those
+rows, so a long list costs the page no more queries and its rows stay in rank order."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rentan.programmes import views
+from rentan.testing.factories import PersonFactory, PlacementFactory, make_approved_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_by_rank_pages_in_rank_order_with_as_many_queries_for_any_length(
+    client, admin_user, monkeypatch
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    cycle = make_approved_cycle(selected=0)
+    # Ranks written out of order, names against the ranks: only the rank orders the list.
+    for rank in (3, 1, 2):
+        PlacementFactory(cycle=cycle, rank=rank, person=PersonFactory(name=f"Nama {9 - rank}"))
+    url = reverse("programmes:cycle_selection", args=[cycle.programme.code, cycle.year])
+    client.force_login(admin_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+    short = len(queries)
+    for rank in (9, 5, 7, 4, 8, 6):
+        PlacementFactory(cycle=cycle, rank=rank, person=PersonFactory(name=f"Nama {9 - rank}"))
+    with CaptureQueriesContext(connection) as queries:
+        page_one = client.get(url)
+    long = [query["sql"] for query in queries.captured_queries]
+    page_three = client.get(url, {"page": 3})
+
+    assert [p.rank for p in first.context["page"]] == [1, 2, 3]
+    assert [p.rank for p in page_one.context["page"]] == [1, 2, 3, 4]
+    assert [p.person.name for p in page_one.context["page"]][:2] == ["Nama 8", "Nama 7"]
+    assert [p.rank for p in page_three.context["page"]] == [9]
+    assert page_three.context["page"].paginator.num_pages == 3
+    assert short == len(long)
+    # The page is cut by rank from the placements alone; the persons are read for its rows.
+    by_rank = [sql for sql in long if "LIMIT" in sql and "rank" in sql]
+    assert by_rank
+    assert all("registry_person" not in sql for sql in by_rank)
+    # The counts per kind read the placements alone.
+    by_kind = [sql for sql in long if "GROUP BY" in sql and "programmes_placement" in sql]
+    assert by_kind
+    assert all("JOIN" not in sql for sql in by_kind)
