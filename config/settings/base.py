@@ -22,7 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "rentan.core.apps.StaticFilesConfig",  # Django's, leaving out unserved files
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rentan.core",
     "rentan.regions",

@@ -194,6 +194,8 @@ def current_match_model() -> MatchModel:
     the ones shipped with Rentan for a registry that has none yet."""
     latest = MatchWeights.objects.only("parameters").first()
     return MatchModel.from_json(latest.parameters) if latest else default_model()
+
+
 def with_sides_read_apart(pairs: QuerySet[DuplicatePair]) -> QuerySet[DuplicatePair]:
     """The pairs with each side's person (and what the queue shows of them) read by a
     query of its own: one join of the pair with both persons and their five related rows

@@ -70,8 +70,8 @@ def test_the_duplicate_queue_reads_both_sides_of_every_pair_in_two_queries(clien
     assert page.count('data-testid="duplicate-pair"') == 8
     assert "Siti Rahayu 8" in page
     # Session, user, the count, the pairs, their left and their right persons, the read
-    # recorded (the event and its subjects) and the menu's count.
-    assert len(few) == len(many) == 9
+    # recorded (the event and its subjects), the menu's count and the match weights in use.
+    assert len(few) == len(many) == 10
 
 
 @override_settings(RENTAN_KEPT_SECONDS=60)
