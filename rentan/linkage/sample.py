@@ -30,6 +30,7 @@ from rentan.linkage.participants_file import (
     key_id,
     write_table,
 )
+from rentan.registry.dedup_sample import PairQuality
 from rentan.registry.names import comparable_name
 from rentan.registry.nik import PROVINCE_CODES
 
@@ -56,28 +57,6 @@ class LabelledFiles:
     paths: list[Path]
     records: int
     true_pairs: frozenset[tuple[str, str]]  # record ids, the smaller first
-
-
-@dataclass(frozen=True)
-class PairQuality:
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @property
-    def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
-
-    @property
-    def recall(self) -> float:
-        wanted = self.true_positives + self.false_negatives
-        return self.true_positives / wanted if wanted else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def pair_quality(
