@@ -1,7 +1,6 @@
 """Fixtures shared by every test: reference data, one user per role, a browser."""
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,7 +88,9 @@ def leader_user(db: None) -> Any:
 
 
 def _chromium_path() -> str:
-    path = os.environ.get("RENTAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    # Debian's `chromium` package, never a browser Playwright downloaded: another `chromium`
+    # earlier on PATH may be just that.
+    path = os.environ.get("RENTAN_CHROMIUM") or "/usr/bin/chromium"
     if not Path(path).exists():
         pytest.fail("Chromium tidak ditemukan: pasang paket Debian `chromium` (apt-get install).")
     return path

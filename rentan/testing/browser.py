@@ -28,7 +28,19 @@ def keep_screenshot(page: Any, name: str) -> Path:
 
 
 def horizontal_overflow(page: Any) -> int:
-    """How many pixels the page is wider than the window (0 when nothing sticks out)."""
-    return int(
-        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    """How many pixels the page is wider than the window (0 when nothing sticks out).
+
+    Measured once the page has loaded: right after a click on a link the next page may still
+    be arriving, with no document to measure yet.
+    """
+    page.wait_for_load_state("load")
+    overflow = page.wait_for_function(
+        """() => {
+            const root = document.documentElement;
+            if (document.readyState !== "complete" || root === null || document.body === null) {
+                return null;
+            }
+            return String(root.scrollWidth - root.clientWidth);
+        }"""
     )
+    return int(overflow.json_value())
