@@ -49,7 +49,8 @@ GOAL_MS = 150.0
 PLACEMENTS = 2_000
 DUPLICATE_PAIRS = 300
 PASSWORD = "Kata-sandi-beban-2026"
-WORKERS, THREADS = 3, 4
+# The production default on two cores: 2 per core + 1 workers, each one request at a time.
+WORKERS, THREADS = 5, 1
 
 
 def _copy_persons() -> None:

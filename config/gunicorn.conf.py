@@ -1,10 +1,20 @@
 """gunicorn, Rentan's production application server: `gunicorn -c config/gunicorn.conf.py`
 (deploy/rentan-web.service). Everything an operator changes comes from the environment.
 
-Connection budget. Each thread keeps at most one PostgreSQL connection open between requests
-(CONN_MAX_AGE in config.settings.prod), so the web server holds at most
-workers x threads connections; gthread workers have a fixed number of threads, unlike the
-development server's thread per request. The rule:
+Workers. By default each worker process handles one request at a time (gunicorn's `sync`
+worker) and takes the next from the queue of waiting connections as soon as it is free, so
+under load requests are served in the order they came and a request waits only for the
+ones before it. Threads inside one process (`gthread`, RENTAN_WEB_THREADS above 1) share
+Python's one interpreter lock and keep each client's connection on the process that took it
+first: a busy process then holds its own queue while another idles, and the slowest answers
+take two or three times the usual time. Slow clients cost a sync worker nothing: nginx
+(deploy/nginx-rentan.conf) receives a whole upload and takes a whole answer before passing
+it on, and long work (imports, exports, letters) runs in `rentan db_worker`. The default is
+gunicorn's own advice of two workers per core, plus one.
+
+Connection budget. Each worker (each thread, with threads) keeps at most one PostgreSQL
+connection open between requests (CONN_MAX_AGE in config.settings.prod), so the web server
+holds at most workers x threads connections. The rule:
 
     RENTAN_WEB_WORKERS x RENTAN_WEB_THREADS  <=  RENTAN_WEB_DB_CONNECTIONS
     RENTAN_WEB_DB_CONNECTIONS + 2 (each `rentan db_worker`: its queue and its cleanup)
@@ -12,7 +22,8 @@ development server's thread per request. The rule:
         <=  max_connections of PostgreSQL (100 by default) - superuser_reserved_connections (3)
 
 The server refuses to start above its budget rather than fail requests under load with
-"too many clients". The defaults (2 x 4 = 8 of 20) leave room on Debian's default cluster.
+"too many clients". The defaults (5 x 1 on two cores, at most 20) leave room on Debian's
+default cluster.
 """
 
 import os
@@ -21,10 +32,14 @@ import sys
 wsgi_app = "config.wsgi:application"
 bind = [os.environ.get("RENTAN_BIND", "127.0.0.1:8000")]
 
-worker_class = "gthread"
-workers = int(os.environ.get("RENTAN_WEB_WORKERS", "2"))
-threads = int(os.environ.get("RENTAN_WEB_THREADS", "4"))
+threads = int(os.environ.get("RENTAN_WEB_THREADS", "1"))
+worker_class = "sync" if threads == 1 else "gthread"
 connection_budget = int(os.environ.get("RENTAN_WEB_DB_CONNECTIONS", "20"))
+# Unset: two per core plus one, within the connection budget on a large machine.
+workers = int(
+    os.environ.get("RENTAN_WEB_WORKERS")
+    or min(2 * (os.cpu_count() or 1) + 1, connection_budget // threads)
+)
 if workers * threads > connection_budget:
     sys.exit(
         f"RENTAN_WEB_WORKERS x RENTAN_WEB_THREADS = {workers * threads} melebihi "

@@ -20,12 +20,12 @@ SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS").split(",")
 DATABASES = {"default": database_from_env(_required("DATABASE_URL"))}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    # Each server thread keeps its connection for a minute instead of opening one per request
-    # (a PostgreSQL connection costs a process fork), checked before reuse so a database
-    # restart costs no failed request. Threads are few and fixed under gunicorn, so
+    # Each server process (thread) keeps its connection for a minute instead of opening one
+    # per request (a PostgreSQL connection costs a process fork), checked before reuse so a
+    # database restart costs no failed request. gunicorn's workers are few and fixed, so
     # connections stay within config/gunicorn.conf.py's budget. A psycopg pool would share
-    # connections between the threads of one process, but a gthread worker's threads are as
-    # many as its connections would be: the pool would add a package and nothing else.
+    # connections between the threads of one process, but each worker takes one request at
+    # a time: the pool would add a package and nothing else.
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("RENTAN_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SESSION_COOKIE_SECURE = True

@@ -3,6 +3,7 @@ database connection budget; and the health check tells a database that does not 
 
 import json
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +41,7 @@ def _check_gunicorn(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def test_gunicorn_refuses_more_threads_than_its_connection_budget(tmp_path):
     env = _production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert _check_gunicorn(env).returncode == 0  # the defaults: 2 x 4 within 20
+    assert _check_gunicorn(env).returncode == 0  # the defaults: 2 x cores + 1, within 20
 
     refused = _check_gunicorn(
         {
@@ -53,6 +54,32 @@ def test_gunicorn_refuses_more_threads_than_its_connection_budget(tmp_path):
 
     assert refused.returncode != 0
     assert "RENTAN_WEB_WORKERS x RENTAN_WEB_THREADS = 32" in refused.stderr
+
+
+def _server_settings(monkeypatch: pytest.MonkeyPatch, **environment: str) -> dict[str, object]:
+    for name in ("RENTAN_WEB_WORKERS", "RENTAN_WEB_THREADS", "RENTAN_WEB_DB_CONNECTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(GUNICORN_CONFIG)
+
+
+def test_workers_take_one_request_at_a_time_unless_threads_are_asked_for(monkeypatch):
+    # One request per process: waiting requests are served in turn by whichever is free.
+    default = _server_settings(monkeypatch)
+    assert default["worker_class"] == "sync"
+    assert default["threads"] == 1
+    assert default["workers"] == min(2 * (os.cpu_count() or 1) + 1, 20)
+    # A large machine stays within the connection budget by default.
+    small_budget = _server_settings(monkeypatch, RENTAN_WEB_DB_CONNECTIONS="2")
+    assert small_budget["workers"] == min(2 * (os.cpu_count() or 1) + 1, 2)
+
+    threaded = _server_settings(monkeypatch, RENTAN_WEB_WORKERS="2", RENTAN_WEB_THREADS="4")
+    assert (threaded["worker_class"], threaded["workers"], threaded["threads"]) == (
+        "gthread",
+        2,
+        4,
+    )
 
 
 def test_health_is_503_when_the_database_does_not_answer(tmp_path):
