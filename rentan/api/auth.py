@@ -26,7 +26,7 @@ class TokenAuth(HttpBearer):
         if parts is None:
             return None
         prefix, secret = parts
-        found = ApiToken.objects.usable().select_related("user__kelurahan").filter(prefix=prefix)
+        found = ApiToken.objects.usable().select_related("user").filter(prefix=prefix)
         row = found.first()
         if row is None or not tokens.secret_matches(secret, row.secret_hash):
             return None

@@ -96,6 +96,17 @@ class HistoryEntry(Schema):
 HISTORY_LIMIT = 500
 
 
+# What a summary reads: a page of them loads no other column.
+_SUMMARY_FIELDS = (
+    "nik",
+    "name",
+    "kelurahan__name",
+    "occupation__code",
+    "is_active",
+    "verified_at",
+)
+
+
 def _summary(person: Person) -> dict[str, Any]:
     return {
         "id": person.pk,
@@ -157,7 +168,9 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> dict[st
         include_inactive=filters.include_inactive,
     )
     rows, next_cursor = page_of(
-        persons,
+        persons.select_related(None)
+        .select_related("kelurahan", "occupation")
+        .only(*_SUMMARY_FIELDS),
         within=visible,
         field=selectors.SORT_KEY,
         cursor=filters.cursor,
