@@ -141,6 +141,15 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
 
     @property
+    def action_label(self) -> str:
+        """The action as people read it. Django's get_action_display() hashes every one of
+        the hundred actions' labels on each call, which a page of history does per row."""
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:  # an action no longer known: its code
+            return self.action
+
+    @property
     def changed_fields(self) -> list[tuple[str, Any, Any]]:
         """(name, before, after) for each value a change set, for the history pages. Events
         written before the `before`/`after` payload held `{name: {"lama": …, "baru": …}}`."""

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from rentan.programmes.allocation import AllocationParams, QuotaBasis, one_per_household
@@ -357,25 +357,29 @@ def _load(
     for nik, kind in excluded.values_list("nik", "list_kind"):
         lists[nik].add(kind)
     frozen_lists = {nik: frozenset(kinds) for nik, kinds in lists.items()}
-    previous_ids: set[int] = set()
-    if previous is not None:
-        previous_ids = set(selected_placements(previous).values_list("person_id", flat=True))
-    covered_ids = set(
-        Placement.objects.filter(
-            cycle_id__in=_overlapping_cycle_ids(cycle, previous),
-            kind__in=SELECTED_KINDS,
-            ended_on__isnull=True,
-        ).values_list("person_id", flat=True)
+    previous_places = selected_placements(previous) if previous is not None else None
+    covered = Placement.objects.filter(
+        cycle_id__in=_overlapping_cycle_ids(cycle, previous),
+        kind__in=SELECTED_KINDS,
+        ended_on__isnull=True,
     )
-    covered_households = (
-        set(
-            Person.objects.filter(pk__in=covered_ids, household__isnull=False).values_list(
-                "household_id", flat=True
-            )
+    if few:
+        # A few people: their own places, and those of their families, not whole lists.
+        if previous_places is not None:
+            previous_places = previous_places.filter(person_id__in=params)
+        households = Person.objects.filter(pk__in=params, household__isnull=False)
+        covered = covered.filter(
+            Q(person_id__in=params) | Q(person__household_id__in=households.values("household_id"))
         )
-        if covered_ids
-        else set()
-    )
+    previous_ids: set[int] = set()
+    if previous_places is not None:
+        previous_ids = set(previous_places.values_list("person_id", flat=True))
+    covered_ids: set[int] = set()
+    covered_households: set[int] = set()
+    for person_id, household_id in covered.values_list("person_id", "person__household_id"):
+        covered_ids.add(person_id)
+        if household_id is not None:
+            covered_households.add(household_id)
     by_hand = hand_exclusions(cycle, params if few else None)
     no_hand = by_hand.get
     offset = _local_offset()
