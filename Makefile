@@ -1,5 +1,8 @@
 # Rentan — `make help` lists the targets.
-PYTHON ?= python3
+# Debian's own Python 3.11 where it can make a virtual environment (package python3-venv):
+# the one a server runs (docs/operations.md), built with the compiler's profile-guided
+# optimisation. Else the first python3 on PATH.
+PYTHON ?= $(shell /usr/bin/python3 -c 'import ensurepip, sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
