@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.choices import ChoiceLabels
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin Dinas")
@@ -15,7 +17,7 @@ class Role(models.TextChoices):
     LEADER = "pimpinan", _("Pimpinan")
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.LEADER)
     kelurahan = models.ForeignKey(
         "regions.Area",

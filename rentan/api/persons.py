@@ -240,7 +240,7 @@ def person_history(request: HttpRequest, person_id: int) -> list[dict[str, Any]]
         {
             "at": event.at,
             "action": event.action,
-            "action_label": event.action_label,
+            "action_label": str(event.get_action_display()),
             "actor": event.actor.username if event.actor else None,
             "changes": [
                 {"field": name, "before": before, "after": after}

@@ -14,9 +14,10 @@ from rentan.complaints.lifecycle import (
     FollowUp,
     Reporter,
 )
+from rentan.core.choices import ChoiceLabels
 
 
-class ComplaintDeadline(models.Model):
+class ComplaintDeadline(ChoiceLabels, models.Model):
     """Days allowed to answer a complaint of one category, from a date on: a change is a new
     row, so a complaint is judged by the days in force when it was received."""
 
@@ -63,7 +64,7 @@ class ReceiptCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Complaint(models.Model):
+class Complaint(ChoiceLabels, models.Model):
     number = models.CharField(_("nomor tanda terima"), max_length=20, unique=True)
     received_on = models.DateField(_("diterima pada"))
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)

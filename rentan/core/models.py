@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.choices import ChoiceLabels
+
 
 class AuditAction(models.TextChoices):
     """One member per kind of event, as an auditor asks for it ("who ended this membership"),
@@ -113,7 +115,7 @@ class AuditAction(models.TextChoices):
     FAIL = "fail", _("Gagal")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels, models.Model):
     """One thing someone did to, or saw of, a record. Written in the same transaction."""
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
@@ -139,15 +141,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
-
-    @property
-    def action_label(self) -> str:
-        """The action as people read it. Django's get_action_display() hashes every one of
-        the hundred actions' labels on each call, which a page of history does per row."""
-        try:
-            return str(AuditAction(self.action).label)
-        except ValueError:  # an action no longer known: its code
-            return self.action
 
     @property
     def changed_fields(self) -> list[tuple[str, Any, Any]]:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.choices import ChoiceLabels
 from rentan.enrollment.states import BADGE, EndReason, MembershipStatus, may_move
 from rentan.programmes.models import Benefit
 from rentan.registry.nik import mask_nik
@@ -15,7 +16,7 @@ class ExchangeKind(models.TextChoices):
     BILL = "bill", _("Surat tagihan iuran dari BPJS")
 
 
-class ExchangeFile(models.Model):
+class ExchangeFile(ChoiceLabels, models.Model):
     """A file sent to or received from the BPJS branch, with what happened to each row."""
 
     kind = models.CharField(_("jenis berkas"), max_length=12, choices=ExchangeKind.choices)
@@ -106,7 +107,7 @@ class RegistrationMapping(models.Model):
         return f"{self.programme}: {len(self.columns)} kolom"
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A person's membership (kepesertaan) in one cycle; its status changes only through
     services.memberships.change_membership_status, which keeps the history in MembershipChange."""
 
@@ -175,7 +176,7 @@ class Membership(models.Model):
         return BADGE.get(MembershipStatus(self.status), "")
 
 
-class MembershipChange(models.Model):
+class MembershipChange(ChoiceLabels, models.Model):
     """One status change of a membership: from, to, on which date, why, and who."""
 
     membership = models.ForeignKey(
@@ -293,7 +294,7 @@ class ClaimKind(models.TextChoices):
     JKK_DEATH = "jkk_death", _("JKK: meninggal karena kecelakaan kerja")
 
 
-class BenefitRate(models.Model):
+class BenefitRate(ChoiceLabels, models.Model):
     """A dated benefit rule: a fixed amount plus a multiple of the declared monthly income."""
 
     claim_kind = models.CharField(_("jenis klaim"), max_length=16, choices=ClaimKind.choices)
@@ -324,7 +325,7 @@ class ClaimStatus(models.TextChoices):
     REFUSED = "refused", _("Ditolak")
 
 
-class Claim(models.Model):
+class Claim(ChoiceLabels, models.Model):
     """A JKK or JKM event of a member, and what the branch paid for it."""
 
     membership = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.choices import ChoiceLabels
 from rentan.registry.nik import mask_nik
 
 
@@ -40,7 +41,7 @@ class RowStatus(models.TextChoices):
     ALREADY_REGISTERED = "registered", _("Sudah terdaftar")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ChoiceLabels, models.Model):
     """One uploaded file: staged, reviewed, then committed whole or not at all."""
 
     # Names the batch's progress in the shared cache (ids are reused after a rollback).
@@ -145,7 +146,7 @@ class StagedRowQuerySet(models.QuerySet["StagedRow"]):
         )
 
 
-class StagedRow(models.Model):
+class StagedRow(ChoiceLabels, models.Model):
     """One data row of a batch, parsed and checked; cleaned values ready for the registry."""
 
     # A staging table filled by COPY a million rows at a time: no per-row foreign-key check

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.choices import ChoiceLabels
 from rentan.programmes import lifecycle
 from rentan.programmes.allocation import QuotaBasis
 
@@ -96,7 +97,7 @@ class CycleStatus(models.TextChoices):
     CLOSED = "closed", _("Ditutup")
 
 
-class Cycle(models.Model):
+class Cycle(ChoiceLabels, models.Model):
     """One programme year (periode): its places, its budget and its months of cover."""
 
     programme = models.ForeignKey(
@@ -177,7 +178,7 @@ class DecisionAction(models.TextChoices):
     REMOVE = "remove", _("Dikeluarkan dari daftar rentan")
 
 
-class OccupationDecision(models.Model):
+class OccupationDecision(ChoiceLabels, models.Model):
     """A coordination-team decision about one job type; the list in force is derived."""
 
     programme = models.ForeignKey(
@@ -245,7 +246,7 @@ class ExclusionList(models.TextChoices):
     BPJS_OTHER_PAYER = "BPJS_OTHER", _("Sudah aktif BPJS Ketenagakerjaan (pembayar lain)")
 
 
-class ExcludedNik(models.Model):
+class ExcludedNik(ChoiceLabels, models.Model):
     """A NIK on an imported list that a programme's rules may exclude (PKH, BPNT, ...)."""
 
     programme = models.ForeignKey(
@@ -276,7 +277,7 @@ class PlacementKind(models.TextChoices):
     WAITING = "waiting", _("Cadangan")
 
 
-class Placement(models.Model):
+class Placement(ChoiceLabels, models.Model):
     """A person's place in a cycle's allocation: continuing, new, or on the waiting list.
 
     Frozen once the cycle is approved; later changes (replacements) end a placement with a

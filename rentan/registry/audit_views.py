@@ -235,7 +235,7 @@ def _export_rows(
                 format_datetime(timezone.localtime(event.at)),
                 event.actor.username if event.actor else "sistem",
                 event.actor.display_name if event.actor else "",
-                event.action_label,
+                str(event.get_action_display()),
                 _target_label(event),
                 event.note,
                 event.changes.get("halaman", "") if event.action == "view" else "",

@@ -4,6 +4,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from rentan.core.choices import ChoiceLabels
 from rentan.registry.nik import Sex, mask_nik
 
 
@@ -94,7 +95,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(is_active=True)
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     """A worker (pekerja) in the registry. Never deleted: deactivated with a reason."""
 
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
@@ -235,7 +236,7 @@ class DuplicatePairQuerySet(models.QuerySet["DuplicatePair"]):
         return self.filter(status=DuplicateStatus.OPEN, left__is_active=True, right__is_active=True)
 
 
-class DuplicatePair(models.Model):
+class DuplicatePair(ChoiceLabels, models.Model):
     """Two persons in the registry that are probably one. The verifikator's decision is kept,
     so a pair marked as two different people is never proposed again."""
 
@@ -332,7 +333,7 @@ class ChangeRequestQuerySet(models.QuerySet["ChangeRequest"]):
         return self.filter(status=ChangeRequestStatus.PENDING)
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(ChoiceLabels, models.Model):
     """A change to a verified person that waits for the verifikator (usulan perubahan).
 
     `before` holds the record's values of the fields it touches when it was made, `proposed`
