@@ -89,7 +89,7 @@ def parse_number(raw: str, *, noun: str) -> Decimal | None:
         raise NumberRefused(
             NumberProblem.AMBIGUOUS,
             gettext(
-                "%(noun)s \u201c%(raw)s\u201d bisa dibaca %(whole)s atau %(fraction)s. Tulis "
+                "%(noun)s “%(raw)s” bisa dibaca %(whole)s atau %(fraction)s. Tulis "
                 "%(whole)s bila maksudnya ribuan (titik pemisah ribuan), atau %(fraction)s bila "
                 "maksudnya desimal (koma desimal)."
             )
@@ -109,7 +109,7 @@ def parse_number(raw: str, *, noun: str) -> Decimal | None:
         raise NumberRefused(
             NumberProblem.GROUPING,
             gettext(
-                "%(noun)s \u201c%(raw)s\u201d tidak terbaca: titik hanya memisahkan ribuan per "
+                "%(noun)s “%(raw)s” tidak terbaca: titik hanya memisahkan ribuan per "
                 "tiga angka (mis. 16.800 atau 300.000.000), koma menandai desimal (mis. 1,5)."
             )
             % {"noun": noun, "raw": shown},
@@ -126,9 +126,7 @@ def parse_whole_number(raw: str, *, noun: str) -> int | None:
     if value != value.to_integral_value():
         raise NumberRefused(
             NumberProblem.NOT_WHOLE,
-            gettext(
-                "%(noun)s \u201c%(raw)s\u201d harus bilangan bulat, tanpa desimal (mis. 16.800)."
-            )
+            gettext("%(noun)s “%(raw)s” harus bilangan bulat, tanpa desimal (mis. 16.800).")
             % {"noun": noun, "raw": " ".join(raw.split())},
         )
     return int(value)
@@ -138,8 +136,7 @@ def _unreadable(noun: str, shown: str) -> NumberRefused:
     return NumberRefused(
         NumberProblem.UNREADABLE,
         gettext(
-            "%(noun)s \u201c%(raw)s\u201d bukan angka. Tulis angka saja, mis. 300.000.000 "
-            "atau Rp 16.800."
+            "%(noun)s “%(raw)s” bukan angka. Tulis angka saja, mis. 300.000.000 atau Rp 16.800."
         )
         % {"noun": noun, "raw": shown},
     )

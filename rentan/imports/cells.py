@@ -486,12 +486,12 @@ def parse_date(
         if month is None:
             raise CellError(
                 CellProblem.DATE_UNREADABLE,
-                f"Nama bulan \u201c{match[2]}\u201d pada {noun.lower()} {raw} tidak dikenal.",
+                f"Nama bulan “{match[2]}” pada {noun.lower()} {raw} tidak dikenal.",
             )
         return _build(int(match[1]), month, _full_year(match[3], today), raw, noun, latest)
     raise CellError(
         CellProblem.DATE_UNREADABLE,
-        f"{noun} \u201c{raw}\u201d tidak terbaca. Tulis seperti 12-05-1975 atau 12 Mei 1975.",
+        f"{noun} “{raw}” tidak terbaca. Tulis seperti 12-05-1975 atau 12 Mei 1975.",
     )
 
 
@@ -556,8 +556,7 @@ def parse_sex(cell: object) -> str:
     except KeyError:
         raise CellError(
             CellProblem.SEX_UNREADABLE,
-            f"Jenis kelamin \u201c{text(cell)}\u201d tidak terbaca: tulis L (laki-laki) atau "
-            f"P (perempuan).",
+            f"Jenis kelamin “{text(cell)}” tidak terbaca: tulis L (laki-laki) atau P (perempuan).",
         ) from None
 
 
@@ -600,9 +599,7 @@ def parse_yes_no(cell: object) -> bool:
         return False
     if value in _YES:
         return True
-    raise CellError(
-        CellProblem.YES_NO_UNREADABLE, f"Isian \u201c{text(cell)}\u201d harus Ya atau Tidak."
-    )
+    raise CellError(CellProblem.YES_NO_UNREADABLE, f"Isian “{text(cell)}” harus Ya atau Tidak.")
 
 
 def parse_rt_rw(cell: object) -> tuple[str, str]:
@@ -614,7 +611,7 @@ def parse_rt_rw(cell: object) -> tuple[str, str]:
     if len(numbers) != 2:
         raise CellError(
             CellProblem.RT_RW_UNREADABLE,
-            f"RT/RW \u201c{raw}\u201d tidak terbaca: tulis seperti 003/005.",
+            f"RT/RW “{raw}” tidak terbaca: tulis seperti 003/005.",
         )
     return numbers[0], numbers[1]
 
@@ -687,9 +684,9 @@ class ChoiceLookup:
 
     def _unknown_message(self, raw: str) -> str:
         suggestion = self.suggestion(raw)
-        message = f"{self.noun} \u201c{raw}\u201d tidak dikenal."
+        message = f"{self.noun} “{raw}” tidak dikenal."
         if suggestion:
-            message += f" Mungkin maksudnya \u201c{suggestion}\u201d?"
+            message += f" Mungkin maksudnya “{suggestion}”?"
         return message
 
 
@@ -778,7 +775,7 @@ def parse_desil(cell: object) -> int:
         shown = raw or "kosong"
         raise CellError(
             CellProblem.NUMBER_UNREADABLE,
-            f"desil harus bilangan 1 sampai 10, tertulis \u201c{shown}\u201d.",
+            f"desil harus bilangan 1 sampai 10, tertulis “{shown}”.",
         )
     return value
 
@@ -800,7 +797,7 @@ def parse_ranking_date(cell: object, *, today: date) -> date | None:
             if month is None:
                 raise CellError(
                     CellProblem.DATE_UNREADABLE,
-                    f"Nama bulan \u201c{match[1]}\u201d pada periode {cell.strip()} tidak dikenal.",
+                    f"Nama bulan “{match[1]}” pada periode {cell.strip()} tidak dikenal.",
                 )
         elif match := _NUMERIC_MONTH_YEAR.fullmatch(lowered):
             month = int(match[1] or match[4])

@@ -151,11 +151,11 @@ def _hundredths(value: Any, key: str) -> int:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError) as bad:
-        raise WeightsInvalid(f"Bobot \u201c{name}\u201d harus berupa angka.") from bad
+        raise WeightsInvalid(f"Bobot “{name}” harus berupa angka.") from bad
     if amount < 0:
-        raise WeightsInvalid(f"Bobot \u201c{name}\u201d tidak boleh negatif.")
+        raise WeightsInvalid(f"Bobot “{name}” tidak boleh negatif.")
     if amount > MAX_WEIGHT:
-        raise WeightsInvalid(f"Bobot \u201c{name}\u201d paling besar {MAX_WEIGHT} poin.")
+        raise WeightsInvalid(f"Bobot “{name}” paling besar {MAX_WEIGHT} poin.")
     return int((amount * 100).to_integral_value())
 
 

@@ -223,6 +223,6 @@ class OccupationAliasesForm(forms.Form):
         widget=forms.Textarea({"rows": 8}),
         help_text=_(
             "Satu nama per baris, sebagaimana ditulis warga dan kelurahan, mis. "
-            "\u201ctukang becak\u201d. Huruf besar-kecil, spasi dan tanda baca tidak dibedakan."
+            "“tukang becak”. Huruf besar-kecil, spasi dan tanda baca tidak dibedakan."
         ),
     )

@@ -135,7 +135,7 @@ class JobNames:
 
     def unknown_message(self, text: str) -> str:
         """What the import and the form say of a job they do not recognise."""
-        message = gettext("Jenis pekerjaan \u201c%(value)s\u201d tidak dikenal.") % {"value": text}
+        message = gettext("Jenis pekerjaan “%(value)s” tidak dikenal.") % {"value": text}
         found = self.suggestion(text)
         if found is None:
             hint = gettext(
@@ -143,9 +143,9 @@ class JobNames:
                 "nama ini sebagai nama lain suatu jenis pekerjaan."
             )
         elif name_key(found.matched) == name_key(found.name):
-            hint = gettext("Mungkin maksudnya \u201c%(name)s\u201d?") % {"name": found.name}
+            hint = gettext("Mungkin maksudnya “%(name)s”?") % {"name": found.name}
         else:
-            hint = gettext("Mungkin maksudnya \u201c%(alias)s\u201d (%(name)s)?") % {
+            hint = gettext("Mungkin maksudnya “%(alias)s” (%(name)s)?") % {
                 "alias": found.matched,
                 "name": found.name,
             }
@@ -169,8 +169,7 @@ class JobNames:
                     AliasIssue(
                         alias,
                         AliasProblem.NO_LETTERS,
-                        gettext("\u201c%(alias)s\u201d tidak memuat huruf atau angka.")
-                        % {"alias": alias},
+                        gettext("“%(alias)s” tidak memuat huruf atau angka.") % {"alias": alias},
                     )
                 )
                 continue
@@ -179,7 +178,7 @@ class JobNames:
                     AliasIssue(
                         alias,
                         AliasProblem.TOO_LONG,
-                        gettext("\u201c%(alias)s\u201d lebih dari %(n)s huruf.")
+                        gettext("“%(alias)s” lebih dari %(n)s huruf.")
                         % {"alias": alias, "n": MAX_NAME_LENGTH},
                     )
                 )
@@ -194,7 +193,7 @@ class JobNames:
                         alias,
                         AliasProblem.TAKEN,
                         gettext(
-                            "\u201c%(alias)s\u201d sudah menjadi nama jenis pekerjaan "
+                            "“%(alias)s” sudah menjadi nama jenis pekerjaan "
                             "%(other)s; satu nama hanya untuk satu jenis pekerjaan."
                         )
                         % {"alias": alias, "other": self.name_of(owner)},

@@ -322,7 +322,7 @@ def set_occupation_aliases(
                     AliasIssue(
                         name,
                         AliasProblem.TAKEN,
-                        gettext("\u201c%(alias)s\u201d baru saja dipakai jenis pekerjaan lain.")
+                        gettext("“%(alias)s” baru saja dipakai jenis pekerjaan lain.")
                         % {"alias": name},
                     )
                     for key, name in wanted.items()
