@@ -155,8 +155,10 @@ def _person(user: Any, person_id: int) -> Person:
 
 @router.get("/persons", response=responses(PersonPage), operation_id="list_persons")
 def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str, Any]:
-    """Persons the token's user may see, by name; `q` searches names word by word, or the
-    NIK from its start when it is digits. NIKs masked, as on the list page."""
+    """Persons the token's user may see, by record number (`id`): a walk through the pages
+    meets every record once even while names are edited, as a system copying the registry
+    needs. `q` searches names word by word, or the NIK from its start when it is digits.
+    NIKs masked, as on the list page."""
     user = require(request, Capability.VIEW_PERSONS)
     visible = selectors.persons_visible_to(user)
     persons = selectors.search_persons(
@@ -172,7 +174,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> dict[st
         .select_related("kelurahan", "occupation")
         .only(*_SUMMARY_FIELDS),
         within=visible,
-        field=selectors.SORT_KEY,
+        field="id",
         cursor=filters.cursor,
         limit=filters.limit,
     )

@@ -22,6 +22,22 @@ def test_person_list_pages_by_cursor_with_masked_niks():
     assert second["next_cursor"] is None
 
 
+def test_a_walk_through_the_pages_meets_every_person_once_while_names_change():
+    people = [PersonFactory(name=name) for name in ("Wati", "Budi", "Siti", "Agus", "Rini")]
+    client = api_client(make_user("admin"))
+    first = client.get("/api/v1/persons", {"limit": 2}).json()
+    assert [p["id"] for p in first["items"]] == [people[0].pk, people[1].pk]  # by record
+    # Renamed between two pages, to a name the walk would have passed by name.
+    people[3].name = "Aan"
+    people[3].save()
+    people[0].name = "Zainal"
+    people[0].save()
+    rest = client.get("/api/v1/persons", {"limit": 10, "cursor": first["next_cursor"]}).json()
+
+    seen = [p["id"] for p in first["items"] + rest["items"]]
+    assert seen == [person.pk for person in people]
+
+
 def test_operator_sees_only_their_kelurahan_and_others_are_not_found():
     own = PersonFactory(name="Slamet", kelurahan_id=MEDONO)
     other = PersonFactory(name="Warsini", kelurahan_id=SOKODUWET)
