@@ -9,10 +9,12 @@ holds far fewer names. Tested against `compare` on the labelled sample, level by
 Pure: plain records in, arrays out; no ORM, settings or HTTP.
 """
 
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -46,6 +48,7 @@ from rentan.registry.match_model import (
 )
 
 Array = np.ndarray[Any, Any]
+T = TypeVar("T")
 
 _NIK_OTHER = 6
 _BIRTH_OTHER = 6
@@ -217,6 +220,10 @@ def build_columns(records: Iterable[RecordLike]) -> Columns:
     name_id, raw_names = encode(names)
     address_id, raw_addresses = encode(addresses)
     del names, addresses
+    # Reading the addresses and the names are the two costliest steps of a large input, and
+    # need nothing of each other: a forked process reads the addresses meanwhile.
+    address_columns = _in_another_process(_address_columns, raw_addresses, len(raw_addresses))
+    name_columns = _name_columns(raw_names)
     return Columns(
         keys=keys,
         niks=nik_strings.to_pylist(),
@@ -233,9 +240,59 @@ def build_columns(records: Iterable[RecordLike]) -> Columns:
         kk=encode(pc.utf8_trim_whitespace(pa.array(kks, type=pa.string())))[0],
         name_id=name_id,
         address_id=address_id,
-        names=_name_columns(raw_names),
-        addresses=_address_columns(raw_addresses),
+        names=name_columns,
+        addresses=address_columns.result(),
     )
+
+
+# From this many distinct values on, a second process shares the work.
+PARALLEL_FROM = 20_000
+
+
+class _Pending(Generic[T]):
+    """`work(argument)`, running in a forked process (`child`, answering on `connection`), or
+    done here when there is none."""
+
+    def __init__(
+        self, work: Callable[[Any], T], argument: Any, connection: Any = None, child: Any = None
+    ) -> None:
+        self._work, self._argument = work, argument
+        self._connection, self._child = connection, child
+
+    def result(self) -> T:
+        if self._connection is None:
+            return self._work(self._argument)
+        try:
+            received: T = self._connection.recv()
+        except EOFError:  # the child died before it finished: the work is done here
+            received = self._work(self._argument)
+        finally:
+            self._connection.close()
+            self._child.join()
+        return received
+
+
+def _in_another_process(work: Callable[[Any], T], argument: Any, size: int) -> _Pending[T]:
+    """`work(argument)` started in a forked process when the input is large and the machine
+    has a second core (the child inherits the argument, nothing is copied to it, and sends
+    back only the result), else left to be done here."""
+    if (
+        size < PARALLEL_FROM
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return _Pending(work, argument)
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_work_and_send, args=(sending, work, argument))
+    child.start()
+    sending.close()
+    return _Pending(work, argument, receiving, child)
+
+
+def _work_and_send(connection: Any, work: Callable[[Any], Any], argument: Any) -> None:
+    connection.send(work(argument))
+    connection.close()
 
 
 def _digits(nik_value: Array) -> Array:
@@ -291,9 +348,9 @@ def nik_levels(columns: Columns, left: Array, right: Array) -> Array:
     whole = (columns.nik_value[left] >= 0) & (columns.nik_value[right] >= 0) & (a != b)
     # A NIK that is not 16 digits is rare: the level of one pair at a time.
     odd = np.flatnonzero((a != 0) & (b != 0) & (a != b) & ~whole)
-    for at in odd:
-        levels[at] = nik_level(
-            _nik_only(columns.niks[left[at]]), _nik_only(columns.niks[right[at]])
+    for pair in odd:
+        levels[pair] = nik_level(
+            _nik_only(columns.niks[left[pair]]), _nik_only(columns.niks[right[pair]])
         )
     at = np.flatnonzero(whole)
     if not len(at):
