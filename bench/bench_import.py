@@ -232,7 +232,7 @@ def _floor_copy(report: Report, label: str, rows: list[list[str]], refs: Any) ->
             "id, nik, name, birth_place, birth_date, sex, street_address, rt, rw, kelurahan_id, "
             "phone, occupation_id, dependents, has_disability, disability_note, "
             "processing_basis, source, source_detail, is_active, deactivation_reason, "
-            "created_at, updated_at"
+            "created_at, updated_at, mother_name"
         )
         copy_sql = f"COPY floor_person ({columns}) FROM STDIN"
         with timer() as took, cursor.cursor.copy(copy_sql) as copy:
@@ -262,6 +262,7 @@ def _floor_copy(report: Report, label: str, rows: list[list[str]], refs: Any) ->
                         "",
                         "2026-01-01T00:00:00Z",
                         "2026-01-01T00:00:00Z",
+                        "",
                     )
                 )
         report.floor(label, took[0])
