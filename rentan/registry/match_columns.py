@@ -24,11 +24,18 @@ from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from rentan.registry.match_model import (
     _FEMALE_DAY_OFFSET,
+    ADDRESS,
+    BIRTH,
     BIRTH_DAYS,
     COMMON_NAME_WORDS,
     DATE_PART,
+    FIELDS,
+    KELURAHAN,
+    KK,
+    NAME,
     NAME_CLOSE,
     NAME_SIMILAR,
+    NIK,
     NIK_EXACT,
     NIK_EXPLAINED,
     NIK_ONE_DIGIT,
@@ -36,9 +43,12 @@ from rentan.registry.match_model import (
     NIK_SWAPPED,
     NO_ADDRESS,
     NULL,
+    SAME,
     SERIAL_START,
+    SEX,
     Address,
     NameForms,
+    Prepared,
     _family_only,
     _same_street,
     name_forms,
@@ -379,7 +389,7 @@ def nik_levels(columns: Columns, left: Array, right: Array) -> Array:
     return levels
 
 
-def _nik_only(nik: str) -> Any:
+def _nik_only(nik: str) -> Prepared:
     return prepare(
         key="", nik=nik, name="", birth_date=None, kelurahan="", address="", kk="", sex=""
     )
@@ -559,24 +569,21 @@ def _contained_or_family(a: NameForms, b: NameForms, similar: bool) -> int:
     return 4 if similar else _NAME_OTHER
 
 
-FIELD_COUNT = 7
-
-
 def cheap_levels(columns: Columns, left: Array, right: Array) -> Array:
     """Every level but the name's (left NULL), one row per pair (as `compare_cheap`)."""
-    levels = np.zeros((len(left), FIELD_COUNT), dtype=np.int8)
-    levels[:, 0] = nik_levels(columns, left, right)
-    levels[:, 2] = birth_levels(columns, left, right)
-    levels[:, 3] = same_or_other_levels(columns.sex[left], columns.sex[right])
+    levels = np.zeros((len(left), len(FIELDS)), dtype=np.int8)
+    levels[:, NIK] = nik_levels(columns, left, right)
+    levels[:, BIRTH] = birth_levels(columns, left, right)
+    levels[:, SEX] = same_or_other_levels(columns.sex[left], columns.sex[right])
     kelurahan = same_or_other_levels(columns.kelurahan[left], columns.kelurahan[right])
-    levels[:, 4] = address_levels(columns, left, right, kelurahan == 1)
-    levels[:, 5] = kelurahan
-    levels[:, 6] = same_or_other_levels(columns.kk[left], columns.kk[right])
+    levels[:, ADDRESS] = address_levels(columns, left, right, kelurahan == SAME)
+    levels[:, KELURAHAN] = kelurahan
+    levels[:, KK] = same_or_other_levels(columns.kk[left], columns.kk[right])
     return levels
 
 
 def compare_pairs(columns: Columns, left: Array, right: Array) -> Array:
     """Every level of every pair, one row per pair (as `match_model.compare`)."""
     levels = cheap_levels(columns, left, right)
-    levels[:, 1] = name_levels(columns, left, right)
+    levels[:, NAME] = name_levels(columns, left, right)
     return levels

@@ -18,6 +18,9 @@ The model is data: `MatchModel` holds m and u per level, the prior, when and ove
 records it was estimated (`match_estimation.py`, without labels); the registry keeps the
 estimates (`registry.models.MatchWeights`) and a new installation uses the shipped default,
 `data/match_weights.json`. Pure: no ORM, settings or HTTP.
+
+`compare` says what each level means, one pair at a time; the matcher and the estimation give
+the same levels to millions of pairs at once with `match_columns.py` (tested against it).
 """
 
 import json
