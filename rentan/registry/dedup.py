@@ -39,6 +39,7 @@ from rentan.registry.match_columns import (
     Columns,
     build_columns,
     cheap_levels,
+    in_another_process,
     name_levels,
 )
 from rentan.registry.match_model import (
@@ -459,8 +460,8 @@ def search_pairs(
             gc.enable()
 
 
-# Pairs scored at once: the columns of a chunk stay within a few hundred megabytes.
-CHUNK = 2_000_000
+# Pairs scored at once: the arrays of a chunk stay within a hundred megabytes.
+CHUNK = 1_000_000
 
 
 def _search(
@@ -485,10 +486,20 @@ def _search(
     new_count = counted[0]
     scorer = Scorer(model, columns, threshold=threshold, household_rule=household_rule)
     left, right, largest = candidate_pairs(columns, new_count, household_rule)
-    found: list[PairMatch] = []
-    for start in range(0, len(left), CHUNK):
-        scored = scorer.score(columns, left[start : start + CHUNK], right[start : start + CHUNK])
-        found.extend(scorer.pairs(columns, scored))
+
+    def score(chunks: list[tuple[int, int]]) -> list[PairMatch]:
+        found: list[PairMatch] = []
+        for start, stop in chunks:
+            found.extend(
+                scorer.pairs(columns, scorer.score(columns, left[start:stop], right[start:stop]))
+            )
+        return found
+
+    chunks = [(start, start + CHUNK) for start in range(0, len(left), CHUNK)]
+    # Every other chunk is scored by a forked process meanwhile (it sends back only the
+    # pairs found): two cores score a large input in about half the time.
+    theirs = in_another_process(score, chunks[1::2], worth_it=len(chunks) > 1)
+    found = score(chunks[0::2]) + theirs.result()
     found.sort(key=lambda pair: (-pair.score, pair.left, pair.right))
     return PairSearch(pairs=found, compared=len(left), largest_block=largest)
 

@@ -232,7 +232,9 @@ def build_columns(records: Iterable[RecordLike]) -> Columns:
     del names, addresses
     # Reading the addresses and the names are the two costliest steps of a large input, and
     # need nothing of each other: a forked process reads the addresses meanwhile.
-    address_columns = _in_another_process(_address_columns, raw_addresses, len(raw_addresses))
+    address_columns = in_another_process(
+        _address_columns, raw_addresses, worth_it=len(raw_addresses) >= PARALLEL_FROM
+    )
     name_columns = _name_columns(raw_names)
     return Columns(
         keys=keys,
@@ -282,12 +284,12 @@ class _Pending(Generic[T]):
         return received
 
 
-def _in_another_process(work: Callable[[Any], T], argument: Any, size: int) -> _Pending[T]:
-    """`work(argument)` started in a forked process when the input is large and the machine
-    has a second core (the child inherits the argument, nothing is copied to it, and sends
-    back only the result), else left to be done here."""
+def in_another_process(work: Callable[[Any], T], argument: Any, *, worth_it: bool) -> _Pending[T]:
+    """`work(argument)` started in a forked process when it is worth it (a large input) and
+    the machine has a second core (the child inherits the argument, nothing is copied to it,
+    and sends back only the result), else left to be done here."""
     if (
-        size < PARALLEL_FROM
+        not worth_it
         or (os.cpu_count() or 1) < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
