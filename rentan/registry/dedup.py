@@ -169,6 +169,7 @@ class Scorer:
         # The weight of the threshold, a hair low: the last word is the probability's.
         self.cutoff = match_weight_for(threshold) - 1e-9
         self.household_rule = household_rule
+        self._evidences: dict[tuple[float | None, ...], tuple[Contribution, ...]] = {}
         total = max(len(columns), 1)
         # A common name or birth date proves less (Splink's term frequency adjustment): the
         # share of the records holding each record's own value.
@@ -251,9 +252,20 @@ class Scorer:
             _certain_reasons(levels, self.household_rule)
             if certain
             else _reasons(columns.niks[i], columns.niks[j], levels, self.household_rule),
-            evidence=contributions(levels, self.model, adjustments),
+            evidence=self._evidence(levels, adjustments),
             match_weight=round(weight, 2),
         )
+
+    def _evidence(
+        self, levels: list[int], adjustments: dict[int, float]
+    ) -> tuple[Contribution, ...]:
+        # Few pairs differ in their levels and term-frequency adjustments (which follow how
+        # many records share a name or birth date): each evidence is made once per search.
+        key = (*levels, adjustments.get(NAME), adjustments.get(BIRTH))
+        evidence = self._evidences.get(key)
+        if evidence is None:
+            evidence = self._evidences[key] = contributions(levels, self.model, adjustments)
+        return evidence
 
 
 class _Scored(NamedTuple):
