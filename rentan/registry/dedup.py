@@ -18,8 +18,10 @@ The work is column-wise (`match_columns.py`): the records become arrays, the can
 two arrays of record numbers (each pair once, whichever keys propose it), and every level of
 every pair is worked out over those arrays. The names, the costliest comparison, are compared
 only for the pairs that could reach the threshold whatever their names say; the order never
-changes a weight. Python objects are built only for the pairs found. Quality and speed are
-measured on `dedup_sample.py` (`bench/bench_dedup.py`).
+changes a weight. Python objects are built only for the pairs found. A large input shares
+the work with one forked process (the addresses read while the names are; every other chunk
+of candidate pairs scored): the same pairs as one process. Quality and speed are measured on
+`dedup_sample.py` (`bench/bench_dedup.py`).
 """
 
 import gc
