@@ -131,7 +131,12 @@ class NameForms(NamedTuple):
 
 @lru_cache(maxsize=500_000)
 def name_forms(raw: str) -> NameForms:
-    name = comparable_name(raw)
+    return _forms(comparable_name(raw))
+
+
+# Many ways of writing a name come to one comparable form: its other forms are made once.
+@lru_cache(maxsize=500_000)
+def _forms(name: str) -> NameForms:
     words = [w for w in name.split() if w not in COMMON_NAME_WORDS]
     distinctive = " ".join(words) if words else name
     key = name_key(name)
