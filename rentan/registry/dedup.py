@@ -14,25 +14,36 @@ kelurahan), so the cost grows with the candidate pairs, not with n².
 A block larger than `MAX_BLOCK` (a very common name in a big kelurahan) is sorted and each
 record compared with its `WINDOW` nearest neighbours only.
 
-The fields that cost no text distance are weighed first; a pair that cannot reach the
-threshold whatever its names say is turned down before the names are compared. The order of
-these steps never changes a weight. From `PARALLEL_FROM` records on, the kinds of key are
-shared with one forked process (same pairs as one process). Quality and speed are measured on
+The work is column-wise (`match_columns.py`): the records become arrays, the candidate pairs
+two arrays of record numbers (each pair once, whichever keys propose it), and every level of
+every pair is worked out over those arrays. The names, the costliest comparison, are compared
+only for the pairs that could reach the threshold whatever their names say; the order never
+changes a weight. Python objects are built only for the pairs found. A large input shares
+the work with one forked process (the addresses read while the names are; every other chunk
+of candidate pairs scored): the same pairs as one process. Quality and speed are measured on
 `dedup_sample.py` (`bench/bench_dedup.py`).
 """
 
 import gc
-import multiprocessing
-import os
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+import numpy as np
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import Hamming
 
+from rentan.registry.match_columns import (
+    Array,
+    Columns,
+    build_columns,
+    cheap_levels,
+    in_another_process,
+    name_levels,
+)
 from rentan.registry.match_model import (
     ADDRESS,
     ADDRESS_HOUSE,
@@ -55,18 +66,11 @@ from rentan.registry.match_model import (
     Contribution,
     MatchModel,
     Prepared,
-    address_level,
-    birth_level,
     contributions,
     default_model,
-    frequencies,
     match_weight_for,
-    name_level,
-    nik_level,
     prepare,
     probability,
-    same_or_other,
-    tf_adjustment,
 )
 
 
@@ -110,8 +114,8 @@ class PairMatch:
 
 @dataclass(frozen=True)
 class PairSearch:
-    """The pairs found, and what it cost: how many candidate pairs were scored (a pair below
-    the threshold that two kinds of blocking key propose is scored, and counted, twice)."""
+    """The pairs found, and what it cost: how many candidate pairs were scored (each once,
+    however many kinds of blocking key propose it)."""
 
     pairs: list[PairMatch]
     compared: int
@@ -121,12 +125,12 @@ class PairSearch:
 # The match probability at or above which a pair is proposed.
 DEFAULT_THRESHOLD = 0.9
 MAX_BLOCK = 40
-# From this many records on (file and registry), two processes share the scoring.
-PARALLEL_FROM = 20_000
 WINDOW = 12
 
 
 def prepare_record(record: DedupRecord) -> Prepared:
+    """One record as `match_model.compare` reads it (a pair at a time: tests, the reference
+    of what each level means)."""
     return prepare(
         key=record.key,
         nik=record.nik,
@@ -139,128 +143,139 @@ def prepare_record(record: DedupRecord) -> Prepared:
     )
 
 
+def _padded(table: Sequence[Sequence[float]]) -> Array:
+    """A weight table as one array: comparison by level (levels past a comparison's last
+    weigh 0 and never occur)."""
+    width = max(len(row) for row in table)
+    return np.array([[*row, *([0.0] * (width - len(row)))] for row in table], dtype=np.float64)
+
+
 class Scorer:
     """The model as one search applies it: the weights by level, the prior for this many
-    records, the term frequencies of names and birth dates among them, and the match weight
-    of the threshold."""
+    records, each record's term-frequency adjustments of its name and birth date, and the
+    match weight of the threshold."""
 
     def __init__(
         self,
         model: MatchModel,
-        records: Sequence[Prepared],
+        columns: Columns,
         *,
         threshold: float = DEFAULT_THRESHOLD,
         household_rule: bool = False,
     ) -> None:
         self.model = model
-        self.table = model.table
-        self.house_table = model.house_table
-        self.base = model.prior_weight(len(records))
+        self.table = _padded(model.table)
+        self.house_table = _padded(model.house_table)
+        self.base = model.prior_weight(len(columns))
         self.threshold = threshold
         # The weight of the threshold, a hair low: the last word is the probability's.
         self.cutoff = match_weight_for(threshold) - 1e-9
         self.household_rule = household_rule
-        self.frequencies = frequencies(records)
-        self.name_u = model.u("name", "exact")
-        self.birth_u = model.u("birth_date", "exact")
-        # The most each level can weigh, in either table.
-        self.top = tuple(
-            tuple(max(pair) for pair in zip(plain, house, strict=True))
-            for plain, house in zip(self.table, self.house_table, strict=True)
+        self._evidences: dict[tuple[float | None, ...], tuple[Contribution, ...]] = {}
+        total = max(len(columns), 1)
+        # A common name or birth date proves less (Splink's term frequency adjustment): the
+        # share of the records holding each record's own value.
+        names = columns.comparable_name
+        name_share = np.bincount(names)[names] / total
+        self.name_adjustment = np.log2(model.u("name", "exact") / name_share)
+        _births, back, counts = np.unique(columns.birth, return_inverse=True, return_counts=True)
+        self.birth_adjustment = np.log2(model.u("birth_date", "exact") / (counts[back] / total))
+        # The most a name other than the same one can add, in either table.
+        self.other_name_ceiling = max(
+            max(model.table[NAME][NAME_EXACT + 1 :]), max(model.house_table[NAME][NAME_EXACT + 1 :])
         )
-        # The most a name other than the same one can add, and any name: the same name seen
-        # only once.
-        self.other_name_ceiling = max(self.top[NAME][NAME_EXACT + 1 :])
-        name_ceiling = max(
-            self.other_name_ceiling,
-            self.top[NAME][NAME_EXACT] + tf_adjustment(self.name_u, self.frequencies.smallest),
-        )
-        # The most the fields weighed after the first check can add.
-        self.rest_ceiling = max(self.top[ADDRESS]) + max(self.top[SEX]) + name_ceiling
 
-    def name_adjustment(self, name: str) -> float:
-        share = self.frequencies.names.get(name, self.frequencies.smallest)
-        return tf_adjustment(self.name_u, share)
+    def _weights(self, field: int, levels: Array, house: Array) -> Array:
+        weights: Array = np.where(house, self.house_table[field][levels], self.table[field][levels])
+        return weights
 
-    def birth_adjustment(self, born: date) -> float:
-        share = self.frequencies.birth_dates.get(born, self.frequencies.smallest)
-        return tf_adjustment(self.birth_u, share)
-
-    def judge(self, a: Prepared, b: Prepared) -> "PairMatch | None":
-        """The pair, if certain or at least as probable as the threshold.
-
-        The cheapest fields come first, each with the most it can weigh in either table; a
-        pair that cannot reach the threshold whatever the other fields say is turned down
-        there, most of them before any text is compared. The order of these steps never
-        changes a weight."""
-        nik = nik_level(a, b)
-        birth = birth_level(a.birth_date, b.birth_date)
-        kk = same_or_other(a.kk, b.kk)
-        kelurahan = same_or_other(a.kelurahan, b.kelurahan)
-        certain = nik == NIK_EXACT or (self.household_rule and kk == SAME)
-        birth_tf = 0.0
-        if birth == BIRTH_EXACT:
-            birth_tf = self.birth_adjustment(a.birth_date)  # type: ignore[arg-type]
-        if not certain:
-            top = self.top
-            bound = (
-                self.base
-                + top[NIK][nik]
-                + top[BIRTH][birth]
-                + top[KK][kk]
-                + top[KELURAHAN][kelurahan]
-                + max(birth_tf, 0.0)
-                + self.rest_ceiling
-            )
-            if bound < self.cutoff:
-                return None
-        address = address_level(a.address, b.address) if kelurahan == SAME else NULL
-        levels = [nik, NULL, birth, same_or_other(a.sex, b.sex), address, kelurahan, kk]
-        house = address == SAME
-        table = self.house_table if house else self.table
-        weight = (
-            self.base
-            + table[NIK][nik]
-            + table[BIRTH][birth]
-            + table[SEX][levels[SEX]]
-            + table[ADDRESS][address]
-            + table[KELURAHAN][kelurahan]
-            + table[KK][kk]
-        )
+    def score(self, columns: Columns, left: Array, right: Array) -> "_Scored":
+        """The pairs that are certain or reach the threshold's weight, with their levels and
+        weights. The names, the costliest comparison, are compared only for the pairs that
+        could reach it whatever their names say; the order never changes a weight."""
+        levels = cheap_levels(columns, left, right)
+        house = levels[:, ADDRESS] == SAME
+        weight = np.full(len(left), self.base)
+        for field in (NIK, BIRTH, SEX, ADDRESS, KELURAHAN, KK):
+            weight += self._weights(field, levels[:, field], house)
         # Term frequencies speak of people drawn at random, not of one household.
-        if not house:
-            weight += birth_tf
-        same_name = bool(a.forms.name) and a.forms.name == b.forms.name
-        if not certain and not same_name and weight + self.other_name_ceiling < self.cutoff:
-            return None
-        name = NAME_EXACT if same_name else name_level(a.forms, b.forms)
-        levels[NAME] = name
-        weight += table[NAME][name]
-        if name == NAME_EXACT and not house:
-            weight += self.name_adjustment(a.forms.name)
-        if not certain and (weight < self.cutoff or probability(weight) < self.threshold):
-            return None
-        return self._pair(a, b, levels, weight, certain)
+        weight += np.where(
+            (levels[:, BIRTH] == BIRTH_EXACT) & ~house, self.birth_adjustment[left], 0.0
+        )
+        certain = levels[:, NIK] == NIK_EXACT
+        if self.household_rule:
+            certain |= levels[:, KK] == SAME
+        names = columns.comparable_name
+        same_name = (names[left] == names[right]) & (names[left] != 0)
+        hopeful = np.flatnonzero(
+            certain | same_name | (weight + self.other_name_ceiling >= self.cutoff)
+        )
+        levels, weight, house, certain = (
+            levels[hopeful],
+            weight[hopeful],
+            house[hopeful],
+            certain[hopeful],
+        )
+        left, right = left[hopeful], right[hopeful]
+        name = name_levels(columns, left, right)
+        levels[:, NAME] = name
+        weight += self._weights(NAME, name, house)
+        weight += np.where((name == NAME_EXACT) & ~house, self.name_adjustment[left], 0.0)
+        kept = np.flatnonzero(certain | (weight >= self.cutoff))
+        return _Scored(left[kept], right[kept], levels[kept], weight[kept], certain[kept])
+
+    def pairs(self, columns: Columns, scored: "_Scored") -> list["PairMatch"]:
+        found = []
+        for i, j, row, weight, certain in zip(
+            scored.left.tolist(),
+            scored.right.tolist(),
+            scored.levels.tolist(),
+            scored.weight.tolist(),
+            scored.certain.tolist(),
+            strict=True,
+        ):
+            if certain or probability(weight) >= self.threshold:
+                found.append(self._pair(columns, i, j, row, weight, certain))
+        return found
 
     def _pair(
-        self, a: Prepared, b: Prepared, levels: list[int], weight: float, certain: bool
+        self, columns: Columns, i: int, j: int, levels: list[int], weight: float, certain: bool
     ) -> "PairMatch":
         adjustments: dict[int, float] = {}
         house = levels[ADDRESS] == SAME
         if levels[NAME] == NAME_EXACT and not house:
-            adjustments[NAME] = self.name_adjustment(a.forms.name)
+            adjustments[NAME] = float(self.name_adjustment[i])
         if levels[BIRTH] == BIRTH_EXACT and not house:
-            adjustments[BIRTH] = self.birth_adjustment(a.birth_date)  # type: ignore[arg-type]
+            adjustments[BIRTH] = float(self.birth_adjustment[i])
         return PairMatch(
-            a.key,
-            b.key,
+            columns.keys[i],
+            columns.keys[j],
             1.0 if certain else probability(weight),
             _certain_reasons(levels, self.household_rule)
             if certain
-            else _reasons(a, b, levels, self.household_rule),
-            evidence=contributions(levels, self.model, adjustments),
+            else _reasons(columns.niks[i], columns.niks[j], levels, self.household_rule),
+            evidence=self._evidence(levels, adjustments),
             match_weight=round(weight, 2),
         )
+
+    def _evidence(
+        self, levels: list[int], adjustments: dict[int, float]
+    ) -> tuple[Contribution, ...]:
+        # Few pairs differ in their levels and term-frequency adjustments (which follow how
+        # many records share a name or birth date): each evidence is made once per search.
+        key = (*levels, adjustments.get(NAME), adjustments.get(BIRTH))
+        evidence = self._evidences.get(key)
+        if evidence is None:
+            evidence = self._evidences[key] = contributions(levels, self.model, adjustments)
+        return evidence
+
+
+class _Scored(NamedTuple):
+    left: Array
+    right: Array
+    levels: Array
+    weight: Array
+    certain: Array
 
 
 def _certain_reasons(levels: Sequence[int], household_rule: bool) -> tuple[MatchReason, ...]:
@@ -272,7 +287,7 @@ def _certain_reasons(levels: Sequence[int], household_rule: bool) -> tuple[Match
 
 
 def _reasons(
-    a: Prepared, b: Prepared, levels: Sequence[int], household_rule: bool
+    left_nik: str, right_nik: str, levels: Sequence[int], household_rule: bool
 ) -> tuple[MatchReason, ...]:
     reasons: list[MatchReason] = []
     nik = levels[NIK]
@@ -281,7 +296,7 @@ def _reasons(
     elif nik in (NIK_ONE_DIGIT, NIK_SWAPPED, NIK_SERIAL, NIK_EXPLAINED):
         reasons.append(
             MatchReason.NIK_ONE_DIGIT
-            if Hamming.distance(a.nik, b.nik) == 1
+            if Hamming.distance(left_nik, right_nik) == 1
             else MatchReason.NIK_SWAPPED_DIGITS
         )
     if household_rule and levels[KK] == SAME:
@@ -297,34 +312,46 @@ def _reasons(
     return tuple(sorted(reasons))
 
 
-def _group(keys: Iterable[Hashable | None]) -> dict[Hashable, int | list[int]]:
-    """Record indexes by key (None: no key), without a list for the many keys that only one
-    record has."""
-    table: dict[Hashable, int | list[int]] = {}
-    get = table.get
-    for index, key in enumerate(keys):
-        if key is None:
-            continue
-        found = get(key)
-        if found is None:
-            table[key] = index
-        elif type(found) is int:
-            table[key] = [found, index]
-        else:
-            found.append(index)  # type: ignore[union-attr]
-    return table
+# --- Blocking -----------------------------------------------------------------------------------
 
 
-def _ordered_pair(text: str, at: int) -> str:
-    return text[at : at + 2] if text[at] <= text[at + 1] else text[at + 1] + text[at]
+def joint_key(*parts: Array) -> Array:
+    """One number per record for a key of several parts (each a number >= 0)."""
+    key = np.zeros(len(parts[0]), dtype=np.int64)
+    for part in parts:
+        width = int(part.max(initial=0)) + 1
+        if width > 2**31:
+            _values, part = np.unique(part, return_inverse=True)
+            width = int(part.max(initial=0)) + 1
+        if int(key.max(initial=0)) * width + width >= 2**62:
+            _values, key = np.unique(key, return_inverse=True)
+        key = key * width + part
+    return key
 
 
-class _Kind(NamedTuple):
-    """One kind of blocking key: every record's key (or None), and the order used to window
-    a large block of it."""
+class BlockKind(NamedTuple):
+    """One kind of blocking key: every record's key (-1: none), and the order that windows a
+    large block of it."""
 
-    keys: Iterator[Hashable | None]
-    order: Callable[[int], str]
+    keys: Array
+    order: Array
+
+
+def _digit(value: Array, position: int) -> Array:
+    digit: Array = (value // 10 ** (15 - position)) % 10
+    return digit
+
+
+def _ordered_pair(value: Array, at: int) -> Array:
+    """The NIK with its digits at `at` and `at + 1` in order (a swap of the two is undone)."""
+    first, second = _digit(value, at), _digit(value, at + 1)
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    ordered: Array = value + (low - first) * 10 ** (15 - at) + (high - second) * 10 ** (14 - at)
+    return ordered
+
+
+def _where(valid: Array, key: Array) -> Array:
+    return np.where(valid, key, -1)
 
 
 # Two NIKs one digit apart, or with two adjacent digits swapped, agree on all but one of their
@@ -334,108 +361,98 @@ class _Kind(NamedTuple):
 # slip in the month or year holds the whole sound-alike name: without it, it would hold
 # everyone of a kecamatan born on the same day of any month, and such a slip leaves the birth
 # date column intact for the birth date block.
-def _block_keys(prepared: Sequence[Prepared], household_rule: bool) -> Iterator[_Kind]:
-    """Every kind of blocking key, one at a time: the groups of a kind are dropped before the
-    next is built, so memory holds one key per record, not ten. The kinds with the largest
-    blocks (address, name, birth date) come first, so that two processes sharing the kinds
-    finish at about the same time; the pairs found do not depend on the order."""
-
-    def by_name_order(i: int) -> str:
-        return prepared[i].forms.sorted_name
-
-    def by_address_order(i: int) -> str:
-        return prepared[i].address.text
-
+def block_kinds(columns: Columns, household_rule: bool) -> Iterator[BlockKind]:
+    """Every kind of blocking key, one at a time."""
+    names, addresses = columns.names, columns.addresses
+    by_name = names.sorted_rank[columns.name_id]
+    by_address = addresses.text_rank[columns.address_id]
+    kelurahan = columns.kelurahan
     # The numbers (house, RT, RW) survive the many ways of writing a street, and a slip in
     # its first letters.
-    yield _Kind(
-        (
-            (r.address.numbers or r.address.text, r.kelurahan) if r.address.text else None
-            for r in prepared
-        ),
-        by_name_order,
+    has_address = addresses.text[columns.address_id] != 0
+    yield BlockKind(
+        _where(has_address, joint_key(addresses.numbers_or_text[columns.address_id], kelurahan)),
+        by_name,
     )
-    yield _Kind(
-        ((r.forms.key, r.kelurahan) if r.forms.name else None for r in prepared),
-        by_address_order,
+    name = names.name[columns.name_id]
+    yield BlockKind(_where(name != 0, joint_key(names.key[columns.name_id], kelurahan)), by_address)
+    yield BlockKind(_where(columns.birth != 0, joint_key(columns.birth, kelurahan)), by_name)
+    # Only records with a whole NIK.
+    nik = columns.nik_value
+    whole = nik >= 0
+    digits = np.where(whole, nik, 0)
+    opening = names.opening[columns.name_id]
+    distinctive_key = names.distinctive_key[columns.name_id]
+    yield BlockKind(_where(whole, joint_key(opening, digits % 10**8)), by_name)
+    yield BlockKind(_where(whole, joint_key(opening, digits // 10**4)), by_name)
+    yield BlockKind(
+        _where(whole, joint_key(distinctive_key, (digits // 10**8) * 10**4 + digits % 10**4)),
+        by_name,
     )
-    yield _Kind(
-        ((r.birth_date, r.kelurahan) if r.birth_date is not None else None for r in prepared),
-        by_name_order,
-    )
-    # Only records with a whole NIK; None for the others, so indexes stay aligned.
-    near = [r if len(r.nik) == 16 else None for r in prepared]
-    yield _Kind((f"{r.forms.opening}>{r.nik[8:]}" if r else None for r in near), by_name_order)
-    yield _Kind((f"{r.forms.opening}<{r.nik[:12]}" if r else None for r in near), by_name_order)
-    yield _Kind(
-        (f"{r.forms.distinctive_key}={r.nik[:8]}{r.nik[12:]}" if r else None for r in near),
-        by_name_order,
-    )
-    yield _Kind(
-        (
-            f"{r.forms.opening}|{r.nik[:7]}{_ordered_pair(r.nik, 7)}{r.nik[9:]}" if r else None
-            for r in near
-        ),
-        by_name_order,
-    )
-    yield _Kind(
-        (
-            f"{r.forms.opening}/{r.nik[:11]}{_ordered_pair(r.nik, 11)}{r.nik[13:]}" if r else None
-            for r in near
-        ),
-        by_name_order,
-    )
-    del near
-    yield _Kind((r.nik or None for r in prepared), by_name_order)
+    yield BlockKind(_where(whole, joint_key(opening, _ordered_pair(digits, 7))), by_name)
+    yield BlockKind(_where(whole, joint_key(opening, _ordered_pair(digits, 11))), by_name)
+    yield BlockKind(_where(columns.nik != 0, columns.nik), by_name)
     if household_rule:
-        yield _Kind((r.kk or None for r in prepared), by_name_order)
+        yield BlockKind(_where(columns.kk != 0, columns.kk), by_name)
 
 
-class _Blocks(NamedTuple):
-    """The blocks of one kind of key: groups of record indexes sharing a key."""
-
-    groups: list[list[int]]
-    order: Callable[[int], str]
-
-
-def _kinds(
-    prepared: Sequence[Prepared], household_rule: bool, claim: Callable[[], int] | None = None
-) -> Iterator[_Blocks]:
-    """For each kind of blocking key (with `claim`, only the kinds this process claims: it
-    returns the number of the next kind nobody has taken), its blocks. A kind's groups are
-    dropped before the next is built."""
-    wanted = claim() if claim else 0
-    for number, kind in enumerate(_block_keys(prepared, household_rule)):
-        if number != wanted:
-            continue  # taken by the other process: its keys are never even computed here
-        groups = _group(kind.keys)
-        yield _Blocks([members for members in groups.values() if type(members) is list], kind.order)
-        del groups
-        wanted = claim() if claim else number + 1
+class BlockPairs(NamedTuple):
+    left: Array
+    right: Array
+    largest: int
 
 
-def candidate_pairs(members: list[int], order: Callable[[int], str]) -> Iterator[tuple[int, int]]:
-    if len(members) <= MAX_BLOCK:
-        for position, i in enumerate(members):
-            for j in members[position + 1 :]:
-                yield i, j
-        return
-    ranked = sorted(members, key=order)
-    for position, i in enumerate(ranked):
-        for j in ranked[position + 1 : position + WINDOW]:
-            yield (i, j) if i < j else (j, i)
+def block_pairs(kind: BlockKind, new_count: int) -> BlockPairs:
+    """The candidate pairs of one kind of key: every pair of a block of at most `MAX_BLOCK`
+    records; in a larger block (a very common name in a big kelurahan), sorted by the kind's
+    order, each record with its `WINDOW` - 1 next. Only pairs with a record among the first
+    `new_count`; the smaller record number first."""
+    valid = np.flatnonzero(kind.keys >= 0)
+    keys = kind.keys[valid]
+    ranked = np.lexsort((valid, kind.order[valid], keys))
+    members, keys = valid[ranked], keys[ranked]
+    if not len(keys):
+        empty = np.zeros(0, dtype=np.int64)
+        return BlockPairs(empty, empty, 0)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    wanted = (sizes > 1) & (np.minimum.reduceat(members, starts) < new_count)
+    largest = int(sizes[wanted].max(initial=0))
+    block = np.repeat(np.arange(len(starts)), sizes)
+    size = sizes[block]
+    partners = size - 1 - (np.arange(len(keys)) - starts[block])
+    partners = np.where(size > MAX_BLOCK, np.minimum(partners, WINDOW - 1), partners)
+    partners[~wanted[block]] = 0
+    first = np.repeat(np.arange(len(keys)), partners)
+    step = np.arange(len(first)) - np.repeat(np.cumsum(partners) - partners, partners)
+    i, j = members[first], members[first + 1 + step]
+    left, right = np.minimum(i, j), np.maximum(i, j)
+    new = left < new_count
+    return BlockPairs(left[new], right[new], largest)
 
 
-def blocked_pairs(
-    prepared: Sequence[Prepared], household_rule: bool = False
-) -> Iterator[tuple[int, Iterator[tuple[int, int]]]]:
-    """Each kind of blocking key's number and its candidate pairs (a pair may come again
-    under another kind)."""
-    for number, blocks in enumerate(_kinds(prepared, household_rule)):
-        yield (
-            number,
-            (pair for members in blocks.groups for pair in candidate_pairs(members, blocks.order)),
-        )
+def candidate_pairs(
+    columns: Columns, new_count: int, household_rule: bool = False
+) -> tuple[Array, Array, int]:
+    """Every candidate pair once (a pair that several kinds of key propose is one pair), as
+    two arrays of record numbers, and the size of the largest block."""
+    found = []
+    largest = 0
+    count = len(columns)
+    for kind in block_kinds(columns, household_rule):
+        pairs = block_pairs(kind, new_count)
+        # Within one kind a pair is proposed once: each record is in one block of it.
+        found.append(pairs.left * count + pairs.right)
+        largest = max(largest, pairs.largest)
+    codes = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    # Sorted, then each code once (a sort is several times faster than np.unique's hashing
+    # for tens of millions of codes).
+    codes.sort()
+    codes = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+    return codes // max(count, 1), codes % max(count, 1), largest
+
+
+# --- The search ---------------------------------------------------------------------------------
 
 
 def search_pairs(
@@ -445,132 +462,20 @@ def search_pairs(
     threshold: float = DEFAULT_THRESHOLD,
     household_rule: bool = False,
     model: MatchModel | None = None,
-    parallel_from: int = PARALLEL_FROM,
 ) -> PairSearch:
-    """find_pairs, with the number of candidate pairs it scored. From `parallel_from` records
-    on, where the machine can, the blocks of each kind of key are shared with a second
-    process (see _search_shared)."""
+    """find_pairs, with the number of candidate pairs it scored."""
     collecting = gc.isenabled()
     # Millions of small acyclic objects: the cycle collector would only rescan them.
     gc.disable()
     try:
-        return _search(
-            records,
-            against,
-            threshold,
-            household_rule,
-            model or default_model(),
-            parallel_from,
-        )
+        return _search(records, against, threshold, household_rule, model or default_model())
     finally:
         if collecting:
             gc.enable()
 
 
-class _Found(NamedTuple):
-    pairs: dict[tuple[int, int], PairMatch]
-    compared: int
-    largest: int
-
-
-def _search_blocks(
-    blocks: _Blocks,
-    prepared: Sequence[Prepared],
-    new_count: int,
-    known: dict[tuple[int, int], PairMatch],
-    scorer: Scorer,
-) -> _Found:
-    """Score the candidate pairs of `blocks`; pairs in `known` (found by an earlier kind of
-    key) are skipped. A pair is proposed at most once by each kind of key; a matching pair
-    often by several kinds, another pair rarely: scoring that again costs less than
-    remembering every pair compared."""
-    found: dict[tuple[int, int], PairMatch] = {}
-    compared = 0
-    largest = 0
-    order = blocks.order
-    judge = scorer.judge
-    for members in blocks.groups:
-        if members[0] >= new_count:
-            continue  # indexes ascend: the block holds only `against` records
-        largest = max(largest, len(members))
-        for i, j in candidate_pairs(members, order):
-            if i >= new_count or (i, j) in known:
-                continue
-            compared += 1
-            pair = judge(prepared[i], prepared[j])
-            if pair is not None:
-                found[i, j] = pair
-    return _Found(found, compared, largest)
-
-
-def _search_kinds(
-    prepared: Sequence[Prepared],
-    new_count: int,
-    scorer: Scorer,
-    claim: Callable[[], int] | None = None,
-) -> _Found:
-    found: dict[tuple[int, int], PairMatch] = {}
-    compared = 0
-    largest = 0
-    for blocks in _kinds(prepared, scorer.household_rule, claim):
-        kind = _search_blocks(blocks, prepared, new_count, found, scorer)
-        found |= kind.pairs
-        compared += kind.compared
-        largest = max(largest, kind.largest)
-    return _Found(found, compared, largest)
-
-
-def _can_share(count: int, parallel_from: int) -> bool:
-    return (
-        count >= parallel_from
-        and (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-
-
-def _search_shared(prepared: Sequence[Prepared], new_count: int, scorer: Scorer) -> _Found:
-    """The kinds of key shared between this process and a forked one: each takes the next
-    kind nobody has taken, builds its blocks and scores them (the child inherits the
-    records, nothing is copied to it) and the child sends back only what it found, a few
-    pairs. Two cores do a large file in about two thirds of the time; the pairs are the
-    same as in one process."""
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)
-
-    def claim() -> int:
-        with taken.get_lock():
-            number: int = taken.value
-            taken.value = number + 1
-        return number
-
-    receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_search_and_send, args=(sending, prepared, new_count, scorer, claim)
-    )
-    child.start()
-    sending.close()
-    mine = _search_kinds(prepared, new_count, scorer, claim)
-    try:
-        other: _Found = receiving.recv()
-    except EOFError:  # the child died before it finished: everything is done here
-        other = _search_kinds(prepared, new_count, scorer)
-    finally:
-        receiving.close()
-        child.join()
-    return _Found(
-        other.pairs | mine.pairs, mine.compared + other.compared, max(mine.largest, other.largest)
-    )
-
-
-def _search_and_send(
-    connection: Any,
-    prepared: Sequence[Prepared],
-    new_count: int,
-    scorer: Scorer,
-    claim: Callable[[], int],
-) -> None:
-    connection.send(_search_kinds(prepared, new_count, scorer, claim))
-    connection.close()
+# Pairs scored at once: the arrays of a chunk stay within a hundred megabytes.
+CHUNK = 1_000_000
 
 
 def _search(
@@ -579,20 +484,38 @@ def _search(
     threshold: float,
     household_rule: bool,
     model: MatchModel,
-    parallel_from: int,
 ) -> PairSearch:
+    counted: list[int] = []
+
+    def counting(items: Iterable[DedupRecord]) -> Iterator[DedupRecord]:
+        count = 0
+        for item in items:
+            count += 1
+            yield item
+        counted.append(count)
+
     # Records are taken one at a time: a caller that hands over a draining iterator holds
-    # each record or its comparable form, never both for the whole file.
-    prepared = [prepare_record(r) for r in records]
-    new_count = len(prepared)
-    prepared.extend(prepare_record(r) for r in against)
-    scorer = Scorer(model, prepared, threshold=threshold, household_rule=household_rule)
-    if _can_share(len(prepared), parallel_from):
-        found = _search_shared(prepared, new_count, scorer)
-    else:
-        found = _search_kinds(prepared, new_count, scorer)
-    pairs = sorted(found.pairs.values(), key=lambda pair: (-pair.score, pair.left, pair.right))
-    return PairSearch(pairs=pairs, compared=found.compared, largest_block=found.largest)
+    # each record or its columns, never both for the whole file.
+    columns = build_columns(itertools.chain(counting(records), against))
+    new_count = counted[0]
+    scorer = Scorer(model, columns, threshold=threshold, household_rule=household_rule)
+    left, right, largest = candidate_pairs(columns, new_count, household_rule)
+
+    def score(chunks: list[tuple[int, int]]) -> list[PairMatch]:
+        found: list[PairMatch] = []
+        for start, stop in chunks:
+            found.extend(
+                scorer.pairs(columns, scorer.score(columns, left[start:stop], right[start:stop]))
+            )
+        return found
+
+    chunks = [(start, start + CHUNK) for start in range(0, len(left), CHUNK)]
+    # Every other chunk is scored by a forked process meanwhile (it sends back only the
+    # pairs found): two cores score a large input in about half the time.
+    theirs = in_another_process(score, chunks[1::2], worth_it=len(chunks) > 1)
+    found = score(chunks[0::2]) + theirs.result()
+    found.sort(key=lambda pair: (-pair.score, pair.left, pair.right))
+    return PairSearch(pairs=found, compared=len(left), largest_block=largest)
 
 
 def find_pairs(

@@ -15,19 +15,30 @@ dates explain; counted among random pairs such a NIK looks like a slip, counted 
 born the same day in one kelurahan it is what it is, common. Those two levels' `u` are counted
 there, so the birth date's agreement is not counted twice.
 
-Comparison vectors repeat: EM runs over the distinct vectors with their counts (a few
-thousand), not over the pairs. Pure: prepared records in, a `MatchModel` out.
+The pairs are compared column-wise (`match_columns.compare_pairs`), the same levels the
+matcher gives them. Comparison vectors repeat: EM runs over the distinct vectors with their
+counts (a few thousand), not over the pairs. Pure: records in, a `MatchModel` out.
 """
 
 import gc
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rentan.registry.dedup import MAX_BLOCK, WINDOW, DedupRecord, prepare_record
+import numpy as np
+
+from rentan.registry.dedup import (
+    MAX_BLOCK,
+    WINDOW,
+    BlockKind,
+    DedupRecord,
+    block_pairs,
+    joint_key,
+)
+from rentan.registry.match_columns import Array, Columns, build_columns, compare_pairs
 from rentan.registry.match_model import (
     ADDRESS,
     BIRTH,
@@ -42,9 +53,7 @@ from rentan.registry.match_model import (
     SEX,
     Level,
     MatchModel,
-    Prepared,
     at_house,
-    compare,
 )
 
 Vector = tuple[int, ...]
@@ -61,13 +70,42 @@ SAME_DAY_U = (("nik", "serial"), ("nik", "explained"))
 
 @dataclass(frozen=True)
 class Session:
-    """One blocking rule of the estimation: the key that groups records, the comparisons
-    whose m it estimates, and the order that windows a large block."""
+    """One blocking rule of the estimation: the key that groups records (-1: none), the
+    comparisons whose m it estimates, and the order that windows a large block."""
 
     name: str
-    key: Callable[[Prepared], Hashable | None]
+    key: Callable[[Columns], Array]
     estimates: tuple[int, ...]
-    order: Callable[[Prepared], str]
+    order: Callable[[Columns], Array]
+
+
+def _by_name(columns: Columns) -> Array:
+    ranks: Array = columns.names.sorted_rank[columns.name_id]
+    return ranks
+
+
+def _by_address(columns: Columns) -> Array:
+    ranks: Array = columns.addresses.text_rank[columns.address_id]
+    return ranks
+
+
+def _birth_date_kelurahan(columns: Columns) -> Array:
+    key: Array = np.where(columns.birth != 0, joint_key(columns.birth, columns.kelurahan), -1)
+    return key
+
+
+def _sound_alike_name(columns: Columns) -> Array:
+    key = columns.names.key[columns.name_id]
+    found: Array = np.where(key != 0, key, -1)
+    return found
+
+
+def _house(columns: Columns) -> Array:
+    addresses = columns.addresses
+    house = addresses.house[columns.address_id]
+    street = addresses.street[columns.address_id]
+    key: Array = np.where(house != 0, joint_key(columns.kelurahan, street, house), -1)
+    return key
 
 
 # People born the same day in one kelurahan agree on birth date and kelurahan, and those
@@ -75,27 +113,14 @@ class Session:
 # tell a household from the rest, not one person from two, so only NIK, name and sex are
 # weighed. People of one sound-alike name rarely share a house unless they are one person.
 SESSIONS = (
-    Session(
-        "birth_date_kelurahan",
-        lambda r: (r.birth_date, r.kelurahan) if r.birth_date is not None else None,
-        (NIK, NAME, SEX),
-        lambda r: r.forms.sorted_name,
-    ),
-    Session(
-        "name",
-        lambda r: r.forms.key or None,
-        (NIK, BIRTH, SEX, ADDRESS, KELURAHAN, KK),
-        lambda r: r.address.text,
-    ),
+    Session("birth_date_kelurahan", _birth_date_kelurahan, (NIK, NAME, SEX), _by_name),
+    Session("name", _sound_alike_name, (NIK, BIRTH, SEX, ADDRESS, KELURAHAN, KK), _by_address),
 )
 
 
 # Two records at the same house (kelurahan, street, number): where u is counted again.
 HOUSE_SESSION = Session(
-    "house",
-    lambda r: (r.kelurahan, r.address.street, r.address.house) if r.address.house else None,
-    tuple(FIELDS.index(name) for name in HOUSE_CONTEXT),
-    lambda r: r.forms.sorted_name,
+    "house", _house, tuple(FIELDS.index(name) for name in HOUSE_CONTEXT), _by_name
 )
 
 
@@ -107,58 +132,47 @@ class Estimate:
     session_pairs: dict[str, int]
 
 
-def _blocks(records: Sequence[Prepared], session: Session) -> list[list[int]]:
-    groups: dict[Hashable, list[int]] = {}
-    for index, record in enumerate(records):
-        key = session.key(record)
-        if key is not None:
-            groups.setdefault(key, []).append(index)
-    return [members for members in groups.values() if len(members) > 1]
-
-
-def _block_pairs(
-    members: list[int], records: Sequence[Prepared], order: Callable[[Prepared], str]
-) -> Iterator[tuple[int, int]]:
-    if len(members) <= MAX_BLOCK:
-        for position, i in enumerate(members):
-            for j in members[position + 1 :]:
-                yield i, j
-        return
-    ranked = sorted(members, key=lambda i: order(records[i]))
-    for position, i in enumerate(ranked):
-        for j in ranked[position + 1 : position + WINDOW]:
-            yield i, j
-
-
-def _pairs_of(size: int) -> int:
-    return size * (size - 1) // 2 if size <= MAX_BLOCK else size * (WINDOW - 1)
+def _pairs_of(size: Array) -> Array:
+    pairs: Array = np.where(size <= MAX_BLOCK, size * (size - 1) // 2, size * (WINDOW - 1))
+    return pairs
 
 
 def session_pairs(
-    records: Sequence[Prepared], session: Session, limit: int, rng: random.Random
-) -> Iterator[tuple[int, int]]:
+    columns: Columns, session: Session, limit: int, rng: random.Random
+) -> tuple[Array, Array]:
     """The pairs a rule proposes; where there are more than `limit`, whole blocks drawn at
-    random up to about `limit` pairs."""
-    blocks = _blocks(records, session)
-    total = sum(_pairs_of(len(members)) for members in blocks)
+    random up to about `limit` pairs (one draw per block, in the order of each block's first
+    record: the same seed draws the same blocks)."""
+    keys = session.key(columns)
+    valid = np.flatnonzero(keys >= 0)
+    _blocks, first, block, sizes = np.unique(
+        keys[valid], return_index=True, return_inverse=True, return_counts=True
+    )
+    total = int(_pairs_of(sizes[sizes > 1]).sum())
     share = min(1.0, limit / total) if total else 1.0
-    for members in blocks:
-        if share < 1.0 and rng.random() >= share:
-            continue
-        yield from _block_pairs(members, records, session.order)
+    if share < 1.0:
+        drawn = np.ones(len(sizes), dtype=bool)
+        for number in np.argsort(first, kind="stable"):
+            if sizes[number] > 1:
+                drawn[number] = rng.random() < share
+        keys = keys.copy()
+        keys[valid[~drawn[block]]] = -1
+    found = block_pairs(BlockKind(keys, session.order(columns)), len(columns))
+    return found.left, found.right
 
 
-def random_pairs(count: int, limit: int, rng: random.Random) -> Iterator[tuple[int, int]]:
+def random_pairs(count: int, limit: int, rng: random.Random) -> tuple[Array, Array]:
     """Every pair of `count` records, or `limit` pairs drawn at random when there are more."""
     if count * (count - 1) // 2 <= limit:
-        for i in range(count):
-            for j in range(i + 1, count):
-                yield i, j
-        return
-    for _draw in range(limit):
-        i = rng.randrange(count)
-        j = rng.randrange(count - 1)
-        yield (i, j + 1) if j >= i else (j, i)
+        left, right = np.triu_indices(count, k=1)
+        return left.astype(np.int64), right.astype(np.int64)
+    draws = np.array(
+        [(rng.randrange(count), rng.randrange(count - 1)) for _draw in range(limit)],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    i, j = draws[:, 0], draws[:, 1]
+    j = np.where(j >= i, j + 1, j)
+    return np.minimum(i, j), np.maximum(i, j)
 
 
 def _shares(counts: list[float], floor: float) -> list[float] | None:
@@ -254,8 +268,21 @@ def expectation_maximisation(
     return m, u, share, iteration
 
 
-def _vectors(records: Sequence[Prepared], pairs: Iterable[tuple[int, int]]) -> Counter[Vector]:
-    return Counter(compare(records[i], records[j]) for i, j in pairs)
+def _vectors(columns: Columns, pairs: tuple[Array, Array]) -> Counter[Vector]:
+    """How many pairs have each comparison vector."""
+    left, right = pairs
+    if not len(left):
+        return Counter()
+    levels = compare_pairs(columns, left, right).astype(np.int64)
+    # One number per vector (8 levels at most per comparison), counted, then read back.
+    codes = (levels << (3 * np.arange(levels.shape[1]))).sum(axis=1)
+    distinct, counts = np.unique(codes, return_counts=True)
+    return Counter(
+        {
+            tuple(int(code) >> (3 * number) & 7 for number in range(levels.shape[1])): int(n)
+            for code, n in zip(distinct, counts, strict=True)
+        }
+    )
 
 
 def _prior(
@@ -293,14 +320,14 @@ def estimate_from_records(
     # Millions of small acyclic objects: the cycle collector would only rescan them.
     gc.disable()
     try:
-        return estimate_model([prepare_record(r) for r in records], start=start, on=on)
+        return estimate_model(build_columns(records), start=start, on=on)
     finally:
         if collecting:
             gc.enable()
 
 
 def estimate_model(
-    records: Sequence[Prepared],
+    records: Columns,
     *,
     start: MatchModel,
     on: date | None = None,

@@ -18,6 +18,9 @@ The model is data: `MatchModel` holds m and u per level, the prior, when and ove
 records it was estimated (`match_estimation.py`, without labels); the registry keeps the
 estimates (`registry.models.MatchWeights`) and a new installation uses the shipped default,
 `data/match_weights.json`. Pure: no ORM, settings or HTTP.
+
+`compare` says what each level means, one pair at a time; the matcher and the estimation give
+the same levels to millions of pairs at once with `match_columns.py` (tested against it).
 """
 
 import json
@@ -128,7 +131,12 @@ class NameForms(NamedTuple):
 
 @lru_cache(maxsize=500_000)
 def name_forms(raw: str) -> NameForms:
-    name = comparable_name(raw)
+    return _forms(comparable_name(raw))
+
+
+# Many ways of writing a name come to one comparable form: its other forms are made once.
+@lru_cache(maxsize=500_000)
+def _forms(name: str) -> NameForms:
     words = [w for w in name.split() if w not in COMMON_NAME_WORDS]
     distinctive = " ".join(words) if words else name
     key = name_key(name)

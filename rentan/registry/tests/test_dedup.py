@@ -1,22 +1,27 @@
+import random
 from datetime import date
 
+import numpy as np
 import pytest
 
+from rentan.registry import dedup, match_columns, match_model
 from rentan.registry.dedup import (
     DEFAULT_THRESHOLD,
     WINDOW,
     DedupRecord,
     MatchReason,
     Scorer,
-    blocked_pairs,
+    candidate_pairs,
     find_pairs,
     prepare_record,
     search_pairs,
 )
 from rentan.registry.dedup_sample import labelled_sample, pair_quality
+from rentan.registry.match_columns import build_columns, compare_pairs
 from rentan.registry.match_model import (
     BIRTH,
     BIRTH_EXACT,
+    COMPARISONS,
     KK,
     NAME,
     NAME_EXACT,
@@ -303,48 +308,85 @@ def test_a_matching_pair_proposed_by_several_keys_is_scored_and_listed_once():
     assert search.compared == 1
 
 
-def test_pairs_turned_down_before_the_names_are_compared_could_not_reach_the_threshold():
-    prepared = [prepare_record(r) for r in labelled_sample(total=2000, seed=17).records]
+def _column_pairs_and_references(total: int, seed: int):
+    """A labelled sample's candidate pairs and as many random pairs, as arrays, with the
+    columns and each record as `match_model.compare` reads it one pair at a time."""
+    records = labelled_sample(total=total, seed=seed).records
+    columns = build_columns(records)
+    prepared = [prepare_record(r) for r in records]
+    left, right, _largest = candidate_pairs(columns, len(records), household_rule=True)
+    rng = random.Random(seed)  # noqa: S311 - a sample of pairs, not a secret
+    drawn = [sorted(rng.sample(range(len(records)), 2)) for _ in range(len(left))]
+    left = np.concatenate([left, np.array([i for i, _j in drawn], dtype=np.int64)])
+    right = np.concatenate([right, np.array([j for _i, j in drawn], dtype=np.int64)])
+    return columns, prepared, left, right
+
+
+def test_every_pair_gets_the_levels_one_pair_at_a_time_would_give():
+    columns, prepared, left, right = _column_pairs_and_references(2000, 17)
+
+    levels = compare_pairs(columns, left, right)
+
+    expected = [compare(prepared[i], prepared[j]) for i, j in zip(left, right, strict=True)]
+    assert [tuple(row) for row in levels.tolist()] == expected
+    # Every level of every comparison occurs, so none of them went untested.
+    seen = {(number, level) for row in expected for number, level in enumerate(row)}
+    for number, name in enumerate(COMPARISONS):
+        missing = set(range(1, len(COMPARISONS[name]))) - {lv for n, lv in seen if n == number}
+        assert not missing or name in {"kk"}, (name, missing)
+
+
+def test_the_search_weighs_each_pair_as_its_levels_say_and_keeps_those_at_the_threshold():
+    columns, prepared, left, right = _column_pairs_and_references(2000, 23)
     model = default_model()
-    scorer = Scorer(model, prepared, household_rule=True)
-    turned_down = found = 0
-    for _kind, pairs in blocked_pairs(prepared, household_rule=True):
-        for i, j in pairs:
-            a, b = prepared[i], prepared[j]
-            # The whole weight, every field compared, without the shortcut.
-            levels = compare(a, b)
-            table = model.weights_for(levels)
-            weight = scorer.base + sum(table[n][level] for n, level in enumerate(levels))
-            if levels[BIRTH] == BIRTH_EXACT and not at_house(levels):
-                weight += scorer.birth_adjustment(a.birth_date)
-            if levels[NAME] == NAME_EXACT and not at_house(levels):
-                weight += scorer.name_adjustment(a.forms.name)
-            pair = scorer.judge(a, b)
-            certain = levels[NIK] == NIK_EXACT or levels[KK] == SAME
-            assert (pair is not None) == (certain or probability(weight) >= DEFAULT_THRESHOLD)
-            if pair is None:
-                turned_down += 1
-            else:
-                found += 1
-                assert abs(pair.match_weight - weight) < 0.01
+    scorer = Scorer(model, columns, household_rule=True)
+    frequencies = match_model.frequencies(prepared)
+    kept = scorer.score(columns, left, right)
+    found = {
+        (i, j): weight for i, j, weight in zip(kept.left, kept.right, kept.weight, strict=True)
+    }
+    pairs = {(p.left, p.right): p for p in scorer.pairs(columns, kept)}
+    turned_down = 0
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        a, b = prepared[i], prepared[j]
+        # The whole weight, every field compared one pair at a time, without a shortcut.
+        levels = compare(a, b)
+        table = model.weights_for(levels)
+        weight = scorer.base + sum(table[n][level] for n, level in enumerate(levels))
+        if levels[BIRTH] == BIRTH_EXACT and not at_house(levels):
+            share = frequencies.birth_dates.get(a.birth_date, frequencies.smallest)
+            weight += match_model.tf_adjustment(model.u("birth_date", "exact"), share)
+        if levels[NAME] == NAME_EXACT and not at_house(levels):
+            share = frequencies.names.get(a.forms.name, frequencies.smallest)
+            weight += match_model.tf_adjustment(model.u("name", "exact"), share)
+        certain = levels[NIK] == NIK_EXACT or levels[KK] == SAME
+        proposed = certain or probability(weight) >= DEFAULT_THRESHOLD
+        pair = pairs.get((a.key, b.key))
+        assert (pair is not None) == proposed, (a, b, levels, weight)
+        if pair is None:
+            turned_down += 1
+        else:
+            assert abs(found[i, j] - weight) < 1e-9
+            assert pair.match_weight == round(weight, 2)
     assert turned_down > 200
-    assert found > 100
+    assert len(pairs) > 100
 
 
-def test_two_processes_find_exactly_what_one_process_finds():
+def test_the_search_finds_what_the_candidate_pairs_and_the_weights_give():
     sample = labelled_sample(total=3000, seed=11)
     registry = labelled_sample(total=1000, seed=12).records
-    alone = search_pairs(sample.records, against=registry, parallel_from=10**9)
-    shared = search_pairs(sample.records, against=registry, parallel_from=0)
-    assert alone.pairs
-    assert shared.pairs == alone.pairs
-    assert shared.largest_block == alone.largest_block
-    # A matching pair found by one kind of key is not scored again by the later kinds of the
-    # same process: shared, a few more are scored.
-    assert alone.compared <= shared.compared <= alone.compared + len(alone.pairs) * 10
+    search = search_pairs(sample.records, against=registry)
+    columns = build_columns([*sample.records, *registry])
+    left, right, largest = candidate_pairs(columns, len(sample.records))
+    scorer = Scorer(default_model(), columns)
+    expected = scorer.pairs(columns, scorer.score(columns, left, right))
+    assert search.pairs == sorted(expected, key=lambda p: (-p.score, p.left, p.right))
+    assert search.compared == len(left)
+    assert search.largest_block == largest
+    assert all(i < len(sample.records) for i in left.tolist())
 
 
-def test_the_work_is_shared_with_a_second_process_only_for_large_inputs(monkeypatch):
+def test_a_large_input_is_shared_with_a_second_process_and_gives_the_same_pairs(monkeypatch):
     import multiprocessing
 
     started: list[object] = []
@@ -357,7 +399,11 @@ def test_the_work_is_shared_with_a_second_process_only_for_large_inputs(monkeypa
 
     monkeypatch.setattr(context.Process, "start", counting_start)
     records = labelled_sample(total=500, seed=3).records
-    search_pairs(records, parallel_from=10**9)
+    alone = search_pairs(records)
     assert started == []
-    search_pairs(records, parallel_from=100)
-    assert len(started) == 1
+    # Addresses read by the second process; candidate pairs scored half there.
+    monkeypatch.setattr(match_columns, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(dedup, "CHUNK", 50)
+    shared = search_pairs(records)
+    assert len(started) == 2
+    assert shared == alone

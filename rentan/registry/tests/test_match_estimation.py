@@ -5,8 +5,8 @@ import math
 import random
 from collections import Counter
 
-from rentan.registry.dedup import prepare_record
 from rentan.registry.dedup_sample import labelled_sample
+from rentan.registry.match_columns import build_columns
 from rentan.registry.match_estimation import estimate_model, expectation_maximisation
 from rentan.registry.match_model import COMPARISONS, default_model
 
@@ -37,7 +37,7 @@ def test_em_recovers_m_and_the_share_of_matches_from_unlabelled_vectors():
 
 def test_estimate_gives_weights_of_the_right_sign_and_order_and_a_plausible_prior():
     sample = labelled_sample(total=1000, seed=9)
-    records = [prepare_record(r) for r in sample.records]
+    records = build_columns(sample.records)
 
     model = estimate_model(records, start=default_model(), random_limit=30_000).model
 
