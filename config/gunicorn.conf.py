@@ -53,6 +53,21 @@ graceful_timeout = 30
 # Workers are replaced now and then, so memory a large page took is given back.
 max_requests = 2000
 max_requests_jitter = 200
+# Rentan is loaded once, before the workers are forked: a replaced worker starts serving at
+# once instead of importing everything again while the others carry its share, and the
+# workers share the loaded code's memory. A new release therefore needs a restart of the
+# service (docs/operations.md does so), not a reload.
+preload_app = True
+
+
+def pre_fork(server: object, worker: object) -> None:
+    """No database connection the loading may have opened is inherited by a worker: two
+    processes on one connection would mix their answers."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 # systemd starts, reloads (HUP) and stops the server; gunicorn's control socket would sit at
 # one fixed path per user, shared by every instance.
 control_socket_disable = True

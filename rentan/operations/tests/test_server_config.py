@@ -70,6 +70,8 @@ def test_workers_take_one_request_at_a_time_unless_threads_are_asked_for(monkeyp
     assert default["worker_class"] == "sync"
     assert default["threads"] == 1
     assert default["workers"] == min(2 * (os.cpu_count() or 1) + 1, 20)
+    # Loaded once before the workers fork: a replaced worker serves at once.
+    assert default["preload_app"] is True
     # A large machine stays within the connection budget by default.
     small_budget = _server_settings(monkeypatch, RENTAN_WEB_DB_CONNECTIONS="2")
     assert small_budget["workers"] == min(2 * (os.cpu_count() or 1) + 1, 2)
