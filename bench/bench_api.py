@@ -8,12 +8,9 @@ floor of a request with no work (a static file through the same server).
 RENTAN_BENCH_LOAD_PERSONS and RENTAN_BENCH_LOAD_REQUESTS override the sizes (for a quick try).
 """
 
-import http.client
 import json
-import subprocess
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +20,6 @@ from django.db import connection
 
 from bench.bench_load import (
     CLIENTS,
-    GOAL_MS,
     PERSONS,
     REQUESTS_PER_PAGE,
     SECONDS_PER_PAGE,
@@ -32,17 +28,15 @@ from bench.bench_load import (
     Client,
     _admin,
     _copy_persons,
-    _load,
-    _percentile,
+    _deep_cursor,
+    collect_static,
+    report_latencies,
+    serving,
 )
 from bench.harness import Report
 from rentan.testing.processes import (
     free_port,
-    gunicorn_command,
-    manage_command,
     production_env,
-    running,
-    wait_for,
 )
 
 DATABASES = ("postgresql",)
@@ -86,13 +80,7 @@ def run(db: str, report: Report, workdir: Path) -> None:
         f"setup: {PERSONS:,} persons (COPY), {CLIENTS} tokens, VACUUM ANALYZE",
         f"{time.perf_counter() - started:8.2f} s",
     )
-    # The API lists persons by record number: the 125,000th of them.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM registry_person WHERE is_active ORDER BY id OFFSET %s LIMIT 1",
-            [min(124_999, PERSONS // 2)],
-        )
-        deep = int(cursor.fetchone()[0])
+    deep = _deep_cursor(order="id")  # the API lists persons by record number
     nik = Person.objects.filter(is_active=True).values_list("nik", flat=True)[PERSONS // 2]
     detail_ids = list(
         Person.objects.filter(is_active=True).values_list("id", flat=True)[
@@ -105,24 +93,9 @@ def run(db: str, report: Report, workdir: Path) -> None:
     env["RENTAN_API_RATE"] = "1000000/min"
     # The cursor of the page after row 125,000, signed as the server signs its cursors.
     deep_cursor = signing.dumps(deep, key=env["SECRET_KEY"], salt=SALT)
-    collected = subprocess.run(
-        manage_command("collectstatic", "--noinput"), env=env, capture_output=True
-    )
-    assert collected.returncode == 0, collected.stderr[-2000:]
-    stylesheet = next((workdir / "var" / "static" / "rentan").glob("rentan.*.css")).name
+    stylesheet = collect_static(env, workdir)
     log = workdir / "gunicorn.log"
-    with ExitStack() as stack:
-        server = stack.enter_context(running(gunicorn_command(), env=env, log=log))
-
-        def answers() -> bool:
-            try:
-                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                probe.request("GET", "/sehat/")
-                return probe.getresponse().status > 0
-            except OSError:
-                return False
-
-        wait_for(answers, seconds=60, process=server, log=log)
+    with serving(env, port, log):
         clients: list[Client] = [TokenClient(port, token) for token in tokens]
         status, body = clients[0].request("GET", _query())
         assert status == 200, (status, body[:500], log.read_text()[-3000:])
@@ -146,22 +119,4 @@ def run(db: str, report: Report, workdir: Path) -> None:
                 lambda n: f"/api/v1/persons/{detail_ids[n % len(detail_ids)]}",
             ),
         ]
-        floor_p95 = 0.0
-        for label, paths in calls:
-            _load(clients, paths, CLIENTS)  # warm-up: one request a client, not counted
-            latencies, wall, failed = _load(clients, paths)
-            p50, p95, p99 = (_percentile(latencies, share) * 1000 for share in (0.5, 0.95, 0.99))
-            if not floor_p95:
-                floor_p95 = p95
-            verdict = ""
-            if not label.startswith("floor"):
-                verdict = "OK" if p95 <= GOAL_MS else "MELEBIHI TARGET"
-                verdict = f"target p95 <= {GOAL_MS:g} ms: {verdict}"
-            report.value(
-                label,
-                f"p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms  "
-                f"{len(latencies) / wall:6.1f} req/s  {p95 / floor_p95:6.1f}x floor  "
-                + (f"{failed} not 200  " if failed else "")
-                + verdict,
-            )
-            assert not failed, f"{label}: {failed} answers other than 200"
+        report_latencies(report, clients, calls, all_must_answer=True)
