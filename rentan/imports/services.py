@@ -90,6 +90,7 @@ from rentan.registry.selectors import (
     registry_context,
 )
 from rentan.registry.services import StagedPersons, register_persons_from_staging
+from rentan.registry.tasks import estimate_weights_when_outgrown
 from rentan.registry.validation import RecordProblem
 
 logger = logging.getLogger(__name__)
@@ -957,6 +958,7 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
         batch.committed_at = now
         batch.committed_by = actor if getattr(actor, "is_authenticated", False) else None
         batch.save()
+    estimate_weights_when_outgrown()
     tell(5)
     return CommitResult(
         created=created, already_registered=batch.rows_registered, left_out=left_out

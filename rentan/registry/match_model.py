@@ -442,6 +442,13 @@ def compare(a: Prepared, b: Prepared) -> tuple[int, ...]:
 # Weight by comparison number and level number.
 Table = tuple[tuple[float, ...], ...]
 
+# A registry that has grown to twice the records its weights were estimated on (and to at
+# least twice this many) has them estimated again, in the background after an import. The
+# shipped weights (50,000 records of one city) missed 2.4% of the pairs at 1,000,000 records
+# where the registry's own weights missed 0.8% (bench_dedup).
+OUTGROWN_FACTOR = 2
+OUTGROWN_FLOOR = 10_000
+
 
 @dataclass(frozen=True)
 class Level:
@@ -501,6 +508,13 @@ class MatchModel:
         scale = max(self.record_count - 1, 1) / max(record_count - 1, 1)
         prior = min(self.prior * scale, 0.5)
         return math.log2(prior / (1 - prior))
+
+    def is_outgrown_by(self, record_count: int) -> bool:
+        """Whether a registry of `record_count` records should have its weights estimated
+        again: how often different people share a name, a street or a birth date changes
+        as the registry grows, and the scaled prior (`prior_weight`) only follows the number
+        of pairs. Weights estimated on few records are replaced sooner."""
+        return record_count >= OUTGROWN_FACTOR * max(self.record_count, OUTGROWN_FLOOR)
 
     def u(self, comparison: str, level: str) -> float:
         return self.levels[comparison][level].u

@@ -201,6 +201,12 @@ def current_match_model() -> MatchModel:
     return MatchModel.from_json(latest.parameters) if latest else default_model()
 
 
+def match_weights_outgrown() -> bool:
+    """Whether the registry has grown past the weights its duplicate finder uses
+    (`MatchModel.is_outgrown_by`)."""
+    return current_match_model().is_outgrown_by(Person.objects.active().count())
+
+
 def with_sides_read_apart(pairs: QuerySet[DuplicatePair]) -> QuerySet[DuplicatePair]:
     """The pairs with each side's person (and what the queue shows of them) read by a
     query of its own: one join of the pair with both persons and their five related rows

@@ -3,13 +3,29 @@ duplicate finder's weights, which reads every active person and takes a minute o
 registry, so it never runs inside a request."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django_tasks import task
 
 from rentan.registry import services
+from rentan.registry.selectors import match_weights_outgrown
 
 
 @task()
-def estimate_match_weights(actor_id: int | None = None) -> int:
-    """Estimate the weights again from the registry; the id of the weights kept."""
+def estimate_match_weights(
+    actor_id: int | None = None, only_if_outgrown: bool = False
+) -> int | None:
+    """Estimate the weights again from the registry; the id of the weights kept. Asked for
+    by a grown registry (`only_if_outgrown`), nothing is done when an earlier run has
+    already caught up with it."""
+    if only_if_outgrown and not match_weights_outgrown():
+        return None
     actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
     return services.estimate_match_weights(actor=actor).pk
+
+
+def estimate_weights_when_outgrown() -> None:
+    """After the registry has grown (an import saved): when it has outgrown the weights of
+    its duplicate finder, have them estimated again by the background worker, once the
+    saving transaction has ended."""
+    if match_weights_outgrown():
+        transaction.on_commit(lambda: estimate_match_weights.enqueue(only_if_outgrown=True))

@@ -312,3 +312,49 @@ def test_a_committed_batch_cannot_be_committed_again(tmp_path, import_media, adm
     with pytest.raises(services.BatchNotReady):
         services.commit_batch(batch_id=batch.pk, actor=admin_user)
     assert Person.objects.count() == 2
+
+
+def test_a_commit_that_doubles_the_registry_has_the_match_weights_estimated_again(
+    tmp_path, import_media, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from rentan.registry import match_model
+    from rentan.registry.models import MatchWeights
+    from rentan.registry.services import estimate_match_weights
+
+    monkeypatch.setattr(match_model, "OUTGROWN_FLOOR", 1)
+    PersonFactory(name="Slamet Riyadi", birth_date=date(1970, 3, 4))
+    PersonFactory(name="Sri Wahyuni", birth_date=date(1981, 6, 7))
+    estimate_match_weights(actor=admin_user)
+    batch = _staged(_file(tmp_path), admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.commit_batch(batch_id=batch.pk, actor=admin_user)
+
+    # Two persons when the weights were estimated, four now: the test settings run the
+    # queued task at once, as the worker would.
+    latest = MatchWeights.objects.first()
+    assert MatchWeights.objects.count() == 2
+    assert latest.record_count == 4
+    assert latest.estimated_by is None
+    assert AuditEvent.objects.filter(action=AuditAction.MATCH_WEIGHTS_ESTIMATED).count() == 2
+
+
+def test_a_commit_that_does_not_double_the_registry_keeps_the_match_weights(
+    tmp_path, import_media, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from rentan.registry import match_model
+    from rentan.registry.models import MatchWeights
+    from rentan.registry.services import estimate_match_weights
+
+    monkeypatch.setattr(match_model, "OUTGROWN_FLOOR", 1)
+    for number in range(3):
+        PersonFactory(name=f"Slamet Riyadi {number}", birth_date=date(1970 + number, 3, 4))
+    estimate_match_weights(actor=admin_user)
+    batch = _staged(_file(tmp_path), admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.commit_batch(batch_id=batch.pk, actor=admin_user)
+
+    # Five persons against weights from three.
+    assert MatchWeights.objects.count() == 1
+    assert Person.objects.count() == 5

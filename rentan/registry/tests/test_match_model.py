@@ -168,3 +168,18 @@ def test_the_evidence_is_said_in_indonesian_with_a_decimal_comma():
         "nama sama: +9,0",
     ]
     assert describe_evidence([["address", "other", -7.14]]) == ["alamat berbeda: -7,1"]
+
+
+def test_weights_are_outgrown_when_the_registry_has_doubled_since_their_estimate():
+    from dataclasses import replace
+
+    shipped = default_model()
+    assert shipped.record_count == 49_997
+    assert not shipped.is_outgrown_by(shipped.record_count)
+    assert not shipped.is_outgrown_by(99_993)
+    assert shipped.is_outgrown_by(99_994)
+    assert shipped.is_outgrown_by(1_000_000)
+    # Weights from a few records wait for a registry of twenty thousand.
+    small = replace(shipped, record_count=300)
+    assert not small.is_outgrown_by(19_999)
+    assert small.is_outgrown_by(20_000)
