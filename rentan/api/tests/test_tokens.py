@@ -84,11 +84,22 @@ def test_admin_makes_a_token_for_another_user_which_acts_as_that_user():
     assert answer.status_code == 403
 
 
-def test_requests_beyond_the_rate_answer_429_json(settings):
+def test_requests_beyond_the_rate_answer_429_json_until_the_next_window(settings, monkeypatch):
+    from rentan.api.auth import TokenRateThrottle
+
+    clock = [1_800_000_000.0 + 10]  # ten seconds into a clock minute
+    monkeypatch.setattr(TokenRateThrottle, "clock", staticmethod(lambda: clock[0]))
     settings.RENTAN_API_RATE = "2/min"
     user = make_user("admin")
     text = services.create_api_token(actor=user, user=user, name="x", days=1).text
+    other = services.create_api_token(actor=user, user=user, name="y", days=1).text
     assert [_call(text) for _ in range(2)] == [200, 200]
     answer = Client(HTTP_AUTHORIZATION=f"Bearer {text}").get("/api/v1/areas")
     assert answer.status_code == 429
     assert answer.json()["code"] == "rate_limited"
+    # Each token has its own count.
+    assert _call(other) == 200
+    clock[0] += 49  # still the same minute
+    assert _call(text) == 429
+    clock[0] += 1  # the next minute
+    assert [_call(text) for _ in range(3)] == [200, 200, 429]
