@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("RENTAN_VAR_DIR", BASE_DIR / "var"))
+# Files that need not outlive a restart, written on every API request (the counts of each
+# token's requests): in production a folder in memory (systemd's /run/rentan).
+RUN_DIR = Path(os.environ.get("RENTAN_RUN_DIR", VAR_DIR / "run"))
 
 DEBUG = False
 ALLOWED_HOSTS: list[str] = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
@@ -288,7 +291,7 @@ CACHES = {
     },
     "api": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache" / "api"),
+        "LOCATION": str(RUN_DIR / "cache" / "api"),
     },
     # PDFs laid out by the worker (lampiran, the mayor's page) and their progress, read by
     # the web server: a file cache both processes share.

@@ -92,7 +92,11 @@ def numbered_page(queryset: QuerySet[Any], *, field: str, size: int, number: int
 def _rows(queryset: QuerySet[Any], page: QuerySet[Any]) -> list[Any]:
     """The page's ids first, then their rows, in one query: the ids can come from an index
     holding the sort key and the filtered columns alone, where the rows skipped over by a
-    search are never fetched from the table; only the page's own rows are."""
+    search are never fetched from the table; only the page's own rows are. Ordered by the
+    record number itself, the page is read straight from the primary key's index."""
+    sort_key = str(page.query.order_by[0]).lstrip("-")
+    if sort_key in ("pk", queryset.model._meta.pk.name):
+        return list(page)
     return list(queryset.filter(pk__in=page.values("pk")).order_by(*page.query.order_by))
 
 
