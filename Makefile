@@ -48,7 +48,7 @@ typecheck: $(STAMP) ## mypy with Django stubs
 
 test-sqlite: $(STAMP) ## The whole suite on SQLite, with coverage (domain modules' figure printed)
 	mkdir -p var/coverage
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q --cov --cov-report=
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 --dist loadgroup -q --cov --cov-report=
 	$(BIN)/python -m rentan.testing.coverage_report
 
 # The browser walks (marked `browser`), the Spark test (`spark`) and the tests of plain logic,
@@ -56,7 +56,7 @@ test-sqlite: $(STAMP) ## The whole suite on SQLite, with coverage (domain module
 # on the database. Every test that touches one runs on both (conftest.py:
 # RENTAN_TESTS_DATABASE_ONLY).
 test-postgres: $(STAMP) ## The suite's database tests on a throwaway PostgreSQL cluster
-	DJANGO_SETTINGS_MODULE=config.settings.test RENTAN_TESTS_DATABASE_ONLY=1 $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 -q -m "not browser and not spark"
+	DJANGO_SETTINGS_MODULE=config.settings.test RENTAN_TESTS_DATABASE_ONLY=1 $(BIN)/python -m rentan.testing.postgres -- $(BIN)/pytest -n 2 --dist loadgroup -q -m "not browser and not spark"
 
 test: lint typecheck test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
 

@@ -31,7 +31,8 @@ from django.db import connection
 
 from rentan.imports.tests.files import write_csv
 
-pytestmark = pytest.mark.slow
+# One test process runs them all: the demo installation they share is built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backup")]
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs the PostgreSQL test cluster"
