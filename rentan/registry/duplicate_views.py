@@ -23,6 +23,9 @@ from rentan.registry.models import DuplicatePair, Person
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 20
+# A search over more active persons than this runs in the background worker: 50,000 take
+# about 2 s (bench_dedup), a million 20 to 30 s, too long to hold a server process.
+INLINE_MAX_SEARCH_PERSONS = 50_000
 # The note box's limit on the Duplikat page.
 NOTE_MAX_LENGTH = 500
 
@@ -98,6 +101,20 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Capability.REVIEW_DUPLICATES)
 def duplicate_search(request: HttpRequest) -> HttpResponse:
+    """Search the registry for duplicates: at once in a small registry, in the background
+    worker in a large one (the new pairs join the queue when it is done)."""
+    persons = Person.objects.active().count()
+    if persons > INLINE_MAX_SEARCH_PERSONS:
+        tasks.detect_registry_duplicates.enqueue(request.user.pk)
+        messages.success(
+            request,
+            _(
+                "Pencarian duplikat di %(persons)s data pekerja berjalan di latar; pasangan "
+                "baru masuk antrean ini dalam satu atau dua menit. Muat ulang halaman ini."
+            )
+            % {"persons": format_number(persons)},
+        )
+        return redirect("registry:duplicate_list")
     result = services.detect_registry_duplicates(actor=request.user)
     messages.success(
         request,

@@ -1,6 +1,7 @@
 """Background work of the registry (django-tasks; `rentan db_worker`): estimating the
-duplicate finder's weights, which reads every active person and takes a minute on a large
-registry, so it never runs inside a request."""
+duplicate finder's weights and searching a large registry for duplicates, each of which reads
+every active person and takes tens of seconds at a million, so they never run inside a
+request."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -29,3 +30,11 @@ def estimate_weights_when_outgrown() -> None:
     saving transaction has ended."""
     if match_weights_outgrown():
         transaction.on_commit(lambda: estimate_match_weights.enqueue(only_if_outgrown=True))
+
+
+@task()
+def detect_registry_duplicates(actor_id: int | None = None) -> dict[str, int]:
+    """Search the whole registry for duplicates and queue the new pairs; what was found."""
+    actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
+    result = services.detect_registry_duplicates(actor=actor)
+    return {"compared": result.compared, "found": result.found, "created": result.created}

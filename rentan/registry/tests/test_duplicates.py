@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks.signals import task_enqueued
 
 from rentan.core.audit import events_for
 from rentan.core.models import AuditAction, AuditEvent
@@ -304,6 +305,34 @@ def test_verifier_runs_detection_from_the_queue(client, verifier_user):
     response = login(client, verifier_user).post(reverse("registry:duplicate_search"))
     assert response.status_code == 302
     assert DuplicatePair.objects.count() == 1
+
+
+def test_detection_in_a_large_registry_is_left_to_the_background_worker(
+    client, verifier_user, monkeypatch
+):
+    from rentan.registry import duplicate_views
+
+    twins_by_typo()
+    PersonFactory(name="Sri Wahyuni", birth_date=date(1981, 6, 7))
+    monkeypatch.setattr(duplicate_views, "INLINE_MAX_SEARCH_PERSONS", 2)
+    enqueued = []
+
+    def note(sender, task_result, **kwargs):
+        enqueued.append((task_result.task.name, task_result.args))
+
+    task_enqueued.connect(note)
+    try:
+        response = login(client, verifier_user).post(
+            reverse("registry:duplicate_search"), follow=True
+        )
+    finally:
+        task_enqueued.disconnect(note)
+    assert enqueued == [("detect_registry_duplicates", [verifier_user.pk])]
+    assert "Pencarian duplikat di 3 data pekerja berjalan di latar" in response.content.decode()
+    # The test settings run tasks at once, as the worker would: the pair is queued.
+    assert DuplicatePair.objects.count() == 1
+    (event,) = AuditEvent.objects.filter(action=AuditAction.DUPLICATES_DETECTED)
+    assert event.actor == verifier_user
 
 
 def test_detection_from_the_queue_is_forbidden_to_bpjs_officer(client, bpjs_user):
