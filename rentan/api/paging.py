@@ -40,10 +40,16 @@ def page_of(
 ) -> tuple[list[Any], str | None]:
     """The rows of `rows` after the cursor's row, ordered by (field, id), and the cursor of
     the page after them. `within` is where the cursor's row is looked up: the user's whole
-    scope, so a cursor stays good when the row it names no longer matches the filter."""
+    scope, so a cursor stays good when the row it names no longer matches the filter. In
+    record-number order the number is the place itself: nothing is looked up, and a walk
+    goes on when the row it stopped at has moved out of the user's sight."""
     after: Model | None = None
     if cursor:
-        after = within.filter(pk=_decode(cursor)).first()
+        key = _decode(cursor)
+        if field == "id" and isinstance(key, int):
+            after = rows.model(pk=key)
+        else:
+            after = within.filter(pk=key).first()
         if after is None:
             raise invalid(_("Kursor halaman tidak dikenal."))
     page = keyset_page(rows, field=field, size=limit, after=after)

@@ -38,6 +38,33 @@ def test_a_walk_through_the_pages_meets_every_person_once_while_names_change():
     assert seen == [person.pk for person in people]
 
 
+def test_a_walk_goes_on_when_the_person_it_stopped_at_moves_out_of_sight():
+    from rentan.registry.models import Person
+
+    people = [PersonFactory(name=name, kelurahan_id=MEDONO) for name in ("A", "B", "C", "D")]
+    client = api_client(make_user("operator", kelurahan_code=MEDONO))
+    first = client.get("/api/v1/persons", {"limit": 2}).json()
+    assert [p["id"] for p in first["items"]] == [people[0].pk, people[1].pk]
+    Person.objects.filter(pk=people[1].pk).update(kelurahan_id=SOKODUWET)
+    rest = client.get("/api/v1/persons", {"limit": 2, "cursor": first["next_cursor"]})
+    assert rest.status_code == 200
+    assert [p["id"] for p in rest.json()["items"]] == [people[2].pk, people[3].pk]
+
+
+def test_a_cursor_not_made_by_the_server_is_refused_in_indonesian():
+    from django.core import signing
+
+    from rentan.api.paging import SALT
+
+    PersonFactory()
+    client = api_client(make_user("admin"))
+    for cursor in ("bukan-kursor", signing.dumps(7, salt="lain"), signing.dumps([1], salt=SALT)):
+        answer = client.get("/api/v1/persons", {"cursor": cursor})
+        assert answer.status_code == 422
+        assert answer.json()["code"] == "invalid_input"
+        assert answer.json()["message"] == "Kursor halaman tidak dikenal."
+
+
 def test_operator_sees_only_their_kelurahan_and_others_are_not_found():
     own = PersonFactory(name="Slamet", kelurahan_id=MEDONO)
     other = PersonFactory(name="Warsini", kelurahan_id=SOKODUWET)
