@@ -20,8 +20,7 @@ def estimate_match_weights(
     already caught up with it."""
     if only_if_outgrown and not match_weights_outgrown():
         return None
-    actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
-    return services.estimate_match_weights(actor=actor).pk
+    return services.estimate_match_weights(actor=_user(actor_id)).pk
 
 
 def estimate_weights_when_outgrown() -> None:
@@ -35,6 +34,10 @@ def estimate_weights_when_outgrown() -> None:
 @task()
 def detect_registry_duplicates(actor_id: int | None = None) -> dict[str, int]:
     """Search the whole registry for duplicates and queue the new pairs; what was found."""
-    actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
-    result = services.detect_registry_duplicates(actor=actor)
+    result = services.detect_registry_duplicates(actor=_user(actor_id))
     return {"compared": result.compared, "found": result.found, "created": result.created}
+
+
+def _user(actor_id: int | None) -> object:
+    """Who asked for the work (None: Rentan itself, as after an import)."""
+    return get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
