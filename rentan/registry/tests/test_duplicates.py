@@ -206,6 +206,7 @@ def test_verifier_asks_for_new_weights_from_the_queue(client, verifier_user):
     assert weights.estimated_by == verifier_user
     html = client.get(reverse("registry:duplicate_list")).content.decode()
     assert "Bobot bukti dihitung dari data pekerja pada" in html
+    assert "Bobot dihitung ulang otomatis setelah impor" in html
 
 
 def test_the_queue_marks_the_digits_where_two_niks_differ_without_showing_hidden_ones():
