@@ -47,6 +47,7 @@ from django.utils import timezone
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
 from rentan.core import bulk_indexes, foreign_keys
 from rentan.core.audit import record_change
+from rentan.core.memory import without_cyclic_gc
 from rentan.core.models import AuditAction
 from rentan.core.safe_files import control_columns, printable
 from rentan.imports import workers
@@ -337,7 +338,10 @@ def stage_batch(
     batch.task_id = task_id or workers.this_process()
     note_task(batch_id=batch_id, task_id=batch.task_id)
     try:
-        return _stage(batch, progress)
+        # A file's rows, their checked drafts and staged tuples are a few objects each per
+        # row, none in a cycle (rentan.core.memory).
+        with without_cyclic_gc():
+            return _stage(batch, progress)
     except Exception as error:
         if not isinstance(error, FileError):
             logger.exception("Pemeriksaan impor #%s gagal", batch_id)
