@@ -919,12 +919,13 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
                     tell(steps[reached])
                 _step_hook(reached)
 
-            # With the table locked for its keys, its indexes (a trigram one for name search
-            # among them) are built after the rows, when the batch is large next to it.
-            indexes_after = bulk_indexes.rebuilt_after(
-                person,
-                is_locked=bool(keys_are_in_bulk)
-                and bulk_indexes.is_worth_it(person, batch.rows_ready),
+            # With the table locked for its keys (on SQLite, by the transaction), its indexes
+            # (a trigram one for name search among them) are built after the rows, when the
+            # batch is large next to it.
+            indexes_after = (
+                bulk_indexes.rebuilt_after(person, is_locked=bool(keys_are_in_bulk))
+                if bulk_indexes.is_worth_it(person, batch.rows_ready)
+                else nullcontext(False)
             )
             with indexes_after:
                 created = register_persons_from_staging(
