@@ -76,10 +76,14 @@ def rebuilt_after(table: str, *, is_locked: bool) -> Iterator[bool]:
 # what the build costs per row (more for a trigram index). A write of less than this share of
 # the table's rows (before it) keeps the indexes as they are.
 REBUILD_FROM_SHARE = 0.5
+# A smaller write keeps the indexes whatever the table's size (and costs no count of it): as
+# few rows cost little either way (on PostgreSQL, the keys are checked row by row below it
+# too, `core.foreign_keys.BULK_FROM`, and the table is not locked).
+REBUILD_FROM_ROWS = 10_000
 
 
 def is_worth_it(table: str, rows_written: int) -> bool:
-    if connection.vendor not in ("postgresql", "sqlite") or not rows_written:
+    if connection.vendor not in ("postgresql", "sqlite") or rows_written < REBUILD_FROM_ROWS:
         return False
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")

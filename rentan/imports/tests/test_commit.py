@@ -158,6 +158,7 @@ def test_a_large_commit_builds_the_person_indexes_again_after_its_rows(
     # The batch counts as large: keys checked in bulk (PostgreSQL), indexes rebuilt.
     monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
     monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM_ROWS", 1)
     is_postgresql = connection.vendor == "postgresql"
     # The name search's index (PostgreSQL), the person list's order (both).
     name_index = "gin_trgm_ops" if is_postgresql else "registry_person_sort_idx"
@@ -204,6 +205,7 @@ def test_a_commit_small_next_to_the_registry_keeps_the_person_indexes(
 ):
     monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
     monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM_ROWS", 1)
     PersonFactory.create_batch(5)
     assert not bulk_indexes.is_worth_it("registry_person", 2)
     seen: list[list[str]] = []
@@ -217,18 +219,31 @@ def test_a_commit_small_next_to_the_registry_keeps_the_person_indexes(
 def test_a_failed_large_commit_leaves_the_person_indexes_as_they_were(
     tmp_path, import_media, admin_user, monkeypatch
 ):
+    monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
+    monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM_ROWS", 1)
     indexes = _indexes_of_person()
     batch = _staged(_file(tmp_path), admin_user)
+    seen: list[list[str]] = []
 
     def fail(reached: str) -> None:
+        seen.append(_indexes_of_person())
         if reached == "links":
             raise RuntimeError("stopped after the persons")
 
     monkeypatch.setattr(services, "_step_hook", fail)
     with pytest.raises(RuntimeError, match="stopped after the persons"):
         services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    assert len(seen[1]) < len(indexes)  # the persons went in without their indexes
     assert not Person.objects.exists()
     assert _indexes_of_person() == indexes
+
+
+def test_a_commit_of_a_few_rows_keeps_the_indexes_without_counting_the_registry(
+    django_assert_max_num_queries,
+):
+    with django_assert_max_num_queries(0):
+        assert not bulk_indexes.is_worth_it("registry_person", bulk_indexes.REBUILD_FROM_ROWS - 1)
 
 
 @pytest.mark.parametrize("keys_in_bulk", [True], indirect=True, ids=["keys-in-bulk"])
