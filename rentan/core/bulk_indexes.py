@@ -9,8 +9,8 @@ exactly this. Here it happens inside the caller's transaction, after
 sees the table without its indexes, and a failure rolls the indexes back with the rows.
 SQLite needs no lock of the table's own for it: a transaction holds the whole database
 against other writers, and readers keep seeing the database as it was before it (WAL),
-indexes included, until it commits. There a 50,000-row import writes its persons in a third
-of the time.
+indexes included, until it commits. There the persons of a 50,000-row import go in, their
+indexes built, in about half the time.
 
 Only indexes that back no constraint are dropped: primary and unique keys (a NIK written
 twice must still fail) stay and keep answering the writer's own lookups.
