@@ -47,6 +47,7 @@ from django.utils import timezone
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
 from rentan.core import bulk_indexes, foreign_keys
 from rentan.core.audit import record_change
+from rentan.core.memory import without_cyclic_gc
 from rentan.core.models import AuditAction
 from rentan.core.safe_files import control_columns, printable
 from rentan.imports import workers
@@ -338,7 +339,10 @@ def stage_batch(
     batch.task_id = task_id or workers.this_process()
     note_task(batch_id=batch_id, task_id=batch.task_id)
     try:
-        return _stage(batch, progress)
+        # A file's rows, their checked drafts and staged tuples are a few objects each per
+        # row, none in a cycle (rentan.core.memory).
+        with without_cyclic_gc():
+            return _stage(batch, progress)
     except Exception as error:
         if not isinstance(error, FileError):
             logger.exception("Pemeriksaan impor #%s gagal", batch_id)
@@ -916,12 +920,13 @@ def commit_batch(*, batch_id: int, actor: Any, progress: Progress | None = None)
                     tell(steps[reached])
                 _step_hook(reached)
 
-            # With the table locked for its keys, its indexes (a trigram one for name search
-            # among them) are built after the rows, when the batch is large next to it.
-            indexes_after = bulk_indexes.rebuilt_after(
-                person,
-                is_locked=bool(keys_are_in_bulk)
-                and bulk_indexes.is_worth_it(person, batch.rows_ready),
+            # With the table locked for its keys (on SQLite, by the transaction), its indexes
+            # (a trigram one for name search among them) are built after the rows, when the
+            # batch is large next to it.
+            indexes_after = (
+                bulk_indexes.rebuilt_after(person, is_locked=bool(keys_are_in_bulk))
+                if bulk_indexes.is_worth_it(person, batch.rows_ready)
+                else nullcontext(False)
             )
             with indexes_after:
                 created = register_persons_from_staging(

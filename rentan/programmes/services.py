@@ -7,10 +7,8 @@ lampiran's PDFs, `tasks.schedule_at_approval`), `start_cycle`, `close_cycle`.
 PostgreSQL and one `executemany` on SQLite (why the placement table has so few indexes and
 unchecked keys: see `models.Placement`)."""
 
-import gc
 import json
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -22,6 +20,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 from rentan.core.audit import record_change, record_export, record_read
 from rentan.core.formatting import format_date
+from rentan.core.memory import without_cyclic_gc
 from rentan.core.models import AuditAction
 from rentan.programmes import candidates, explanation, lifecycle, selectors
 from rentan.programmes.allocation import AllocationResult, allocate
@@ -43,19 +42,6 @@ from rentan.programmes.scoring import WeightsInvalid, as_points, parse_weights
 from rentan.registry.models import Occupation, Person
 
 
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Building a million small objects that hold no cycles: the cyclic collector would walk
-    all of them again and again (it triples the time); plain reference counting frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute_allocation(
     cycle: Cycle, overrides: candidates.Overrides | None = None
 ) -> AllocationResult:
@@ -66,7 +52,7 @@ def compute_allocation(
         raise TransitionRefused(Refusal.NO_RATE, str(missing)) from missing
     except (RulesInvalid, WeightsInvalid) as bad:
         raise TransitionRefused(Refusal.RULES_INVALID, str(bad)) from bad
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         loaded = candidates.load_eligible_candidates(cycle, inputs)
         return allocate(
             loaded.candidates,
@@ -178,7 +164,7 @@ def allocate_cycle(*, actor: Any, cycle: Cycle) -> AllocationResult:
     check_transition(cycle.status, lifecycle.ALLOCATED)
     before = cycle.status
     result = compute_allocation(cycle)
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         _write_placements(cycle, result)
     cycle.status = CycleStatus.ALLOCATED
     cycle.save(update_fields=["status"])

@@ -24,7 +24,6 @@ of candidate pairs scored): the same pairs as one process. Quality and speed are
 `dedup_sample.py` (`bench/bench_dedup.py`).
 """
 
-import gc
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import Hamming
 
+from rentan.core.memory import without_cyclic_gc
 from rentan.registry.match_columns import (
     Array,
     Columns,
@@ -464,14 +464,8 @@ def search_pairs(
     model: MatchModel | None = None,
 ) -> PairSearch:
     """find_pairs, with the number of candidate pairs it scored."""
-    collecting = gc.isenabled()
-    # Millions of small acyclic objects: the cycle collector would only rescan them.
-    gc.disable()
-    try:
+    with without_cyclic_gc():
         return _search(records, against, threshold, household_rule, model or default_model())
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # Pairs scored at once: the arrays of a chunk stay within a hundred megabytes.

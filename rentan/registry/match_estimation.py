@@ -20,7 +20,6 @@ matcher gives them. Comparison vectors repeat: EM runs over the distinct vectors
 counts (a few thousand), not over the pairs. Pure: records in, a `MatchModel` out.
 """
 
-import gc
 import math
 import random
 from collections import Counter
@@ -30,6 +29,7 @@ from datetime import date
 
 import numpy as np
 
+from rentan.core.memory import without_cyclic_gc
 from rentan.registry.dedup import (
     MAX_BLOCK,
     WINDOW,
@@ -316,14 +316,8 @@ def estimate_from_records(
     records: Iterable[DedupRecord], *, start: MatchModel, on: date | None = None
 ) -> Estimate:
     """estimate_model over records as the matcher receives them."""
-    collecting = gc.isenabled()
-    # Millions of small acyclic objects: the cycle collector would only rescan them.
-    gc.disable()
-    try:
+    with without_cyclic_gc():
         return estimate_model(build_columns(records), start=start, on=on)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def estimate_model(

@@ -11,7 +11,7 @@ from rentan.imports import services
 from rentan.imports.models import BatchStatus, ImportBatch, ImportedPerson, RowStatus, StagedRow
 from rentan.imports.tests.files import write_xlsx
 from rentan.registry.dedup import MatchReason
-from rentan.registry.models import Household, Person, PersonSource
+from rentan.registry.models import LIST_ORDER, Household, Person, PersonSource
 from rentan.registry.selectors import matching_name_or_nik
 from rentan.testing.factories import PersonFactory
 
@@ -92,14 +92,19 @@ def keys_in_bulk(request, monkeypatch):
 
 
 def _indexes_of_person() -> list[str]:
-    """Every index definition of the person table (empty on SQLite)."""
-    if connection.vendor != "postgresql":
-        return []
+    """Every index definition of the person table (on SQLite, the name of SQLite's own index
+    for a unique column)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
-            "WHERE indrelid = 'registry_person'::regclass ORDER BY 1"
-        )
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT coalesce(sql, name) FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = 'registry_person' ORDER BY 1"
+            )
+        else:
+            cursor.execute(
+                "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+                "WHERE indrelid = 'registry_person'::regclass ORDER BY 1"
+            )
         return [definition for (definition,) in cursor.fetchall()]
 
 
@@ -150,13 +155,15 @@ def test_failure_during_commit_leaves_the_registry_as_it_was(
 def test_a_large_commit_builds_the_person_indexes_again_after_its_rows(
     tmp_path, import_media, admin_user, monkeypatch
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("indexes are rebuilt only on PostgreSQL (SQLite keeps them row by row)")
-    # The batch counts as large: keys checked in bulk, indexes rebuilt.
+    # The batch counts as large: keys checked in bulk (PostgreSQL), indexes rebuilt.
     monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
     monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM_ROWS", 1)
+    is_postgresql = connection.vendor == "postgresql"
+    # The name search's index (PostgreSQL), the person list's order (both).
+    name_index = "gin_trgm_ops" if is_postgresql else "registry_person_sort_idx"
     indexes = _indexes_of_person()
-    assert any("gin_trgm_ops" in definition for definition in indexes)
+    assert any(name_index in definition for definition in indexes)
     dropped: list[list[str]] = []
     monkeypatch.setattr(
         services, "_step_hook", lambda reached: dropped.append(_indexes_of_person())
@@ -167,10 +174,20 @@ def test_a_large_commit_builds_the_person_indexes_again_after_its_rows(
 
     # While the rows went in, only the keys' own indexes (id, NIK, KK) were there...
     during = dropped[1]  # at "persons", just before the persons' insert
-    assert not any("gin_trgm_ops" in definition for definition in during)
-    assert any("UNIQUE" in definition and "(nik)" in definition for definition in during)
-    # ...and afterwards every index is back as it was, and serves a name search.
+    assert not any(name_index in definition for definition in during)
+    if is_postgresql:
+        assert any("UNIQUE" in definition and "(nik)" in definition for definition in during)
+    else:
+        assert during == ["sqlite_autoindex_registry_person_1"]
+    # ...and afterwards every index is back as it was, and serves the person list.
     assert _indexes_of_person() == indexes
+    if not is_postgresql:
+        sql, params = Person.objects.order_by(LIST_ORDER, "id").values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "registry_person_sort_idx" in plan, plan
+        return
     sql, params = (
         matching_name_or_nik(Person.objects.all(), "siti").values("id").query.sql_with_params()
     )
@@ -186,10 +203,9 @@ def test_a_large_commit_builds_the_person_indexes_again_after_its_rows(
 def test_a_commit_small_next_to_the_registry_keeps_the_person_indexes(
     tmp_path, import_media, admin_user, monkeypatch
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("indexes are rebuilt only on PostgreSQL")
     monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
     monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM_ROWS", 1)
     PersonFactory.create_batch(5)
     assert not bulk_indexes.is_worth_it("registry_person", 2)
     seen: list[list[str]] = []
@@ -198,6 +214,36 @@ def test_a_commit_small_next_to_the_registry_keeps_the_person_indexes(
 
     assert services.commit_batch(batch_id=batch.pk, actor=admin_user).created == 2
     assert seen[1] == _indexes_of_person()
+
+
+def test_a_failed_large_commit_leaves_the_person_indexes_as_they_were(
+    tmp_path, import_media, admin_user, monkeypatch
+):
+    monkeypatch.setattr(foreign_keys, "BULK_FROM", 1)
+    monkeypatch.setattr(foreign_keys, "CHECK_COST_RATIO", 10**6)
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM_ROWS", 1)
+    indexes = _indexes_of_person()
+    batch = _staged(_file(tmp_path), admin_user)
+    seen: list[list[str]] = []
+
+    def fail(reached: str) -> None:
+        seen.append(_indexes_of_person())
+        if reached == "links":
+            raise RuntimeError("stopped after the persons")
+
+    monkeypatch.setattr(services, "_step_hook", fail)
+    with pytest.raises(RuntimeError, match="stopped after the persons"):
+        services.commit_batch(batch_id=batch.pk, actor=admin_user)
+    assert len(seen[1]) < len(indexes)  # the persons went in without their indexes
+    assert not Person.objects.exists()
+    assert _indexes_of_person() == indexes
+
+
+def test_a_commit_of_a_few_rows_keeps_the_indexes_without_counting_the_registry(
+    django_assert_max_num_queries,
+):
+    with django_assert_max_num_queries(0):
+        assert not bulk_indexes.is_worth_it("registry_person", bulk_indexes.REBUILD_FROM_ROWS - 1)
 
 
 @pytest.mark.parametrize("keys_in_bulk", [True], indirect=True, ids=["keys-in-bulk"])
