@@ -69,6 +69,26 @@ class DuckDBEngine:
         sample.create(_SAMPLE)
         return self.api.register(_SAMPLE)
 
+    def count(self, frame: SplinkDataFrame) -> int:
+        # the name is one of the engine's own tables, never input
+        counted = self.connection.sql(f"SELECT count(*) FROM {frame.physical_name}")  # noqa: S608
+        return int(counted.fetchall()[0][0])
+
+    def count_shared(self, paths: Sequence[Path], *, on: str, where: str) -> tuple[int, int]:
+        """The records of the files, and the pairs of them equal on the column `on` for
+        which the SQL condition `where` (on the sides l and r) holds."""
+        records = self.connection.read_parquet([str(p) for p in paths])
+        counted = records.query(
+            "records",
+            # the column and the condition are the model's own, never input
+            f"SELECT (SELECT count(*) FROM records), count(*) FROM records l JOIN records r "  # noqa: S608
+            f"ON l.{on} = r.{on} AND l.record_id < r.record_id AND {where}",
+        )
+        if counted is None:  # a SELECT always answers a relation
+            raise RuntimeError("DuckDB did not answer the count")
+        total, shared = counted.fetchall()[0]
+        return int(total), int(shared)
+
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:
         # the name is one of the engine's own tables, never input
         relation = self.connection.sql(f"SELECT * FROM {frame.physical_name}")  # noqa: S608
@@ -131,12 +151,27 @@ class SparkEngine:
         self.session.sparkContext.setLogLevel("ERROR")
         # Splink cuts long query plans by writing intermediate tables here.
         self.session.sparkContext.setCheckpointDir(str(workdir / "spark-checkpoints"))
+        self.workdir = workdir
         self.api = SparkAPI(
-            spark_session=self.session, num_partitions_on_repartition=shuffle_partitions
+            spark_session=self.session,
+            num_partitions_on_repartition=shuffle_partitions,
+            # Splink's tables between steps kept by Spark (memory, then local disk) rather
+            # than written out as Parquet and read back.
+            break_lineage_method="persist",
         )
 
     def load(self, paths: Sequence[Path]) -> SplinkDataFrame:
-        frame = self.session.read.parquet(*[str(p) for p in paths]).select(*COLUMN_NAMES)
+        """The files gathered by DuckDB into one Parquet file in the work folder, which Spark
+        reads once and keeps: Spark opens each of hundreds of small files at a cost far above
+        its rows, and every blocking rule joins the table with itself. (On a cluster the work
+        folder is one every executor reads.)"""
+        gathered = self.workdir / f"{_TABLE}.parquet"
+        with duckdb.connect() as connection:
+            connection.read_parquet([str(p) for p in paths]).select(*COLUMN_NAMES).write_parquet(
+                str(gathered), compression="zstd"
+            )
+        frame = self.session.read.parquet(str(gathered)).persist()
+        frame.count()
         return self.api.register(frame, table_name=_TABLE)
 
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:

@@ -49,21 +49,26 @@ _DOUBLE_COVER = (
     " AND l.period_start <= r.period_end AND r.period_start <= l.period_end"
 )
 # Tight blocking: each rule joins on equal values only, so no block grows with the country.
+# (The name and the birth date both right is the last rule's case with nothing swapped.)
 _BLOCKING = (
     "l.nik = r.nik",
-    "l.name_normal = r.name_normal AND l.birth_date = r.birth_date",
     # a name written another way, the birth date right
     "l.birth_date = r.birth_date AND l.sex = r.sex"
     " AND substr(l.name_normal, 1, 3) = substr(r.name_normal, 1, 3)",
-    # the birth date off by days (within its month), the name right
-    "l.name_normal = r.name_normal AND l.sex = r.sex"
-    " AND year(l.birth_date) = year(r.birth_date) AND month(l.birth_date) = month(r.birth_date)",
-    # the birth date with day and month swapped, the name right
+    # the name right, the birth date right or with day and month swapped
     "l.name_normal = r.name_normal AND year(l.birth_date) = year(r.birth_date)"
     " AND least(day(l.birth_date), month(l.birth_date))"
     " = least(day(r.birth_date), month(r.birth_date))"
     " AND greatest(day(l.birth_date), month(l.birth_date))"
     " = greatest(day(r.birth_date), month(r.birth_date))",
+)
+# The birth date off by days (within its month), the name right, and a hashed NIK wrong. A
+# plain NIK is the birth date and the kecamatan and serial: with the birth date off, it is
+# either right (the first rule) or one digit off (a rule on its parts), so this rule, the
+# largest of all (a common name born the same month), is needed for hashed files only.
+_BLOCKING_HASHED = (
+    "l.name_normal = r.name_normal AND l.sex = r.sex"
+    " AND year(l.birth_date) = year(r.birth_date) AND month(l.birth_date) = month(r.birth_date)",
 )
 # Two of the three parts of a plain NIK right, whatever the name and date say: one mistyped
 # digit leaves at least one of these whole (kecamatan and serial; birth date and serial;
@@ -155,15 +160,17 @@ def comparisons(*, hashed: bool, u: Mapping[tuple[str, int], float] | None = Non
         nik_levels = [
             cll.NullLevel("nik"),
             cll.ExactMatchLevel("nik").configure(m_probability=0.88, **_U_NIK_EXACT),
-            # two NIKs of 16 digits one edit apart differ in one digit
-            cll.And(cll.LevenshteinLevel("nik", 1), cll.ExactMatchLevel("birth_date")).configure(
+            # Two NIKs of 16 digits one edit apart differ in one digit. The birth date is
+            # asked first: both engines then measure the edit distance of the NIKs only for
+            # the few pairs born the same day or nearly, not for every pair.
+            cll.And(cll.ExactMatchLevel("birth_date"), cll.LevenshteinLevel("nik", 1)).configure(
                 m_probability=0.045, **_U_NIK_DIGIT_SAME_BIRTH
             ),
             # one Damerau edit and not one plain edit: two neighbouring digits swapped
             cll.And(
-                cll.DamerauLevenshteinLevel("nik", 1), cll.ExactMatchLevel("birth_date")
+                cll.ExactMatchLevel("birth_date"), cll.DamerauLevenshteinLevel("nik", 1)
             ).configure(m_probability=0.025, **_U_NIK_SWAP_SAME_BIRTH),
-            cll.And(cll.DamerauLevenshteinLevel("nik", 1), _birth_near()).configure(
+            cll.And(_birth_near(), cll.DamerauLevenshteinLevel("nik", 1)).configure(
                 m_probability=0.004, **_U_NIK_NEAR_NEAR_BIRTH
             ),
             birth_exact.configure(m_probability=0.02),
@@ -215,7 +222,7 @@ def comparisons(*, hashed: bool, u: Mapping[tuple[str, int], float] | None = Non
 
 def blocking_rules(*, hashed: bool) -> list[BlockingRuleCreator | dict[str, Any]]:
     """Each rule in SQL both DuckDB and Spark read as it is (substr, year, least...)."""
-    rules = _BLOCKING if hashed else (*_BLOCKING, *_BLOCKING_PLAIN_NIK)
+    rules = (*_BLOCKING, *(_BLOCKING_HASHED if hashed else _BLOCKING_PLAIN_NIK))
     return [CustomRule(f"({rule}) AND {_DOUBLE_COVER}") for rule in rules]
 
 
@@ -293,43 +300,56 @@ def link(
     match probability `threshold`, each with its evidence. `form` is the files' form when
     `check_files` has been asked already (before starting an engine, which takes a while)."""
     form = form or check_files(paths)
-    u = estimate_chance_agreement(paths, hashed=form.hashed, workdir=workdir)
-    records = sum(pq.ParquetFile(path).metadata.num_rows for path in paths)
-    model = settings(hashed=form.hashed, u=u)
-    # Where no two records share a NIK, as few doubles as one among all the pairs.
-    model.probability_two_random_records_match = 2 / max(records * (records - 1), 2)
-    table = engine.load(paths)
-    linker = Linker(table, model, log_level=None)
-    if _shared_nik_pairs(engine, linker, table):
-        # The share of pairs that are one person: those with the same NIK, taken as nine in
-        # ten of the doubles (the rest are found through the other fields).
-        linker.training.estimate_probability_two_random_records_match(
-            [f"l.nik = r.nik AND {_DOUBLE_COVER}"], recall=0.9
-        )
+    estimated = estimate_from_files(paths, hashed=form.hashed, workdir=workdir)
+    model = settings(hashed=form.hashed, u=estimated.u)
+    model.probability_two_random_records_match = estimated.probability_two_random_records_match
+    linker = Linker(engine.load(paths), model, log_level=None)
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     )
     rows = engine.to_arrow(predictions).to_pylist()
-    return LinkResult(records=records, pairs=_pairs_table(rows, hashed=form.hashed))
+    return LinkResult(records=estimated.records, pairs=_pairs_table(rows, hashed=form.hashed))
+
+
+@dataclass(frozen=True)
+class Estimated:
+    """What the model takes from the files before any pair is scored."""
+
+    records: int
+    u: dict[tuple[str, int], float]  # (comparison, level number): u
+    probability_two_random_records_match: float
+
+
+def estimate_from_files(paths: Sequence[Path], *, hashed: bool, workdir: Path) -> Estimated:
+    """The u of each level and the share of all pairs that are one person, estimated by
+    DuckDB in this process whatever the engine: both are a count or a sample, the same model
+    then runs on DuckDB or Spark, and Spark is spared jobs of tiny tasks.
+
+    The share of pairs that are one person is taken from those that could be a double cover
+    and share a NIK, as nine in ten of the doubles (the rest are found through the other
+    fields); where no two share a NIK, as few doubles as one among all the pairs."""
+    with DuckDBEngine(workdir) as sampler:
+        records, shared = sampler.count_shared(paths, on="nik", where=_DOUBLE_COVER)
+        u = estimate_chance_agreement(sampler, paths, hashed=hashed)
+    pairs = max(records * (records - 1) // 2, 1)
+    return Estimated(records, u, max(shared / 0.9, 1) / pairs)
 
 
 def estimate_chance_agreement(
-    paths: Sequence[Path], *, hashed: bool, workdir: Path
+    sampler: DuckDBEngine, paths: Sequence[Path], *, hashed: bool
 ) -> dict[tuple[str, int], float]:
     """The u of each level (how often it agrees by chance), estimated from every pair of a
-    random sample of the records, drawn with a fixed seed by DuckDB in this process whatever
-    the engine: a sample of a few thousand is what a random-pair estimate needs, the same
-    model then runs on DuckDB or Spark, and Spark is spared a job of tiny tasks. Levels whose
-    u is set, or that no pair of the sample reached, are left out."""
-    with DuckDBEngine(workdir) as sampler:
-        sample = sampler.load_sample(paths, rows=U_SAMPLE_RECORDS, seed=7)
-        linker = Linker(sample, settings(hashed=hashed), log_level=None)
-        if _count(sampler, linker, sample) < 2:
-            return {}
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=U_SAMPLE_RECORDS**2 / 2, seed=7, num_chunks=1
-        )
-        model = linker.misc.save_model_to_json()
+    random sample of the records, drawn with a fixed seed: a sample of a few thousand is what
+    a random-pair estimate needs. Levels whose u is set, or that no pair of the sample
+    reached, are left out."""
+    sample = sampler.load_sample(paths, rows=U_SAMPLE_RECORDS, seed=7)
+    linker = Linker(sample, settings(hashed=hashed), log_level=None)
+    if sampler.count(sample) < 2:
+        return {}
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=U_SAMPLE_RECORDS**2 / 2, seed=7, num_chunks=1
+    )
+    model = linker.misc.save_model_to_json()
     estimated = {}
     for comparison in model["comparisons"]:
         for number, level in enumerate(comparison["comparison_levels"]):
@@ -348,26 +368,6 @@ def write_pairs(pairs: pa.Table, out: Path) -> None:
             writer.writerows(row.values() for row in pairs.to_pylist())
     else:
         pq.write_table(pairs, out, compression="zstd")
-
-
-def _count(engine: Engine, linker: Linker, table: SplinkDataFrame) -> int:
-    counted = linker.misc.query_sql(
-        # the name is the engine's own table, never input
-        f"SELECT count(*) AS n FROM {table.physical_name}",  # noqa: S608
-        output_type="splink_df",
-    )
-    return int(engine.to_arrow(counted).column("n")[0].as_py())
-
-
-def _shared_nik_pairs(engine: Engine, linker: Linker, table: SplinkDataFrame) -> bool:
-    """Whether any two records that could be a double cover share a NIK."""
-    found = linker.misc.query_sql(
-        # the name is the engine's own table, never input
-        f"SELECT count(*) AS n FROM {table.physical_name} l JOIN {table.physical_name} r "  # noqa: S608
-        f"ON l.nik = r.nik AND l.record_id < r.record_id AND {_DOUBLE_COVER}",
-        output_type="splink_df",
-    )
-    return bool(engine.to_arrow(found).column("n")[0].as_py())
 
 
 def _pairs_table(rows: list[dict[str, Any]], *, hashed: bool) -> pa.Table:
