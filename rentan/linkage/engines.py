@@ -149,8 +149,6 @@ class SparkEngine:
             .getOrCreate()
         )
         self.session.sparkContext.setLogLevel("ERROR")
-        # Splink cuts long query plans by writing intermediate tables here.
-        self.session.sparkContext.setCheckpointDir(str(workdir / "spark-checkpoints"))
         self.workdir = workdir
         self.api = SparkAPI(
             spark_session=self.session,
