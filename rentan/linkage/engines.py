@@ -5,7 +5,7 @@ when asked for.
 """
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -25,11 +25,12 @@ _SAMPLE = "participants_sample"
 
 class Engine(Protocol):
     """What differs between DuckDB and Spark: reading the files into one table, and bringing
-    a table back as Arrow."""
+    a table back as Arrow. `keys` are columns added to the table as they are read (name: SQL
+    expression both engines read), so that the blocking joins and sorts on plain columns."""
 
     name: str
 
-    def load(self, paths: Sequence[Path]) -> SplinkDataFrame: ...
+    def load(self, paths: Sequence[Path], keys: Mapping[str, str]) -> SplinkDataFrame: ...
 
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table: ...
 
@@ -51,14 +52,27 @@ class DuckDBEngine:
             self.connection.execute("SET threads = ?", [threads])
         self.api = DuckDBAPI(self.connection)
 
-    def load(self, paths: Sequence[Path]) -> SplinkDataFrame:
-        relation = self.connection.read_parquet([str(p) for p in paths])
-        relation.select(*COLUMN_NAMES).create(_TABLE)
+    def load(self, paths: Sequence[Path], keys: Mapping[str, str]) -> SplinkDataFrame:
+        self.read(paths, keys).create(_TABLE)
         return self.api.register(_TABLE)
 
-    def load_sample(self, paths: Sequence[Path], *, rows: int, seed: int) -> SplinkDataFrame:
+    def read(self, paths: Sequence[Path], keys: Mapping[str, str]) -> duckdb.DuckDBPyRelation:
+        """The files' records, with the columns `keys` added."""
+        columns = ", ".join([*COLUMN_NAMES, *[f"{sql} AS {name}" for name, sql in keys.items()]])
+        records = self.connection.read_parquet([str(p) for p in paths]).query(
+            # the expressions are the model's own, never input
+            "records",
+            f"SELECT {columns} FROM records",  # noqa: S608
+        )
+        if records is None:  # a SELECT always answers a relation
+            raise RuntimeError("DuckDB did not answer the records")
+        return records
+
+    def load_sample(
+        self, paths: Sequence[Path], keys: Mapping[str, str], *, rows: int, seed: int
+    ) -> SplinkDataFrame:
         """`rows` records drawn at random (the same ones for the same seed and files)."""
-        relation = self.connection.read_parquet([str(p) for p in paths]).select(*COLUMN_NAMES)
+        relation = self.read(paths, keys)
         sample = relation.query(
             "records",
             f"SELECT * FROM records USING SAMPLE reservoir({int(rows)} ROWS) "  # noqa: S608
@@ -158,16 +172,14 @@ class SparkEngine:
             break_lineage_method="persist",
         )
 
-    def load(self, paths: Sequence[Path]) -> SplinkDataFrame:
+    def load(self, paths: Sequence[Path], keys: Mapping[str, str]) -> SplinkDataFrame:
         """The files gathered by DuckDB into one Parquet file in the work folder, which Spark
         reads once and keeps: Spark opens each of hundreds of small files at a cost far above
         its rows, and every blocking rule joins the table with itself. (On a cluster the work
         folder is one every executor reads.)"""
         gathered = self.workdir / f"{_TABLE}.parquet"
-        with duckdb.connect() as connection:
-            connection.read_parquet([str(p) for p in paths]).select(*COLUMN_NAMES).write_parquet(
-                str(gathered), compression="zstd"
-            )
+        with DuckDBEngine(self.workdir) as gatherer:
+            gatherer.read(paths, keys).write_parquet(str(gathered), compression="zstd")
         frame = self.session.read.parquet(str(gathered)).persist()
         frame.count()
         return self.api.register(frame, table_name=_TABLE)

@@ -52,35 +52,47 @@ _DOUBLE_COVER = (
     "(l.region_code <> r.region_code OR l.payer <> r.payer)"
     " AND l.period_start <= r.period_end AND r.period_start <= l.period_end"
 )
+# The keys the blocking joins on, added to the records as they are read: the engines then
+# sort and join on plain columns, not on an expression worked out again at each comparison.
+BLOCKING_KEYS = {
+    "name_start": "substr(name_normal, 1, 3)",
+    "birth_year": "year(birth_date)",
+    "birth_month": "month(birth_date)",
+    # the day and the month, whichever way round they were written
+    "birth_day_month_low": "least(day(birth_date), month(birth_date))",
+    "birth_day_month_high": "greatest(day(birth_date), month(birth_date))",
+    # a plain NIK's parts: kecamatan (6 digits), birth date (6), serial (4)
+    "nik_kecamatan": "substr(nik, 1, 6)",
+    "nik_serial": "substr(nik, 13, 4)",
+    "nik_birth_serial": "substr(nik, 7, 10)",
+    "nik_kecamatan_birth": "substr(nik, 1, 12)",
+}
+
+
+def _same(*columns: str) -> str:
+    return " AND ".join(f"l.{column} = r.{column}" for column in columns)
+
+
 # Tight blocking: each rule joins on equal values only, so no block grows with the country.
-# (The name and the birth date both right is the last rule's case with nothing swapped.)
 _BLOCKING = (
-    "l.nik = r.nik",
+    _same("nik"),
     # a name written another way, the birth date right
-    "l.birth_date = r.birth_date AND l.sex = r.sex"
-    " AND substr(l.name_normal, 1, 3) = substr(r.name_normal, 1, 3)",
+    _same("birth_date", "sex", "name_start"),
     # the name right, the birth date right or with day and month swapped
-    "l.name_normal = r.name_normal AND year(l.birth_date) = year(r.birth_date)"
-    " AND least(day(l.birth_date), month(l.birth_date))"
-    " = least(day(r.birth_date), month(r.birth_date))"
-    " AND greatest(day(l.birth_date), month(l.birth_date))"
-    " = greatest(day(r.birth_date), month(r.birth_date))",
+    _same("name_normal", "birth_year", "birth_day_month_low", "birth_day_month_high"),
 )
 # The birth date off by days (within its month), the name right, and a hashed NIK wrong. A
 # plain NIK is the birth date and the kecamatan and serial: with the birth date off, it is
 # either right (the first rule) or one digit off (a rule on its parts), so this rule, the
 # largest of all (a common name born the same month), is needed for hashed files only.
-_BLOCKING_HASHED = (
-    "l.name_normal = r.name_normal AND l.sex = r.sex"
-    " AND year(l.birth_date) = year(r.birth_date) AND month(l.birth_date) = month(r.birth_date)",
-)
+_BLOCKING_HASHED = (_same("name_normal", "sex", "birth_year", "birth_month"),)
 # Two of the three parts of a plain NIK right, whatever the name and date say: one mistyped
 # digit leaves at least one of these whole (kecamatan and serial; birth date and serial;
 # kecamatan and birth date).
 _BLOCKING_PLAIN_NIK = (
-    "substr(l.nik, 1, 6) = substr(r.nik, 1, 6) AND substr(l.nik, 13, 4) = substr(r.nik, 13, 4)",
-    "substr(l.nik, 7, 10) = substr(r.nik, 7, 10)",
-    "substr(l.nik, 1, 12) = substr(r.nik, 1, 12)",
+    _same("nik_kecamatan", "nik_serial"),
+    _same("nik_birth_serial"),
+    _same("nik_kecamatan_birth"),
 )
 
 # Per comparison, the words for each level from the most alike down (Splink numbers them from
@@ -232,7 +244,8 @@ def comparisons(*, hashed: bool, u: Mapping[tuple[str, int], float] | None = Non
 
 
 def blocking_rules(*, hashed: bool) -> list[BlockingRuleCreator | dict[str, Any]]:
-    """Each rule in SQL both DuckDB and Spark read as it is (substr, year, least...)."""
+    """Each rule in SQL both DuckDB and Spark read as it is, on the columns of the files and
+    `BLOCKING_KEYS`."""
     rules = (*_BLOCKING, *(_BLOCKING_HASHED if hashed else _BLOCKING_PLAIN_NIK))
     return [CustomRule(f"({rule}) AND {_DOUBLE_COVER}") for rule in rules]
 
@@ -314,7 +327,7 @@ def link(
     estimated = estimate_from_files(paths, hashed=form.hashed, workdir=workdir)
     model = settings(hashed=form.hashed, u=estimated.u)
     model.probability_two_random_records_match = estimated.probability_two_random_records_match
-    linker = Linker(engine.load(paths), model, log_level=None)
+    linker = Linker(engine.load(paths, BLOCKING_KEYS), model, log_level=None)
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     )
@@ -353,7 +366,7 @@ def estimate_chance_agreement(
     random sample of the records, drawn with a fixed seed: a sample of a few thousand is what
     a random-pair estimate needs. Levels whose u is set, or that no pair of the sample
     reached, are left out."""
-    sample = sampler.load_sample(paths, rows=U_SAMPLE_RECORDS, seed=7)
+    sample = sampler.load_sample(paths, BLOCKING_KEYS, rows=U_SAMPLE_RECORDS, seed=7)
     linker = Linker(sample, settings(hashed=hashed), log_level=None)
     if sampler.count(sample) < 2:
         return {}
