@@ -5,7 +5,7 @@ when asked for.
 """
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -25,11 +25,12 @@ _SAMPLE = "participants_sample"
 
 class Engine(Protocol):
     """What differs between DuckDB and Spark: reading the files into one table, and bringing
-    a table back as Arrow."""
+    a table back as Arrow. `keys` are columns added to the table as they are read (name: SQL
+    expression both engines read), so that the blocking joins and sorts on plain columns."""
 
     name: str
 
-    def load(self, paths: Sequence[Path]) -> SplinkDataFrame: ...
+    def load(self, paths: Sequence[Path], keys: Mapping[str, str]) -> SplinkDataFrame: ...
 
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table: ...
 
@@ -51,14 +52,27 @@ class DuckDBEngine:
             self.connection.execute("SET threads = ?", [threads])
         self.api = DuckDBAPI(self.connection)
 
-    def load(self, paths: Sequence[Path]) -> SplinkDataFrame:
-        relation = self.connection.read_parquet([str(p) for p in paths])
-        relation.select(*COLUMN_NAMES).create(_TABLE)
+    def load(self, paths: Sequence[Path], keys: Mapping[str, str]) -> SplinkDataFrame:
+        self.read(paths, keys).create(_TABLE)
         return self.api.register(_TABLE)
 
-    def load_sample(self, paths: Sequence[Path], *, rows: int, seed: int) -> SplinkDataFrame:
+    def read(self, paths: Sequence[Path], keys: Mapping[str, str]) -> duckdb.DuckDBPyRelation:
+        """The files' records, with the columns `keys` added."""
+        columns = ", ".join([*COLUMN_NAMES, *[f"{sql} AS {name}" for name, sql in keys.items()]])
+        records = self.connection.read_parquet([str(p) for p in paths]).query(
+            # the expressions are the model's own, never input
+            "records",
+            f"SELECT {columns} FROM records",  # noqa: S608
+        )
+        if records is None:  # a SELECT always answers a relation
+            raise RuntimeError("DuckDB did not answer the records")
+        return records
+
+    def load_sample(
+        self, paths: Sequence[Path], keys: Mapping[str, str], *, rows: int, seed: int
+    ) -> SplinkDataFrame:
         """`rows` records drawn at random (the same ones for the same seed and files)."""
-        relation = self.connection.read_parquet([str(p) for p in paths]).select(*COLUMN_NAMES)
+        relation = self.read(paths, keys)
         sample = relation.query(
             "records",
             f"SELECT * FROM records USING SAMPLE reservoir({int(rows)} ROWS) "  # noqa: S608
@@ -68,6 +82,26 @@ class DuckDBEngine:
             raise RuntimeError("DuckDB did not answer the sample")
         sample.create(_SAMPLE)
         return self.api.register(_SAMPLE)
+
+    def count(self, frame: SplinkDataFrame) -> int:
+        # the name is one of the engine's own tables, never input
+        counted = self.connection.sql(f"SELECT count(*) FROM {frame.physical_name}")  # noqa: S608
+        return int(counted.fetchall()[0][0])
+
+    def count_shared(self, paths: Sequence[Path], *, on: str, where: str) -> tuple[int, int]:
+        """The records of the files, and the pairs of them equal on the column `on` for
+        which the SQL condition `where` (on the sides l and r) holds."""
+        records = self.connection.read_parquet([str(p) for p in paths])
+        counted = records.query(
+            "records",
+            # the column and the condition are the model's own, never input
+            f"SELECT (SELECT count(*) FROM records), count(*) FROM records l JOIN records r "  # noqa: S608
+            f"ON l.{on} = r.{on} AND l.record_id < r.record_id AND {where}",
+        )
+        if counted is None:  # a SELECT always answers a relation
+            raise RuntimeError("DuckDB did not answer the count")
+        total, shared = counted.fetchall()[0]
+        return int(total), int(shared)
 
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:
         # the name is one of the engine's own tables, never input
@@ -129,14 +163,25 @@ class SparkEngine:
             .getOrCreate()
         )
         self.session.sparkContext.setLogLevel("ERROR")
-        # Splink cuts long query plans by writing intermediate tables here.
-        self.session.sparkContext.setCheckpointDir(str(workdir / "spark-checkpoints"))
+        self.workdir = workdir
         self.api = SparkAPI(
-            spark_session=self.session, num_partitions_on_repartition=shuffle_partitions
+            spark_session=self.session,
+            num_partitions_on_repartition=shuffle_partitions,
+            # Splink's tables between steps kept by Spark (memory, then local disk) rather
+            # than written out as Parquet and read back.
+            break_lineage_method="persist",
         )
 
-    def load(self, paths: Sequence[Path]) -> SplinkDataFrame:
-        frame = self.session.read.parquet(*[str(p) for p in paths]).select(*COLUMN_NAMES)
+    def load(self, paths: Sequence[Path], keys: Mapping[str, str]) -> SplinkDataFrame:
+        """The files gathered by DuckDB into one Parquet file in the work folder, which Spark
+        reads once and keeps: Spark opens each of hundreds of small files at a cost far above
+        its rows, and every blocking rule joins the table with itself. (On a cluster the work
+        folder is one every executor reads.)"""
+        gathered = self.workdir / f"{_TABLE}.parquet"
+        with DuckDBEngine(self.workdir) as gatherer:
+            gatherer.read(paths, keys).write_parquet(str(gathered), compression="zstd")
+        frame = self.session.read.parquet(str(gathered)).persist()
+        frame.count()
         return self.api.register(frame, table_name=_TABLE)
 
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:

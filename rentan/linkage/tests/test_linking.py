@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rentan.linkage.engines import java_present, open_engine
-from rentan.linkage.linking import link
+from rentan.linkage.linking import estimate_from_files, link
 from rentan.linkage.participants_file import write_participants
 from rentan.linkage.tests.builders import planted_pair, region_people
 
@@ -120,3 +120,32 @@ def test_spark_finds_what_duckdb_finds(tmp_path):
         strict=True,
     ):
         assert spark_p == pytest.approx(duck_p, abs=1e-9)
+
+
+def test_the_share_of_doubles_is_taken_from_the_nik_shared_across_payers_only(tmp_path):
+    first, second, _ = planted_pair(tmp_path)
+    # the same NIK paid twice by one payer (a file sent twice) is no double cover
+    again = tmp_path / "lagi.parquet"
+    pq.write_table(
+        pq.read_table(first).set_column(
+            0, "record_id", [[f"{r}-lagi" for r in pq.read_table(first)["record_id"].to_pylist()]]
+        ),
+        again,
+    )
+    rows = [row for path in (first, second, again) for row in pq.read_table(path).to_pylist()]
+    shared = sum(
+        1
+        for i, left in enumerate(rows)
+        for right in rows[i + 1 :]
+        if left["nik"] == right["nik"]
+        and (left["region_code"], left["payer"]) != (right["region_code"], right["payer"])
+    )
+    assert shared == 2  # Nurul in 33.26, against both copies of 33.75
+
+    estimated = estimate_from_files([first, second, again], hashed=False, workdir=tmp_path)
+
+    assert estimated.records == len(rows) == 33
+    pairs = len(rows) * (len(rows) - 1) / 2
+    assert estimated.probability_two_random_records_match == pytest.approx(shared / 0.9 / pairs)
+    alone = estimate_from_files([first], hashed=False, workdir=tmp_path)
+    assert alone.probability_two_random_records_match == pytest.approx(1 / (10 * 9 / 2))
