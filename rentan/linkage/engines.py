@@ -72,14 +72,11 @@ class DuckDBEngine:
         self, paths: Sequence[Path], keys: Mapping[str, str], *, rows: int, seed: int
     ) -> SplinkDataFrame:
         """`rows` records drawn at random (the same ones for the same seed and files)."""
-        relation = self.read(paths, keys)
-        sample = relation.query(
-            "records",
+        sample = _select(
+            self.read(paths, keys),
             f"SELECT * FROM records USING SAMPLE reservoir({int(rows)} ROWS) "  # noqa: S608
             f"REPEATABLE ({int(seed)})",
         )
-        if sample is None:  # a SELECT always answers a relation
-            raise RuntimeError("DuckDB did not answer the sample")
         sample.create(_SAMPLE)
         return self.api.register(_SAMPLE)
 
@@ -91,15 +88,12 @@ class DuckDBEngine:
     def count_shared(self, paths: Sequence[Path], *, on: str, where: str) -> tuple[int, int]:
         """The records of the files, and the pairs of them equal on the column `on` for
         which the SQL condition `where` (on the sides l and r) holds."""
-        records = self.connection.read_parquet([str(p) for p in paths])
-        counted = records.query(
-            "records",
+        counted = _select(
+            self.connection.read_parquet([str(p) for p in paths]),
             # the column and the condition are the model's own, never input
             f"SELECT (SELECT count(*) FROM records), count(*) FROM records l JOIN records r "  # noqa: S608
             f"ON l.{on} = r.{on} AND l.record_id < r.record_id AND {where}",
         )
-        if counted is None:  # a SELECT always answers a relation
-            raise RuntimeError("DuckDB did not answer the count")
         total, shared = counted.fetchall()[0]
         return int(total), int(shared)
 
@@ -216,3 +210,11 @@ def open_engine(name: str, workdir: Path, **options: object) -> Iterator[Engine]
         yield engine
     finally:
         engine.close()
+
+
+def _select(records: duckdb.DuckDBPyRelation, sql: str) -> duckdb.DuckDBPyRelation:
+    """What DuckDB answers `sql`, a SELECT that reads the relation `records` by that name."""
+    answer = records.query("records", sql)
+    if answer is None:  # a SELECT always answers a relation
+        raise RuntimeError("DuckDB did not answer a SELECT")
+    return answer
