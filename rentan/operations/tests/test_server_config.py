@@ -106,3 +106,16 @@ def test_health_is_503_when_the_database_does_not_answer(tmp_path):
     health = json.loads(body)
     assert (health["database"], health["problems"]) == (False, ["database"])
     assert str(nowhere) not in body  # the error's text (server, user) stays out
+
+
+def test_a_worker_is_forked_with_what_was_loaded_out_of_the_collectors_way(monkeypatch):
+    import gc
+
+    pre_fork = _server_settings(monkeypatch)["pre_fork"]
+    assert gc.get_freeze_count() == 0
+    try:
+        pre_fork(None, None)
+        # Everything alive in the master is frozen: a worker's collections skip it.
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
