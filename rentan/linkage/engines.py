@@ -59,14 +59,11 @@ class DuckDBEngine:
     def read(self, paths: Sequence[Path], keys: Mapping[str, str]) -> duckdb.DuckDBPyRelation:
         """The files' records, with the columns `keys` added."""
         columns = ", ".join([*COLUMN_NAMES, *[f"{sql} AS {name}" for name, sql in keys.items()]])
-        records = self.connection.read_parquet([str(p) for p in paths]).query(
+        return _select(
+            self.connection.read_parquet([str(p) for p in paths]),
             # the expressions are the model's own, never input
-            "records",
             f"SELECT {columns} FROM records",  # noqa: S608
         )
-        if records is None:  # a SELECT always answers a relation
-            raise RuntimeError("DuckDB did not answer the records")
-        return records
 
     def load_sample(
         self, paths: Sequence[Path], keys: Mapping[str, str], *, rows: int, seed: int
@@ -175,7 +172,7 @@ class SparkEngine:
         with DuckDBEngine(self.workdir) as gatherer:
             gatherer.read(paths, keys).write_parquet(str(gathered), compression="zstd")
         frame = self.session.read.parquet(str(gathered)).persist()
-        frame.count()
+        frame.count()  # read and kept now, before the first join
         return self.api.register(frame, table_name=_TABLE)
 
     def to_arrow(self, frame: SplinkDataFrame) -> pa.Table:

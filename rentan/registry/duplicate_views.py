@@ -23,9 +23,6 @@ from rentan.registry.models import DuplicatePair, Person
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 20
-# A search over more active persons than this runs in the background worker: 50,000 take
-# about 2 s (bench_dedup), a million 20 to 30 s, too long to hold a server process.
-INLINE_MAX_SEARCH_PERSONS = 50_000
 # The note box's limit on the Duplikat page.
 NOTE_MAX_LENGTH = 500
 
@@ -103,24 +100,22 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 def duplicate_search(request: HttpRequest) -> HttpResponse:
     """Search the registry for duplicates: at once in a small registry, in the background
     worker in a large one (the new pairs join the queue when it is done)."""
-    persons = Person.objects.active().count()
-    if persons > INLINE_MAX_SEARCH_PERSONS:
-        tasks.detect_registry_duplicates.enqueue(request.user.pk)
+    search = tasks.detect_duplicates_now_or_later(actor=request.user)
+    if isinstance(search, tasks.SearchQueued):
         messages.success(
             request,
             _(
                 "Pencarian duplikat di %(persons)s data pekerja berjalan di latar; pasangan "
                 "baru masuk antrean ini dalam satu atau dua menit. Muat ulang halaman ini."
             )
-            % {"persons": format_number(persons)},
+            % {"persons": format_number(search.persons)},
         )
-        return redirect("registry:duplicate_list")
-    result = services.detect_registry_duplicates(actor=request.user)
-    messages.success(
-        request,
-        _("%(found)s pasangan ditemukan, %(created)s baru masuk antrean.")
-        % {"found": format_number(result.found), "created": format_number(result.created)},
-    )
+    else:
+        messages.success(
+            request,
+            _("%(found)s pasangan ditemukan, %(created)s baru masuk antrean.")
+            % {"found": format_number(search.found), "created": format_number(search.created)},
+        )
     return redirect("registry:duplicate_list")
 
 

@@ -3,11 +3,15 @@ duplicate finder's weights and searching a large registry for duplicates, each o
 every active person and takes tens of seconds at a million, so they never run inside a
 request."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
 
 from rentan.registry import services
+from rentan.registry.models import Person
 from rentan.registry.selectors import match_weights_outgrown
 
 
@@ -36,6 +40,26 @@ def detect_registry_duplicates(actor_id: int | None = None) -> dict[str, int]:
     """Search the whole registry for duplicates and queue the new pairs; what was found."""
     result = services.detect_registry_duplicates(actor=_user(actor_id))
     return {"compared": result.compared, "found": result.found, "created": result.created}
+
+
+# A search over more active persons than this runs in the background worker: 50,000 take
+# about 2 s (bench_dedup), a million 20 to 30 s, too long to hold a server process.
+INLINE_MAX_SEARCH_PERSONS = 50_000
+
+
+@dataclass(frozen=True)
+class SearchQueued:
+    persons: int  # the active persons the search will read
+
+
+def detect_duplicates_now_or_later(*, actor: Any) -> services.DuplicateDetection | SearchQueued:
+    """The registry-wide duplicate search at once in a small registry, handed to the
+    background worker in a large one (the duplicate page and the worker alike)."""
+    persons = Person.objects.active().count()
+    if persons > INLINE_MAX_SEARCH_PERSONS:
+        detect_registry_duplicates.enqueue(actor.pk if actor is not None else None)
+        return SearchQueued(persons)
+    return services.detect_registry_duplicates(actor=actor)
 
 
 def _user(actor_id: int | None) -> object:

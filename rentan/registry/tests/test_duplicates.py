@@ -10,6 +10,7 @@ from django_tasks.signals import task_enqueued
 
 from rentan.core.audit import events_for
 from rentan.core.models import AuditAction, AuditEvent
+from rentan.registry import tasks
 from rentan.registry.match_model import MatchModel, default_model
 from rentan.registry.models import (
     DeactivationReason,
@@ -311,11 +312,9 @@ def test_verifier_runs_detection_from_the_queue(client, verifier_user):
 def test_detection_in_a_large_registry_is_left_to_the_background_worker(
     client, verifier_user, monkeypatch
 ):
-    from rentan.registry import duplicate_views
-
     twins_by_typo()
     PersonFactory(name="Sri Wahyuni", birth_date=date(1981, 6, 7))
-    monkeypatch.setattr(duplicate_views, "INLINE_MAX_SEARCH_PERSONS", 2)
+    monkeypatch.setattr(tasks, "INLINE_MAX_SEARCH_PERSONS", 2)
     enqueued = []
 
     def note(sender, task_result, **kwargs):
