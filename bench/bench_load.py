@@ -13,6 +13,7 @@ import http.client
 import os
 import random
 import re
+import runpy
 import subprocess
 import threading
 import time
@@ -49,8 +50,10 @@ GOAL_MS = 150.0
 PLACEMENTS = 2_000
 DUPLICATE_PAIRS = 300
 PASSWORD = "Kata-sandi-beban-2026"
-# The production default on two cores: 2 per core + 1 workers, each one request at a time.
-WORKERS, THREADS = 5, 1
+# The production server as config/gunicorn.conf.py sets it up on this machine (a worker per
+# core unless RENTAN_WEB_WORKERS says otherwise), each worker one request at a time.
+GUNICORN_CONFIG = Path(__file__).resolve().parents[1] / "config" / "gunicorn.conf.py"
+WORKERS, THREADS = runpy.run_path(str(GUNICORN_CONFIG))["workers"], 1
 
 
 def _copy_persons() -> None:

@@ -41,7 +41,7 @@ def _check_gunicorn(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def test_gunicorn_refuses_more_threads_than_its_connection_budget(tmp_path):
     env = _production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert _check_gunicorn(env).returncode == 0  # the defaults: 2 x cores + 1, within 20
+    assert _check_gunicorn(env).returncode == 0  # the defaults: a worker per core, within 20
 
     refused = _check_gunicorn(
         {
@@ -69,12 +69,12 @@ def test_workers_take_one_request_at_a_time_unless_threads_are_asked_for(monkeyp
     default = _server_settings(monkeypatch)
     assert default["worker_class"] == "sync"
     assert default["threads"] == 1
-    assert default["workers"] == min(2 * (os.cpu_count() or 1) + 1, 20)
+    assert default["workers"] == min(max(os.cpu_count() or 1, 2), 20)
     # Loaded once before the workers fork: a replaced worker serves at once.
     assert default["preload_app"] is True
     # A large machine stays within the connection budget by default.
-    small_budget = _server_settings(monkeypatch, RENTAN_WEB_DB_CONNECTIONS="2")
-    assert small_budget["workers"] == min(2 * (os.cpu_count() or 1) + 1, 2)
+    small_budget = _server_settings(monkeypatch, RENTAN_WEB_DB_CONNECTIONS="1")
+    assert small_budget["workers"] == 1
 
     threaded = _server_settings(monkeypatch, RENTAN_WEB_WORKERS="2", RENTAN_WEB_THREADS="4")
     assert (threaded["worker_class"], threaded["workers"], threaded["threads"]) == (
