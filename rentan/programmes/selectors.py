@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.module_loading import import_string
 
 from rentan.programmes.lifecycle import APPROVED, CLOSED, RUNNING
@@ -27,6 +27,7 @@ from rentan.programmes.models import (
 from rentan.programmes.premiums import RateRule, monthly_premium, rule_in_force
 from rentan.programmes.vulnerable_jobs import Decision, vulnerable_on
 from rentan.regions.models import Area
+from rentan.registry.models import Occupation
 
 SELECTED_KINDS = (PlacementKind.CONTINUING, PlacementKind.NEW)
 _APPROVED_STATUSES = (APPROVED, RUNNING, CLOSED)
@@ -41,10 +42,12 @@ def rate_rules() -> list[RateRule]:
     ]
 
 
-def cycle_premium(cycle: Cycle) -> int:
-    """The monthly premium per person in force at the start of cover (raises NoRateInForce)."""
+def cycle_premium(cycle: Cycle, rules: list[RateRule] | None = None) -> int:
+    """The monthly premium per person in force at the start of cover (raises NoRateInForce);
+    `rules`: the rate tables already read, for a page of several cycles."""
     return monthly_premium(
-        rule_in_force(rate_rules(), cycle.coverage_start_on), cycle.declared_income
+        rule_in_force(rate_rules() if rules is None else rules, cycle.coverage_start_on),
+        cycle.declared_income,
     )
 
 
@@ -118,16 +121,29 @@ def persons_not_listed(cycle: Cycle, persons: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def placement_counts(cycle: Cycle) -> Counter[str]:
+    """Places not ended, per kind: the list now."""
+    return placement_tallies(cycle)[0]
+
+
+def placement_tallies(cycle: Cycle) -> tuple[Counter[str], Counter[str]]:
+    """Per kind, in one pass over the cycle's places: the list now (places not ended) and the
+    list as approved (ended places in, their replacements out, as `placements_ever_selected`
+    less `replaces`). Replacements during the year change the first, never the second."""
+    now: Counter[str] = Counter()
+    as_approved: Counter[str] = Counter()
     # Without the model's ordering (by cycle), which would join the cycle and its programme
     # into a count that needs neither.
-    return Counter(
-        dict(
-            Placement.objects.filter(cycle=cycle, ended_on__isnull=True)
-            .values_list("kind")
-            .annotate(n=Count("id"))
-            .order_by()
+    for kind, open_places, first_places in (
+        Placement.objects.filter(cycle=cycle)
+        .values_list("kind")
+        .annotate(
+            open_places=Count("id", filter=Q(ended_on__isnull=True)),
+            first_places=Count("id", filter=Q(replaces__isnull=True)),
         )
-    )
+        .order_by()
+    ):
+        now[kind], as_approved[kind] = open_places, first_places
+    return +now, +as_approved
 
 
 def placements_ever_selected(cycle: Cycle) -> QuerySet[Placement]:
@@ -137,11 +153,14 @@ def placements_ever_selected(cycle: Cycle) -> QuerySet[Placement]:
     return Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS)
 
 
-def approved_participant_count(cycle: Cycle) -> int:
-    """People on the approved list of a cycle (continuing + new, not ended); 0 before approval."""
+def approved_participant_count(cycle: Cycle, counts: Counter[str] | None = None) -> int:
+    """People on the approved list of a cycle (continuing + new, not ended); 0 before approval.
+    `counts`: the cycle's placement_counts, when already read."""
     if cycle.status not in _APPROVED_STATUSES:
         return 0
-    return selected_placements(cycle).count()
+    if counts is None:
+        return selected_placements(cycle).count()
+    return sum(counts.get(kind, 0) for kind in SELECTED_KINDS)
 
 
 def active_participant_count(cycle: Cycle) -> int:
@@ -160,25 +179,15 @@ def active_participant_count(cycle: Cycle) -> int:
 def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
     """Per cycle: target, allocated, approved, active; budget used against the ceiling."""
     rows = []
+    rates = rate_rules()
     for cycle in programme.cycles.order_by("year"):
-        counts = placement_counts(cycle)
+        counts, as_approved = placement_tallies(cycle)
         selected = counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0)
         try:
-            premium = cycle_premium(cycle)
+            premium = cycle_premium(cycle, rates)
         except LookupError:
             premium = 0
-        approved = approved_participant_count(cycle)
-        # The list as approved (ended places in, their replacements out) beside the list now:
-        # replacements during the year change the second, never the first.
-        as_approved = Counter(
-            dict(
-                placements_ever_selected(cycle)
-                .filter(replaces__isnull=True)
-                .values_list("kind")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-        )
+        approved = approved_participant_count(cycle, counts)
         rows.append(
             {
                 "cycle": cycle,
@@ -199,21 +208,21 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
 
 def selected_spread(cycle: Cycle) -> dict[str, list[tuple[str, str, int]]]:
     """Selected people by job type and by kecamatan/kelurahan (names, counts)."""
-    selected = selected_placements(cycle)
-    by_job = [
-        ("", name, n)
-        for name, n in selected.values_list("person__occupation__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "person__occupation__name")
-    ]
-    by_area = [
-        (kecamatan, kelurahan, n)
-        for kecamatan, kelurahan, n in selected.values_list(
-            "kelurahan__parent__name", "kelurahan__name"
+    # Counted by id, named afterwards: a join per place to the names (and the kelurahan's to
+    # its kecamatan) costs more than the counting.
+    selected = selected_placements(cycle).order_by()
+    jobs = dict(selected.values_list("person__occupation_id").annotate(n=Count("id")).order_by())
+    job_names = dict(Occupation.objects.filter(pk__in=list(jobs)).values_list("pk", "name"))
+    by_job = sorted(
+        (("", job_names[pk], n) for pk, n in jobs.items()), key=lambda row: (-row[2], row[1])
+    )
+    areas = dict(selected.values_list("kelurahan_id").annotate(n=Count("id")).order_by())
+    by_area = sorted(
+        (kecamatan or "", kelurahan, areas[code])
+        for code, kelurahan, kecamatan in Area.objects.filter(code__in=list(areas)).values_list(
+            "code", "name", "parent__name"
         )
-        .annotate(n=Count("id"))
-        .order_by("kelurahan__parent__name", "kelurahan__name")
-    ]
+    )
     return {"job": by_job, "area": by_area}
 
 
