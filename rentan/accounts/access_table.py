@@ -127,6 +127,7 @@ ACCESS: dict[str, Expect] = {
     "imports:batch_list": get(admin=200, operator=200),
     "imports:template": get(admin=200, operator=200),
     "imports:desil_lists": get(admin=200),
+    "imports:desil_progress": get(admin=200),
     "imports:field_forms": get(admin=200),
     "imports:field_form_deactivate": get("field_form", admin=200),
     # KoboToolbox's REST service: the form's secret is the only key; a session is none.

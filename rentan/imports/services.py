@@ -28,6 +28,7 @@ batch with its reason (`fail_batch`), a dead worker's batches are failed when a 
 `imports/tests/test_killed_worker.py` kills a real worker while staging and committing.
 """
 
+import hashlib
 import itertools
 import json
 import logging
@@ -35,6 +36,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,7 @@ from rentan.imports.cells import (
     is_blank,
     normalise_header,
 )
+from rentan.imports.desil_file import read_desil_list
 from rentan.imports.models import (
     BatchStatus,
     BatchStep,
@@ -90,7 +93,12 @@ from rentan.registry.selectors import (
     programme_kelurahan,
     registry_context,
 )
-from rentan.registry.services import StagedPersons, register_persons_from_staging
+from rentan.registry.services import (
+    DesilOutcome,
+    StagedPersons,
+    import_desil_list,
+    register_persons_from_staging,
+)
 from rentan.registry.tasks import estimate_weights_when_outgrown
 from rentan.registry.validation import RecordProblem
 
@@ -1183,3 +1191,32 @@ def retry_batch(
             after={"status": batch.status, "langkah": step.value},
         )
     return step
+
+
+def import_desil_upload(
+    *,
+    actor: Any,
+    content: bytes,
+    name: str,
+    source: str,
+    ranked_on: date | None,
+    today: date,
+    progress: Callable[[str], None] | None = None,
+) -> DesilOutcome:
+    """A DTSEN desil list as uploaded, read and its rankings stored (raises FileError for a
+    file that is no desil list: nothing is stored then). `progress` hears the phase: "read",
+    then "save"."""
+    if progress is not None:
+        progress("read")
+    parsed = read_desil_list(content, name=name, today=today, ranked_on=ranked_on)
+    if progress is not None:
+        progress("save")
+    return import_desil_list(
+        actor=actor,
+        rows=parsed.rows,
+        issues=parsed.issues,
+        total_rows=parsed.total_rows,
+        source=source,
+        filename=name,
+        checksum=hashlib.sha256(content).hexdigest(),
+    )

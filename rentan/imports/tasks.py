@@ -6,11 +6,19 @@ or "being saved" by a task that has stopped.
 """
 
 import logging
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
 
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 from django_tasks import TaskContext, task
 
+from rentan.core import background
 from rentan.imports import services
 from rentan.imports.models import BatchStep, ImportBatch
+from rentan.imports.reading import FileError
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +60,65 @@ def stage_now_or_later(batch: ImportBatch, *, size: int) -> None:
     else:
         services.report_progress(batch.token, "validate", 0, 0)
         stage_batch_task.enqueue(batch.pk)
+
+
+# One desil list at a time: two lists of one date would each correct the other's rankings.
+DESIL_KEY = "desil-list"
+
+
+def queue_desil_list(
+    *, upload: Any, source: str, ranked_on: date | None, actor: Any, today: date
+) -> bool:
+    """Keep a large desil list's file for the worker and queue its import (the page follows
+    it on the desil progress page); False, and nothing kept, while another list is waiting or
+    being imported."""
+    if not background.claim(DESIL_KEY, again_if_done=True):
+        return False
+    stored = default_storage.save(
+        f"desil/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload
+    )
+    import_desil_file.enqueue(
+        stored,
+        upload.name,
+        source,
+        ranked_on.isoformat() if ranked_on else "",
+        getattr(actor, "pk", None),
+        today.isoformat(),
+    )
+    return True
+
+
+@task()
+def import_desil_file(
+    stored: str, name: str, source: str, ranked_on_iso: str, actor_id: int | None, today_iso: str
+) -> None:
+    """The desil list kept by `queue_desil_list`, read and stored as a small one is while the
+    page loads; the kept file is removed whatever happened."""
+    from rentan.accounts.models import User
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    background.note_running(DESIL_KEY, 0, 0, phase="read")
+    try:
+        with default_storage.open(stored, "rb") as handle:
+            content = handle.read()
+        outcome = services.import_desil_upload(
+            actor=actor,
+            content=content,
+            name=name,
+            source=source,
+            ranked_on=date.fromisoformat(ranked_on_iso) if ranked_on_iso else None,
+            today=date.fromisoformat(today_iso),
+            progress=lambda phase: background.note_running(DESIL_KEY, 0, 0, phase=phase),
+        )
+    except FileError as refused:
+        background.note_failed(DESIL_KEY, f"{refused} {_('Tidak ada data yang diubah.')}")
+        return
+    except Exception as error:
+        logger.exception("Impor daftar desil %s gagal", name)
+        background.note_failed(DESIL_KEY, services.describe_failure(error))
+        raise
+    finally:
+        default_storage.delete(stored)
+    background.note_done(
+        DESIL_KEY, total=outcome.desil_import.rows, desil_import=outcome.desil_import.pk
+    )

@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("", views.batch_list, name="batch_list"),
     path("desil/", views.desil_lists, name="desil_lists"),
+    path("desil/kemajuan/", views.desil_progress, name="desil_progress"),
     path("templat.xlsx", views.template_download, name="template"),
     path("kobo/", field_form_views.field_forms, name="field_forms"),
     path(

@@ -1,4 +1,3 @@
-import hashlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
+from rentan.core import background
 from rentan.core.audit import record_export, record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_number
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN, ImportField, normalise_header
-from rentan.imports.desil_file import read_desil_list
-from rentan.imports.forms import DesilListForm, MappingForm, UploadForm
+from rentan.imports.forms import INLINE_MAX_BYTES, DesilListForm, MappingForm, UploadForm
 from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
 from rentan.imports.reading import FileError
 from rentan.imports.workbooks import (
@@ -33,6 +32,7 @@ from rentan.imports.workbooks import (
 )
 from rentan.regions.models import Area
 from rentan.registry import services as registry_services
+from rentan.registry.desil import DesilProblem
 from rentan.registry.models import DesilImport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -362,47 +362,124 @@ def desil_lists(request: HttpRequest) -> HttpResponse:
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        try:
-            parsed = read_desil_list(
-                content,
-                name=upload.name,
-                today=timezone.localdate(),
-                ranked_on=form.cleaned_data["ranked_on"],
-            )
-        except FileError as refused:
-            form.add_error("file", f"{refused} {_('Tidak ada data yang diubah.')}")
-        else:
-            outcome = registry_services.import_desil_list(
-                actor=request.user,
-                rows=parsed.rows,
-                issues=parsed.issues,
-                total_rows=parsed.total_rows,
+        if upload.size > INLINE_MAX_BYTES:
+            # A city's whole list (a million rows take a minute and a gigabyte) is imported by
+            # the worker: the page follows it instead of holding a server process.
+            if tasks.queue_desil_list(
+                upload=upload,
                 source=form.cleaned_data["source"],
-                filename=upload.name,
-                checksum=hashlib.sha256(content).hexdigest(),
-            )
-            summary = outcome.desil_import.summary
-            messages.success(
-                request,
+                ranked_on=form.cleaned_data["ranked_on"],
+                actor=request.user,
+                today=timezone.localdate(),
+            ):
+                return redirect("imports:desil_progress")
+            form.add_error(
+                "file",
                 _(
-                    "Daftar desil %(source)s diimpor: %(new)s peringkat baru, %(fixed)s "
-                    "diperbaiki, %(problems)s baris tidak dipakai."
-                )
-                % {
-                    "source": outcome.desil_import.source,
-                    "new": format_number(summary["baru"]),
-                    "fixed": format_number(summary["diperbaiki"]),
-                    "problems": format_number(summary["bermasalah"]),
-                },
+                    "Daftar desil lain sedang diimpor di latar belakang. Tunggu sampai selesai "
+                    "(lihat kemajuannya di halaman ini), lalu unggah lagi."
+                ),
             )
+        else:
+            outcome = _import_desil_now(request, form, upload)
+    state = background.state(tasks.DESIL_KEY) or {}
     return render(
         request,
         "imports/desil_lists.html",
         {
             "form": form,
-            "outcome": outcome,
-            "shown_issues": outcome.issues[:SHOWN_DESIL_ISSUES] if outcome else [],
+            "result": _desil_result(
+                outcome.desil_import,
+                [(found.row, str(found.problem.label), found.message) for found in outcome.issues],
+            )
+            if outcome
+            else None,
             "imports": DesilImport.objects.select_related("imported_by")[:20],
+            "in_background": state.get("state") in ("queued", "running")
+            and not background.is_lost(state),
         },
     )
+
+
+def _import_desil_now(
+    request: HttpRequest, form: DesilListForm, upload: Any
+) -> registry_services.DesilOutcome | None:
+    """A small list read and stored while the page loads: its outcome, or None with the
+    file's refusal on the form."""
+    try:
+        outcome = services.import_desil_upload(
+            actor=request.user,
+            content=upload.read(),
+            name=upload.name,
+            source=form.cleaned_data["source"],
+            ranked_on=form.cleaned_data["ranked_on"],
+            today=timezone.localdate(),
+        )
+    except FileError as refused:
+        form.add_error("file", f"{refused} {_('Tidak ada data yang diubah.')}")
+        return None
+    summary = outcome.desil_import.summary
+    messages.success(
+        request,
+        _(
+            "Daftar desil %(source)s diimpor: %(new)s peringkat baru, %(fixed)s "
+            "diperbaiki, %(problems)s baris tidak dipakai."
+        )
+        % {
+            "source": outcome.desil_import.source,
+            "new": format_number(summary["baru"]),
+            "fixed": format_number(summary["diperbaiki"]),
+            "problems": format_number(summary["bermasalah"]),
+        },
+    )
+    return outcome
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def desil_progress(request: HttpRequest) -> HttpResponse:
+    """A large desil list being imported by the worker: its phase (htmx asks again every
+    second), then what it did, or why it was refused."""
+    state = background.state(tasks.DESIL_KEY) or {}
+    if background.is_lost(state):
+        state = {
+            "state": "failed",
+            "reason": _(
+                "Pemroses latar belakang berhenti sebelum daftar selesai diimpor. Tidak ada "
+                "desil yang berubah; unggah lagi."
+            ),
+        }
+    desil_import = None
+    if state.get("state") == "done":
+        desil_import = (
+            DesilImport.objects.select_related("imported_by")
+            .filter(pk=int(state.get("desil_import") or 0))
+            .first()
+        )
+    return render(
+        request,
+        "imports/_desil_progress.html"
+        if request.headers.get("HX-Request")
+        else "imports/desil_progress.html",
+        {
+            "state": state,
+            "result": _desil_result(
+                desil_import,
+                [
+                    (kept["row"], str(DesilProblem(kept["code"]).label), kept["message"])
+                    for kept in desil_import.problems
+                ],
+            )
+            if desil_import
+            else None,
+        },
+    )
+
+
+def _desil_result(desil_import: DesilImport, issues: list[tuple[int, str, str]]) -> dict[str, Any]:
+    """What a desil list did, as its result card shows it: the counts, and the first unusable
+    rows (row, problem, why) of all of them."""
+    return {
+        "desil_import": desil_import,
+        "shown_issues": issues[:SHOWN_DESIL_ISSUES],
+        "issue_count": desil_import.summary.get("bermasalah", len(issues)),
+    }

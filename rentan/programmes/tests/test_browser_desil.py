@@ -1,11 +1,14 @@
 """End to end in Debian's Chromium, as the admin Dinas: a DTSEN desil list is uploaded from
 the programme page, its unusable rows are listed, and the worker's explanation and page show
-the desil with its source."""
+the desil with its source; a large list is followed on its page while the worker imports it."""
 
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
+from rentan.imports import views as desil_views
 from rentan.imports.tests.test_desil_file import xlsx
 from rentan.programmes.tests.conftest import RULES, VERIFIED, make_cycle
 from rentan.testing.browser import horizontal_overflow, keep_screenshot, sign_in
@@ -72,5 +75,54 @@ def test_admin_uploads_a_desil_list_and_the_explanation_names_the_desil(
         ]:
             wide.goto(wide.base_url + path)
             keep_screenshot(wide, name)
+    finally:
+        desktop.close()
+
+
+def test_a_large_desil_list_is_followed_while_the_worker_imports_it(
+    page, browser, admin_user, tmp_path, settings, monkeypatch
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(desil_views, "INLINE_MAX_BYTES", 0)
+    siti = PersonFactory(verified_at=VERIFIED, name="Siti Aminah")
+    content = xlsx(
+        [
+            ["NIK", "Desil", "Periode"],
+            [siti.nik, 1, "Maret 2026"],
+            ["3375014501850999", 3, "Maret 2026"],
+        ]
+    )
+
+    sign_in(page, admin_user.username)
+    page.goto(page.base_url + "/impor/desil/")
+    page.get_by_label("Daftar desil").set_input_files(
+        {"name": "dtsen-maret-2026.xlsx", "mimeType": "application/octet-stream", "buffer": content}
+    )
+    page.get_by_label("Sumber").fill("DTSEN Maret 2026")
+    page.get_by_role("button", name="Unggah dan simpan").click()
+    progress = page.get_by_test_id("desil-progress")
+    assert "Menunggu giliran diimpor" in progress.inner_text()
+    assert horizontal_overflow(page) == 0
+    keep_screenshot(page, "admin-desil-waiting")
+
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    # The page asks again every second and shows what the list did once it is stored.
+    issues = page.get_by_test_id("desil-issues")
+    issues.wait_for()
+    assert "NIK 3375********0999 tidak ada di registri." in issues.inner_text()
+    assert "DTSEN Maret 2026" in page.get_by_test_id("desil-result").inner_text()
+    assert horizontal_overflow(page) == 0
+    keep_screenshot(page, "admin-desil-background")
+
+    desktop = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+    try:
+        wide: Any = desktop.new_page()
+        wide.base_url = page.base_url
+        sign_in(wide, admin_user.username)
+        wide.goto(wide.base_url + "/impor/desil/kemajuan/")
+        keep_screenshot(wide, "admin-desil-background")
     finally:
         desktop.close()
