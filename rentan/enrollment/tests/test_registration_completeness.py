@@ -6,6 +6,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from rentan.core.models import AuditAction, AuditEvent
@@ -152,3 +153,33 @@ def test_a_large_confirmed_file_made_by_the_worker_leaves_the_incomplete_out(
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
     assert ExchangeFile.objects.get().rows == 2
     assert Membership.objects.get(person__name="Siti Aminah").status == MembershipStatus.APPROVED
+
+
+@pytest.mark.django_db
+def test_the_export_command_writes_nothing_while_a_member_lacks_a_required_field(
+    admin_user, tmp_path
+):
+    cycle = _cycle_with_one_incomplete(admin_user)
+    siti = Person.objects.get(name="Siti Aminah")
+    out = tmp_path / "pendaftaran.xlsx"
+
+    with pytest.raises(CommandError) as refused:
+        call_command("export_bpjs", str(cycle.pk), "--out", str(out), stdout=io.StringIO())
+
+    said = str(refused.value)
+    assert "1 peserta belum lengkap" in said
+    assert f"NIK {siti.masked_nik}" in said
+    assert "Nama ibu kandung" in said
+    assert "Siti" not in said  # the terminal shows the masked NIK, not the name
+    assert "2 peserta yang lengkap dengan --lengkap-saja" in said
+    assert not out.exists()
+    assert not ExchangeFile.objects.exists()
+    assert not Membership.objects.exclude(status=MembershipStatus.APPROVED).exists()
+    read = AuditEvent.objects.get(action=AuditAction.VIEW)
+    assert list(read.subjects.values_list("person_id", flat=True)) == [siti.pk]
+
+    printed = io.StringIO()
+    call_command("export_bpjs", str(cycle.pk), "--out", str(out), "--lengkap-saja", stdout=printed)
+    assert printed.getvalue().startswith("2 peserta ditulis")
+    assert len(_rows(ExchangeFile.objects.get())) == 3  # the header and the two complete
+    assert Membership.objects.get(person=siti).status == MembershipStatus.APPROVED
