@@ -37,6 +37,15 @@ def is_lost(noted: dict[str, Any]) -> bool:
     return noted.get("state") == "running" and time.time() - noted.get("since", 0) > STALE_SECONDS
 
 
+def followed(key: str, *, lost: str) -> dict[str, Any]:
+    """The note a progress page shows (empty: nothing asked for): work the worker stopped
+    doing is shown as failed, with `lost` (what did not change, what to do) as the reason."""
+    noted = state(key) or {}
+    if is_lost(noted):
+        return {"state": "failed", "reason": lost}
+    return noted
+
+
 def claim(key: str, *, again_if_done: bool = False) -> bool:
     """Note that this work is wanted; False when it is already waiting or being done (or done,
     unless `again_if_done`: a document once made stays made, a job may be run again)."""

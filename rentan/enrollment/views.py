@@ -226,15 +226,13 @@ def export_progress(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """The registration file being made in the background: its progress (htmx asks again
     every second), then the file to download, or why it failed with a button to try again."""
     cycle = get_object_or_404(selectors.enrollment_cycles(), pk=cycle_id)
-    state = background.state(tasks.registration_key(cycle.pk)) or {}
-    if background.is_lost(state):
-        state = {
-            "state": "failed",
-            "reason": _(
-                "Pemroses latar belakang berhenti sebelum berkas selesai. Tidak ada kepesertaan "
-                "yang berubah; coba lagi."
-            ),
-        }
+    state = background.followed(
+        tasks.registration_key(cycle.pk),
+        lost=_(
+            "Pemroses latar belakang berhenti sebelum berkas selesai. Tidak ada kepesertaan "
+            "yang berubah; coba lagi."
+        ),
+    )
     exchange = None
     if state.get("state") == "done":
         exchange = (

@@ -439,15 +439,13 @@ def _import_desil_now(
 def desil_progress(request: HttpRequest) -> HttpResponse:
     """A large desil list being imported by the worker: its phase (htmx asks again every
     second), then what it did, or why it was refused."""
-    state = background.state(tasks.DESIL_KEY) or {}
-    if background.is_lost(state):
-        state = {
-            "state": "failed",
-            "reason": _(
-                "Pemroses latar belakang berhenti sebelum daftar selesai diimpor. Tidak ada "
-                "desil yang berubah; unggah lagi."
-            ),
-        }
+    state = background.followed(
+        tasks.DESIL_KEY,
+        lost=_(
+            "Pemroses latar belakang berhenti sebelum daftar selesai diimpor. Tidak ada desil "
+            "yang berubah; unggah lagi."
+        ),
+    )
     desil_import = None
     if state.get("state") == "done":
         desil_import = (

@@ -42,3 +42,13 @@ def test_work_not_heard_of_for_longer_than_any_step_is_lost(monkeypatch):
     assert background.is_lost(background.state("b"))
     assert background.claim("b")
     assert not background.is_lost({"state": "done", "since": 0})
+
+
+def test_a_progress_page_follows_the_note_and_says_when_the_worker_stopped(monkeypatch):
+    assert background.followed("c", lost="berhenti") == {}
+    background.claim("c")
+    background.note_running("c", 2, 5, phase="write")
+    assert background.followed("c", lost="berhenti")["done"] == 2
+    later = time.time() + background.STALE_SECONDS + 1
+    monkeypatch.setattr(background, "time", SimpleNamespace(time=lambda: later))
+    assert background.followed("c", lost="berhenti") == {"state": "failed", "reason": "berhenti"}
