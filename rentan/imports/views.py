@@ -382,7 +382,6 @@ def desil_lists(request: HttpRequest) -> HttpResponse:
             )
         else:
             outcome = _import_desil_now(request, form, upload)
-    state = background.state(tasks.DESIL_KEY) or {}
     return render(
         request,
         "imports/desil_lists.html",
@@ -395,8 +394,8 @@ def desil_lists(request: HttpRequest) -> HttpResponse:
             if outcome
             else None,
             "imports": DesilImport.objects.select_related("imported_by")[:20],
-            "in_background": state.get("state") in ("queued", "running")
-            and not background.is_lost(state),
+            "in_background": background.followed(tasks.DESIL_KEY, lost="").get("state")
+            in ("queued", "running"),
         },
     )
 
