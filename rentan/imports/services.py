@@ -45,6 +45,7 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rentan.accounts.access import kelurahan_scope, may_assign_kelurahan
 from rentan.core import bulk_indexes, foreign_keys
@@ -1220,3 +1221,15 @@ def import_desil_upload(
         filename=name,
         checksum=hashlib.sha256(content).hexdigest(),
     )
+
+
+def describe_desil_failure(error: BaseException) -> str:
+    """Why a desil list was not imported, as its page says it: a file that is no desil list
+    says itself; anything else is named by its kind only (its text may hold a row's data, and
+    belongs in the log). Either way nothing was stored (one transaction)."""
+    if isinstance(error, FileError):
+        return f"{error} {gettext('Tidak ada data yang diubah.')}"
+    return gettext(
+        "Kesalahan tak terduga (%(kind)s). Tidak ada desil yang berubah; unggah lagi. Jika "
+        "terulang, hubungi admin."
+    ) % {"kind": type(error).__name__}

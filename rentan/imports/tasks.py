@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.utils.translation import gettext as _
 from django_tasks import TaskContext, task
 
 from rentan.core import background
@@ -111,11 +110,11 @@ def import_desil_file(
             progress=lambda phase: background.note_running(DESIL_KEY, 0, 0, phase=phase),
         )
     except FileError as refused:
-        background.note_failed(DESIL_KEY, f"{refused} {_('Tidak ada data yang diubah.')}")
+        background.note_failed(DESIL_KEY, services.describe_desil_failure(refused))
         return
     except Exception as error:
         logger.exception("Impor daftar desil %s gagal", name)
-        background.note_failed(DESIL_KEY, services.describe_failure(error))
+        background.note_failed(DESIL_KEY, services.describe_desil_failure(error))
         raise
     finally:
         default_storage.delete(stored)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rentan.core import background
-from rentan.imports import tasks, views
+from rentan.imports import services, tasks, views
 from rentan.imports.forms import INLINE_MAX_BYTES
 from rentan.imports.tests.test_desil_file import xlsx
 from rentan.registry.models import DesilImport, DesilRanking
@@ -125,3 +125,27 @@ def test_a_list_the_worker_lost_is_said_to_have_stopped(client, admin_user, monk
     page = client.get(reverse("imports:desil_progress")).content.decode()
 
     assert "Pemroses latar belakang berhenti" in page
+
+
+def test_a_list_the_worker_failed_on_says_no_desil_changed(
+    client, admin_user, tmp_path, settings, monkeypatch
+):
+    monkeypatch.setattr(views, "INLINE_MAX_BYTES", 0)
+    settings.MEDIA_ROOT = tmp_path
+
+    def broken(**_kwargs):
+        raise RuntimeError("NIK 3375014501850001 rusak")  # text that may hold personal data
+
+    monkeypatch.setattr(services, "import_desil_list", broken)
+    client.force_login(admin_user)
+
+    # The worker logs the error and fails the task; the page follows the note.
+    client.post(
+        reverse("imports:desil_lists"),
+        {"file": SimpleUploadedFile("d.xlsx", _desil_list("3375014501850001")), "source": "X"},
+    )
+
+    page = client.get(reverse("imports:desil_progress")).content.decode()
+    assert "Kesalahan tak terduga (RuntimeError). Tidak ada desil yang berubah" in page
+    assert "3375014501850001" not in page
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
