@@ -7,6 +7,7 @@ or "being saved" by a task that has stopped.
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from rentan.core import background
 from rentan.imports import services
 from rentan.imports.models import BatchStep, ImportBatch
 from rentan.imports.reading import FileError
+from rentan.registry.services import DesilOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +67,41 @@ def stage_now_or_later(batch: ImportBatch, *, size: int) -> None:
 DESIL_KEY = "desil-list"
 
 
-def queue_desil_list(
+@dataclass(frozen=True)
+class DesilQueued:
+    """A large desil list handed to the worker (`is_queued`), or turned away, nothing kept,
+    while another one is waiting or being imported."""
+
+    is_queued: bool
+
+
+def import_desil_now_or_later(
+    *, upload: Any, source: str, ranked_on: date | None, actor: Any, today: date
+) -> DesilOutcome | DesilQueued:
+    """A small desil list read and stored at once (raises FileError for a file that is no
+    desil list); a large one kept for the worker, which the page follows on the desil
+    progress page."""
+    from rentan.imports.forms import INLINE_MAX_BYTES
+
+    if upload.size <= INLINE_MAX_BYTES:
+        return services.import_desil_upload(
+            actor=actor,
+            content=upload.read(),
+            name=upload.name,
+            source=source,
+            ranked_on=ranked_on,
+            today=today,
+        )
+    return DesilQueued(
+        _queue_desil_list(
+            upload=upload, source=source, ranked_on=ranked_on, actor=actor, today=today
+        )
+    )
+
+
+def _queue_desil_list(
     *, upload: Any, source: str, ranked_on: date | None, actor: Any, today: date
 ) -> bool:
-    """Keep a large desil list's file for the worker and queue its import (the page follows
-    it on the desil progress page); False, and nothing kept, while another list is waiting or
-    being imported."""
     if not background.claim(DESIL_KEY, again_if_done=True):
         return False
     stored = default_storage.save(
@@ -91,8 +122,8 @@ def queue_desil_list(
 def import_desil_file(
     stored: str, name: str, source: str, ranked_on_iso: str, actor_id: int | None, today_iso: str
 ) -> None:
-    """The desil list kept by `queue_desil_list`, read and stored as a small one is while the
-    page loads; the kept file is removed whatever happened."""
+    """The desil list kept by `import_desil_now_or_later`, read and stored as a small one is
+    while the page loads; the kept file is removed whatever happened."""
     from rentan.accounts.models import User
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None

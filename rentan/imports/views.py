@@ -20,7 +20,7 @@ from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_number
 from rentan.imports import selectors, services, tasks
 from rentan.imports.cells import ERROR_COLUMN, ImportField, normalise_header
-from rentan.imports.forms import INLINE_MAX_BYTES, DesilListForm, MappingForm, UploadForm
+from rentan.imports.forms import DesilListForm, MappingForm, UploadForm
 from rentan.imports.models import BatchStatus, BatchStep, ImportBatch, RowStatus
 from rentan.imports.reading import FileError
 from rentan.imports.workbooks import (
@@ -361,27 +361,32 @@ def desil_lists(request: HttpRequest) -> HttpResponse:
     form = DesilListForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > INLINE_MAX_BYTES:
+        try:
             # A city's whole list (a million rows take a minute and a gigabyte) is imported by
             # the worker: the page follows it instead of holding a server process.
-            if tasks.queue_desil_list(
-                upload=upload,
+            done = tasks.import_desil_now_or_later(
+                upload=form.cleaned_data["file"],
                 source=form.cleaned_data["source"],
                 ranked_on=form.cleaned_data["ranked_on"],
                 actor=request.user,
                 today=timezone.localdate(),
-            ):
-                return redirect("imports:desil_progress")
-            form.add_error(
-                "file",
-                _(
-                    "Daftar desil lain sedang diimpor di latar belakang. Tunggu sampai selesai "
-                    "(lihat kemajuannya di halaman ini), lalu unggah lagi."
-                ),
             )
+        except FileError as refused:
+            form.add_error("file", services.describe_desil_failure(refused))
         else:
-            outcome = _import_desil_now(request, form, upload)
+            if not isinstance(done, tasks.DesilQueued):
+                outcome = done
+                _say_desil_imported(request, outcome)
+            elif done.is_queued:
+                return redirect("imports:desil_progress")
+            else:
+                form.add_error(
+                    "file",
+                    _(
+                        "Daftar desil lain sedang diimpor di latar belakang. Tunggu sampai "
+                        "selesai (lihat kemajuannya di halaman ini), lalu unggah lagi."
+                    ),
+                )
     return render(
         request,
         "imports/desil_lists.html",
@@ -400,23 +405,7 @@ def desil_lists(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _import_desil_now(
-    request: HttpRequest, form: DesilListForm, upload: Any
-) -> registry_services.DesilOutcome | None:
-    """A small list read and stored while the page loads: its outcome, or None with the
-    file's refusal on the form."""
-    try:
-        outcome = services.import_desil_upload(
-            actor=request.user,
-            content=upload.read(),
-            name=upload.name,
-            source=form.cleaned_data["source"],
-            ranked_on=form.cleaned_data["ranked_on"],
-            today=timezone.localdate(),
-        )
-    except FileError as refused:
-        form.add_error("file", f"{refused} {_('Tidak ada data yang diubah.')}")
-        return None
+def _say_desil_imported(request: HttpRequest, outcome: registry_services.DesilOutcome) -> None:
     summary = outcome.desil_import.summary
     messages.success(
         request,
@@ -431,7 +420,6 @@ def _import_desil_now(
             "problems": format_number(summary["bermasalah"]),
         },
     )
-    return outcome
 
 
 @requires(Capability.MANAGE_PROGRAMME)

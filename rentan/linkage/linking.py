@@ -42,6 +42,9 @@ from rentan.linkage.participants_file import (
 # labelled records (bench_link), F1 is highest between 0.5 and 0.7 and falls to 0.9925 at
 # 0.95, which drops one double in seventy.
 DEFAULT_THRESHOLD = 0.5
+# The doubles found by a shared NIK, of all doubles: the rest have a NIK mistyped and are found
+# through the other fields.
+SHARED_NIK_SHARE_OF_DOUBLES = 0.9
 # Every pair of 2,000 records is two million pairs: each level estimated (a birth date shared
 # by chance about once in 16,000 pairs) is seen a hundred times.
 U_SAMPLE_RECORDS = 2_000
@@ -356,7 +359,7 @@ def estimate_from_files(paths: Sequence[Path], *, hashed: bool, workdir: Path) -
         records, shared = sampler.count_shared(paths, on="nik", where=_DOUBLE_COVER)
         u = estimate_chance_agreement(sampler, paths, hashed=hashed)
     pairs = max(records * (records - 1) // 2, 1)
-    return Estimated(records, u, max(shared / 0.9, 1) / pairs)
+    return Estimated(records, u, max(shared / SHARED_NIK_SHARE_OF_DOUBLES, 1) / pairs)
 
 
 def estimate_chance_agreement(

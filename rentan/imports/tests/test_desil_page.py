@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rentan.core import background
-from rentan.imports import services, tasks, views
+from rentan.imports import forms, services, tasks
 from rentan.imports.forms import INLINE_MAX_BYTES
 from rentan.imports.tests.test_desil_file import xlsx
 from rentan.registry.models import DesilImport, DesilRanking
@@ -66,7 +66,7 @@ def test_a_large_desil_list_is_imported_by_the_worker_and_followed_on_its_page(
     client, admin_user, tmp_path, settings, monkeypatch
 ):
     # Above the size a page reads at once: kept for the worker (run at once in tests).
-    monkeypatch.setattr(views, "INLINE_MAX_BYTES", 0)
+    monkeypatch.setattr(forms, "INLINE_MAX_BYTES", 0)
     settings.MEDIA_ROOT = tmp_path
     budi = PersonFactory(name="Budi Santoso")
     client.force_login(admin_user)
@@ -97,7 +97,7 @@ def test_a_large_desil_list_is_imported_by_the_worker_and_followed_on_its_page(
 def test_a_second_large_list_waits_for_the_one_being_imported(
     client, admin_user, tmp_path, settings, monkeypatch
 ):
-    monkeypatch.setattr(views, "INLINE_MAX_BYTES", 0)
+    monkeypatch.setattr(forms, "INLINE_MAX_BYTES", 0)
     settings.MEDIA_ROOT = tmp_path
     assert background.claim(tasks.DESIL_KEY)  # a list waiting for the worker
     client.force_login(admin_user)
@@ -130,7 +130,7 @@ def test_a_list_the_worker_lost_is_said_to_have_stopped(client, admin_user, monk
 def test_a_list_the_worker_failed_on_says_no_desil_changed(
     client, admin_user, tmp_path, settings, monkeypatch
 ):
-    monkeypatch.setattr(views, "INLINE_MAX_BYTES", 0)
+    monkeypatch.setattr(forms, "INLINE_MAX_BYTES", 0)
     settings.MEDIA_ROOT = tmp_path
 
     def broken(**_kwargs):

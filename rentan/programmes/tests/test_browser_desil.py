@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from rentan.imports import views as desil_views
+from rentan.imports import forms as import_forms
 from rentan.imports.tests.test_desil_file import xlsx
 from rentan.programmes.tests.conftest import RULES, VERIFIED, make_cycle
 from rentan.testing.browser import horizontal_overflow, keep_screenshot, sign_in
@@ -84,7 +84,7 @@ def test_a_large_desil_list_is_followed_while_the_worker_imports_it(
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(desil_views, "INLINE_MAX_BYTES", 0)
+    monkeypatch.setattr(import_forms, "INLINE_MAX_BYTES", 0)
     siti = PersonFactory(verified_at=VERIFIED, name="Siti Aminah")
     content = xlsx(
         [
