@@ -383,6 +383,8 @@ def replacement_proposals(cycle: Cycle) -> list[tuple[Membership, Placement | No
         .select_related("person", "placement")
         .order_by("ended_on", "id")
     )
+    if not ended:
+        return []
     waiting = list(waiting_list(cycle)[: len(ended)])
     return [(m, waiting[i] if i < len(waiting) else None) for i, m in enumerate(ended)]
 

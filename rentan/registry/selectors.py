@@ -207,12 +207,30 @@ def match_weights_outgrown() -> bool:
     return current_match_model().is_outgrown_by(Person.objects.active().count())
 
 
+# What the queue shows of each side of a pair (duplicate_list.html, nik_cells).
+_PAIR_SIDE_COLUMNS = (
+    "nik",
+    "name",
+    "birth_date",
+    "street_address",
+    "rt",
+    "rw",
+    "source",
+    "source_detail",
+    "kelurahan__name",
+    "occupation__name",
+    "household__kk_number",
+)
+
+
 def with_sides_read_apart(pairs: QuerySet[DuplicatePair]) -> QuerySet[DuplicatePair]:
     """The pairs with each side's person (and what the queue shows of them) read by a
     query of its own: one join of the pair with both persons and their five related rows
     each is eleven tables, whose plan alone cost PostgreSQL more than the rest of the
     queue's page. For a page of pairs: each side's ids go into one list."""
-    shown = Person.objects.select_related("kelurahan__parent", "occupation", "household")
+    shown = Person.objects.select_related("kelurahan", "occupation", "household").only(
+        *_PAIR_SIDE_COLUMNS
+    )
     return pairs.select_related(None).prefetch_related(
         Prefetch("left", queryset=shown), Prefetch("right", queryset=shown)
     )
