@@ -307,7 +307,7 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
             text,
             person="person__",
         )
-        page = _placements_page(placements, request.GET.get("page"))
+        page = _placements_page(placements, request.GET.get("page"), searched=bool(text))
     counts = selectors.placement_counts(cycle)
     try:
         premium = selectors.cycle_premium(cycle)
@@ -349,13 +349,29 @@ _PLACEMENT_COLUMNS = (
 )
 
 
-def _placements_page(placements: QuerySet[Placement], number: str | None) -> Page[Placement]:
+# A search's matches, up to this many, are read once as ids and counted from that list.
+SEARCH_IDS_READ_AT_ONCE = 5_000
+
+
+def _placements_page(
+    placements: QuerySet[Placement], number: str | None, *, searched: bool = False
+) -> Page[Placement]:
     """A page of the list by rank: the page's ids from the placements alone, then their rows
     with the columns the table shows of person, job type and kelurahan. Asked at once,
     PostgreSQL joins the whole list (thousands of persons) before it sorts by rank and keeps
-    25."""
+    25.
+
+    A search (`searched`) reads its matching ids in one pass and counts them from there:
+    counting them apart scans the join with the persons' names a second time. Past
+    SEARCH_IDS_READ_AT_ONCE matches (a waiting list of a whole province) it counts and cuts
+    in the database like the list without a search."""
+    ids: Any = placements.values_list("pk", flat=True)
+    if searched:
+        found = list(ids[: SEARCH_IDS_READ_AT_ONCE + 1])
+        if len(found) <= SEARCH_IDS_READ_AT_ONCE:
+            ids = found
     # The ids' paginator counts and numbers the pages; the page holds the rows.
-    paginator: Paginator[Any] = Paginator(placements.values_list("pk", flat=True), PAGE_SIZE)
+    paginator: Paginator[Any] = Paginator(ids, PAGE_SIZE)
     by_id = paginator.get_page(number)
     ids = list(by_id.object_list)
     rows = placements.order_by().only(*_PLACEMENT_COLUMNS).in_bulk(ids)

@@ -47,3 +47,35 @@ def test_the_list_by_rank_pages_in_rank_order_with_as_many_queries_for_any_lengt
     by_kind = [sql for sql in long if "GROUP BY" in sql and "programmes_placement" in sql]
     assert by_kind
     assert all("JOIN" not in sql for sql in by_kind)
+
+
+@pytest.mark.parametrize("read_at_once", [5_000, 2])
+def test_a_search_of_the_list_is_counted_from_one_read_of_its_matches(
+    client, admin_user, monkeypatch, read_at_once
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "SEARCH_IDS_READ_AT_ONCE", read_at_once)
+    cycle = make_approved_cycle(selected=0)
+    for rank in (5, 1, 4, 2, 3):
+        PlacementFactory(cycle=cycle, rank=rank, person=PersonFactory(name=f"Siti Aminah {rank}"))
+    PlacementFactory(cycle=cycle, rank=6, person=PersonFactory(name="Budi Santoso"))
+    url = reverse("programmes:cycle_selection", args=[cycle.programme.code, cycle.year])
+    client.force_login(admin_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url, {"q": "siti"})
+    # Read before the next request clears Django's log.
+    counts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "programmes_placement"')
+    ]
+    last = client.get(url, {"q": "siti", "page": 3})
+
+    assert first.context["page"].paginator.count == 5
+    assert [p.rank for p in first.context["page"]] == [1, 2]
+    assert [p.rank for p in last.context["page"]] == [5]
+    assert last.context["page"].paginator.num_pages == 3
+    # Five matches are read once and counted from there; past the limit the database
+    # counts them.
+    assert len(counts) == (read_at_once < 5)
