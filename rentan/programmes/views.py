@@ -416,7 +416,7 @@ def _not_listed_page(request: HttpRequest, cycle: Cycle, text: str) -> KeysetPag
     )
     visible = registry_selectors.persons_visible_to(request.user)
     page = keyset_page(
-        persons,
+        registry_selectors.as_listed(persons),
         field=registry_selectors.SORT_KEY,
         size=PAGE_SIZE,
         after=_person_cursor(visible, request.GET.get("sesudah")),

@@ -37,15 +37,6 @@ NEARBY_PAGES = 2
 # The deepest page a jump by number reads: its OFFSET skips ids in the sort index (see
 # bench/bench_load.py, which times a jump to the middle of a million persons).
 MAX_JUMP_PAGE = 50_000
-# What the person list's table shows of each row (registry/_person_rows.html).
-LISTED_COLUMNS = (
-    "name",
-    "nik",
-    "is_active",
-    "verified_at",
-    "kelurahan__name",
-    "occupation__name",
-)
 # The latest reads of a person's data shown on their page; the rest are on the Audit page.
 VIEWERS_SHOWN = 10
 
@@ -56,9 +47,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     persons = selectors.listed_persons(
         request.user, form.cleaned_data if form.is_valid() else None
     ).select_related(None)
-    # The rows hold what the table shows: a person carries some thirty columns, and making
-    # each row's model costs more than the database's part of the page.
-    rows = persons.select_related("kelurahan", "occupation").only(*LISTED_COLUMNS)
+    rows = selectors.as_listed(persons)
     visible = selectors.persons_visible_to(request.user)
     after = _cursor(visible, request.GET.get("sesudah"))
     before = _cursor(visible, request.GET.get("sebelum"))

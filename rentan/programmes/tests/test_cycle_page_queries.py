@@ -79,3 +79,24 @@ def test_a_search_of_the_list_is_counted_from_one_read_of_its_matches(
     # Five matches are read once and counted from there; past the limit the database
     # counts them.
     assert len(counts) == (read_at_once < 5)
+
+
+def test_the_list_of_those_not_on_it_reads_the_columns_its_table_shows(client, admin_user):
+    cycle = make_approved_cycle(selected=0)
+    PlacementFactory(cycle=cycle, rank=1, person=PersonFactory(name="Ada Di Daftar"))
+    PersonFactory(name="Tidak Di Daftar", street_address="Jl. Sampangan 7")
+    url = reverse("programmes:cycle_selection", args=[cycle.programme.code, cycle.year])
+    client.force_login(admin_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"jenis": views.NOT_LISTED})
+    rows = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "registry_person"."id"') and "sort_name" in query["sql"]
+    ]
+
+    assert [person.name for person in response.context["page"]] == ["Tidak Di Daftar"]
+    assert "Tidak Di Daftar" in response.content.decode()
+    assert len(rows) == 1
+    assert "street_address" not in rows[0]
