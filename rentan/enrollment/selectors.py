@@ -430,10 +430,14 @@ def person_programme_history(user: Any, person: Person) -> list[dict[str, Any]]:
     membership with its KPJ number and changes where the user may see memberships. The
     registry names this function in settings.RENTAN_PERSON_PROGRAMME_HISTORY (it never
     imports a higher app); the caller found the person through the access door."""
+    # The person and the cycles are the page's own already: the memberships alone, without
+    # the model's ordering (by programme, year and name), which joins all three again.
     memberships = {
         m.cycle_id: m
         for m in memberships_visible_to(user)
         .filter(person=person)
+        .select_related(None)
+        .order_by()
         .prefetch_related("changes__actor")
     }
     return [

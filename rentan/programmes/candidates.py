@@ -54,9 +54,13 @@ _HOLDING_STATUSES = (ALLOCATED, APPROVED, RUNNING, CLOSED)
 
 def _overlapping_cycle_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
     ids = []
-    for other in Cycle.objects.filter(
-        programme_id=cycle.programme_id, status__in=_HOLDING_STATUSES
-    ).exclude(pk=cycle.pk):
+    # Without the model's ordering, which joins the programme (its rules and weights) to
+    # sort cycles that are only compared here.
+    for other in (
+        Cycle.objects.filter(programme_id=cycle.programme_id, status__in=_HOLDING_STATUSES)
+        .exclude(pk=cycle.pk)
+        .order_by()
+    ):
         if previous is not None and other.pk == previous.pk:
             continue
         if other.coverage_start_on <= cycle.coverage_end_on and (

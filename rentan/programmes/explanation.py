@@ -177,11 +177,12 @@ def person_standings(person: Person) -> list[CycleStanding]:
     cycles = list(
         Cycle.objects.filter(~Q(status=DRAFT)).select_related("programme").order_by("-year", "-id")
     )
+    # Without the model's ordering (by cycle, hence programme), which joins both again.
     placements = {
         p.cycle_id: p
-        for p in Placement.objects.filter(person=person, cycle__in=cycles).select_related(
-            "kelurahan"
-        )
+        for p in Placement.objects.filter(person=person, cycle__in=cycles)
+        .select_related("kelurahan")
+        .order_by()
     }
     standings = []
     for cycle in cycles:

@@ -4,6 +4,8 @@ may see memberships."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rentan.enrollment.models import Membership
 from rentan.enrollment.services import exchange_files as file_services
@@ -30,9 +32,19 @@ def test_the_persons_page_shows_the_kpj_number_and_the_membership_history(
     )
     client.force_login(admin_user)
 
-    body = client.get(f"/pekerja/{member.person_id}/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/pekerja/{member.person_id}/").content.decode()
+    read = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "enrollment_membership"."id"')
+    ]
 
     assert 'data-testid="kpj">KPJ 23000000001<' in body
+    # The memberships are read alone: the person and the cycles are the page's already.
+    assert len(read) == 1
+    assert "registry_person" not in read[0]
+    assert "programmes_programme" not in read[0]
     assert "Riwayat kepesertaan" in body
     assert "Didaftarkan → Aktif" in body
     assert f"/program/{cycle.programme.code}/{cycle.year}/pekerja/{member.person_id}/" in body

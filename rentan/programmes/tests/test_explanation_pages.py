@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rentan.core.models import AuditAction, AuditEvent
 from rentan.programmes import services
@@ -205,3 +207,26 @@ def test_a_persons_page_shows_their_standing_and_links_the_explanation(
     body = client.get(f"/pekerja/{budi.pk}/").content.decode()
     assert "Terpilih" in body
     assert "Penjelasan seleksi" not in body
+
+
+def test_a_persons_standings_read_cycles_and_places_without_joining_the_programme_to_sort(
+    client, three, admin_user
+):
+    _cycle, budi, _agus, citra = three
+    client.force_login(admin_user)
+
+    for person in (budi, citra):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/pekerja/{person.pk}/").content.decode()
+        joined = [
+            query["sql"]
+            for query in queries.captured_queries
+            if query["sql"]
+            .split(" FROM ", 1)[-1]
+            .startswith(('"programmes_placement"', '"programmes_cycle"'))
+            and '"programmes_programme"' in query["sql"]
+        ]
+        assert 'data-testid="programme-history"' in body
+        # Only the list of cycles shown reads their programme (its name and rules); the
+        # person's places and the cycles the rules compare are read alone.
+        assert len(joined) == 1, joined
