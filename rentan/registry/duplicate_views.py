@@ -1,6 +1,7 @@
 """The duplicate review queue (Duplikat): probable pairs side by side, merge or keep apart."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -91,8 +92,26 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
             "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
             "weights": selectors.latest_match_weights(),
+            "search": _search_note(),
         },
     )
+
+
+def _search_note() -> dict[str, object]:
+    """The latest registry-wide search in the worker, as the queue says it: waiting or
+    running (the note asks again every few seconds), done with what it found and when, or
+    stopped."""
+    noted = dict(tasks.search_followed())
+    if noted.get("state") == "done":
+        noted["finished_at"] = datetime.fromtimestamp(noted["since"], tz=UTC)
+    return noted
+
+
+@requires(Capability.REVIEW_DUPLICATES)
+def duplicate_search_progress(request: HttpRequest) -> HttpResponse:
+    """The note on the queue about the search in the worker (htmx asks for it again while
+    the search waits or runs)."""
+    return render(request, "registry/_duplicate_search.html", {"search": _search_note()})
 
 
 @require_POST
@@ -101,12 +120,20 @@ def duplicate_search(request: HttpRequest) -> HttpResponse:
     """Search the registry for duplicates: at once in a small registry, in the background
     worker in a large one (the new pairs join the queue when it is done)."""
     search = tasks.detect_duplicates_now_or_later(actor=request.user)
-    if isinstance(search, tasks.SearchQueued):
+    if isinstance(search, tasks.SearchQueued) and not search.is_queued:
+        messages.info(
+            request,
+            _(
+                "Pencarian duplikat yang diminta sebelumnya masih berjalan di latar; pasangan "
+                "barunya masuk antrean ini setelah selesai."
+            ),
+        )
+    elif isinstance(search, tasks.SearchQueued):
         messages.success(
             request,
             _(
                 "Pencarian duplikat di %(persons)s data pekerja berjalan di latar; pasangan "
-                "baru masuk antrean ini dalam satu atau dua menit. Muat ulang halaman ini."
+                "baru masuk antrean ini dalam satu atau dua menit."
             )
             % {"persons": format_number(search.persons)},
         )

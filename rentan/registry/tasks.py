@@ -3,16 +3,21 @@ duplicate finder's weights and searching a large registry for duplicates, each o
 every active person and takes tens of seconds at a million, so they never run inside a
 request."""
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from rentan.core import background
 from rentan.registry import services
 from rentan.registry.models import Person
 from rentan.registry.selectors import match_weights_outgrown
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -35,10 +40,28 @@ def estimate_weights_when_outgrown() -> None:
         transaction.on_commit(lambda: estimate_match_weights.enqueue(only_if_outgrown=True))
 
 
+# The registry-wide search in the worker, one at a time: followed on the duplicate queue,
+# which says this of a search the worker failed on or stopped doing (nothing was lost).
+SEARCH_KEY = "duplicate-search"
+SEARCH_FAILED = _(
+    "Pencarian duplikat di latar berhenti sebelum selesai; antrean tidak berubah. Cari lagi."
+)
+
+
 @task()
 def detect_registry_duplicates(actor_id: int | None = None) -> dict[str, int]:
-    """Search the whole registry for duplicates and queue the new pairs; what was found."""
-    result = services.detect_registry_duplicates(actor=_user(actor_id))
+    """Search the whole registry for duplicates and queue the new pairs; what was found,
+    noted under SEARCH_KEY for the duplicate queue."""
+    background.note_running(SEARCH_KEY, 0, 0, phase="search")
+    try:
+        result = services.detect_registry_duplicates(actor=_user(actor_id))
+    except Exception:
+        logger.exception("Pencarian duplikat di latar gagal")
+        background.note_failed(SEARCH_KEY, str(SEARCH_FAILED))
+        raise
+    background.note_done(
+        SEARCH_KEY, total=result.compared, found=result.found, created=result.created
+    )
     return {"compared": result.compared, "found": result.found, "created": result.created}
 
 
@@ -49,17 +72,28 @@ INLINE_MAX_SEARCH_PERSONS = 50_000
 
 @dataclass(frozen=True)
 class SearchQueued:
+    """A search handed to the worker (`is_queued`), or not asked twice: one asked for
+    earlier is still waiting or running."""
+
     persons: int  # the active persons the search will read
+    is_queued: bool = True
 
 
 def detect_duplicates_now_or_later(*, actor: Any) -> services.DuplicateDetection | SearchQueued:
     """The registry-wide duplicate search at once in a small registry, handed to the
-    background worker in a large one (the duplicate page and the worker alike)."""
+    background worker in a large one (the duplicate page and the worker alike), once."""
     persons = Person.objects.active().count()
     if persons > INLINE_MAX_SEARCH_PERSONS:
+        if not background.claim(SEARCH_KEY, again_if_done=True):
+            return SearchQueued(persons, is_queued=False)
         detect_registry_duplicates.enqueue(actor.pk if actor is not None else None)
         return SearchQueued(persons)
     return services.detect_registry_duplicates(actor=actor)
+
+
+def search_followed() -> dict[str, Any]:
+    """What the duplicate queue says of the latest search in the worker (empty: none)."""
+    return background.followed(SEARCH_KEY, lost=str(SEARCH_FAILED))
 
 
 def _user(actor_id: int | None) -> object:

@@ -85,3 +85,26 @@ def test_verifier_merges_probable_duplicate_from_the_queue(page, verifier_user):
     page.get_by_text("Data pekerja telah diverifikasi. Yang diperiksa: NIK sah").wait_for()
     kept.refresh_from_db()
     assert kept.is_verified
+
+
+def test_a_search_of_a_large_registry_is_followed_on_the_queue(page, verifier_user, monkeypatch):
+    from rentan.registry import tasks
+
+    kept = PersonFactory(name="Siti Aminah", street_address="Gg. Melati 2")
+    PersonFactory(nik=kept.nik[:3] + "6" + kept.nik[4:], name="St. Aminah")
+    PersonFactory(name="Slamet Riyadi")
+    # Every registry counts as large: the search goes to the worker (run at once by the
+    # test settings, as `rentan db_worker` would).
+    monkeypatch.setattr(tasks, "INLINE_MAX_SEARCH_PERSONS", 0)
+
+    sign_in(page, verifier_user.username)
+    page.goto(f"{page.base_url}/pekerja/duplikat/")
+    page.get_by_role("button", name="Cari duplikat di registri").click()
+
+    done = page.get_by_test_id("duplicate-search-done")
+    done.wait_for()
+    assert "berjalan di latar" in page.locator(".messages li").first.inner_text()
+    assert "1 pasangan ditemukan, 1 baru masuk antrean" in done.inner_text()
+    assert page.get_by_test_id("duplicate-pair").count() == 1
+    keep_screenshot(page, "verifikator-duplikat-latar")
+    assert horizontal_overflow(page) == 0

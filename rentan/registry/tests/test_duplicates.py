@@ -1,16 +1,19 @@
 """Duplicate pairs in the registry: detection, merge, mark distinct, and the review queue."""
 
+import time
 from datetime import date
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django_tasks.signals import task_enqueued
 
+from rentan.core import background
 from rentan.core.audit import events_for
 from rentan.core.models import AuditAction, AuditEvent
-from rentan.registry import tasks
+from rentan.registry import services, tasks
 from rentan.registry.match_model import MatchModel, default_model
 from rentan.registry.models import (
     DeactivationReason,
@@ -333,6 +336,80 @@ def test_detection_in_a_large_registry_is_left_to_the_background_worker(
     assert DuplicatePair.objects.count() == 1
     (event,) = AuditEvent.objects.filter(action=AuditAction.DUPLICATES_DETECTED)
     assert event.actor == verifier_user
+
+
+def test_the_queue_says_what_the_search_in_the_worker_found(client, verifier_user, monkeypatch):
+    twins_by_typo()
+    PersonFactory(name="Sri Wahyuni", birth_date=date(1981, 6, 7))
+    monkeypatch.setattr(tasks, "INLINE_MAX_SEARCH_PERSONS", 2)
+    login(client, verifier_user)
+
+    # The test settings run tasks at once, as the worker would.
+    page = client.post(reverse("registry:duplicate_search"), follow=True).content.decode()
+
+    note = page.split('data-testid="duplicate-search-done">', 1)[1].split("</p>", 1)[0]
+    assert "1 pasangan ditemukan, 1 baru masuk antrean" in note
+    # Done, it may be asked for again.
+    assert 'type="submit" disabled' not in page
+    assert background.claim(tasks.SEARCH_KEY, again_if_done=True)
+
+
+def test_a_second_search_waits_for_the_one_in_the_worker(client, verifier_user, monkeypatch):
+    twins_by_typo()
+    PersonFactory(name="Sri Wahyuni", birth_date=date(1981, 6, 7))
+    monkeypatch.setattr(tasks, "INLINE_MAX_SEARCH_PERSONS", 2)
+    assert background.claim(tasks.SEARCH_KEY)  # a search waiting for the worker
+    enqueued = []
+
+    def note(sender, task_result, **kwargs):
+        enqueued.append(task_result.task.name)
+
+    login(client, verifier_user)
+    task_enqueued.connect(note)
+    try:
+        page = client.post(reverse("registry:duplicate_search"), follow=True).content.decode()
+    finally:
+        task_enqueued.disconnect(note)
+
+    assert enqueued == []
+    assert not DuplicatePair.objects.exists()
+    assert "Pencarian duplikat yang diminta sebelumnya masih berjalan di latar" in page
+    assert "menunggu giliran" in page
+    # The note asks again by itself while the search waits; the button waits with it.
+    assert reverse("registry:duplicate_search_progress") in page
+    assert 'type="submit" disabled>Cari duplikat di registri' in page
+    part = client.get(reverse("registry:duplicate_search_progress")).content.decode()
+    assert part.startswith('<div id="duplicate-search"')
+    assert "menunggu giliran" in part
+
+
+def test_a_search_the_worker_stopped_or_failed_on_is_said_and_may_be_asked_again(
+    client, verifier_user, monkeypatch
+):
+    twins_by_typo()
+    PersonFactory(name="Sri Wahyuni", birth_date=date(1981, 6, 7))
+    monkeypatch.setattr(tasks, "INLINE_MAX_SEARCH_PERSONS", 2)
+    login(client, verifier_user)
+    background.note_running(tasks.SEARCH_KEY, 0, 0, phase="search")
+    later = time.time() + background.STALE_SECONDS + 1
+
+    def broken(**_kwargs):
+        raise RuntimeError("gagal")
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(background, "time", SimpleNamespace(time=lambda: later))
+        page = client.get(reverse("registry:duplicate_list")).content.decode()
+        assert "berhenti sebelum selesai; antrean tidak berubah" in page
+        assert 'type="submit" disabled' not in page
+        # Asked again, the search is handed to the worker, which fails on it this time.
+        monkeypatch.setattr(services, "detect_registry_duplicates", broken)
+        client.post(reverse("registry:duplicate_search"))
+    page = client.get(reverse("registry:duplicate_list")).content.decode()
+
+    assert 'data-testid="duplicate-search-failed"' in page
+    assert "berhenti sebelum selesai; antrean tidak berubah" in page
+    assert not DuplicatePair.objects.exists()
+    assert 'type="submit" disabled' not in page
 
 
 def test_detection_from_the_queue_is_forbidden_to_bpjs_officer(client, bpjs_user):
