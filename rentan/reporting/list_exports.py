@@ -28,6 +28,7 @@ from rentan.programmes.models import Cycle, PlacementKind
 from rentan.registry import selectors as registry_selectors
 from rentan.registry.dedup import MatchReason
 from rentan.registry.forms import PersonSearchForm
+from rentan.registry.match_model import describe_evidence
 from rentan.registry.nik import mask_nik
 
 MAX_ROWS = 100_000
@@ -407,6 +408,8 @@ def duplicates_xlsx(request: HttpRequest) -> HttpResponse:
             ("Skor", NUMBER),
             ("Pasti sama", TEXT),
             ("Yang cocok", TEXT),
+            # As the queue says it: what each field added to the match weight.
+            ("Bobot bukti per isian", TEXT),
             ("NIK pertama", TEXT),
             ("Nama pertama", TEXT),
             ("Kelurahan pertama", TEXT),
@@ -419,6 +422,7 @@ def duplicates_xlsx(request: HttpRequest) -> HttpResponse:
                 round(pair.score, 3),
                 "ya" if pair.is_exact else "tidak",
                 ", ".join(reason(value) for value in pair.reasons),
+                "; ".join(describe_evidence(pair.evidence)),
                 mask_nik(pair.left.nik),
                 pair.left.name,
                 pair.left.kelurahan.name if pair.left.kelurahan else "",

@@ -1,10 +1,12 @@
 """Duplicate pairs in the registry: detection, merge, mark distinct, and the review queue."""
 
+import io
 import time
 from datetime import date
 from io import StringIO
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -176,6 +178,14 @@ def test_queue_shows_the_probability_and_each_fields_weight_as_found(client, ver
     percent = f"{pair.score * 100:.1f}".replace(".", ",")
     assert f"Peluang orang yang sama {percent}%" in html
     assert "Bobot bukti: bawaan Rentan" in html
+    # The download says it as the queue does.
+    content = client.get(reverse("reporting:export_duplicates")).content
+    header, row = (
+        openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert row[header.index("Bobot bukti per isian")] == (
+        "NIK beda 1 digit: +8,1; tanggal lahir tertukar hari/bulan: +4,2"
+    )
 
 
 def test_estimated_weights_are_kept_and_used_by_the_next_search():
