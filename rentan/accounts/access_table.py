@@ -115,7 +115,7 @@ ACCESS: dict[str, Expect] = {
     # -- duplikat
     "registry:duplicate_list": get(admin=200, verifikator=200),
     "registry:duplicate_search": post(admin=302, verifikator=302),
-    "registry:duplicate_search_progress": get(admin=200, verifikator=200),
+    "registry:duplicate_background": get(admin=200, verifikator=200),
     # Hands the estimation of the weights to the background worker.
     "registry:duplicate_weights": post(admin=302, verifikator=302),
     # A POST without `konfirmasi` answers the confirmation page and changes nothing.

@@ -92,26 +92,36 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
             "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
             "weights": selectors.latest_match_weights(),
-            "search": _search_note(),
+            **_background_notes(),
         },
     )
 
 
-def _search_note() -> dict[str, object]:
-    """The latest registry-wide search in the worker, as the queue says it: waiting or
-    running (the note asks again every few seconds), done with what it found and when, or
-    stopped."""
-    noted = dict(tasks.search_followed())
-    if noted.get("state") == "done":
-        noted["finished_at"] = datetime.fromtimestamp(noted["since"], tz=UTC)
-    return noted
+def _background_notes() -> dict[str, object]:
+    """The latest registry-wide search and estimation of the weights in the worker, as the
+    queue says them: waiting or running (the notes ask again every few seconds), done (the
+    search with what it found and when), or stopped."""
+    search = dict(tasks.search_followed())
+    if search.get("state") == "done":
+        search["finished_at"] = datetime.fromtimestamp(search["since"], tz=UTC)
+    weights_job = tasks.weights_followed()
+    busy = {"queued", "running"}
+    return {
+        "search": search,
+        "weights_job": weights_job,
+        "background_busy": search.get("state") in busy or weights_job.get("state") in busy,
+    }
 
 
 @requires(Capability.REVIEW_DUPLICATES)
-def duplicate_search_progress(request: HttpRequest) -> HttpResponse:
-    """The note on the queue about the search in the worker (htmx asks for it again while
-    the search waits or runs)."""
-    return render(request, "registry/_duplicate_search.html", {"search": _search_note()})
+def duplicate_background(request: HttpRequest) -> HttpResponse:
+    """The notes on the queue about its work in the worker (htmx asks for them again while
+    a search or an estimation waits or runs)."""
+    return render(
+        request,
+        "registry/_duplicate_background.html",
+        {**_background_notes(), "weights": selectors.latest_match_weights()},
+    )
 
 
 @require_POST
@@ -151,11 +161,19 @@ def duplicate_search(request: HttpRequest) -> HttpResponse:
 def duplicate_weights(request: HttpRequest) -> HttpResponse:
     """Estimate the weights again from the registry, in the background worker: on a large
     registry it reads every person."""
-    tasks.estimate_match_weights.enqueue(request.user.pk)
-    messages.success(
-        request,
-        _("Bobot sedang dihitung ulang dari data pekerja; pencarian berikutnya memakainya."),
-    )
+    if tasks.estimate_weights_on_request(actor=request.user):
+        messages.success(
+            request,
+            _("Bobot sedang dihitung ulang dari data pekerja; pencarian berikutnya memakainya."),
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Bobot yang diminta sebelumnya masih dihitung ulang di latar; pencarian "
+                "berikutnya memakainya setelah selesai."
+            ),
+        )
     return redirect("registry:duplicate_list")
 
 

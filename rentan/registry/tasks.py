@@ -20,16 +20,42 @@ from rentan.registry.selectors import match_weights_outgrown
 logger = logging.getLogger(__name__)
 
 
+# The estimation of the weights asked for on the duplicate queue, one at a time, followed
+# there; what the queue says when the worker failed on it or stopped doing it.
+WEIGHTS_KEY = "match-weights"
+WEIGHTS_FAILED = _(
+    "Penghitungan ulang bobot berhenti sebelum selesai; bobot yang dipakai tidak berubah. "
+    "Hitung ulang lagi."
+)
+
+
 @task()
 def estimate_match_weights(
     actor_id: int | None = None, only_if_outgrown: bool = False
 ) -> int | None:
-    """Estimate the weights again from the registry; the id of the weights kept. Asked for
-    by a grown registry (`only_if_outgrown`), nothing is done when an earlier run has
-    already caught up with it."""
+    """Estimate the weights again from the registry; the id of the weights kept, noted under
+    WEIGHTS_KEY. Asked for by a grown registry (`only_if_outgrown`), nothing is done when an
+    earlier run has already caught up with it."""
     if only_if_outgrown and not match_weights_outgrown():
         return None
-    return services.estimate_match_weights(actor=_user(actor_id)).pk
+    background.note_running(WEIGHTS_KEY, 0, 0, phase="estimate")
+    try:
+        weights = services.estimate_match_weights(actor=_user(actor_id))
+    except Exception:
+        logger.exception("Penghitungan ulang bobot duplikat gagal")
+        background.note_failed(WEIGHTS_KEY, str(WEIGHTS_FAILED))
+        raise
+    background.note_done(WEIGHTS_KEY, total=weights.record_count, weights=weights.pk)
+    return weights.pk
+
+
+def estimate_weights_on_request(*, actor: Any) -> bool:
+    """The weights estimated again in the worker, as asked on the duplicate queue; False
+    when an estimation asked for earlier is still waiting or running."""
+    if not background.claim(WEIGHTS_KEY, again_if_done=True):
+        return False
+    estimate_match_weights.enqueue(actor.pk if actor is not None else None)
+    return True
 
 
 def estimate_weights_when_outgrown() -> None:
@@ -94,6 +120,11 @@ def detect_duplicates_now_or_later(*, actor: Any) -> services.DuplicateDetection
 def search_followed() -> dict[str, Any]:
     """What the duplicate queue says of the latest search in the worker (empty: none)."""
     return background.followed(SEARCH_KEY, lost=str(SEARCH_FAILED))
+
+
+def weights_followed() -> dict[str, Any]:
+    """What the duplicate queue says of the latest estimation of the weights it asked for."""
+    return background.followed(WEIGHTS_KEY, lost=str(WEIGHTS_FAILED))
 
 
 def _user(actor_id: int | None) -> object:

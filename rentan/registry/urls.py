@@ -45,11 +45,7 @@ urlpatterns = [
     ),
     path("duplikat/", duplicate_views.duplicate_list, name="duplicate_list"),
     path("duplikat/cari/", duplicate_views.duplicate_search, name="duplicate_search"),
-    path(
-        "duplikat/cari/kemajuan/",
-        duplicate_views.duplicate_search_progress,
-        name="duplicate_search_progress",
-    ),
+    path("duplikat/latar/", duplicate_views.duplicate_background, name="duplicate_background"),
     path("duplikat/bobot/", duplicate_views.duplicate_weights, name="duplicate_weights"),
     path("duplikat/<int:pk>/gabung/", duplicate_views.duplicate_merge, name="duplicate_merge"),
     path(

@@ -223,6 +223,47 @@ def test_verifier_asks_for_new_weights_from_the_queue(client, verifier_user):
     assert "Bobot dihitung ulang otomatis setelah impor" in html
 
 
+def test_new_weights_are_asked_for_once_at_a_time_and_followed_on_the_queue(
+    client, verifier_user, monkeypatch
+):
+    twins_by_typo()
+    login(client, verifier_user)
+    assert background.claim(tasks.WEIGHTS_KEY)  # an estimation waiting for the worker
+    enqueued = []
+
+    def note(sender, task_result, **kwargs):
+        enqueued.append(task_result.task.name)
+
+    task_enqueued.connect(note)
+    try:
+        page = client.post(reverse("registry:duplicate_weights"), follow=True).content.decode()
+        out = StringIO()
+        call_command("estimate_match_weights", "--background", stdout=out)
+    finally:
+        task_enqueued.disconnect(note)
+
+    assert enqueued == []
+    assert not MatchWeights.objects.exists()
+    assert "Bobot yang diminta sebelumnya masih dihitung ulang di latar" in page
+    assert "Bobot sedang dihitung ulang di latar; catatan ini diperbarui sendiri." in page
+    assert 'type="submit" disabled>Hitung ulang bobot' in page
+    assert reverse("registry:duplicate_background") in page
+    assert "masih berjalan" in out.getvalue()
+
+    # The worker fails on the next one: the queue says so, and the weights in use stay.
+    def broken(**_kwargs):
+        raise RuntimeError("gagal")
+
+    background.note_failed(tasks.WEIGHTS_KEY, "")
+    monkeypatch.setattr(services, "estimate_match_weights", broken)
+    client.post(reverse("registry:duplicate_weights"))
+    page = client.get(reverse("registry:duplicate_list")).content.decode()
+    assert 'data-testid="weights-job-failed"' in page
+    assert "bobot yang dipakai tidak berubah" in page
+    assert 'type="submit" disabled' not in page
+    assert not MatchWeights.objects.exists()
+
+
 def test_the_queue_marks_the_digits_where_two_niks_differ_without_showing_hidden_ones():
     from rentan.registry.duplicate_views import nik_cells, nik_markup
 
@@ -386,10 +427,10 @@ def test_a_second_search_waits_for_the_one_in_the_worker(client, verifier_user, 
     assert "Pencarian duplikat yang diminta sebelumnya masih berjalan di latar" in page
     assert "menunggu giliran" in page
     # The note asks again by itself while the search waits; the button waits with it.
-    assert reverse("registry:duplicate_search_progress") in page
+    assert reverse("registry:duplicate_background") in page
     assert 'type="submit" disabled>Cari duplikat di registri' in page
-    part = client.get(reverse("registry:duplicate_search_progress")).content.decode()
-    assert part.startswith('<div id="duplicate-search"')
+    part = client.get(reverse("registry:duplicate_background")).content.decode()
+    assert part.startswith('<div id="duplicate-background"')
     assert "menunggu giliran" in part
 
 

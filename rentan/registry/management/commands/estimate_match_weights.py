@@ -23,8 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["background"]:
-            tasks.estimate_match_weights.enqueue()
-            self.stdout.write("Penghitungan bobot diserahkan ke pekerja latar.")
+            # One estimation at a time, as on the duplicate queue, which follows it.
+            if tasks.estimate_weights_on_request(actor=None):
+                self.stdout.write("Penghitungan bobot diserahkan ke pekerja latar.")
+            else:
+                self.stdout.write(
+                    "Penghitungan bobot yang diminta sebelumnya masih berjalan di pekerja latar."
+                )
             return
         weights = estimate_match_weights()
         self.stdout.write(
