@@ -106,13 +106,6 @@ def run(db: str, report: Report, workdir: Path) -> None:
         floor=("read the rows' columns", "bare XlsxWriter, same rows"),
         goal_seconds=10,
     )
-    # The same export when the file was written as hand-made SpreadsheetML (main at 494a843,
-    # this module on SQLite, 100,000 members, on a machine loaded by other work): the file
-    # itself took about a fifth of XlsxWriter's time, the export as a whole about the same.
-    report.value(
-        "export_registration before XlsxWriter (hand-written xlsx)",
-        "  125.02 s     0.9x bare XlsxWriter, same rows",
-    )
 
     reply = write_reply(
         ReplyRow(
