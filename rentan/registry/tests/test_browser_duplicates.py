@@ -108,3 +108,6 @@ def test_a_search_of_a_large_registry_is_followed_on_the_queue(page, verifier_us
     assert page.get_by_test_id("duplicate-pair").count() == 1
     keep_screenshot(page, "verifikator-duplikat-latar")
     assert horizontal_overflow(page) == 0
+    page.set_viewport_size({"width": 1280, "height": 900})
+    keep_screenshot(page, "verifikator-duplikat-latar")
+    assert horizontal_overflow(page) == 0
