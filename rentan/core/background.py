@@ -7,10 +7,15 @@ file by the cycle). Its note says what a page polling it shows: queued, running 
 total, and the phase), done (with what the page links to), or failed (with the reason).
 """
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
 
 CACHE = "reports"
 KEEP_SECONDS = 7 * 24 * 3600
@@ -85,3 +90,17 @@ def note_failed(key: str, reason: str) -> None:
     caches[CACHE].set(
         _key(key), {"state": "failed", "reason": reason, "since": time.time()}, STALE_SECONDS
     )
+
+
+@contextmanager
+def noted(key: str, *, failed: str, phase: str = "") -> Iterator[None]:
+    """Work of the worker followed under `key`: noted running when it starts, and failed
+    with `failed` (what did not change, what to do) when it raises, the error logged and
+    raised again. The caller notes it done with what it found."""
+    note_running(key, 0, 0, phase=phase)
+    try:
+        yield
+    except Exception:
+        logger.exception("Pekerjaan latar %s gagal", key)
+        note_failed(key, failed)
+        raise

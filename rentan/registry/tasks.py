@@ -3,7 +3,6 @@ duplicate finder's weights and searching a large registry for duplicates, each o
 every active person and takes tens of seconds at a million, so they never run inside a
 request."""
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +15,6 @@ from rentan.core import background
 from rentan.registry import services
 from rentan.registry.models import Person
 from rentan.registry.selectors import match_weights_outgrown
-
-logger = logging.getLogger(__name__)
-
 
 # The estimation of the weights asked for on the duplicate queue, one at a time, followed
 # there; what the queue says when the worker failed on it or stopped doing it.
@@ -38,13 +34,8 @@ def estimate_match_weights(
     earlier run has already caught up with it."""
     if only_if_outgrown and not match_weights_outgrown():
         return None
-    background.note_running(WEIGHTS_KEY, 0, 0, phase="estimate")
-    try:
+    with background.noted(WEIGHTS_KEY, failed=str(WEIGHTS_FAILED), phase="estimate"):
         weights = services.estimate_match_weights(actor=_user(actor_id))
-    except Exception:
-        logger.exception("Penghitungan ulang bobot duplikat gagal")
-        background.note_failed(WEIGHTS_KEY, str(WEIGHTS_FAILED))
-        raise
     background.note_done(WEIGHTS_KEY, total=weights.record_count, weights=weights.pk)
     return weights.pk
 
@@ -78,13 +69,8 @@ SEARCH_FAILED = _(
 def detect_registry_duplicates(actor_id: int | None = None) -> dict[str, int]:
     """Search the whole registry for duplicates and queue the new pairs; what was found,
     noted under SEARCH_KEY for the duplicate queue."""
-    background.note_running(SEARCH_KEY, 0, 0, phase="search")
-    try:
+    with background.noted(SEARCH_KEY, failed=str(SEARCH_FAILED), phase="search"):
         result = services.detect_registry_duplicates(actor=_user(actor_id))
-    except Exception:
-        logger.exception("Pencarian duplikat di latar gagal")
-        background.note_failed(SEARCH_KEY, str(SEARCH_FAILED))
-        raise
     background.note_done(
         SEARCH_KEY, total=result.compared, found=result.found, created=result.created
     )
