@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from rentan.accounts.access import Capability, can
 from rentan.enrollment import billing
@@ -26,6 +26,7 @@ from rentan.enrollment.models import (
     Claim,
     ExchangeFile,
     Membership,
+    MembershipChange,
     Payment,
     RegistrationMapping,
 )
@@ -431,14 +432,16 @@ def person_programme_history(user: Any, person: Person) -> list[dict[str, Any]]:
     registry names this function in settings.RENTAN_PERSON_PROGRAMME_HISTORY (it never
     imports a higher app); the caller found the person through the access door."""
     # The person and the cycles are the page's own already: the memberships alone, without
-    # the model's ordering (by programme, year and name), which joins all three again.
+    # the model's ordering (by programme, year and name), which joins all three again; so
+    # their changes, in order within each membership.
+    changes = MembershipChange.objects.select_related("actor").order_by("at", "id")
     memberships = {
         m.cycle_id: m
         for m in memberships_visible_to(user)
         .filter(person=person)
         .select_related(None)
         .order_by()
-        .prefetch_related("changes__actor")
+        .prefetch_related(Prefetch("changes", queryset=changes))
     }
     return [
         {

@@ -412,7 +412,7 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enrollment/membership_detail.html",
         {
             "membership": membership,
-            "changes": membership.changes.select_related("actor"),
+            "changes": membership.changes.select_related("actor").order_by("at", "id"),
             "claims": membership.claims.all(),
             "manage": manage,
             "end_form": EndForm(initial={"on": timezone.localdate()}),

@@ -39,12 +39,20 @@ def test_the_persons_page_shows_the_kpj_number_and_the_membership_history(
         for query in queries.captured_queries
         if query["sql"].startswith('SELECT "enrollment_membership"."id"')
     ]
+    changes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "enrollment_membershipchange"' in query["sql"]
+    ]
 
     assert 'data-testid="kpj">KPJ 23000000001<' in body
     # The memberships are read alone: the person and the cycles are the page's already.
     assert len(read) == 1
     assert "registry_person" not in read[0]
     assert "programmes_programme" not in read[0]
+    # ...and their changes by date within each, without joining them all again to sort.
+    assert len(changes) == 1
+    assert "programmes_programme" not in changes[0]
     assert "Riwayat kepesertaan" in body
     assert "Didaftarkan → Aktif" in body
     assert f"/program/{cycle.programme.code}/{cycle.year}/pekerja/{member.person_id}/" in body
