@@ -51,6 +51,11 @@ def followed(key: str, *, lost: str) -> dict[str, Any]:
     return noted
 
 
+def is_under_way(noted: dict[str, Any]) -> bool:
+    """Whether a note (as `followed` gives it) says the work waits for the worker or runs."""
+    return noted.get("state") in ("queued", "running")
+
+
 def claim(key: str, *, again_if_done: bool = False) -> bool:
     """Note that this work is wanted; False when it is already waiting or being done (or done,
     unless `again_if_done`: a document once made stays made, a job may be run again)."""

@@ -399,8 +399,7 @@ def desil_lists(request: HttpRequest) -> HttpResponse:
             if outcome
             else None,
             "imports": DesilImport.objects.select_related("imported_by")[:20],
-            "in_background": background.followed(tasks.DESIL_KEY, lost="").get("state")
-            in ("queued", "running"),
+            "in_background": background.is_under_way(background.followed(tasks.DESIL_KEY, lost="")),
         },
     )
 

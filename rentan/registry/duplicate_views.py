@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rentan.accounts.access import Capability, can, requires
+from rentan.core import background
 from rentan.core.audit import record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.formatting import format_number, format_percent
@@ -105,11 +106,11 @@ def _background_notes() -> dict[str, object]:
     if search.get("state") == "done":
         search["finished_at"] = datetime.fromtimestamp(search["since"], tz=UTC)
     weights_job = tasks.weights_followed()
-    busy = {"queued", "running"}
     return {
         "search": search,
         "weights_job": weights_job,
-        "background_busy": search.get("state") in busy or weights_job.get("state") in busy,
+        "search_busy": background.is_under_way(search),
+        "weights_busy": background.is_under_way(weights_job),
     }
 
 
