@@ -218,8 +218,8 @@ RENTAN_DEMO_STEPS: list[str] = [
     "rentan.registry.demo_desil.load",
 ]
 
-# Counts a cycle's members active with BPJS Ketenagakerjaan, for the programme page.
-RENTAN_ACTIVE_MEMBER_COUNT = "rentan.enrollment.selectors.active_member_count"
+# Counts the members active with BPJS Ketenagakerjaan of each cycle, for the programme page.
+RENTAN_ACTIVE_MEMBER_COUNTS = "rentan.enrollment.selectors.active_member_counts"
 # A person's standing in each programme year and their memberships, for their page.
 RENTAN_PERSON_PROGRAMME_HISTORY = "rentan.enrollment.selectors.person_programme_history"
 # A person's complaints and their outcome, for their page.

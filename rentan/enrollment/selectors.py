@@ -1,6 +1,6 @@
 """Reads over memberships, files, bills and claims."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -408,9 +408,15 @@ def cycle_claims(cycle: Cycle) -> QuerySet[Claim]:
     return Claim.objects.filter(membership__cycle=cycle)
 
 
-def active_member_count(cycle: Cycle) -> int:
-    """Members of the cycle active with BPJS Ketenagakerjaan (the programme page's "aktif")."""
-    return Membership.objects.filter(cycle=cycle, status=MembershipStatus.ACTIVE).count()
+def active_member_counts(cycles: Collection[Cycle]) -> dict[int, int]:
+    """Per cycle id, its members active with BPJS Ketenagakerjaan (the programme page's
+    "aktif"), the years of a programme counted in one query."""
+    return dict(
+        Membership.objects.filter(cycle__in=list(cycles), status=MembershipStatus.ACTIVE)
+        .values_list("cycle_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
 
 def persons_in_registration_file(exchange: ExchangeFile) -> QuerySet[Membership, int]:

@@ -6,7 +6,8 @@ The candidates of an allocation are loaded by `candidates.py`; one person's expl
 `placements_ever_selected` the list as approved, ended places and replacements included.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -100,7 +101,14 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
 
 def selected_placements(cycle: Cycle | int) -> QuerySet[Placement]:
     """The people on a cycle's list (continuing and new), their place not ended."""
-    return Placement.objects.filter(cycle=cycle, kind__in=SELECTED_KINDS, ended_on__isnull=True)
+    return selected_placements_of([cycle])
+
+
+def selected_placements_of(cycles: Iterable[Cycle | int]) -> QuerySet[Placement]:
+    """The people on the lists of these cycles: the one definition of who is on a list."""
+    return Placement.objects.filter(
+        cycle__in=list(cycles), kind__in=SELECTED_KINDS, ended_on__isnull=True
+    )
 
 
 def cycle_placements(cycle: Cycle, kind: str) -> QuerySet[Placement]:
@@ -129,21 +137,30 @@ def placement_tallies(cycle: Cycle) -> tuple[Counter[str], Counter[str]]:
     """Per kind, in one pass over the cycle's places: the list now (places not ended) and the
     list as approved (ended places in, their replacements out, as `placements_ever_selected`
     less `replaces`). Replacements during the year change the first, never the second."""
-    now: Counter[str] = Counter()
-    as_approved: Counter[str] = Counter()
+    return placement_tallies_of([cycle.pk])[cycle.pk]
+
+
+def placement_tallies_of(
+    cycle_ids: Collection[int],
+) -> dict[int, tuple[Counter[str], Counter[str]]]:
+    """`placement_tallies` of several cycles (a programme's years) in one query."""
+    tallies: dict[int, tuple[Counter[str], Counter[str]]] = {
+        pk: (Counter(), Counter()) for pk in cycle_ids
+    }
     # Without the model's ordering (by cycle), which would join the cycle and its programme
     # into a count that needs neither.
-    for kind, open_places, first_places in (
-        Placement.objects.filter(cycle=cycle)
-        .values_list("kind")
+    for cycle_id, kind, open_places, first_places in (
+        Placement.objects.filter(cycle_id__in=list(cycle_ids))
+        .values_list("cycle_id", "kind")
         .annotate(
             open_places=Count("id", filter=Q(ended_on__isnull=True)),
             first_places=Count("id", filter=Q(replaces__isnull=True)),
         )
         .order_by()
     ):
+        now, as_approved = tallies[cycle_id]
         now[kind], as_approved[kind] = open_places, first_places
-    return +now, +as_approved
+    return {pk: (+now, +as_approved) for pk, (now, as_approved) in tallies.items()}
 
 
 def placements_ever_selected(cycle: Cycle) -> QuerySet[Placement]:
@@ -164,24 +181,36 @@ def approved_participant_count(cycle: Cycle, counts: Counter[str] | None = None)
 
 
 def active_participant_count(cycle: Cycle) -> int:
-    """The realisation figure "aktif": members active with BPJS Ketenagakerjaan in the cycle.
+    """The realisation figure "aktif": members active with BPJS Ketenagakerjaan in the cycle."""
+    return active_participant_counts([cycle])[cycle.pk]
+
+
+def active_participant_counts(cycles: Collection[Cycle]) -> dict[int, int]:
+    """`active_participant_count` of several cycles, by cycle id.
 
     Memberships belong to the enrollment app, which depends on this one; the counting function
-    is named in settings.RENTAN_ACTIVE_MEMBER_COUNT so that programmes never imports it.
-    Without that setting (programmes used alone) the approved count stands in.
+    (cycles to counts by id) is named in settings.RENTAN_ACTIVE_MEMBER_COUNTS so that
+    programmes never imports it. Without that setting (programmes used alone) the approved
+    count stands in.
     """
-    counter = getattr(settings, "RENTAN_ACTIVE_MEMBER_COUNT", "")
+    counter = getattr(settings, "RENTAN_ACTIVE_MEMBER_COUNTS", "")
     if not counter:
-        return approved_participant_count(cycle)
-    return int(import_string(counter)(cycle))
+        return {cycle.pk: approved_participant_count(cycle) for cycle in cycles}
+    counts: dict[int, int] = import_string(counter)(cycles)
+    return {cycle.pk: counts.get(cycle.pk, 0) for cycle in cycles}
 
 
 def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
-    """Per cycle: target, allocated, approved, active; budget used against the ceiling."""
+    """Per cycle: target, allocated, approved, active; budget used against the ceiling. The
+    figures of all the programme's years are read together: the page costs the same queries
+    in its tenth year as in its first."""
     rows = []
     rates = rate_rules()
-    for cycle in programme.cycles.order_by("year"):
-        counts, as_approved = placement_tallies(cycle)
+    cycles = list(programme.cycles.order_by("year"))
+    tallies = placement_tallies_of([cycle.pk for cycle in cycles])
+    active = active_participant_counts(cycles)
+    for cycle in cycles:
+        counts, as_approved = tallies[cycle.pk]
         selected = counts.get(PlacementKind.CONTINUING, 0) + counts.get(PlacementKind.NEW, 0)
         try:
             premium = cycle_premium(cycle, rates)
@@ -198,7 +227,7 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
                 "new": counts.get(PlacementKind.NEW, 0),
                 "waiting": counts.get(PlacementKind.WAITING, 0),
                 "approved": approved,
-                "active": active_participant_count(cycle),
+                "active": active[cycle.pk],
                 "premium": premium,
                 "budget_used": selected * premium * cycle.coverage_months,
             }
@@ -206,24 +235,46 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
     return rows
 
 
-def selected_spread(cycle: Cycle) -> dict[str, list[tuple[str, str, int]]]:
-    """Selected people by job type and by kecamatan/kelurahan (names, counts)."""
+Spread = dict[str, list[tuple[str, str, int]]]
+
+
+def selected_spreads(cycles: Collection[Cycle]) -> dict[int, Spread]:
+    """Per cycle, its selected people by job type and by kecamatan/kelurahan (names, counts),
+    the years of a programme counted together."""
     # Counted by id, named afterwards: a join per place to the names (and the kelurahan's to
     # its kecamatan) costs more than the counting.
-    selected = selected_placements(cycle).order_by()
-    jobs = dict(selected.values_list("person__occupation_id").annotate(n=Count("id")).order_by())
-    job_names = dict(Occupation.objects.filter(pk__in=list(jobs)).values_list("pk", "name"))
-    by_job = sorted(
-        (("", job_names[pk], n) for pk, n in jobs.items()), key=lambda row: (-row[2], row[1])
+    selected = selected_placements_of(cycles).order_by()
+    jobs: dict[int, dict[int, int]] = defaultdict(dict)
+    for cycle_id, job, n in (
+        selected.values_list("cycle_id", "person__occupation_id").annotate(n=Count("id")).order_by()
+    ):
+        jobs[cycle_id][job] = n
+    areas: dict[int, dict[str, int]] = defaultdict(dict)
+    for cycle_id, code, n in (
+        selected.values_list("cycle_id", "kelurahan_id").annotate(n=Count("id")).order_by()
+    ):
+        areas[cycle_id][code] = n
+    job_names = dict(
+        Occupation.objects.filter(
+            pk__in={job for counts in jobs.values() for job in counts}
+        ).values_list("pk", "name")
     )
-    areas = dict(selected.values_list("kelurahan_id").annotate(n=Count("id")).order_by())
-    by_area = sorted(
-        (kecamatan or "", kelurahan, areas[code])
-        for code, kelurahan, kecamatan in Area.objects.filter(code__in=list(areas)).values_list(
-            "code", "name", "parent__name"
-        )
-    )
-    return {"job": by_job, "area": by_area}
+    area_names = {
+        code: (kecamatan or "", kelurahan)
+        for code, kelurahan, kecamatan in Area.objects.filter(
+            code__in={code for counts in areas.values() for code in counts}
+        ).values_list("code", "name", "parent__name")
+    }
+    return {
+        cycle.pk: {
+            "job": sorted(
+                (("", job_names[pk], n) for pk, n in jobs[cycle.pk].items()),
+                key=lambda row: (-row[2], row[1]),
+            ),
+            "area": sorted((*area_names[code], n) for code, n in areas[cycle.pk].items()),
+        }
+        for cycle in cycles
+    }
 
 
 def lampiran_rows(cycle: Cycle) -> list[dict[str, Any]]:

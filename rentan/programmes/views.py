@@ -94,7 +94,8 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "approved": [row["approved"] for row in overview],
         "active": [row["active"] for row in overview],
     }
-    spreads = {row["cycle"].year: selectors.selected_spread(row["cycle"]) for row in overview}
+    by_cycle = selectors.selected_spreads([row["cycle"] for row in overview])
+    spreads = {row["cycle"].year: by_cycle[row["cycle"].pk] for row in overview}
     return render(
         request,
         "programmes/programme_detail.html",

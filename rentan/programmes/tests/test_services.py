@@ -132,7 +132,7 @@ def test_approval_needs_a_decree_and_freezes_the_list(programme, admin_user, set
     assert refused.value.refusal == Refusal.FROZEN
     after = list(Placement.objects.filter(cycle=cycle).values_list("person_id", "kind", "rank"))
     assert after == before
-    settings.RENTAN_ACTIVE_MEMBER_COUNT = ""
+    settings.RENTAN_ACTIVE_MEMBER_COUNTS = ""
     assert active_participant_count(cycle) == 1
 
 
