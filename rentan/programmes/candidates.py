@@ -112,7 +112,27 @@ def kelurahan_weights(programme: Programme, basis: str) -> dict[str, int] | None
     return None
 
 
-def cycle_context(cycle: Cycle) -> CycleContext:
+@dataclass(frozen=True)
+class Registers:
+    """What the loading reads the same for every cycle: the job types (codes by id, names by
+    code) and the desil sources. A page that judges a person in several cycles reads them
+    once (`read_registers`) and hands them to each."""
+
+    occupation_codes: dict[int, str]
+    occupation_names: dict[str, str]
+    desil_sources: dict[int, str]
+
+
+def read_registers() -> Registers:
+    codes: dict[int, str] = {}
+    names: dict[str, str] = {}
+    for pk, code, name in Occupation.objects.values_list("id", "code", "name").order_by():
+        codes[pk], names[code] = code, name
+    sources = dict(DesilImport.objects.values_list("id", "source").order_by())
+    return Registers(codes, names, sources)
+
+
+def cycle_context(cycle: Cycle, registers: Registers | None = None) -> CycleContext:
     """What the rules need to know of a cycle (no premium, quota or weights)."""
     programme = cycle.programme
     return CycleContext(
@@ -120,7 +140,7 @@ def cycle_context(cycle: Cycle) -> CycleContext:
         coverage_start_on=cycle.coverage_start_on,
         verification_cutoff_on=cycle.cutoff_on,
         vulnerable_occupations=vulnerable_occupations(programme, cycle.coverage_start_on),
-        occupation_names=dict(Occupation.objects.values_list("code", "name")),
+        occupation_names=(registers or read_registers()).occupation_names,
     )
 
 
@@ -164,7 +184,10 @@ def _local_offset() -> timedelta:
 
 
 def load_candidates(
-    cycle: Cycle, previous: Cycle | None, person_ids: Any = None
+    cycle: Cycle,
+    previous: Cycle | None,
+    person_ids: Any = None,
+    registers: Registers | None = None,
 ) -> list[Candidate]:
     """Every person of the registry as a Candidate for this cycle (or only `person_ids`)."""
     where, params = "", []
@@ -172,7 +195,7 @@ def load_candidates(
         ids = [int(pk) for pk in person_ids]
         where = f"p.id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
         params = ids
-    return _load(cycle, previous, where, params, few=person_ids is not None)
+    return _load(cycle, previous, where, params, few=person_ids is not None, registers=registers)
 
 
 @dataclass
@@ -315,9 +338,12 @@ def uses_desil(rules: RuleSet, weights: ScoreWeights) -> bool:
     return RuleCode.DESIL in rules.codes or bool(weights.low_desil)
 
 
-def latest_desils(on: date, person_ids: list[int] | None = None) -> dict[int, tuple[int, str]]:
+def latest_desils(
+    on: date, person_ids: list[int] | None = None, sources: dict[int, str] | None = None
+) -> dict[int, tuple[int, str]]:
     """Per person, the desil of the latest ranking dated up to `on`, with its source: one
-    pass over the rankings in the database (a window per person), whatever their number."""
+    pass over the rankings in the database (a window per person), whatever their number.
+    `sources`: the desil imports' sources by id, when already read."""
     table = DesilRanking._meta.db_table
     where = "ranked_on <= %s"
     params: list[Any] = [connection.ops.adapt_datefield_value(on)]
@@ -326,7 +352,8 @@ def latest_desils(on: date, person_ids: list[int] | None = None) -> dict[int, tu
             return {}
         where += f" AND person_id IN ({', '.join(['%s'] * len(person_ids))})"
         params += person_ids
-    sources = dict(DesilImport.objects.values_list("id", "source"))
+    if sources is None:
+        sources = read_registers().desil_sources
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT person_id, desil, source_id FROM (SELECT person_id, desil, source_id, "
@@ -345,13 +372,19 @@ def _load(
     *,
     few: bool = False,
     with_desil: bool = True,
+    registers: Registers | None = None,
 ) -> list[Candidate]:
     programme_id = cycle.programme_id
+    registers = registers or read_registers()
     desils: dict[int, tuple[int, str]] = {}
     if with_desil:
-        desils = latest_desils(cycle.cutoff_on, [int(pk) for pk in params] if few else None)
+        desils = latest_desils(
+            cycle.cutoff_on,
+            [int(pk) for pk in params] if few else None,
+            registers.desil_sources,
+        )
     no_desil: tuple[int | None, str] = (None, "")
-    occupations = dict(Occupation.objects.values_list("id", "code"))
+    occupations = registers.occupation_codes
     lists: dict[str, set[str]] = defaultdict(set)
     excluded = ExcludedNik.objects.filter(programme_id=programme_id)
     if few:

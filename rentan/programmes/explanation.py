@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rentan.core.formatting import format_date
-from rentan.programmes.candidates import allocation_inputs, cycle_context, load_candidates
+from rentan.programmes.candidates import (
+    Registers,
+    allocation_inputs,
+    cycle_context,
+    load_candidates,
+    read_registers,
+)
 from rentan.programmes.eligibility import (
     CycleContext,
     Reason,
@@ -123,9 +129,12 @@ def explain_person(cycle: Cycle, person: Person) -> dict[str, Any]:
     }
 
 
-def first_failures(cycle: Cycle, person_ids: Iterable[int]) -> dict[int, Reason | None]:
+def first_failures(
+    cycle: Cycle, person_ids: Iterable[int], registers: Registers | None = None
+) -> dict[int, Reason | None]:
     """Per person, the first rule they fail for the cycle (None: eligible by today's data);
-    empty when the programme's rules cannot be read."""
+    empty when the programme's rules cannot be read. `registers`: the job types and desil
+    sources, when already read for another cycle."""
     ids = list(person_ids)
     if not ids:
         return {}
@@ -133,10 +142,11 @@ def first_failures(cycle: Cycle, person_ids: Iterable[int]) -> dict[int, Reason 
         rules = parse_rules(cycle.programme.eligibility_rules)
     except RulesInvalid:
         return {}
-    ctx = cycle_context(cycle)
+    registers = registers or read_registers()
+    ctx = cycle_context(cycle, registers)
     return {
         c.person_id: first_failure(c, ctx, rules)
-        for c in load_candidates(cycle, previous_cycle(cycle), person_ids=ids)
+        for c in load_candidates(cycle, previous_cycle(cycle), ids, registers)
     }
 
 
@@ -185,10 +195,12 @@ def person_standings(person: Person) -> list[CycleStanding]:
         .order_by()
     }
     standings = []
+    # The job types and desil sources are read once for every cycle without a place.
+    registers = read_registers() if len(placements) < len(cycles) else None
     for cycle in cycles:
         placement = placements.get(cycle.pk)
         if placement is None:
-            reason = first_failures(cycle, [person.pk]).get(person.pk)
+            reason = first_failures(cycle, [person.pk], registers).get(person.pk)
             if reason is None:
                 standings.append(
                     CycleStanding(

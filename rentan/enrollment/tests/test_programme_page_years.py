@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 MEDONO, SOKODUWET = "33.75.01.1002", "33.75.04.1010"  # two kecamatan
 
 
-def _year(cycle, *, selected: int, waiting: int, active: int, kelurahan: str) -> None:
+def _year(cycle, *, selected, waiting, active, kelurahan):
     for rank in range(1, selected + waiting + 1):
         placement = PlacementFactory(
             cycle=cycle,
@@ -66,8 +66,6 @@ def test_each_year_has_its_own_figures_and_a_new_year_costs_no_query(client, adm
     assert figures == {2023: (2, 1, 2, 1), 2024: (3, 0, 3, 3), 2025: (1, 0, 1, 0)}
     spreads = response.context["spreads"]
     assert [(kelurahan, n) for _kec, kelurahan, n in spreads[2023]["area"]] == [("Medono", 2)]
-    assert [(kelurahan, n) for _kec, kelurahan, n in spreads[2024]["area"]] == [
-        ("Sokoduwet", 3)
-    ]
+    assert [(kelurahan, n) for _kec, kelurahan, n in spreads[2024]["area"]] == [("Sokoduwet", 3)]
     assert sum(n for _none, _job, n in spreads[2025]["job"]) == 1
     assert three_years == one_year

@@ -230,3 +230,27 @@ def test_a_persons_standings_read_cycles_and_places_without_joining_the_programm
         # Only the list of cycles shown reads their programme (its name and rules); the
         # person's places and the cycles the rules compare are read alone.
         assert len(joined) == 1, joined
+
+
+def test_a_persons_standings_read_the_job_types_and_desil_sources_once_for_all_years(
+    three, programme, admin_user
+):
+    _cycle, _budi, _agus, citra = three
+    for year in (2024, 2025):
+        later = make_cycle(programme, year=year, coverage_start_on=date(year, 1, 1), target=1)
+        services.allocate_cycle(actor=admin_user, cycle=later)
+
+    with CaptureQueriesContext(connection) as queries:
+        standings = person_standings(citra)
+    shared = [
+        query["sql"].split(" FROM ", 1)[-1].split(" ", 1)[0]
+        for query in queries.captured_queries
+        if 'FROM "registry_occupation"' in query["sql"]
+        or 'FROM "registry_desilimport"' in query["sql"]
+    ]
+
+    assert [(s.cycle.year, s.standing, s.detail) for s in standings] == [
+        (year, Standing.NOT_ELIGIBLE, Reason.NOT_VERIFIED.label) for year in (2025, 2024, 2023)
+    ]
+    # Read once for the three years, not once a year.
+    assert sorted(shared) == ['"registry_desilimport"', '"registry_occupation"']
