@@ -34,16 +34,15 @@ from rentan.programmes.models import (
     Cycle,
     ExcludedNik,
     ManualExclusion,
-    Placement,
     Programme,
 )
 from rentan.programmes.scoring import ScoreWeights, parse_weights
 from rentan.programmes.selectors import (
-    SELECTED_KINDS,
     cycle_premium,
     minimum_wage,
     previous_cycle,
     selected_placements,
+    selected_placements_of,
     vulnerable_occupations,
 )
 from rentan.regions.models import Area
@@ -395,11 +394,7 @@ def _load(
         lists[nik].add(kind)
     frozen_lists = {nik: frozenset(kinds) for nik, kinds in lists.items()}
     previous_places = selected_placements(previous) if previous is not None else None
-    covered = Placement.objects.filter(
-        cycle_id__in=_overlapping_cycle_ids(cycle, previous),
-        kind__in=SELECTED_KINDS,
-        ended_on__isnull=True,
-    )
+    covered = selected_placements_of(_overlapping_cycle_ids(cycle, previous))
     if few:
         # A few people: their own places, and those of their families, not whole lists.
         if previous_places is not None:

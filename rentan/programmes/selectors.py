@@ -31,6 +31,10 @@ from rentan.regions.models import Area
 from rentan.registry.models import Occupation
 
 SELECTED_KINDS = (PlacementKind.CONTINUING, PlacementKind.NEW)
+# A place on the list now: not ended (an ended place stays, with its date and reason).
+NOT_ENDED = Q(ended_on__isnull=True)
+# A place on the list as approved: not the replacement of a place that ended during the year.
+AS_APPROVED = Q(replaces__isnull=True)
 _APPROVED_STATUSES = (APPROVED, RUNNING, CLOSED)
 
 
@@ -106,9 +110,7 @@ def selected_placements(cycle: Cycle | int) -> QuerySet[Placement]:
 
 def selected_placements_of(cycles: Iterable[Cycle | int]) -> QuerySet[Placement]:
     """The people on the lists of these cycles: the one definition of who is on a list."""
-    return Placement.objects.filter(
-        cycle__in=list(cycles), kind__in=SELECTED_KINDS, ended_on__isnull=True
-    )
+    return Placement.objects.filter(NOT_ENDED, cycle__in=list(cycles), kind__in=SELECTED_KINDS)
 
 
 def cycle_placements(cycle: Cycle, kind: str) -> QuerySet[Placement]:
@@ -153,8 +155,8 @@ def placement_tallies_of(
         Placement.objects.filter(cycle_id__in=list(cycle_ids))
         .values_list("cycle_id", "kind")
         .annotate(
-            open_places=Count("id", filter=Q(ended_on__isnull=True)),
-            first_places=Count("id", filter=Q(replaces__isnull=True)),
+            open_places=Count("id", filter=NOT_ENDED),
+            first_places=Count("id", filter=AS_APPROVED),
         )
         .order_by()
     ):

@@ -69,10 +69,10 @@ def list_counts(cycle: Cycle, area: str = "") -> ListCounts:
         .filter(in_area("kelurahan", area))
         .values_list("kind")
         .annotate(
-            approved=Count("id", filter=Q(replaces__isnull=True)),
-            now=Count("id", filter=Q(ended_on__isnull=True)),
-            ended=Count("id", filter=Q(ended_on__isnull=False)),
-            replacements=Count("id", filter=Q(replaces__isnull=False)),
+            approved=Count("id", filter=programmes.AS_APPROVED),
+            now=Count("id", filter=programmes.NOT_ENDED),
+            ended=Count("id", filter=~programmes.NOT_ENDED),
+            replacements=Count("id", filter=~programmes.AS_APPROVED),
         )
         .order_by()
     )
