@@ -8,7 +8,7 @@ the two to each other for every rule and parameter).
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -39,34 +39,34 @@ from rentan.programmes.models import (
 from rentan.programmes.scoring import ScoreWeights, parse_weights
 from rentan.programmes.selectors import (
     cycle_premium,
+    decisions_by_programme,
     minimum_wage,
     previous_cycle,
     selected_placements,
     selected_placements_of,
-    vulnerable_occupations,
 )
+from rentan.programmes.vulnerable_jobs import Decision, vulnerable_on
 from rentan.regions.models import Area
 from rentan.registry.models import DesilImport, DesilRanking, Occupation, Person
 
 _HOLDING_STATUSES = (ALLOCATED, APPROVED, RUNNING, CLOSED)
 
 
-def _overlapping_cycle_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
-    ids = []
-    # Without the model's ordering, which joins the programme (its rules and weights) to
-    # sort cycles that are only compared here.
-    for other in (
-        Cycle.objects.filter(programme_id=cycle.programme_id, status__in=_HOLDING_STATUSES)
-        .exclude(pk=cycle.pk)
-        .order_by()
-    ):
-        if previous is not None and other.pk == previous.pk:
-            continue
-        if other.coverage_start_on <= cycle.coverage_end_on and (
-            cycle.coverage_start_on <= other.coverage_end_on
-        ):
-            ids.append(other.pk)
-    return ids
+def _overlapping_cycle_ids(
+    cycle: Cycle, previous: Cycle | None, siblings: Iterable[Cycle]
+) -> list[int]:
+    """The programme's other cycles holding a list whose cover overlaps this one's (the
+    previous cycle aside: its list continues into this one)."""
+    return [
+        other.pk
+        for other in siblings
+        if other.programme_id == cycle.programme_id
+        and other.status in _HOLDING_STATUSES
+        and other.pk != cycle.pk
+        and (previous is None or other.pk != previous.pk)
+        and other.coverage_start_on <= cycle.coverage_end_on
+        and cycle.coverage_start_on <= other.coverage_end_on
+    ]
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,36 @@ class Overrides:
     quota_basis: str | None = None
 
 
+@dataclass(frozen=True)
+class Registers:
+    """What the loading reads the same for every cycle, small tables all: the job types
+    (codes by id, names by code), the desil sources, and each programme's cycles and
+    decisions on job types. An allocation reads them once (`allocation_inputs`), and so does
+    a page that judges a person in several cycles (`read_registers`, handed to each)."""
+
+    occupation_codes: dict[int, str]
+    occupation_names: dict[str, str]
+    desil_sources: dict[int, str]
+    cycles: dict[int, list[Cycle]]  # by programme: the previous cycle, those overlapping
+    decisions: dict[int, list[Decision]]  # by programme: the vulnerable job types
+
+    def siblings(self, cycle: Cycle) -> list[Cycle]:
+        return self.cycles.get(cycle.programme_id, [])
+
+
+def read_registers() -> Registers:
+    codes: dict[int, str] = {}
+    names: dict[str, str] = {}
+    for pk, code, name in Occupation.objects.values_list("id", "code", "name").order_by():
+        codes[pk], names[code] = code, name
+    sources = dict(DesilImport.objects.values_list("id", "source").order_by())
+    cycles: dict[int, list[Cycle]] = defaultdict(list)
+    # Without the model's ordering, which joins the programme to sort.
+    for cycle in Cycle.objects.order_by():
+        cycles[cycle.programme_id].append(cycle)
+    return Registers(codes, names, sources, cycles, decisions_by_programme())
+
+
 @dataclass
 class AllocationInputs:
     ctx: CycleContext
@@ -87,6 +117,7 @@ class AllocationInputs:
     minimum_wage: int | None
     params: AllocationParams
     previous: Cycle | None
+    registers: Registers
 
 
 def kelurahan_weights(programme: Programme, basis: str) -> dict[str, int] | None:
@@ -111,35 +142,18 @@ def kelurahan_weights(programme: Programme, basis: str) -> dict[str, int] | None
     return None
 
 
-@dataclass(frozen=True)
-class Registers:
-    """What the loading reads the same for every cycle: the job types (codes by id, names by
-    code) and the desil sources. A page that judges a person in several cycles reads them
-    once (`read_registers`) and hands them to each."""
-
-    occupation_codes: dict[int, str]
-    occupation_names: dict[str, str]
-    desil_sources: dict[int, str]
-
-
-def read_registers() -> Registers:
-    codes: dict[int, str] = {}
-    names: dict[str, str] = {}
-    for pk, code, name in Occupation.objects.values_list("id", "code", "name").order_by():
-        codes[pk], names[code] = code, name
-    sources = dict(DesilImport.objects.values_list("id", "source").order_by())
-    return Registers(codes, names, sources)
-
-
 def cycle_context(cycle: Cycle, registers: Registers | None = None) -> CycleContext:
     """What the rules need to know of a cycle (no premium, quota or weights)."""
     programme = cycle.programme
+    registers = registers or read_registers()
     return CycleContext(
         region_code=programme.region_id,
         coverage_start_on=cycle.coverage_start_on,
         verification_cutoff_on=cycle.cutoff_on,
-        vulnerable_occupations=vulnerable_occupations(programme, cycle.coverage_start_on),
-        occupation_names=(registers or read_registers()).occupation_names,
+        vulnerable_occupations=vulnerable_on(
+            registers.decisions.get(programme.pk, []), cycle.coverage_start_on
+        ),
+        occupation_names=registers.occupation_names,
     )
 
 
@@ -151,7 +165,8 @@ def allocation_inputs(cycle: Cycle, overrides: Overrides | None = None) -> Alloc
     weights = parse_weights(
         overrides.weights if overrides.weights is not None else programme.score_weights
     )
-    ctx = cycle_context(cycle)
+    registers = read_registers()
+    ctx = cycle_context(cycle, registers)
     basis = overrides.quota_basis or cycle.quota_basis
     params = AllocationParams(
         target=overrides.target if overrides.target is not None else cycle.target,
@@ -171,7 +186,8 @@ def allocation_inputs(cycle: Cycle, overrides: Overrides | None = None) -> Alloc
         weights=weights,
         minimum_wage=minimum_wage(programme, cycle.coverage_start_on.year),
         params=params,
-        previous=previous_cycle(cycle),
+        previous=previous_cycle(cycle, registers.siblings(cycle)),
+        registers=registers,
     )
 
 
@@ -324,6 +340,7 @@ def load_eligible_candidates(cycle: Cycle, inputs: AllocationInputs) -> Prefilte
         f"({case_sql}) IS NULL",
         params,
         with_desil=uses_desil(inputs.rules, inputs.weights),
+        registers=inputs.registers,
     )
     rules_left = replace(
         inputs.rules, codes=tuple(code for code in inputs.rules.codes if code not in codes)
@@ -394,7 +411,9 @@ def _load(
         lists[nik].add(kind)
     frozen_lists = {nik: frozenset(kinds) for nik, kinds in lists.items()}
     previous_places = selected_placements(previous) if previous is not None else None
-    covered = selected_placements_of(_overlapping_cycle_ids(cycle, previous))
+    covered = selected_placements_of(
+        _overlapping_cycle_ids(cycle, previous, registers.siblings(cycle))
+    )
     if few:
         # A few people: their own places, and those of their families, not whole lists.
         if previous_places is not None:

@@ -53,7 +53,7 @@ def with_area_names(ctx: CycleContext, codes: Iterable[str]) -> CycleContext:
 def explain_person(cycle: Cycle, person: Person) -> dict[str, Any]:
     """Every rule's outcome, the score and its parts, the rank, and why in or out."""
     inputs = allocation_inputs(cycle)
-    candidate = load_candidates(cycle, inputs.previous, person_ids=[person.pk])[0]
+    candidate = load_candidates(cycle, inputs.previous, [person.pk], inputs.registers)[0]
     outcomes = evaluate(
         candidate, with_area_names(inputs.ctx, [candidate.kelurahan_code]), inputs.rules
     )
@@ -133,8 +133,8 @@ def first_failures(
     cycle: Cycle, person_ids: Iterable[int], registers: Registers | None = None
 ) -> dict[int, Reason | None]:
     """Per person, the first rule they fail for the cycle (None: eligible by today's data);
-    empty when the programme's rules cannot be read. `registers`: the job types and desil
-    sources, when already read for another cycle."""
+    empty when the programme's rules cannot be read. `registers`: what every cycle reads the
+    same, when already read for another cycle."""
     ids = list(person_ids)
     if not ids:
         return {}
@@ -146,7 +146,9 @@ def first_failures(
     ctx = cycle_context(cycle, registers)
     return {
         c.person_id: first_failure(c, ctx, rules)
-        for c in load_candidates(cycle, previous_cycle(cycle), ids, registers)
+        for c in load_candidates(
+            cycle, previous_cycle(cycle, registers.siblings(cycle)), ids, registers
+        )
     }
 
 
@@ -195,7 +197,7 @@ def person_standings(person: Person) -> list[CycleStanding]:
         .order_by()
     }
     standings = []
-    # The job types and desil sources are read once for every cycle without a place.
+    # What every cycle reads the same is read once for those without a place.
     registers = read_registers() if len(placements) < len(cycles) else None
     for cycle in cycles:
         placement = placements.get(cycle.pk)

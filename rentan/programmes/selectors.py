@@ -57,12 +57,24 @@ def cycle_premium(cycle: Cycle, rules: list[RateRule] | None = None) -> int:
 
 
 def decisions_of(programme: Programme) -> list[Decision]:
-    return [
-        Decision(code, action, effective_on, pk)
-        for pk, code, action, effective_on in OccupationDecision.objects.filter(
-            programme=programme
-        ).values_list("pk", "occupation__code", "action", "effective_on")
-    ]
+    return _by_programme(OccupationDecision.objects.filter(programme=programme)).get(
+        programme.pk, []
+    )
+
+
+def decisions_by_programme() -> dict[int, list[Decision]]:
+    """Every programme's decisions on job types (a few dozen rows), for a page that judges a
+    person in several cycles."""
+    return _by_programme(OccupationDecision.objects.all())
+
+
+def _by_programme(decisions: QuerySet[OccupationDecision]) -> dict[int, list[Decision]]:
+    by_programme: dict[int, list[Decision]] = defaultdict(list)
+    for programme_id, pk, code, action, effective_on in decisions.values_list(
+        "programme_id", "pk", "occupation__code", "action", "effective_on"
+    ):
+        by_programme[programme_id].append(Decision(code, action, effective_on, pk))
+    return by_programme
 
 
 def vulnerable_occupations(programme: Programme, on: date) -> frozenset[str]:
@@ -93,14 +105,20 @@ def minimum_wage(programme: Programme, year: int) -> int | None:
     )
 
 
-def previous_cycle(cycle: Cycle) -> Cycle | None:
-    return (
-        Cycle.objects.filter(
-            programme_id=cycle.programme_id, year__lt=cycle.year, status__in=_APPROVED_STATUSES
-        )
-        .order_by("-year")
-        .first()
-    )
+def previous_cycle(cycle: Cycle, siblings: Iterable[Cycle] | None = None) -> Cycle | None:
+    """The programme's latest approved cycle of an earlier year, whose list continues into
+    this one. `siblings`: the programme's cycles, when already read."""
+    if siblings is None:
+        # Without the model's ordering, which joins the programme to sort.
+        siblings = Cycle.objects.filter(programme_id=cycle.programme_id).order_by()
+    earlier = [
+        other
+        for other in siblings
+        if other.programme_id == cycle.programme_id
+        and other.year < cycle.year
+        and other.status in _APPROVED_STATUSES
+    ]
+    return max(earlier, key=lambda other: other.year, default=None)
 
 
 def selected_placements(cycle: Cycle | int) -> QuerySet[Placement]:

@@ -2,6 +2,7 @@
 waiting, not on the list) searched by name or NIK, the person's own page, and the
 explanation printed as a letter."""
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -232,7 +233,7 @@ def test_a_persons_standings_read_cycles_and_places_without_joining_the_programm
         assert len(joined) == 1, joined
 
 
-def test_a_persons_standings_read_the_job_types_and_desil_sources_once_for_all_years(
+def test_a_persons_standings_read_what_every_year_shares_once_for_all_years(
     three, programme, admin_user
 ):
     _cycle, _budi, _agus, citra = three
@@ -242,15 +243,19 @@ def test_a_persons_standings_read_the_job_types_and_desil_sources_once_for_all_y
 
     with CaptureQueriesContext(connection) as queries:
         standings = person_standings(citra)
-    shared = [
-        query["sql"].split(" FROM ", 1)[-1].split(" ", 1)[0]
-        for query in queries.captured_queries
-        if 'FROM "registry_occupation"' in query["sql"]
-        or 'FROM "registry_desilimport"' in query["sql"]
-    ]
+    tables = Counter(
+        query["sql"].split(" FROM ", 1)[-1].split(" ", 1)[0] for query in queries.captured_queries
+    )
 
     assert [(s.cycle.year, s.standing, s.detail) for s in standings] == [
         (year, Standing.NOT_ELIGIBLE, Reason.NOT_VERIFIED.label) for year in (2025, 2024, 2023)
     ]
-    # Read once for the three years, not once a year.
-    assert sorted(shared) == ['"registry_desilimport"', '"registry_occupation"']
+    # Read once for the three years, not once a year: the job types, the desil sources, the
+    # decisions on job types, and the cycles (once listed for the page, once for the rules).
+    assert tables['"registry_occupation"'] == 1
+    assert tables['"registry_desilimport"'] == 1
+    assert tables['"programmes_occupationdecision"'] == 1
+    assert tables['"programmes_cycle"'] == 2
+    # What differs by year is read per year: the exclusions and the person as judged then.
+    assert tables['"programmes_excludednik"'] == 3
+    assert tables['"programmes_manualexclusion"'] == 3
