@@ -29,7 +29,7 @@ from rentan.programmes.eligibility import (
     leading_row_rules,
     parse_rules,
 )
-from rentan.programmes.lifecycle import ALLOCATED, APPROVED, CLOSED, RUNNING
+from rentan.programmes.lifecycle import ALLOCATED, APPROVED, CLOSED, DRAFT, RUNNING
 from rentan.programmes.models import (
     Cycle,
     ExcludedNik,
@@ -89,22 +89,27 @@ class Registers:
     occupation_codes: dict[int, str]
     occupation_names: dict[str, str]
     desil_sources: dict[int, str]
-    cycles: dict[int, list[Cycle]]  # by programme: the previous cycle, those overlapping
+    # By programme, those past their draft: the previous cycle, those overlapping.
+    cycles: dict[int, list[Cycle]]
     decisions: dict[int, list[Decision]]  # by programme: the vulnerable job types
 
     def siblings(self, cycle: Cycle) -> list[Cycle]:
         return self.cycles.get(cycle.programme_id, [])
 
 
-def read_registers() -> Registers:
+def read_registers(past_draft: Iterable[Cycle] | None = None) -> Registers:
+    """`past_draft`: every cycle past its draft, when the page has read them already. The
+    rules compare a cycle only with those (an approved previous one, those holding a list)."""
     codes: dict[int, str] = {}
     names: dict[str, str] = {}
     for pk, code, name in Occupation.objects.values_list("id", "code", "name").order_by():
         codes[pk], names[code] = code, name
     sources = dict(DesilImport.objects.values_list("id", "source").order_by())
+    if past_draft is None:
+        # Without the model's ordering, which joins the programme to sort.
+        past_draft = Cycle.objects.exclude(status=DRAFT).order_by()
     cycles: dict[int, list[Cycle]] = defaultdict(list)
-    # Without the model's ordering, which joins the programme to sort.
-    for cycle in Cycle.objects.order_by():
+    for cycle in past_draft:
         cycles[cycle.programme_id].append(cycle)
     return Registers(codes, names, sources, cycles, decisions_by_programme())
 

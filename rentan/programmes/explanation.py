@@ -198,7 +198,7 @@ def person_standings(person: Person) -> list[CycleStanding]:
     }
     standings = []
     # What every cycle reads the same is read once for those without a place.
-    registers = read_registers() if len(placements) < len(cycles) else None
+    registers = read_registers(cycles) if len(placements) < len(cycles) else None
     for cycle in cycles:
         placement = placements.get(cycle.pk)
         if placement is None:
