@@ -147,10 +147,9 @@ def kelurahan_weights(programme: Programme, basis: str) -> dict[str, int] | None
     return None
 
 
-def cycle_context(cycle: Cycle, registers: Registers | None = None) -> CycleContext:
+def cycle_context(cycle: Cycle, registers: Registers) -> CycleContext:
     """What the rules need to know of a cycle (no premium, quota or weights)."""
     programme = cycle.programme
-    registers = registers or read_registers()
     return CycleContext(
         region_code=programme.region_id,
         coverage_start_on=cycle.coverage_start_on,
@@ -360,11 +359,11 @@ def uses_desil(rules: RuleSet, weights: ScoreWeights) -> bool:
 
 
 def latest_desils(
-    on: date, person_ids: list[int] | None = None, sources: dict[int, str] | None = None
+    on: date, person_ids: list[int] | None, sources: dict[int, str]
 ) -> dict[int, tuple[int, str]]:
-    """Per person, the desil of the latest ranking dated up to `on`, with its source: one
-    pass over the rankings in the database (a window per person), whatever their number.
-    `sources`: the desil imports' sources by id, when already read."""
+    """Per person, the desil of the latest ranking dated up to `on`, with its source (named
+    by `sources`, the desil imports' by id): one pass over the rankings in the database (a
+    window per person), whatever their number."""
     table = DesilRanking._meta.db_table
     where = "ranked_on <= %s"
     params: list[Any] = [connection.ops.adapt_datefield_value(on)]
@@ -373,8 +372,6 @@ def latest_desils(
             return {}
         where += f" AND person_id IN ({', '.join(['%s'] * len(person_ids))})"
         params += person_ids
-    if sources is None:
-        sources = read_registers().desil_sources
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT person_id, desil, source_id FROM (SELECT person_id, desil, source_id, "
