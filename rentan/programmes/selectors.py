@@ -157,20 +157,20 @@ def placement_tallies(cycle: Cycle) -> tuple[Counter[str], Counter[str]]:
     """Per kind, in one pass over the cycle's places: the list now (places not ended) and the
     list as approved (ended places in, their replacements out, as `placements_ever_selected`
     less `replaces`). Replacements during the year change the first, never the second."""
-    return placement_tallies_of([cycle.pk])[cycle.pk]
+    return placement_tallies_of([cycle])[cycle.pk]
 
 
 def placement_tallies_of(
-    cycle_ids: Collection[int],
+    cycles: Collection[Cycle],
 ) -> dict[int, tuple[Counter[str], Counter[str]]]:
-    """`placement_tallies` of several cycles (a programme's years) in one query."""
+    """`placement_tallies` of several cycles (a programme's years) in one query, by cycle id."""
     tallies: dict[int, tuple[Counter[str], Counter[str]]] = {
-        pk: (Counter(), Counter()) for pk in cycle_ids
+        cycle.pk: (Counter(), Counter()) for cycle in cycles
     }
     # Without the model's ordering (by cycle), which would join the cycle and its programme
     # into a count that needs neither.
     for cycle_id, kind, open_places, first_places in (
-        Placement.objects.filter(cycle_id__in=list(cycle_ids))
+        Placement.objects.filter(cycle_id__in=list(tallies))
         .values_list("cycle_id", "kind")
         .annotate(
             open_places=Count("id", filter=NOT_ENDED),
@@ -227,7 +227,7 @@ def programme_cycles_overview(programme: Programme) -> list[dict[str, Any]]:
     rows = []
     rates = rate_rules()
     cycles = list(programme.cycles.order_by("year"))
-    tallies = placement_tallies_of([cycle.pk for cycle in cycles])
+    tallies = placement_tallies_of(cycles)
     active = active_participant_counts(cycles)
     for cycle in cycles:
         counts, as_approved = tallies[cycle.pk]
