@@ -96,10 +96,13 @@ def _programme_with_members() -> tuple[str, int]:
     from rentan.registry.models import Person
 
     cycle = _programme_and_cycle(2024, PLACEMENTS)
+    # Spread over the whole registry, as a city's members are among a province's persons:
+    # their rows lie far apart in the table and its indexes, not side by side at its start.
+    step = max(PERSONS // (PLACEMENTS + PLACEMENTS // 10), 1)
     persons = list(
-        Person.objects.filter(is_active=True)
+        Person.objects.filter(is_active=True, id__in=range(1, PERSONS + 1, step))
         .order_by("id")
-        .values_list("id", "kelurahan_id")[: PLACEMENTS * 3 : 3]
+        .values_list("id", "kelurahan_id")[:PLACEMENTS]
     )
     Placement.objects.bulk_create(
         Placement(
@@ -123,7 +126,10 @@ def _duplicate_pairs() -> None:
             score=0.8 + (i % 20) / 100,
             reasons=["nik_one_digit", "similar_name"],
         )
-        for i in range(101, 101 + DUPLICATE_PAIRS * 7, 7)
+        # Spread over the registry, like the members.
+        for i in range(101, PERSONS - 1, max((PERSONS - 102) // DUPLICATE_PAIRS, 1))[
+            :DUPLICATE_PAIRS
+        ]
     )
 
 

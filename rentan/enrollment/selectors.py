@@ -34,7 +34,7 @@ from rentan.enrollment.states import MembershipStatus
 from rentan.programmes import explanation
 from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind
 from rentan.programmes.selectors import rate_rules, selected_placements
-from rentan.registry.models import Person
+from rentan.registry.models import Person, still_active
 from rentan.registry.nik import mask_nik
 from rentan.registry.selectors import search_persons
 
@@ -160,7 +160,7 @@ def sendable_memberships(
     if membership_ids is not None:
         statuses.append(MembershipStatus.REJECTED)
     memberships = Membership.objects.filter(
-        cycle=cycle, status__in=statuses, person__is_active=True
+        still_active("person_id"), cycle=cycle, status__in=statuses
     )
     if membership_ids is not None:
         memberships = memberships.filter(pk__in=membership_ids)

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from rentan.core.audit import record_read
 from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_date, format_month, format_number, format_rupiah
+from rentan.core.pages import page_by_ids
 from rentan.enrollment import billing, selectors, services, tasks
 from rentan.enrollment.bpjs_files import DEFAULT_COLUMNS, FileNotReadable, columns_to_data
 from rentan.enrollment.claims import documents_for
@@ -102,23 +102,20 @@ def memberships(request: HttpRequest) -> HttpResponse:
         text = request.GET.get("q", "").strip()
         shown = selectors.memberships_with_status(in_cycle, status, text)
         counts = selectors.status_counts(in_cycle)
-        # The rows carry the columns the table shows and nothing else: the cycle and its
-        # programme (rules and weights as JSON) are the page's own, and PostgreSQL sorts the
-        # whole roster by name before it keeps a page, each row as wide as it is selected.
-        paginator = Paginator(
-            shown.select_related(None)
-            .select_related("person")
-            .only(*_ROSTER_COLUMNS)
-            .order_by("person__name", "id"),
-            PAGE_SIZE,
+        # By name, read from an index beside each member's id; the page's rows carry the
+        # columns the table shows and nothing else: the cycle and its programme (rules and
+        # weights as JSON) are the page's own. Without a search the status counts already
+        # hold the rows' number: no second COUNT over the roster.
+        page = page_by_ids(
+            shown.select_related(None).select_related("person").order_by("person__name", "id"),
+            request.GET.get("page"),
+            size=PAGE_SIZE,
+            columns=_ROSTER_COLUMNS,
+            count=None
+            if text
+            else (counts[status] if status in MembershipStatus.values else sum(counts.values())),
+            searched=bool(text),
         )
-        if not text:
-            # Without a search the status counts already hold the rows' number: no second
-            # COUNT over the roster.
-            paginator.count = (
-                counts[status] if status in MembershipStatus.values else sum(counts.values())
-            )
-        page = paginator.get_page(request.GET.get("page"))
         context |= {
             "page": page,
             "status": status,

@@ -2,8 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from rentan.core.confirm import Consequences, ask_to_confirm, is_confirmed
 from rentan.core.exports import attachment_disposition
 from rentan.core.formatting import format_number
 from rentan.core.keyset import KeysetPage, keyset_page
+from rentan.core.pages import page_by_ids
 from rentan.core.signature import signature_for
 from rentan.programmes import candidates, explanation, lampiran, selectors, services, tasks
 from rentan.programmes.allocation import QuotaBasis
@@ -36,7 +36,6 @@ from rentan.programmes.models import (
     DecisionAction,
     ExclusionList,
     ManualExclusion,
-    Placement,
     PlacementKind,
     Programme,
 )
@@ -308,7 +307,14 @@ def cycle_selection(request: HttpRequest, code: str, year: int) -> HttpResponse:
             text,
             person="person__",
         )
-        page = _placements_page(placements, request.GET.get("page"), searched=bool(text))
+        # By rank from the placements alone; a search reads the persons' names from an index.
+        page = page_by_ids(
+            placements,
+            request.GET.get("page"),
+            size=PAGE_SIZE,
+            columns=_PLACEMENT_COLUMNS,
+            searched=bool(text),
+        )
     counts = selectors.placement_counts(cycle)
     try:
         premium = selectors.cycle_premium(cycle)
@@ -348,35 +354,6 @@ _PLACEMENT_COLUMNS = (
     "person__occupation__name",
     "kelurahan__name",
 )
-
-
-# A search's matches, up to this many, are read once as ids and counted from that list.
-SEARCH_IDS_READ_AT_ONCE = 5_000
-
-
-def _placements_page(
-    placements: QuerySet[Placement], number: str | None, *, searched: bool = False
-) -> Page[Placement]:
-    """A page of the list by rank: the page's ids from the placements alone, then their rows
-    with the columns the table shows of person, job type and kelurahan. Asked at once,
-    PostgreSQL joins the whole list (thousands of persons) before it sorts by rank and keeps
-    25.
-
-    A search (`searched`) reads its matching ids in one pass and counts them from there:
-    counting them apart scans the join with the persons' names a second time. Past
-    SEARCH_IDS_READ_AT_ONCE matches (a waiting list of a whole province) it counts and cuts
-    in the database like the list without a search."""
-    ids: Any = placements.values_list("pk", flat=True)
-    if searched:
-        found = list(ids[: SEARCH_IDS_READ_AT_ONCE + 1])
-        if len(found) <= SEARCH_IDS_READ_AT_ONCE:
-            ids = found
-    # The ids' paginator counts and numbers the pages; the page holds the rows.
-    paginator: Paginator[Any] = Paginator(ids, PAGE_SIZE)
-    by_id = paginator.get_page(number)
-    ids = list(by_id.object_list)
-    rows = placements.order_by().only(*_PLACEMENT_COLUMNS).in_bulk(ids)
-    return Page([rows[pk] for pk in ids if pk in rows], by_id.number, by_id.paginator)
 
 
 def _reallocation_consequences(cycle: Cycle) -> Consequences:

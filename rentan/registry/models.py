@@ -95,6 +95,16 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(is_active=True)
 
 
+def still_active(person_id: str) -> models.Q:
+    """A filter for rows of another table whose person (the column `person_id`) is active:
+    "no inactive person holds this id". A roster of thousands is then checked against the
+    few inactive persons (registry_person_inactive_idx) instead of fetching each member's
+    row for its flag."""
+    return ~models.Q(
+        models.Exists(Person.objects.filter(pk=models.OuterRef(person_id), is_active=False))
+    )
+
+
 class Person(ChoiceLabels, models.Model):
     """A worker (pekerja) in the registry. Never deleted: deactivated with a reason."""
 
@@ -200,6 +210,12 @@ class Person(ChoiceLabels, models.Model):
                 include=["is_active", "name"],
                 name="registry_person_sort_idx",
             ),
+            # Who of a roster is no longer active (`still_active`).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_active=False),
+                name="registry_person_inactive_idx",
+            ),
             models.Index(fields=["birth_date"]),
             models.Index(
                 fields=["verified_by"],
@@ -233,7 +249,9 @@ class DuplicateStatus(models.TextChoices):
 
 class DuplicatePairQuerySet(models.QuerySet["DuplicatePair"]):
     def open(self) -> "DuplicatePairQuerySet":
-        return self.filter(status=DuplicateStatus.OPEN, left__is_active=True, right__is_active=True)
+        return self.filter(
+            still_active("left_id"), still_active("right_id"), status=DuplicateStatus.OPEN
+        )
 
 
 class DuplicatePair(ChoiceLabels, models.Model):

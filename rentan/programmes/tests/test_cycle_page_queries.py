@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rentan.core import pages
 from rentan.programmes import views
 from rentan.testing.factories import PersonFactory, PlacementFactory, make_approved_cycle
 
@@ -54,7 +55,7 @@ def test_a_search_of_the_list_is_counted_from_one_read_of_its_matches(
     client, admin_user, monkeypatch, read_at_once
 ):
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    monkeypatch.setattr(views, "SEARCH_IDS_READ_AT_ONCE", read_at_once)
+    monkeypatch.setattr(pages, "MATCHES_READ_AT_ONCE", read_at_once)
     cycle = make_approved_cycle(selected=0)
     for rank in (5, 1, 4, 2, 3):
         PlacementFactory(cycle=cycle, rank=rank, person=PersonFactory(name=f"Siti Aminah {rank}"))

@@ -23,6 +23,7 @@ from rentan.registry.models import (
     DuplicateStatus,
     Household,
     MatchWeights,
+    Person,
 )
 from rentan.registry.selectors import current_match_model
 from rentan.registry.services import (
@@ -63,6 +64,18 @@ def test_detection_queues_probable_pair_once():
     assert {"nik_one_digit", "same_birth_date", "similar_name"} <= set(pair.reasons)
     assert detect_registry_duplicates().created == 0
     assert DuplicatePair.objects.count() == 1
+
+
+def test_a_pair_is_out_of_the_queue_while_either_side_is_inactive():
+    twins_by_typo()
+    detect_registry_duplicates()
+    pair = DuplicatePair.objects.get()
+    assert list(DuplicatePair.objects.open()) == [pair]
+    for side in (pair.left_id, pair.right_id):
+        Person.objects.filter(pk=side).update(is_active=False)
+        assert not DuplicatePair.objects.open().exists()
+        Person.objects.filter(pk=side).update(is_active=True)
+        assert list(DuplicatePair.objects.open()) == [pair]
 
 
 def test_pair_marked_distinct_never_comes_back(verifier_user):
