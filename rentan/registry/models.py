@@ -197,6 +197,9 @@ class Person(ChoiceLabels, models.Model):
         # row: only the indexes the pages use. The name index is declared here, not on the
         # field, so PostgreSQL gets no pattern index that no query uses (name search is
         # "contains", NIK search "starts with"). The occupation's key has its own index.
+        # Two more, PostgreSQL's only, are made by migrations: the name search's trigram
+        # index (0013) and the rosters' index of the id with name, activity and job type
+        # (registry_person_roster_idx, 0014).
         indexes = [
             # An operator's list: their kelurahan, in the list's order.
             models.Index(F("kelurahan"), LIST_ORDER, F("id"), name="registry_person_kel_sort_idx"),
