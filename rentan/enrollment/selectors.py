@@ -359,10 +359,10 @@ def waiting_list(cycle: Cycle) -> QuerySet[Placement]:
     """Unused places on the waiting list, best rank first, of people still active."""
     return (
         Placement.objects.filter(
+            still_active("person_id"),
             cycle=cycle,
             kind=PlacementKind.WAITING,
             ended_on__isnull=True,
-            person__is_active=True,
             membership__isnull=True,
         )
         .select_related("person")

@@ -23,6 +23,7 @@ from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
 from rentan.enrollment.tests.helpers import accepted, bill_file, fixed_cycle, rejected, reply_file
 from rentan.programmes.models import CycleStatus, Placement, PlacementKind
+from rentan.registry.models import Person
 from rentan.testing.factories import CycleFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +216,17 @@ def test_ended_member_is_replaced_by_the_best_ranked_unused_waiting_person(admin
     assert replacement.status == MembershipStatus.APPROVED
     assert replacement.requested_start_on == date(2023, 5, 1)
     assert selectors.replacement_proposals(cycle) == []
+
+
+def test_a_waiting_person_no_longer_active_is_passed_over(admin_user):
+    cycle, (first, _s, _t) = _active(admin_user, waiting=2)
+    membership_services.end_membership(
+        actor=admin_user, membership=first, reason=EndReason.MOVED_AWAY, on=date(2023, 4, 3)
+    )
+    best, second = Placement.objects.filter(kind=PlacementKind.WAITING).order_by("rank")
+    Person.objects.filter(pk=best.person_id).update(is_active=False)
+    ((_ended, proposed),) = selectors.replacement_proposals(cycle)
+    assert proposed == second
 
 
 def test_active_members_are_the_continuing_candidates_of_the_next_cycle(admin_user):
