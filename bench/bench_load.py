@@ -2,6 +2,9 @@
 PostgreSQL, the production server (gunicorn, config.settings.prod) and 20 clients on
 loopback, each signed in through the login form. Per page: p50/p95/p99 and requests per
 second, next to the floor of a request with no work (a static file through the same server).
+The goal's verdict is on clients that ask again the moment they have their answer; then the
+same clients pause after each answer as a person reading the page would (a second on
+average), which shows what the users of a busy office wait.
 
 Then, on a server of one worker, each page's CPU per request (bench/page_cpu.py), which
 does not depend on how busy the machine is.
@@ -46,6 +49,10 @@ CLIENTS = 20
 # Each page: this many requests shared by the clients, or until the time is up.
 REQUESTS_PER_PAGE = int(os.environ.get("RENTAN_BENCH_LOAD_REQUESTS", "400"))
 SECONDS_PER_PAGE = 60.0
+# Then the same 20 clients as people at work: each reads its page a while before the next
+# click (on average THINK_SECONDS, drawn at random), fewer requests a page.
+THINK_SECONDS = 1.0
+THINK_REQUESTS_PER_PAGE = int(os.environ.get("RENTAN_BENCH_LOAD_THINK_REQUESTS", "200"))
 GOAL_MS = 150.0
 PLACEMENTS = 2_000
 DUPLICATE_PAIRS = 300
@@ -197,17 +204,23 @@ def _percentile(sorted_values: list[float], share: float) -> float:
 
 
 def _load(
-    clients: list[Client], paths: Callable[[int], str], requests: int = REQUESTS_PER_PAGE
+    clients: list[Client],
+    paths: Callable[[int], str],
+    requests: int = REQUESTS_PER_PAGE,
+    think: float = 0.0,
 ) -> tuple[list[float], float, int]:
-    """Every client asks in turn until the page's count or time is used up: latencies (s),
-    the wall time, and the number of answers other than 200."""
+    """Every client asks in turn until the page's count or time is used up, waiting after
+    each answer a random while of `think` seconds on average (none if 0): latencies (s), the
+    wall time, and the number of answers other than 200."""
     latencies: list[float] = []
     failures = [0]
     taken = iter(range(requests))
     lock = threading.Lock()
     deadline = time.monotonic() + SECONDS_PER_PAGE
 
-    def work(client: Client) -> None:
+    def work(client: Client, pause: random.Random) -> None:
+        if think:  # people do not all click at the same moment
+            time.sleep(pause.uniform(0, 2 * think))
         while time.monotonic() < deadline:
             with lock:
                 number = next(taken, None)
@@ -219,8 +232,13 @@ def _load(
             with lock:
                 latencies.append(took)
                 failures[0] += status != 200
+            if think:
+                time.sleep(pause.expovariate(1 / think))
 
-    threads = [threading.Thread(target=work, args=(client,)) for client in clients]
+    threads = [
+        threading.Thread(target=work, args=(client, random.Random(number)))
+        for number, client in enumerate(clients)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -235,14 +253,17 @@ def report_latencies(
     calls: list[tuple[str, Callable[[int], str]]],
     *,
     all_must_answer: bool = False,
+    think: float = 0.0,
+    requests: int = REQUESTS_PER_PAGE,
 ) -> None:
     """Each call in turn, after a warm-up request per client: p50/p95/p99, requests per
     second and p95 against the first call's (the floor), with the verdict on the goal.
-    `all_must_answer`: an answer other than 200 stops the bench."""
+    `all_must_answer`: an answer other than 200 stops the bench. `think`: each client's
+    mean pause after an answer (s)."""
     floor_p95 = 0.0
     for label, paths in calls:
         _load(clients, paths, len(clients))  # warm-up: one request a client, not counted
-        latencies, wall, failed = _load(clients, paths)
+        latencies, wall, failed = _load(clients, paths, requests, think)
         p50, p95, p99 = (_percentile(latencies, share) * 1000 for share in (0.5, 0.95, 0.99))
         if not floor_p95:
             floor_p95 = p95
@@ -388,6 +409,18 @@ def run(db: str, report: Report, workdir: Path) -> None:
             f"{(time.perf_counter() - started) * 1000:7.1f} ms",
         )
         report_latencies(report, clients, pages(data, stylesheet))
+        report.value(
+            "people at work",
+            f"the same {CLIENTS} clients, each pausing {THINK_SECONDS:g} s on average after "
+            f"an answer, {THINK_REQUESTS_PER_PAGE} requests a page",
+        )
+        report_latencies(
+            report,
+            clients,
+            [(f"{label}, with pauses", paths) for label, paths in pages(data, stylesheet)],
+            think=THINK_SECONDS,
+            requests=THINK_REQUESTS_PER_PAGE,
+        )
     # What each page costs the machine, whatever else runs on it.
     report_cpu_per_request(
         username=data["username"],
