@@ -75,21 +75,22 @@ def _shown(pair: DuplicatePair) -> dict[str, object]:
 
 @requires(Capability.REVIEW_DUPLICATES)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    pairs = selectors.with_sides_read_apart(selectors.open_duplicate_pairs(request.user))
+    pairs = selectors.open_duplicate_pairs(request.user).select_related(None)
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = selectors.with_sides_read_apart(page)
     record_read(
         actor=request.user,
-        persons=[pk for pair in page for pk in (pair.left_id, pair.right_id)],
+        persons=[pk for pair in shown for pk in (pair.left_id, pair.right_id)],
         page=request.get_full_path(),
         note=f"Antrean duplikat, halaman {page.number}",
-        changes={"pasangan": [pair.pk for pair in page]},
+        changes={"pasangan": [pair.pk for pair in shown]},
     )
     return render(
         request,
         "registry/duplicate_list.html",
         {
             "page": page,
-            "items": [_shown(pair) for pair in page],
+            "items": [_shown(pair) for pair in shown],
             "total": page.paginator.count,
             "may_see_nik": can(request.user, Capability.SEE_FULL_NIK),
             "weights": selectors.latest_match_weights(),
