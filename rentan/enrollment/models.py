@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rentan.core.choices import ChoiceLabels
 from rentan.enrollment.states import BADGE, EndReason, MembershipStatus, may_move
 from rentan.programmes.models import Benefit
-from rentan.registry.models import roster_name_order
+from rentan.registry.models import ROSTER_NAME_ORDER
 from rentan.registry.nik import mask_nik
 
 
@@ -159,7 +159,7 @@ class Membership(ChoiceLabels, models.Model):
     class Meta:
         verbose_name = _("kepesertaan")
         verbose_name_plural = _("kepesertaan")
-        ordering = ["cycle", roster_name_order(), "id"]
+        ordering = ["cycle", ROSTER_NAME_ORDER, "id"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "person"], name="one_membership_per_cycle")
         ]

@@ -34,7 +34,7 @@ from rentan.enrollment.states import MembershipStatus
 from rentan.programmes import explanation
 from rentan.programmes.models import Cycle, CycleStatus, Placement, PlacementKind
 from rentan.programmes.selectors import rate_rules, selected_placements
-from rentan.registry.models import Person, roster_name_order, still_active
+from rentan.registry.models import ROSTER_NAME_ORDER, Person, still_active
 from rentan.registry.nik import mask_nik
 from rentan.registry.selectors import search_persons
 
@@ -215,7 +215,7 @@ def incomplete_registrations(
     found = []
     for pk, person, nik, name, kelurahan, mother, place, street in (
         memberships.filter(lacking)
-        .order_by(roster_name_order(), "id")
+        .order_by(ROSTER_NAME_ORDER, "id")
         .values_list(
             "id",
             "person_id",

@@ -51,7 +51,7 @@ from rentan.enrollment.services import exchange_files as file_services
 from rentan.enrollment.services import memberships as membership_services
 from rentan.enrollment.states import EndReason, MembershipStatus, TransitionRefused
 from rentan.programmes.models import Cycle, Placement, Programme
-from rentan.registry.models import roster_name_order
+from rentan.registry.models import ROSTER_NAME_ORDER
 from rentan.registry.nik import mask_nik
 
 PAGE_SIZE = 50
@@ -108,7 +108,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
         # weights as JSON) are the page's own. Without a search the status counts already
         # hold the rows' number: no second COUNT over the roster.
         page = page_by_ids(
-            shown.select_related(None).select_related("person").order_by(roster_name_order(), "id"),
+            shown.select_related(None).select_related("person").order_by(ROSTER_NAME_ORDER, "id"),
             request.GET.get("page"),
             size=PAGE_SIZE,
             columns=_ROSTER_COLUMNS,
@@ -682,7 +682,7 @@ def claims(request: HttpRequest) -> HttpResponse:
     member_text = request.GET.get("anggota", "").strip()
     found = (
         selectors.memberships_matching(members, member_text).order_by(
-            roster_name_order(), "-cycle__year", "id"
+            ROSTER_NAME_ORDER, "-cycle__year", "id"
         )[:20]
         if handle and member_text
         else []

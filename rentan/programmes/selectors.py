@@ -28,7 +28,7 @@ from rentan.programmes.models import (
 from rentan.programmes.premiums import RateRule, monthly_premium, rule_in_force
 from rentan.programmes.vulnerable_jobs import Decision, vulnerable_on
 from rentan.regions.models import Area
-from rentan.registry.models import Occupation, roster_name_order
+from rentan.registry.models import ROSTER_NAME_ORDER, Occupation
 
 SELECTED_KINDS = (PlacementKind.CONTINUING, PlacementKind.NEW)
 # A place on the list now: not ended (an ended place stays, with its date and reason).
@@ -314,7 +314,7 @@ def lampiran_rows(cycle: Cycle) -> list[dict[str, Any]]:
         for person_id, nik, name, born, sex, kecamatan, kelurahan, occupation, kind in (
             selected_placements(cycle)
             .order_by(
-                "kelurahan__parent__name", "kelurahan__name", roster_name_order(), "person__nik"
+                "kelurahan__parent__name", "kelurahan__name", ROSTER_NAME_ORDER, "person__nik"
             )
             .values_list(
                 "person_id",

@@ -90,15 +90,14 @@ class DeactivationReason(models.TextChoices):
 LIST_ORDER = Lower("name")
 
 
-def roster_name_order(person: str = "person") -> Upper:
-    """How a roster (a year's members, its lampiran) sorts by its persons' names, `person`
-    being the path to the person: in any case, in the person list's order, since letters
-    compare alike in capitals and in small letters and names hold nothing that sorts between
-    the two. In capitals rather than in small letters because LOWER(name) is the key of the
-    list's sort index: PostgreSQL would walk that index from "a" looking for a roster's few
-    members among all persons (186 ms for the first page of 2,000 members among 1,000,000),
-    where it now reads each member's name beside its id (9 ms)."""
-    return Upper(f"{person}__name")
+# How a roster (a year's members, its lampiran) sorts by its persons' names: in any case, in
+# the person list's order, since letters compare alike in capitals and in small letters and
+# names hold nothing that sorts between the two. In capitals rather than in small letters
+# because LOWER(name) is the key of the list's sort index: PostgreSQL would walk that index
+# from "a" looking for a roster's few members among all persons (186 ms for the first page
+# of 2,000 members among 1,000,000), where it now reads each member's name beside its id
+# (9 ms).
+ROSTER_NAME_ORDER = Upper("person__name")
 
 
 class PersonQuerySet(models.QuerySet["Person"]):

@@ -29,7 +29,7 @@ from rentan.registry import selectors as registry_selectors
 from rentan.registry.dedup import MatchReason
 from rentan.registry.forms import PersonSearchForm
 from rentan.registry.match_model import describe_evidence
-from rentan.registry.models import roster_name_order
+from rentan.registry.models import ROSTER_NAME_ORDER
 from rentan.registry.nik import mask_nik
 
 MAX_ROWS = 100_000
@@ -154,7 +154,7 @@ def memberships_xlsx(request: HttpRequest) -> HttpResponse:
         request.GET.get("q", ""),
     )
     found = _capped(
-        shown.order_by(roster_name_order(), "id").values_list(
+        shown.order_by(ROSTER_NAME_ORDER, "id").values_list(
             "id",
             "person_id",
             "person__name",

@@ -1,5 +1,5 @@
 """Memberships sort by the name in any case, in the person list's order
-(registry.models.roster_name_order)."""
+(registry.models.ROSTER_NAME_ORDER)."""
 
 import django.db.models.functions.text
 from django.db import migrations
